@@ -1,0 +1,58 @@
+"""The Starlette application factory. Areas contribute routes through ``ROUTE_MODULES``."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute
+
+from hub.db import create_engine, sessionmaker
+from hub.settings import Settings, get_settings
+from hub.state import HubState
+
+# One line per module; each exposes ``routes() -> list[BaseRoute]`` and may expose
+# ``async def startup(state: HubState) -> None`` / ``async def shutdown(state) -> None``.
+ROUTE_MODULES = [
+    "hub.routes_health",
+    "hub.routes_graphql",
+]
+
+
+def create_app(database_url: str, settings: Settings | None = None) -> Starlette:
+    """Build the hub for a database that is already migrated."""
+    settings = settings or get_settings()
+    modules = [importlib.import_module(name) for name in ROUTE_MODULES]
+    routes: list[BaseRoute] = []
+    for module in modules:
+        routes.extend(module.routes())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        engine = create_engine(database_url, settings)
+        state = HubState(
+            settings=settings,
+            database_url=database_url,
+            engine=engine,
+            sessions=sessionmaker(engine),
+        )
+        app.state.hub = state
+        for module in modules:
+            hook: Callable[[HubState], Awaitable[Any]] | None = getattr(module, "startup", None)
+            if hook is not None:
+                await hook(state)
+        try:
+            yield
+        finally:
+            for module in reversed(modules):
+                stop: Callable[[HubState], Awaitable[Any]] | None = getattr(
+                    module, "shutdown", None
+                )
+                if stop is not None:
+                    await stop(state)
+            await engine.dispose()
+
+    return Starlette(routes=routes, lifespan=lifespan)

@@ -1,0 +1,20 @@
+"""What the running hub holds for its lifetime: settings, engine, schemas, keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from hub.settings import Settings
+
+
+@dataclass
+class HubState:
+    settings: Settings
+    database_url: str
+    engine: AsyncEngine
+    sessions: async_sessionmaker[Any]
+    # Filled by the areas at start-up (schemas per role, key store, ...).
+    services: dict[str, Any] = field(default_factory=dict)
