@@ -1,0 +1,384 @@
+"""THE access policy: ACCESS-POLICY.md as data. Declared once; enforced by ``auth.enforce``.
+
+Three declarations live here and nowhere else:
+
+* ``MATRIX`` — for each role, the data categories it may read / write and under which
+  row condition (``Scope``). Categories are dotted: a role's grant for ``status`` covers
+  ``status.work_permit`` unless the role declares the narrower category itself, and a
+  grant for ``status.work_permit`` alone does not open ``status``.
+* ``FIELDS`` — the category of every field of every GraphQL type the hub serves,
+  root fields included. A field that is not declared is served to no one.
+* ``ROLE_PURPOSES`` — the purposes of each role's data-sharing agreement.
+
+Everything else (contracts per agency, field checks, federation directives,
+``explainAccess``) is derived from these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from models.vocab import Purpose, Role
+
+
+class Scope(StrEnum):
+    """Row condition under which a grant applies."""
+
+    ALL = "all"
+    OWN_OFFICE = "own-office"
+    ASSIGNED = "assigned"
+    CONSENT_HEALTH = "consent:health-workforce"
+    SELF = "self"
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    read: Scope | None = None
+    write: Scope | None = None
+
+
+def r(scope: Scope = Scope.ALL) -> Grant:
+    return Grant(read=scope)
+
+
+def w(scope: Scope = Scope.ALL) -> Grant:
+    return Grant(write=scope)
+
+
+def rw(scope: Scope = Scope.ALL, write: Scope | None = None) -> Grant:
+    return Grant(read=scope, write=write or scope)
+
+
+A, OWN, ASG, CONSENT, SELF = (
+    Scope.ALL,
+    Scope.OWN_OFFICE,
+    Scope.ASSIGNED,
+    Scope.CONSENT_HEALTH,
+    Scope.SELF,
+)
+
+
+class Category(StrEnum):
+    """Data categories of ACCESS-POLICY.md, with the narrower ones the matrix needs."""
+
+    IDENTITY = "identity"
+    IDENTITY_SEARCH = "identity.search"  # nationwide de-duplication candidates
+    CONTACT = "contact"
+    STATUS = "status"
+    STATUS_WORK_PERMIT = "status.work_permit"  # holds a valid work permit, yes/no
+    STATUS_DETAILED = "status.detailed"  # the detailed workflow status (reveals decisions)
+    CLAIM = "claim"
+    CLAIM_DECISION_LETTER = "claim.decision_letter"
+    NEEDS = "needs"
+    BIOMETRICS = "biometrics"  # enrolment records (write), template references
+    BIOMETRICS_MATCH = "biometrics.match"  # match results only
+    FAMILY = "family"
+    FAMILY_PROTECTION = "family.protection"  # protection status of linked members
+    PROFESSION = "profession"
+    CASE_ADMIN = "case_admin"
+    CASE_ADMIN_OFFICE = "case_admin.office"
+    CASE_ADMIN_APPOINTMENTS = "case_admin.appointments"
+    AUDIT = "audit"
+    AUDIT_SELF = "audit.self"  # who read my data
+    # Not personal data:
+    REFERENCE = "reference"  # offices, needs codes, policy explanations
+    STATISTICS = "statistics"  # aggregates with small-cell suppression
+    VERIFICATION = "verification"  # what a card / permit QR shows anyone
+    REGISTRATION = "registration"  # online pre-registration (anyone may submit)
+    FEDERATION = "federation"  # _service / _entities plumbing
+
+
+# Categories whose reads by another agency are personal data (logged).
+PERSONAL_CATEGORIES = frozenset(
+    {
+        "identity",
+        "contact",
+        "status",
+        "claim",
+        "needs",
+        "biometrics",
+        "family",
+        "profession",
+        "case_admin",
+    }
+)
+
+_PUBLIC: dict[str, Grant] = {
+    Category.REFERENCE: r(),
+    Category.STATISTICS: r(),
+    Category.VERIFICATION: r(),
+    Category.REGISTRATION: w(),
+    Category.FEDERATION: r(),
+}
+
+MATRIX: dict[Role, dict[str, Grant]] = {
+    Role.CEPR_REGISTRAR: {
+        **_PUBLIC,
+        Category.IDENTITY: rw(OWN),
+        Category.IDENTITY_SEARCH: r(A),
+        Category.CONTACT: rw(OWN),
+        Category.STATUS: rw(OWN),
+        Category.NEEDS: rw(OWN),
+        Category.BIOMETRICS: w(OWN),
+        Category.BIOMETRICS_MATCH: r(OWN),
+        Category.FAMILY: rw(OWN),
+        Category.PROFESSION: rw(OWN),
+        Category.CASE_ADMIN: r(OWN),
+    },
+    Role.CEPR_ELIGIBILITY: {
+        **_PUBLIC,
+        Category.IDENTITY: r(ASG),
+        Category.CONTACT: r(ASG),
+        Category.STATUS: r(ASG),
+        Category.CLAIM: rw(ASG),
+        Category.NEEDS: r(ASG),
+        Category.FAMILY: r(ASG),
+        Category.PROFESSION: r(ASG),
+        Category.CASE_ADMIN: r(ASG),
+    },
+    Role.CEPR_SUPERVISOR: {
+        **_PUBLIC,
+        Category.IDENTITY: rw(),
+        Category.CONTACT: rw(),
+        Category.STATUS: rw(),
+        Category.CLAIM: r(),
+        Category.NEEDS: rw(),
+        Category.BIOMETRICS_MATCH: r(),
+        Category.FAMILY: r(),
+        Category.PROFESSION: r(),
+        Category.CASE_ADMIN: rw(),
+        Category.AUDIT: r(),
+    },
+    Role.CEPR_SECRETARY: {
+        **_PUBLIC,
+        Category.IDENTITY: r(),
+        Category.STATUS: rw(),
+        Category.CLAIM: r(),
+        Category.NEEDS: r(),
+        Category.FAMILY: r(),
+        Category.CASE_ADMIN: r(),
+        Category.AUDIT: r(),
+    },
+    Role.MIGRACIONES: {
+        **_PUBLIC,
+        Category.IDENTITY: r(),
+        Category.STATUS: r(),
+        Category.STATUS_DETAILED: Grant(),  # coarse status only: protected or not, and why
+        Category.FAMILY_PROTECTION: r(),
+    },
+    Role.MINSA: {
+        **_PUBLIC,
+        Category.IDENTITY: r(CONSENT),
+        Category.CONTACT: r(CONSENT),
+        Category.STATUS_WORK_PERMIT: r(CONSENT),
+        Category.PROFESSION: r(CONSENT),
+    },
+    Role.ACNUR: {
+        **_PUBLIC,
+        Category.IDENTITY: r(),
+        Category.CONTACT: r(),
+        Category.STATUS: r(),
+        Category.NEEDS: r(),
+        Category.FAMILY: r(),
+        Category.PROFESSION: r(),
+        Category.CASE_ADMIN_OFFICE: r(),
+        Category.CASE_ADMIN_APPOINTMENTS: r(),
+    },
+    Role.APPLICANT: {
+        **_PUBLIC,
+        Category.IDENTITY: rw(SELF),
+        Category.CONTACT: rw(SELF),
+        Category.STATUS: r(SELF),
+        Category.CLAIM_DECISION_LETTER: r(SELF),
+        Category.FAMILY: r(SELF),
+        Category.PROFESSION: rw(SELF),
+        Category.CASE_ADMIN_APPOINTMENTS: r(SELF),
+        Category.AUDIT_SELF: r(SELF),
+    },
+    Role.PUBLIC: dict(_PUBLIC),
+}
+
+ROLE_PURPOSES: dict[Role, frozenset[Purpose]] = {
+    Role.CEPR_REGISTRAR: frozenset({Purpose.CASE_MANAGEMENT}),
+    Role.CEPR_ELIGIBILITY: frozenset({Purpose.CASE_MANAGEMENT}),
+    Role.CEPR_SUPERVISOR: frozenset({Purpose.CASE_MANAGEMENT}),
+    Role.CEPR_SECRETARY: frozenset({Purpose.CASE_MANAGEMENT}),
+    Role.MIGRACIONES: frozenset({Purpose.DEPORTATION_PROTECTION}),
+    Role.MINSA: frozenset({Purpose.HEALTH_WORKFORCE}),
+    Role.ACNUR: frozenset({Purpose.PROTECTION_ASSISTANCE}),
+    Role.APPLICANT: frozenset(),
+    Role.PUBLIC: frozenset(),
+}
+
+# Roles of other agencies: every read of personal data they make is logged.
+AGENCY_ROLES = frozenset({Role.MIGRACIONES, Role.MINSA, Role.ACNUR})
+
+C = Category
+
+# The category of every field the hub serves: {GraphQL type: {GraphQL field: category}}.
+# Root fields: reading a Query field needs read on its category; a Mutation field, write.
+FIELDS: dict[str, dict[str, str]] = {
+    "Query": {
+        "offices": C.REFERENCE,
+        "specificNeedCodes": C.REFERENCE,
+        "person": C.IDENTITY,
+        "case": C.STATUS,
+        "cases": C.CASE_ADMIN,
+        "_service": C.FEDERATION,
+        "_entities": C.FEDERATION,
+    },
+    "Office": {
+        "code": C.REFERENCE,
+        "name": C.REFERENCE,
+        "kind": C.REFERENCE,
+        "department": C.REFERENCE,
+        "address": C.REFERENCE,
+    },
+    "SpecificNeedCode": {
+        "code": C.REFERENCE,
+        "category": C.REFERENCE,
+        "labelEs": C.REFERENCE,
+        "labelEn": C.REFERENCE,
+    },
+    "Person": {
+        "id": C.IDENTITY,
+        "givenNames": C.IDENTITY,
+        "paternalSurname": C.IDENTITY,
+        "maternalSurname": C.IDENTITY,
+        "fullName": C.IDENTITY,
+        "sex": C.IDENTITY,
+        "birthDate": C.IDENTITY,
+        "countryOfBirth": C.IDENTITY,
+        "nationality": C.IDENTITY,
+        "documents": C.IDENTITY,
+        "entryDate": C.STATUS,
+        "address": C.CONTACT,
+        "phone": C.CONTACT,
+        "email": C.CONTACT,
+        "educationLevel": C.PROFESSION,
+        "profession": C.PROFESSION,
+        "languages": C.PROFESSION,
+        "cases": C.STATUS,
+    },
+    "IdentityDocument": {
+        "type": C.IDENTITY,
+        "number": C.IDENTITY,
+        "issuingCountry": C.IDENTITY,
+    },
+    "Address": {
+        "department": C.CONTACT,
+        "province": C.CONTACT,
+        "district": C.CONTACT,
+        "street": C.CONTACT,
+    },
+    "Case": {
+        "number": C.STATUS,
+        "filingDate": C.STATUS,
+        "status": C.STATUS_DETAILED,
+        "protectedFromRemoval": C.STATUS,
+        "protectionBasis": C.STATUS,
+        "principal": C.IDENTITY,
+        "members": C.FAMILY,
+        "needs": C.NEEDS,
+        "priorityScore": C.NEEDS,
+        "office": C.CASE_ADMIN_OFFICE,
+        "assignedOfficer": C.CASE_ADMIN,
+        "history": C.CASE_ADMIN,
+        "appointments": C.CASE_ADMIN_APPOINTMENTS,
+    },
+    "CaseMember": {
+        "relationship": C.FAMILY,
+        "person": C.FAMILY,
+    },
+    "CaseMembership": {
+        "relationship": C.STATUS,
+        "case": C.STATUS,
+    },
+    "SpecificNeed": {
+        "code": C.NEEDS,
+        "category": C.NEEDS,
+        "label": C.NEEDS,
+        "detail": C.NEEDS,
+        "personId": C.NEEDS,
+    },
+    "Officer": {
+        "username": C.CASE_ADMIN,
+        "fullName": C.CASE_ADMIN,
+        "officeCode": C.CASE_ADMIN,
+    },
+    "StatusChange": {
+        "fromStatus": C.CASE_ADMIN,
+        "toStatus": C.CASE_ADMIN,
+        "actor": C.CASE_ADMIN,
+        "reason": C.CASE_ADMIN,
+        "at": C.CASE_ADMIN,
+    },
+    "Appointment": {
+        "id": C.CASE_ADMIN_APPOINTMENTS,
+        "officeCode": C.CASE_ADMIN_APPOINTMENTS,
+        "startsAt": C.CASE_ADMIN_APPOINTMENTS,
+        "mode": C.CASE_ADMIN_APPOINTMENTS,
+        "purpose": C.CASE_ADMIN_APPOINTMENTS,
+        "status": C.CASE_ADMIN_APPOINTMENTS,
+        "videoLink": C.CASE_ADMIN_APPOINTMENTS,
+    },
+    "CaseConnection": {
+        "edges": C.CASE_ADMIN,
+        "pageInfo": C.CASE_ADMIN,
+    },
+    "CaseEdge": {
+        "cursor": C.CASE_ADMIN,
+        "node": C.CASE_ADMIN,
+    },
+    "PageInfo": {
+        "hasNextPage": C.REFERENCE,
+        "endCursor": C.REFERENCE,
+    },
+    "_Service": {"sdl": C.FEDERATION},
+}
+
+
+def grant_for(role: Role, category: str) -> Grant | None:
+    """The role's grant for ``category``: the category itself, else its nearest parent."""
+    grants = MATRIX.get(role, {})
+    name = category
+    while True:
+        grant = grants.get(name)
+        if grant is not None:
+            return grant
+        if "." not in name:
+            return None
+        name = name.rsplit(".", 1)[0]
+
+
+def read_scope(role: Role, category: str) -> Scope | None:
+    grant = grant_for(role, category)
+    return grant.read if grant else None
+
+
+def write_scope(role: Role, category: str) -> Scope | None:
+    grant = grant_for(role, category)
+    return grant.write if grant else None
+
+
+def field_category(type_name: str, field_name: str) -> str | None:
+    """The declared category of a field, or None (then nobody may read it)."""
+    return FIELDS.get(type_name, {}).get(field_name)
+
+
+@dataclass(slots=True, eq=False)
+class RowScope:
+    """Facts about one record that row conditions are checked against.
+
+    Built by the services that load the record (in the same SQL), inherited by the
+    objects nested under it. Identity-compared and cached per request.
+    """
+
+    person_ids: tuple[int, ...] = ()
+    office_codes: frozenset[str] = frozenset()
+    assigned_officer_ids: frozenset[int] = frozenset()
+    consents: frozenset[str] = frozenset()
+
+
+UNRESTRICTED = RowScope()

@@ -1,0 +1,47 @@
+"""How errors leave the hub: a stable ``extensions.code``, a Spanish message, no stack trace."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from graphql import GraphQLError
+
+from services.errors import DomainError
+
+log = logging.getLogger("qhub.errors")
+
+_VALIDATION_PREFIX = "Consulta GraphQL no válida: "
+_PARSE_PREFIX = "La consulta GraphQL no se puede leer: "
+
+
+def format_error(error: GraphQLError, default_code: str | None = None) -> dict[str, Any]:
+    """The JSON form of one error, mapped from domain errors where there is one."""
+    formatted: dict[str, Any] = error.formatted  # type: ignore[assignment]
+    original = error.original_error
+    extensions = dict(formatted.get("extensions") or {})
+    if isinstance(original, DomainError):
+        formatted["message"] = original.message
+        extensions["code"] = original.code
+        if original.problems:
+            extensions["problems"] = [
+                {"path": list(p.path), "code": p.code, "message": p.message}
+                for p in original.problems
+            ]
+    elif original is not None and not isinstance(original, GraphQLError):
+        # A bug: log it with its traceback, tell the caller nothing internal.
+        log.error("unexpected error at %s", error.path, exc_info=original)
+        formatted["message"] = "Error interno del servidor; el incidente quedó registrado."
+        extensions["code"] = "INTERNAL_SERVER_ERROR"
+    elif "code" not in extensions:
+        if default_code == "GRAPHQL_PARSE_FAILED":
+            formatted["message"] = _PARSE_PREFIX + error.message
+        elif default_code == "GRAPHQL_VALIDATION_FAILED":
+            formatted["message"] = _VALIDATION_PREFIX + error.message
+        elif error.path is None and default_code is None:
+            # Variable coercion and other request-level errors from graphql-core.
+            default_code = "BAD_USER_INPUT"
+            formatted["message"] = "Variables no válidas: " + error.message
+        extensions["code"] = default_code or "BAD_USER_INPUT"
+    formatted["extensions"] = extensions
+    return formatted

@@ -1,0 +1,322 @@
+"""GraphQL over HTTP (the GraphQL-over-HTTP spec, MUST and SHOULD), executed on a role's contract.
+
+Why not Strawberry's own view: the hub picks a different executable schema (the
+caller's contract) per request, caches parsing and validation per contract, and
+follows the spec's status codes for ``application/graphql-response+json``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+    execute,
+    parse,
+    specified_rules,
+    validate,
+)
+from graphql.pyutils import is_awaitable
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from hub.errors import format_error
+from hub.validation_rules import MaxDepthRule
+
+log = logging.getLogger("qhub.graphql")
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
+MAX_BODY = 2 * 1024 * 1024
+
+
+class RequestError(Exception):
+    """The request is not a well-formed GraphQL-over-HTTP request (nothing executed)."""
+
+    def __init__(self, status: int, message: str, code: str, headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.code = code
+        self.headers = headers or {}
+
+
+@dataclass(frozen=True)
+class GraphQLParams:
+    query: str
+    variables: dict[str, Any] | None
+    operation_name: str | None
+    extensions: dict[str, Any] | None
+
+
+class _LRU:
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._data: OrderedDict[Any, Any] = OrderedDict()
+
+    def get(self, key: Any) -> Any:
+        value = self._data.get(key)
+        if value is not None:
+            self._data.move_to_end(key)
+        return value
+
+    def put(self, key: Any, value: Any) -> None:
+        self._data[key] = value
+        if len(self._data) > self._size:
+            self._data.popitem(last=False)
+
+
+_PARSED = _LRU(2048)
+_VALIDATED = _LRU(4096)
+RULES = (*specified_rules, MaxDepthRule)
+
+
+def negotiate(accept: str | None) -> str:
+    """The response media type for an Accept header; ``RequestError`` 406 when none fits."""
+    if not accept:
+        return JSON
+    best: tuple[float, int, str] | None = None
+    for index, part in enumerate(accept.split(",")):
+        pieces = [p.strip() for p in part.split(";")]
+        media = pieces[0].lower()
+        q = 1.0
+        for param in pieces[1:]:
+            if param.lower().startswith("q="):
+                try:
+                    q = float(param[2:])
+                except ValueError:
+                    q = 0.0
+        if media == GRAPHQL_RESPONSE:
+            chosen = GRAPHQL_RESPONSE
+        elif media in (JSON, "*/*", "application/*"):
+            chosen = JSON
+        else:
+            continue
+        if q <= 0:
+            continue
+        # Highest q wins; on a tie, the first listed.
+        candidate = (q, -index, chosen)
+        if best is None or candidate[:2] > best[:2]:
+            best = candidate
+    if best is None:
+        raise RequestError(
+            406,
+            "El servidor solo responde application/graphql-response+json o application/json.",
+            "NOT_ACCEPTABLE",
+        )
+    return best[2]
+
+
+def _json_field(value: Any, name: str, from_query_string: bool) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if from_query_string and isinstance(value, str):
+        if value == "":
+            return None
+        try:
+            value = orjson.loads(value)
+        except orjson.JSONDecodeError as exc:
+            raise RequestError(
+                400, f"El parámetro '{name}' no es JSON válido.", "BAD_REQUEST"
+            ) from exc
+        if value is None:
+            return None
+    if not isinstance(value, dict):
+        raise RequestError(400, f"El parámetro '{name}' debe ser un objeto JSON.", "BAD_REQUEST")
+    return value
+
+
+def params_from(data: Any, from_query_string: bool) -> GraphQLParams:
+    if not isinstance(data, dict):
+        raise RequestError(400, "El cuerpo debe ser un objeto JSON.", "BAD_REQUEST")
+    query = data.get("query")
+    if query is None:
+        raise RequestError(400, "Falta el parámetro 'query'.", "BAD_REQUEST")
+    if not isinstance(query, str):
+        raise RequestError(400, "El parámetro 'query' debe ser un texto.", "BAD_REQUEST")
+    operation_name = data.get("operationName")
+    if operation_name == "" and from_query_string:
+        operation_name = None
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise RequestError(400, "El parámetro 'operationName' debe ser un texto.", "BAD_REQUEST")
+    return GraphQLParams(
+        query=query,
+        variables=_json_field(data.get("variables"), "variables", from_query_string),
+        operation_name=operation_name,
+        extensions=_json_field(data.get("extensions"), "extensions", from_query_string),
+    )
+
+
+async def read_params(request: Request) -> GraphQLParams:
+    if request.method == "GET":
+        return params_from(dict(request.query_params), from_query_string=True)
+    if request.method != "POST":
+        raise RequestError(405, "Método no permitido.", "METHOD_NOT_ALLOWED", {"Allow": "GET, POST"})
+    content_type = request.headers.get("content-type")
+    if not content_type:
+        raise RequestError(415, "Falta la cabecera Content-Type.", "UNSUPPORTED_MEDIA_TYPE")
+    media, *options = [p.strip().lower() for p in content_type.split(";")]
+    if media != JSON:
+        raise RequestError(
+            415, "El cuerpo debe enviarse como application/json.", "UNSUPPORTED_MEDIA_TYPE"
+        )
+    for option in options:
+        if option.startswith("charset=") and option[8:].strip('"') not in ("utf-8", "utf8"):
+            raise RequestError(415, "Solo se acepta la codificación utf-8.", "UNSUPPORTED_MEDIA_TYPE")
+    body = await request.body()
+    if not body:
+        raise RequestError(400, "La solicitud POST necesita un cuerpo.", "BAD_REQUEST")
+    if len(body) > MAX_BODY:
+        raise RequestError(413, "El cuerpo de la solicitud es demasiado grande.", "PAYLOAD_TOO_LARGE")
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise RequestError(400, "El cuerpo no es JSON válido.", "BAD_REQUEST") from exc
+    return params_from(data, from_query_string=False)
+
+
+def parse_cached(query: str) -> DocumentNode:
+    document = _PARSED.get(query)
+    if document is None:
+        document = parse(query)
+        _PARSED.put(query, document)
+    return document  # type: ignore[no-any-return]
+
+
+def validate_cached(schema: GraphQLSchema, query: str, document: DocumentNode) -> list[GraphQLError]:
+    key = (id(schema), query)
+    errors = _VALIDATED.get(key)
+    if errors is None:
+        errors = validate(schema, document, RULES)
+        _VALIDATED.put(key, errors)
+    return errors  # type: ignore[no-any-return]
+
+
+def find_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if name is None:
+        return operations[0] if len(operations) == 1 else None
+    for op in operations:
+        if op.name and op.name.value == name:
+            return op
+    return None
+
+
+def _respond(body: dict[str, Any], status: int, media: str, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        orjson.dumps(body),
+        status_code=status,
+        media_type=f"{media}; charset=utf-8",
+        headers=headers,
+    )
+
+
+def request_error_response(error: RequestError, media: str) -> Response:
+    body = {"errors": [{"message": error.message, "extensions": {"code": error.code}}]}
+    return _respond(body, error.status, media, error.headers)
+
+
+Prepare = Callable[[Request], Awaitable[tuple[GraphQLSchema, Any]]]
+Finish = Callable[[Any, ExecutionResult | None], Awaitable[None]]
+
+
+async def handle(
+    request: Request,
+    prepare: Prepare,
+    finish: Finish,
+    ide_html: Callable[[], str] | None = None,
+) -> Response:
+    """Serve one GraphQL-over-HTTP request.
+
+    ``prepare`` authenticates and returns (the caller's executable schema, context);
+    ``finish`` runs after execution (access log, connection release) whatever happened.
+    """
+    accept = request.headers.get("accept")
+    if (
+        request.method == "GET"
+        and ide_html is not None
+        and "text/html" in (accept or "")
+        and "query" not in request.query_params
+    ):
+        return HTMLResponse(ide_html())
+    try:
+        media = negotiate(accept)
+    except RequestError as exc:
+        return request_error_response(exc, JSON)
+    try:
+        params = await read_params(request)
+        schema, context = await prepare(request)
+    except RequestError as exc:
+        return request_error_response(exc, media)
+    result: ExecutionResult | None = None
+    try:
+        try:
+            document = parse_cached(params.query)
+        except GraphQLError as exc:
+            return _request_failed([exc], media, "GRAPHQL_PARSE_FAILED")
+        errors = validate_cached(schema, params.query, document)
+        if errors:
+            return _request_failed(errors, media, "GRAPHQL_VALIDATION_FAILED")
+        operation = find_operation(document, params.operation_name)
+        if operation is None:
+            return request_error_response(
+                RequestError(400, "No se encontró la operación indicada.", "OPERATION_NOT_FOUND"),
+                media,
+            )
+        if request.method == "GET" and operation.operation is not OperationType.QUERY:
+            return request_error_response(
+                RequestError(
+                    405,
+                    "Por GET solo se permiten consultas; use POST.",
+                    "METHOD_NOT_ALLOWED",
+                    {"Allow": "POST"},
+                ),
+                media,
+            )
+        if operation.operation is OperationType.SUBSCRIPTION:
+            return request_error_response(
+                RequestError(
+                    400,
+                    "Las suscripciones se sirven por WebSocket (graphql-transport-ws).",
+                    "SUBSCRIPTION_OVER_HTTP",
+                ),
+                media,
+            )
+        if hasattr(context, "operation_name"):
+            context.operation_name = params.operation_name or (
+                operation.name.value if operation.name else None
+            )
+        outcome = execute(
+            schema,
+            document,
+            context_value=context,
+            variable_values=params.variables,
+            operation_name=params.operation_name,
+        )
+        result = await outcome if is_awaitable(outcome) else outcome  # type: ignore[assignment]
+        assert result is not None
+    finally:
+        await finish(context, result)
+    body: dict[str, Any] = {}
+    if result.errors:
+        body["errors"] = [format_error(e) for e in result.errors]
+    if result.data is None and result.errors:
+        # Variables that could not be coerced: a request error, nothing executed.
+        return _respond(body, 400 if media == GRAPHQL_RESPONSE else 200, media)
+    body["data"] = result.data
+    return _respond(body, 200, media)
+
+
+def _request_failed(errors: list[GraphQLError], media: str, code: str) -> Response:
+    body = {"errors": [format_error(e, default_code=code) for e in errors]}
+    return _respond(body, 400 if media == GRAPHQL_RESPONSE else 200, media)

@@ -1,0 +1,166 @@
+"""GraphQL subscriptions over WebSocket, protocol ``graphql-transport-ws``, on the caller's contract.
+
+The token travels in ``connection_init``'s payload (``{"Authorization": "Bearer …"}``,
+plus ``X-Purpose`` for agencies) because browsers cannot set headers on WebSockets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import orjson
+from graphql import GraphQLError, OperationType, subscribe
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from hub.errors import format_error
+from hub.graphql_http import RequestError, find_operation, parse_cached, validate_cached
+from hub.state import HubState
+
+PROTOCOL = "graphql-transport-ws"
+INIT_TIMEOUT = 10.0
+
+
+class _PayloadHeaders:
+    """Headers taken from connection_init's payload, shaped like a request for the authenticator."""
+
+    def __init__(self, payload: dict[str, Any], websocket: WebSocket) -> None:
+        lowered = {str(k).lower(): str(v) for k, v in payload.items() if isinstance(v, str)}
+        self.headers = lowered
+        self.client = websocket.client
+        self.app = websocket.app
+        self.query_params: dict[str, str] = {}
+
+
+def websocket_endpoint(subgraph: str | None) -> Any:
+    async def endpoint(websocket: WebSocket) -> None:
+        from hub.routes_graphql import authenticate, contract_for
+        from resolvers.context import RequestContext
+
+        if PROTOCOL not in websocket.scope.get("subprotocols", []):
+            await websocket.close(code=4406)
+            return
+        await websocket.accept(subprotocol=PROTOCOL)
+        state: HubState = websocket.app.state.hub
+        tasks: dict[str, asyncio.Task[None]] = {}
+        try:
+            try:
+                first = await asyncio.wait_for(websocket.receive_json(), INIT_TIMEOUT)
+            except TimeoutError:
+                await websocket.close(code=4408, reason="Connection initialisation timeout")
+                return
+            if not isinstance(first, dict) or first.get("type") != "connection_init":
+                await websocket.close(code=4400, reason="Se esperaba connection_init")
+                return
+            payload = first.get("payload") or {}
+            try:
+                principal = await authenticate(_PayloadHeaders(payload, websocket), state)
+            except Exception:
+                await websocket.close(code=4403, reason="Forbidden")
+                return
+            await websocket.send_json({"type": "connection_ack"})
+            contract = contract_for(principal.role, subgraph)
+
+            async def run(op_id: str, message: dict[str, Any]) -> None:
+                ctx = RequestContext(state, principal, websocket)
+                try:
+                    body = message.get("payload") or {}
+                    query = body.get("query")
+                    if not isinstance(query, str):
+                        raise RequestError(400, "Falta 'query'.", "BAD_REQUEST")
+                    try:
+                        document = parse_cached(query)
+                    except GraphQLError as exc:
+                        await _send_error(websocket, op_id, [exc], "GRAPHQL_PARSE_FAILED")
+                        return
+                    errors = validate_cached(contract.schema, query, document)
+                    if errors:
+                        await _send_error(websocket, op_id, errors, "GRAPHQL_VALIDATION_FAILED")
+                        return
+                    operation = find_operation(document, body.get("operationName"))
+                    if operation is None or operation.operation is not OperationType.SUBSCRIPTION:
+                        await websocket.send_json(
+                            {
+                                "type": "error",
+                                "id": op_id,
+                                "payload": [
+                                    {
+                                        "message": "Por WebSocket solo se sirven suscripciones.",
+                                        "extensions": {"code": "BAD_REQUEST"},
+                                    }
+                                ],
+                            }
+                        )
+                        return
+                    stream = await subscribe(
+                        contract.schema,
+                        document,
+                        context_value=ctx,
+                        variable_values=body.get("variables"),
+                        operation_name=body.get("operationName"),
+                    )
+                    if not isinstance(stream, AsyncIterator):
+                        await _send_error(websocket, op_id, stream.errors or [], None)
+                        return
+                    async for result in stream:
+                        out: dict[str, Any] = {"data": result.data}
+                        if result.errors:
+                            out["errors"] = [format_error(e) for e in result.errors]
+                        await websocket.send_text(
+                            orjson.dumps({"type": "next", "id": op_id, "payload": out}).decode()
+                        )
+                    await websocket.send_json({"type": "complete", "id": op_id})
+                except RequestError as exc:
+                    await websocket.send_json(
+                        {
+                            "type": "error",
+                            "id": op_id,
+                            "payload": [{"message": exc.message, "extensions": {"code": exc.code}}],
+                        }
+                    )
+                finally:
+                    await ctx.close()
+                    tasks.pop(op_id, None)
+
+            while True:
+                message = await websocket.receive_json()
+                kind = message.get("type") if isinstance(message, dict) else None
+                if kind == "ping":
+                    await websocket.send_json({"type": "pong"})
+                elif kind == "pong":
+                    continue
+                elif kind == "subscribe":
+                    op_id = str(message.get("id") or "")
+                    if not op_id or op_id in tasks:
+                        await websocket.close(code=4409, reason=f"Subscriber for {op_id} already exists")
+                        return
+                    tasks[op_id] = asyncio.create_task(run(op_id, message))
+                elif kind == "complete":
+                    task = tasks.pop(str(message.get("id")), None)
+                    if task is not None:
+                        task.cancel()
+                elif kind == "connection_init":
+                    await websocket.close(code=4429, reason="Too many initialisation requests")
+                    return
+                else:
+                    await websocket.close(code=4400, reason="Mensaje desconocido")
+                    return
+        except (WebSocketDisconnect, RuntimeError, ValueError):
+            pass
+        finally:
+            for task in tasks.values():
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
+
+    return endpoint
+
+
+async def _send_error(
+    websocket: WebSocket, op_id: str, errors: list[GraphQLError], code: str | None
+) -> None:
+    await websocket.send_json(
+        {"type": "error", "id": op_id, "payload": [format_error(e, default_code=code) for e in errors]}
+    )

@@ -1,0 +1,111 @@
+"""``/graphql`` (every subgraph in one schema) and ``/subgraphs/<name>/graphql``.
+
+Per request: authenticate (``state.services["authenticate"]``, installed by the
+identity module; without it every caller is anonymous), pick the caller's contract,
+execute, then hand the reads made to ``state.services["record_access"]`` (the access
+log) if installed.
+"""
+
+from __future__ import annotations
+
+import inspect
+from functools import lru_cache
+from typing import Any
+
+from graphql import ExecutionResult, GraphQLSchema
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route, WebSocketRoute
+
+from auth.enforce import Contract, build_contract
+from auth.principal import ANONYMOUS, Principal
+from hub.graphql_http import RequestError, handle
+from hub.state import HubState
+from models.vocab import Role
+from resolvers.context import RequestContext
+from schema.build import SUBGRAPHS, full_schema, subgraph_schema
+
+
+@lru_cache(maxsize=None)
+def contract_for(role: Role, subgraph: str | None = None) -> Contract:
+    """The executable contract of a role on the whole schema or on one subgraph."""
+    if subgraph is None:
+        return build_contract(full_schema(), role)
+    return build_contract(subgraph_schema(subgraph), role, federation=True)
+
+
+@lru_cache(maxsize=1)
+def _ide_html() -> str:
+    from strawberry.http.ides import get_graphql_ide_html
+
+    return get_graphql_ide_html(graphql_ide="graphiql")
+
+
+async def authenticate(request: Any, state: HubState) -> Principal:
+    hook = state.services.get("authenticate")
+    if hook is None:
+        return ANONYMOUS
+    principal = hook(request)
+    if inspect.isawaitable(principal):
+        principal = await principal
+    return principal  # type: ignore[no-any-return]
+
+
+def _auth_error(exc: Exception) -> RequestError:
+    status = getattr(exc, "status", None) or getattr(exc, "status_code", 401)
+    code = getattr(exc, "code", "UNAUTHENTICATED")
+    message = getattr(exc, "message", None) or str(exc) or "No autenticado."
+    headers = {"WWW-Authenticate": 'Bearer realm="qoricancha"'} if status == 401 else {}
+    return RequestError(int(status), message, str(code), headers)
+
+
+def _endpoint(subgraph: str | None) -> Any:
+    async def prepare(request: Request) -> tuple[GraphQLSchema, RequestContext]:
+        state: HubState = request.app.state.hub
+        try:
+            principal = await authenticate(request, state)
+        except RequestError:
+            raise
+        except Exception as exc:
+            if getattr(exc, "code", None) is None and not hasattr(exc, "status"):
+                raise
+            raise _auth_error(exc) from exc
+        contract = contract_for(principal.role, subgraph)
+        return contract.schema, RequestContext(state, principal, request)
+
+    async def finish(ctx: RequestContext | Any, result: ExecutionResult | None) -> None:
+        if not isinstance(ctx, RequestContext):
+            return
+        try:
+            record = ctx.state.services.get("record_access")
+            if record is not None and ctx.reads:
+                await record(ctx, result)
+        finally:
+            await ctx.close()
+
+    async def endpoint(request: Request) -> Response:
+        return await handle(request, prepare, finish, _ide_html)
+
+    return endpoint
+
+
+async def startup(state: HubState) -> None:
+    # Build every contract once, before the first request pays for it.
+    for role in Role:
+        contract_for(role)
+        for name in SUBGRAPHS:
+            contract_for(role, name)
+
+
+def routes() -> list[BaseRoute]:
+    from hub.graphql_ws import websocket_endpoint
+
+    result: list[BaseRoute] = [
+        Route("/graphql", _endpoint(None), methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", websocket_endpoint(None)),
+    ]
+    for name in SUBGRAPHS:
+        result.append(
+            Route(f"/subgraphs/{name}/graphql", _endpoint(name), methods=["GET", "POST"])
+        )
+    return result

@@ -1,0 +1,51 @@
+"""The per-request context: who asks, one database connection, the loaders, the reads made."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from auth.principal import Principal
+from hub.state import HubState
+
+T = TypeVar("T")
+
+
+class RequestContext:
+    """Built once per GraphQL request; ``info.context`` in every resolver."""
+
+    def __init__(self, state: HubState, principal: Principal, request: Any = None) -> None:
+        from resolvers.loaders import Loaders
+
+        self.state = state
+        self.principal = principal
+        self.request = request
+        self.loaders = Loaders(self)
+        # category -> person ids read; flushed to the access log at the end of the request.
+        self.reads: dict[str, set[int]] = {}
+        # (scope, id(row_scope)) -> allowed; row checks are cached per record.
+        self.decisions: dict[tuple[str, int], bool] = {}
+        self.operation_name: str | None = None
+        self._conn: AsyncConnection | None = None
+        self._lock = asyncio.Lock()
+
+    async def run(self, fn: Callable[..., Awaitable[T]], *args: Any) -> T:
+        """Run a read service function on the request's single connection."""
+        async with self._lock:
+            if self._conn is None:
+                self._conn = await self.state.engine.connect()
+            return await fn(self._conn, *args)
+
+    def record_read(self, category: str, person_ids: tuple[int, ...]) -> None:
+        bucket = self.reads.get(category)
+        if bucket is None:
+            bucket = self.reads[category] = set()
+        bucket.update(person_ids)
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            await conn.close()

@@ -1,0 +1,177 @@
+"""Thin resolvers of the core queries: parse arguments, call one service function, map."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import strawberry
+
+from models.vocab import CaseStatus
+from services import case_queries as q
+from services.errors import FieldProblem, ValidationFailed
+from services.records import (
+    CaseRecord,
+    DocumentRecord,
+    MemberRecord,
+    NeedRecord,
+    OfficeRecord,
+    PersonRecord,
+)
+
+
+def _ctx(info: strawberry.Info) -> Any:
+    return info.context
+
+
+# ---- Query ---------------------------------------------------------------------------
+
+
+async def offices(info: strawberry.Info) -> list[OfficeRecord]:
+    cache = _ctx(info).state.services
+    cached = cache.get("offices")
+    if cached is None:
+        cached = cache["offices"] = await _ctx(info).run(q.all_offices)
+    return cached  # type: ignore[no-any-return]
+
+
+async def specific_need_codes(info: strawberry.Info) -> list[Any]:
+    return await _ctx(info).run(q.all_need_codes)
+
+
+def _person_id(raw: strawberry.ID) -> int:
+    try:
+        value = int(str(raw))
+    except ValueError as exc:
+        raise ValidationFailed(
+            [FieldProblem(("id",), "INVALID_ID", "El identificador de persona no es válido.")]
+        ) from exc
+    return value
+
+
+async def person(info: strawberry.Info, id: strawberry.ID) -> PersonRecord | None:
+    return await _ctx(info).loaders.person.load(_person_id(id))  # type: ignore[no-any-return]
+
+
+async def case(info: strawberry.Info, number: int) -> CaseRecord:
+    return await _ctx(info).run(q.case_by_number, number)  # type: ignore[no-any-return]
+
+
+@dataclass(slots=True)
+class Edge:
+    cursor: str
+    node: CaseRecord
+
+
+@dataclass(slots=True)
+class PageInfoRecord:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@dataclass(slots=True)
+class Connection:
+    edges: list[Edge]
+    page_info: PageInfoRecord
+
+
+async def cases(
+    info: strawberry.Info,
+    first: int = 50,
+    after: str | None = None,
+    filter: Any = None,
+) -> Connection:
+    case_filter = q.CaseFilter()
+    if filter is not None:
+        case_filter = q.CaseFilter(
+            office_codes=tuple(filter.office_codes or ()),
+            statuses=tuple(CaseStatus(s) for s in (filter.statuses or ())),
+            need_codes=tuple(filter.need_codes or ()),
+            nationalities=tuple(filter.nationalities or ()),
+            filed_from=filter.filed_from,
+            filed_to=filter.filed_to,
+        )
+    ctx = _ctx(info)
+    page = await ctx.run(q.list_cases, ctx.principal, case_filter, first, after)
+    loader = ctx.loaders.case
+    for record in page.cases:
+        loader.prime(record.id, record)
+    edges = [Edge(c, r) for c, r in zip(page.cursors, page.cases, strict=True)]
+    return Connection(edges, PageInfoRecord(page.has_next_page, edges[-1].cursor if edges else None))
+
+
+# ---- Person ----------------------------------------------------------------------------
+
+
+async def person_documents(root: PersonRecord, info: strawberry.Info) -> list[DocumentRecord]:
+    docs = await _ctx(info).loaders.documents.load(root.id)
+    return q.documents_for(root, docs)
+
+
+async def person_cases(root: PersonRecord, info: strawberry.Info) -> list[Any]:
+    memberships = await _ctx(info).loaders.memberships.load(root.id)
+    return [Membership(case_id, rel, root.row_scope) for case_id, rel in memberships]
+
+
+@dataclass(slots=True)
+class Membership:
+    case_id: int
+    relationship: str
+    row_scope: Any
+
+
+def membership_case(root: Membership, info: strawberry.Info) -> Any:
+    return _ctx(info).loaders.case.load(root.case_id)
+
+
+# ---- Case ------------------------------------------------------------------------------
+
+
+def case_principal(root: CaseRecord, info: strawberry.Info) -> Any:
+    if root.principal_id is None:
+        return None
+    return _ctx(info).loaders.person.load(root.principal_id)
+
+
+def case_members(root: CaseRecord, info: strawberry.Info) -> list[MemberRecord]:
+    return root.members
+
+
+def member_person(root: MemberRecord, info: strawberry.Info) -> Any:
+    return _ctx(info).loaders.person.load(root.person_id)
+
+
+async def case_needs(root: CaseRecord, info: strawberry.Info) -> list[NeedRecord]:
+    needs: list[NeedRecord] = await _ctx(info).loaders.needs.load(root.id)
+    for need in needs:
+        need.row_scope = root.row_scope
+    return needs
+
+
+async def case_office(root: CaseRecord, info: strawberry.Info) -> OfficeRecord | None:
+    for office in await offices(info):
+        if office.id == root.office_id:
+            return office
+    return None
+
+
+def case_officer(root: CaseRecord, info: strawberry.Info) -> Any:
+    if root.assigned_officer_id is None:
+        return None
+    return _ctx(info).loaders.officer.load(root.assigned_officer_id)
+
+
+def case_history(root: CaseRecord, info: strawberry.Info) -> Any:
+    return _ctx(info).loaders.history.load(root.id)
+
+
+async def case_appointments(root: CaseRecord, info: strawberry.Info) -> list[Any]:
+    items = await _ctx(info).loaders.appointments.load(root.id)
+    for item in items:
+        item.row_scope = root.row_scope
+    return items  # type: ignore[no-any-return]
+
+
+def today() -> date:
+    return date.today()

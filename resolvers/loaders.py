@@ -1,0 +1,88 @@
+"""Per-request DataLoaders in one typed container: one statement per relationship per request."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from aiodataloader import DataLoader
+
+from services import case_queries as q
+from services.records import (
+    AppointmentRecord,
+    CaseRecord,
+    NeedRecord,
+    OfficerRecord,
+    PersonRecord,
+    StatusChangeRecord,
+)
+
+if TYPE_CHECKING:
+    from resolvers.context import RequestContext
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _Loader(DataLoader, Generic[K, V]):  # type: ignore[misc]
+    def __init__(
+        self, ctx: RequestContext, fetch: Callable[[Any, Sequence[K]], Awaitable[list[V]]]
+    ) -> None:
+        super().__init__(max_batch_size=10_000)
+        self._ctx = ctx
+        self._fetch = fetch
+
+    async def batch_load_fn(self, keys: Sequence[K]) -> list[V]:
+        return await self._ctx.run(self._fetch, list(keys))
+
+
+class Loaders:
+    """Every loader a request may use, created lazily (most requests need two or three)."""
+
+    def __init__(self, ctx: RequestContext) -> None:
+        self._ctx = ctx
+        self._made: dict[str, _Loader[Any, Any]] = {}
+
+    def _get(self, name: str, fetch: Callable[[Any, Sequence[Any]], Awaitable[list[Any]]]) -> Any:
+        loader = self._made.get(name)
+        if loader is None:
+            loader = self._made[name] = _Loader(self._ctx, fetch)
+        return loader
+
+    @property
+    def person(self) -> _Loader[int, PersonRecord | None]:
+        return self._get("person", q.persons_by_ids)  # type: ignore[no-any-return]
+
+    @property
+    def documents(self) -> _Loader[int, list[tuple[str, str, str]]]:
+        return self._get("documents", q.documents_by_person)  # type: ignore[no-any-return]
+
+    @property
+    def memberships(self) -> _Loader[int, list[tuple[int, str]]]:
+        return self._get("memberships", q.memberships_by_person)  # type: ignore[no-any-return]
+
+    @property
+    def case(self) -> _Loader[int, CaseRecord | None]:
+        return self._get("case", q.cases_by_ids)  # type: ignore[no-any-return]
+
+    @property
+    def needs(self) -> _Loader[int, list[NeedRecord]]:
+        return self._get("needs", q.needs_by_case)  # type: ignore[no-any-return]
+
+    @property
+    def officer(self) -> _Loader[int, OfficerRecord | None]:
+        return self._get("officer", q.officers_by_ids)  # type: ignore[no-any-return]
+
+    @property
+    def history(self) -> _Loader[int, list[StatusChangeRecord]]:
+        return self._get("history", q.history_by_case)  # type: ignore[no-any-return]
+
+    @property
+    def appointments(self) -> _Loader[int, list[AppointmentRecord]]:
+        return self._get("appointments", q.appointments_by_case)  # type: ignore[no-any-return]
+
+    def custom(
+        self, name: str, fetch: Callable[[Any, Sequence[Any]], Awaitable[list[Any]]]
+    ) -> _Loader[Any, Any]:
+        """A loader for another area's relationship, keyed by ``name``."""
+        return self._get(name, fetch)  # type: ignore[no-any-return]

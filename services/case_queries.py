@@ -1,0 +1,399 @@
+"""Reads of persons, cases and their parts, batched by id (one statement per batch)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from auth.policy import Category, RowScope, Scope, read_scope
+from auth.principal import Principal
+from models.vocab import CaseStatus
+from services.errors import DomainError, FieldProblem, Forbidden, NotFound, ValidationFailed
+from services.records import (
+    AppointmentRecord,
+    CasePage,
+    CaseRecord,
+    DocumentRecord,
+    NeedCodeRecord,
+    NeedRecord,
+    OfficeRecord,
+    OfficerRecord,
+    PersonRecord,
+    StatusChangeRecord,
+)
+
+MAX_PAGE = 1000
+
+_PERSONS_SQL = text(
+    """
+    SELECT p.id, p.given_names, p.paternal_surname, p.maternal_surname, p.sex, p.birth_date,
+           p.country_of_birth, p.nationality, p.entry_date, p.department, p.province,
+           p.district, p.street, p.phone, p.email, p.education_level, p.profession,
+           p.languages,
+           coalesce(sc.offices, '{}') AS offices, coalesce(sc.officers, '{}') AS officers,
+           coalesce(k.purposes, '{}') AS consents
+    FROM person p
+    LEFT JOIN LATERAL (
+        SELECT array_agg(DISTINCT o.code) AS offices,
+               array_agg(DISTINCT c.assigned_officer_id)
+                   FILTER (WHERE c.assigned_officer_id IS NOT NULL) AS officers
+        FROM case_member m JOIN case_file c ON c.id = m.case_id
+        JOIN office o ON o.id = c.office_id
+        WHERE m.person_id = p.id
+    ) sc ON true
+    LEFT JOIN LATERAL (
+        SELECT array_agg(purpose) AS purposes FROM consent
+        WHERE consent.person_id = p.id AND withdrawn_at IS NULL
+    ) k ON true
+    WHERE p.id = ANY(:ids)
+    """
+)
+
+
+async def persons_by_ids(conn: AsyncConnection, ids: Sequence[int]) -> list[PersonRecord | None]:
+    """Persons in the order of ``ids`` (None where unknown), each with its row scope."""
+    rows = (await conn.execute(_PERSONS_SQL, {"ids": list(ids)})).all()
+    found: dict[int, PersonRecord] = {}
+    for row in rows:
+        scope = RowScope(
+            person_ids=(row.id,),
+            office_codes=frozenset(row.offices),
+            assigned_officer_ids=frozenset(row.officers),
+            consents=frozenset(row.consents),
+        )
+        found[row.id] = PersonRecord(
+            row.id,
+            row.given_names,
+            row.paternal_surname,
+            row.maternal_surname,
+            row.sex,
+            row.birth_date,
+            row.country_of_birth,
+            row.nationality,
+            row.entry_date,
+            row.department,
+            row.province,
+            row.district,
+            row.street,
+            row.phone,
+            row.email,
+            row.education_level,
+            row.profession,
+            list(row.languages or ()),
+            scope,
+        )
+    return [found.get(i) for i in ids]
+
+
+_DOCUMENTS_SQL = text(
+    "SELECT person_id, doc_type, number, issuing_country FROM identity_document "
+    "WHERE person_id = ANY(:ids) ORDER BY person_id, id"
+)
+
+
+async def documents_by_person(
+    conn: AsyncConnection, person_ids: Sequence[int]
+) -> list[list[tuple[str, str, str]]]:
+    """(type, number, issuing country) of each person's documents, in the order of ids."""
+    rows = (await conn.execute(_DOCUMENTS_SQL, {"ids": list(person_ids)})).all()
+    by_person: dict[int, list[tuple[str, str, str]]] = {}
+    for row in rows:
+        by_person.setdefault(row.person_id, []).append(
+            (row.doc_type, row.number, row.issuing_country)
+        )
+    return [by_person.get(i, []) for i in person_ids]
+
+
+def documents_for(person: PersonRecord, docs: list[tuple[str, str, str]]) -> list[DocumentRecord]:
+    return [DocumentRecord(t, n, c, person.row_scope) for t, n, c in docs]
+
+
+_CASE_COLUMNS = """
+    c.id, c.number, c.status, c.filing_date, c.priority_score, c.office_id,
+    o.code AS office_code, c.assigned_officer_id,
+    mm.principal_id, mm.member_ids, mm.relationships
+"""
+_CASE_JOINS = """
+    JOIN office o ON o.id = c.office_id
+    LEFT JOIN LATERAL (
+        SELECT (array_agg(m.person_id) FILTER (WHERE m.relationship = 'principal'))[1]
+                   AS principal_id,
+               array_agg(m.person_id ORDER BY m.relationship <> 'principal', m.person_id)
+                   AS member_ids,
+               array_agg(m.relationship ORDER BY m.relationship <> 'principal', m.person_id)
+                   AS relationships
+        FROM case_member m WHERE m.case_id = c.id
+    ) mm ON true
+"""
+
+
+def _case_record(row: Any) -> CaseRecord:
+    members = list(row.member_ids or ())
+    scope = RowScope(
+        person_ids=tuple(members),
+        office_codes=frozenset((row.office_code,)),
+        assigned_officer_ids=(
+            frozenset((row.assigned_officer_id,)) if row.assigned_officer_id else frozenset()
+        ),
+    )
+    return CaseRecord(
+        row.id,
+        row.number,
+        row.status,
+        row.filing_date,
+        row.priority_score,
+        row.office_id,
+        row.office_code,
+        row.assigned_officer_id,
+        row.principal_id,
+        members,
+        list(row.relationships or ()),
+        scope,
+    )
+
+
+async def case_by_number(conn: AsyncConnection, number: int) -> CaseRecord:
+    """The case with this expediente number; ``NotFound`` (CASE_NOT_FOUND) otherwise."""
+    sql = text(f"SELECT {_CASE_COLUMNS} FROM case_file c {_CASE_JOINS} WHERE c.number = :n")
+    row = (await conn.execute(sql, {"n": number})).first()
+    if row is None:
+        raise NotFound(f"No existe el expediente {number}.", "CASE_NOT_FOUND")
+    return _case_record(row)
+
+
+async def cases_by_ids(conn: AsyncConnection, ids: Sequence[int]) -> list[CaseRecord | None]:
+    sql = text(f"SELECT {_CASE_COLUMNS} FROM case_file c {_CASE_JOINS} WHERE c.id = ANY(:ids)")
+    rows = (await conn.execute(sql, {"ids": list(ids)})).all()
+    found = {row.id: _case_record(row) for row in rows}
+    return [found.get(i) for i in ids]
+
+
+_CASES_OF_PERSON_SQL = text(
+    "SELECT person_id, case_id, relationship FROM case_member "
+    "WHERE person_id = ANY(:ids) ORDER BY person_id, case_id"
+)
+
+
+async def memberships_by_person(
+    conn: AsyncConnection, person_ids: Sequence[int]
+) -> list[list[tuple[int, str]]]:
+    """(case id, relationship) of each person's case memberships."""
+    rows = (await conn.execute(_CASES_OF_PERSON_SQL, {"ids": list(person_ids)})).all()
+    by_person: dict[int, list[tuple[int, str]]] = {}
+    for row in rows:
+        by_person.setdefault(row.person_id, []).append((row.case_id, row.relationship))
+    return [by_person.get(i, []) for i in person_ids]
+
+
+_NEEDS_SQL = text(
+    "SELECT n.case_id, n.person_id, n.code, s.category, s.label_es, n.detail "
+    "FROM case_need n JOIN specific_need_code s ON s.code = n.code "
+    "WHERE n.case_id = ANY(:ids) ORDER BY n.case_id, n.id"
+)
+
+
+async def needs_by_case(
+    conn: AsyncConnection, case_ids: Sequence[int]
+) -> list[list[NeedRecord]]:
+    rows = (await conn.execute(_NEEDS_SQL, {"ids": list(case_ids)})).all()
+    by_case: dict[int, list[NeedRecord]] = {}
+    unscoped = RowScope()
+    for row in rows:
+        by_case.setdefault(row.case_id, []).append(
+            NeedRecord(
+                row.case_id, row.person_id, row.code, row.category, row.label_es, row.detail,
+                unscoped,
+            )
+        )
+    return [by_case.get(i, []) for i in case_ids]
+
+
+async def all_offices(conn: AsyncConnection) -> list[OfficeRecord]:
+    rows = (
+        await conn.execute(
+            text("SELECT id, code, name, kind, department, address FROM office ORDER BY id")
+        )
+    ).all()
+    return [OfficeRecord(r.id, r.code, r.name, r.kind, r.department, r.address) for r in rows]
+
+
+async def all_need_codes(conn: AsyncConnection) -> list[NeedCodeRecord]:
+    rows = (
+        await conn.execute(
+            text("SELECT code, category, label_es, label_en FROM specific_need_code ORDER BY code")
+        )
+    ).all()
+    return [NeedCodeRecord(r.code, r.category, r.label_es, r.label_en) for r in rows]
+
+
+async def officers_by_ids(
+    conn: AsyncConnection, ids: Sequence[int]
+) -> list[OfficerRecord | None]:
+    rows = (
+        await conn.execute(
+            text(
+                "SELECT f.id, f.username, f.full_name, o.code, f.role FROM officer f "
+                "JOIN office o ON o.id = f.office_id WHERE f.id = ANY(:ids)"
+            ),
+            {"ids": list(ids)},
+        )
+    ).all()
+    found = {r.id: OfficerRecord(r.id, r.username, r.full_name, r.code, r.role) for r in rows}
+    return [found.get(i) for i in ids]
+
+
+async def history_by_case(
+    conn: AsyncConnection, case_ids: Sequence[int]
+) -> list[list[StatusChangeRecord]]:
+    rows = (
+        await conn.execute(
+            text(
+                "SELECT case_id, from_status, to_status, actor, reason, at FROM status_change "
+                "WHERE case_id = ANY(:ids) ORDER BY case_id, at, id"
+            ),
+            {"ids": list(case_ids)},
+        )
+    ).all()
+    by_case: dict[int, list[StatusChangeRecord]] = {}
+    for r in rows:
+        by_case.setdefault(r.case_id, []).append(
+            StatusChangeRecord(r.case_id, r.from_status, r.to_status, r.actor, r.reason, r.at)
+        )
+    return [by_case.get(i, []) for i in case_ids]
+
+
+async def appointments_by_case(
+    conn: AsyncConnection, case_ids: Sequence[int]
+) -> list[list[AppointmentRecord]]:
+    rows = (
+        await conn.execute(
+            text(
+                "SELECT a.id, a.case_id, o.code, a.starts_at, a.mode, a.purpose, a.status, "
+                "a.video_link FROM appointment a JOIN office o ON o.id = a.office_id "
+                "WHERE a.case_id = ANY(:ids) ORDER BY a.case_id, a.starts_at"
+            ),
+            {"ids": list(case_ids)},
+        )
+    ).all()
+    by_case: dict[int, list[AppointmentRecord]] = {}
+    for r in rows:
+        by_case.setdefault(r.case_id, []).append(
+            AppointmentRecord(
+                r.id, r.case_id, r.code, r.starts_at, r.mode, r.purpose, r.status, r.video_link
+            )
+        )
+    return [by_case.get(i, []) for i in case_ids]
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """Filters of the case list. Empty tuples / None mean "any"."""
+
+    office_codes: tuple[str, ...] = ()
+    statuses: tuple[CaseStatus, ...] = ()
+    need_codes: tuple[str, ...] = ()
+    nationalities: tuple[str, ...] = ()
+    filed_from: date | None = None
+    filed_to: date | None = None
+
+
+def encode_cursor(filing_date: date, case_id: int) -> str:
+    raw = f"c1:{filing_date.isoformat()}:{case_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[date, int]:
+    """Inverse of ``encode_cursor``; ``ValidationFailed`` (INVALID_CURSOR) for anything else."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        tag, day, ident = base64.urlsafe_b64decode(padded.encode()).decode().split(":")
+        if tag != "c1":
+            raise ValueError(tag)
+        return date.fromisoformat(day), int(ident)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise ValidationFailed(
+            [FieldProblem(("after",), "INVALID_CURSOR", "El cursor no es válido para esta lista.")],
+            "El cursor no es válido para esta lista.",
+        ) from exc
+
+
+async def list_cases(
+    conn: AsyncConnection,
+    principal: Principal,
+    case_filter: CaseFilter,
+    first: int,
+    after: str | None,
+) -> CasePage:
+    """One page of the cases the principal may list, newest filing first (keyset paginated).
+
+    The policy's read scope of ``case_admin`` decides the rows: own office for
+    registrars, assigned cases for eligibility officers, all for supervisors.
+    """
+    if first < 0 or first > MAX_PAGE:
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    ("first",), "INVALID_PAGE_SIZE", f"'first' debe estar entre 0 y {MAX_PAGE}."
+                )
+            ]
+        )
+    scope = read_scope(principal.role, Category.CASE_ADMIN)
+    where = ["true"]
+    params: dict[str, Any] = {"limit": first + 1}
+    if scope is None:
+        raise Forbidden("Su rol no puede listar expedientes.")
+    if scope is Scope.OWN_OFFICE:
+        where.append("o.code = :own_office")
+        params["own_office"] = principal.office_code or ""
+    elif scope is Scope.ASSIGNED:
+        where.append("c.assigned_officer_id = :own_officer")
+        params["own_officer"] = principal.officer_id or -1
+    elif scope is not Scope.ALL:
+        raise DomainError("Alcance de lectura no soportado para listas.", "FORBIDDEN")
+    if case_filter.office_codes:
+        where.append("o.code = ANY(:offices)")
+        params["offices"] = list(case_filter.office_codes)
+    if case_filter.statuses:
+        where.append("c.status = ANY(:statuses)")
+        params["statuses"] = [s.value for s in case_filter.statuses]
+    if case_filter.need_codes:
+        where.append(
+            "EXISTS (SELECT 1 FROM case_need n WHERE n.case_id = c.id AND n.code = ANY(:needs))"
+        )
+        params["needs"] = list(case_filter.need_codes)
+    if case_filter.nationalities:
+        where.append(
+            "EXISTS (SELECT 1 FROM case_member m JOIN person p ON p.id = m.person_id "
+            "WHERE m.case_id = c.id AND m.relationship = 'principal' "
+            "AND p.nationality = ANY(:nats))"
+        )
+        params["nats"] = list(case_filter.nationalities)
+    if case_filter.filed_from:
+        where.append("c.filing_date >= :filed_from")
+        params["filed_from"] = case_filter.filed_from
+    if case_filter.filed_to:
+        where.append("c.filing_date <= :filed_to")
+        params["filed_to"] = case_filter.filed_to
+    if after:
+        after_date, after_id = decode_cursor(after)
+        where.append("(c.filing_date, c.id) < (:after_date, :after_id)")
+        params["after_date"] = after_date
+        params["after_id"] = after_id
+    sql = text(
+        f"SELECT {_CASE_COLUMNS} FROM case_file c {_CASE_JOINS} "
+        f"WHERE {' AND '.join(where)} ORDER BY c.filing_date DESC, c.id DESC LIMIT :limit"
+    )
+    rows = (await conn.execute(sql, params)).all()
+    records = [_case_record(row) for row in rows[:first]]
+    return CasePage(
+        cases=records,
+        cursors=[encode_cursor(c.filing_date, c.id) for c in records],
+        has_next_page=len(rows) > first,
+    )
