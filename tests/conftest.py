@@ -75,3 +75,53 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     engine = create_async(database_url, load_settings())
     yield engine
     await engine.dispose()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LiveHub:
+    """A real uvicorn server running the hub in a thread, on a free loopback port."""
+
+    def __init__(self, database_url: str) -> None:
+        import threading
+
+        import uvicorn
+
+        from hub.app import create_app
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.app = create_app(database_url, load_settings())
+        config = uvicorn.Config(
+            self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> LiveHub:
+        import time
+
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the hub did not start")
+            time.sleep(0.05)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_hub(database_url: str) -> Iterator[LiveHub]:
+    hub = LiveHub(database_url).start()
+    yield hub
+    hub.stop()
