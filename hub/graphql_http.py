@@ -161,7 +161,9 @@ async def read_params(request: Request) -> GraphQLParams:
     if request.method == "GET":
         return params_from(dict(request.query_params), from_query_string=True)
     if request.method != "POST":
-        raise RequestError(405, "Método no permitido.", "METHOD_NOT_ALLOWED", {"Allow": "GET, POST"})
+        raise RequestError(
+            405, "Método no permitido.", "METHOD_NOT_ALLOWED", {"Allow": "GET, POST"}
+        )
     content_type = request.headers.get("content-type")
     if not content_type:
         raise RequestError(415, "Falta la cabecera Content-Type.", "UNSUPPORTED_MEDIA_TYPE")
@@ -172,12 +174,16 @@ async def read_params(request: Request) -> GraphQLParams:
         )
     for option in options:
         if option.startswith("charset=") and option[8:].strip('"') not in ("utf-8", "utf8"):
-            raise RequestError(415, "Solo se acepta la codificación utf-8.", "UNSUPPORTED_MEDIA_TYPE")
+            raise RequestError(
+                415, "Solo se acepta la codificación utf-8.", "UNSUPPORTED_MEDIA_TYPE"
+            )
     body = await request.body()
     if not body:
         raise RequestError(400, "La solicitud POST necesita un cuerpo.", "BAD_REQUEST")
     if len(body) > MAX_BODY:
-        raise RequestError(413, "El cuerpo de la solicitud es demasiado grande.", "PAYLOAD_TOO_LARGE")
+        raise RequestError(
+            413, "El cuerpo de la solicitud es demasiado grande.", "PAYLOAD_TOO_LARGE"
+        )
     try:
         data = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
@@ -193,7 +199,9 @@ def parse_cached(query: str) -> DocumentNode:
     return document  # type: ignore[no-any-return]
 
 
-def validate_cached(schema: GraphQLSchema, query: str, document: DocumentNode) -> list[GraphQLError]:
+def validate_cached(
+    schema: GraphQLSchema, query: str, document: DocumentNode
+) -> list[GraphQLError]:
     key = (id(schema), query)
     errors = _VALIDATED.get(key)
     if errors is None:
@@ -212,7 +220,9 @@ def find_operation(document: DocumentNode, name: str | None) -> OperationDefinit
     return None
 
 
-def _respond(body: dict[str, Any], status: int, media: str, headers: dict[str, str] | None = None) -> Response:
+def _respond(
+    body: dict[str, Any], status: int, media: str, headers: dict[str, str] | None = None
+) -> Response:
     return Response(
         orjson.dumps(body),
         status_code=status,

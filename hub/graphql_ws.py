@@ -1,4 +1,4 @@
-"""GraphQL subscriptions over WebSocket, protocol ``graphql-transport-ws``, on the caller's contract.
+"""GraphQL subscriptions over WebSocket (``graphql-transport-ws``), on the caller's contract.
 
 The token travels in ``connection_init``'s payload (``{"Authorization": "Bearer …"}``,
 plus ``X-Purpose`` for agencies) because browsers cannot set headers on WebSockets.
@@ -94,7 +94,7 @@ def websocket_endpoint(subgraph: str | None) -> Any:
                             }
                         )
                         return
-                    stream = await subscribe(
+                    stream = await subscribe(  # type: ignore[misc]
                         contract.schema,
                         document,
                         context_value=ctx,
@@ -134,7 +134,9 @@ def websocket_endpoint(subgraph: str | None) -> Any:
                 elif kind == "subscribe":
                     op_id = str(message.get("id") or "")
                     if not op_id or op_id in tasks:
-                        await websocket.close(code=4409, reason=f"Subscriber for {op_id} already exists")
+                        await websocket.close(
+                            code=4409, reason=f"Subscriber for {op_id} already exists"
+                        )
                         return
                     tasks[op_id] = asyncio.create_task(run(op_id, message))
                 elif kind == "complete":
@@ -162,5 +164,9 @@ async def _send_error(
     websocket: WebSocket, op_id: str, errors: list[GraphQLError], code: str | None
 ) -> None:
     await websocket.send_json(
-        {"type": "error", "id": op_id, "payload": [format_error(e, default_code=code) for e in errors]}
+        {
+            "type": "error",
+            "id": op_id,
+            "payload": [format_error(e, default_code=code) for e in errors],
+        }
     )

@@ -9,7 +9,7 @@ log) if installed.
 from __future__ import annotations
 
 import inspect
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from graphql import ExecutionResult, GraphQLSchema
@@ -26,7 +26,7 @@ from resolvers.context import RequestContext
 from schema.build import SUBGRAPHS, full_schema, subgraph_schema
 
 
-@lru_cache(maxsize=None)
+@cache
 def contract_for(role: Role, subgraph: str | None = None) -> Contract:
     """The executable contract of a role on the whole schema or on one subgraph."""
     if subgraph is None:
@@ -52,7 +52,7 @@ async def authenticate(request: Any, state: HubState) -> Principal:
 
 
 def _auth_error(exc: Exception) -> RequestError:
-    status = getattr(exc, "status", None) or getattr(exc, "status_code", 401)
+    status = getattr(exc, "status", None) or getattr(exc, "status_code", None) or 401
     code = getattr(exc, "code", "UNAUTHENTICATED")
     message = getattr(exc, "message", None) or str(exc) or "No autenticado."
     headers = {"WWW-Authenticate": 'Bearer realm="qoricancha"'} if status == 401 else {}
@@ -105,7 +105,5 @@ def routes() -> list[BaseRoute]:
         WebSocketRoute("/graphql", websocket_endpoint(None)),
     ]
     for name in SUBGRAPHS:
-        result.append(
-            Route(f"/subgraphs/{name}/graphql", _endpoint(name), methods=["GET", "POST"])
-        )
+        result.append(Route(f"/subgraphs/{name}/graphql", _endpoint(name), methods=["GET", "POST"]))
     return result

@@ -27,7 +27,11 @@ async def readyz(request: Request) -> JSONResponse:
                 ).scalar_one_or_none()
     except Exception as exc:  # any failure to reach the database means "not ready"
         return JSONResponse(
-            {"status": "unavailable", "reason": "database unreachable", "detail": type(exc).__name__},
+            {
+                "status": "unavailable",
+                "reason": "database unreachable",
+                "detail": type(exc).__name__,
+            },
             status_code=503,
         )
     head = head_revision(state.database_url)

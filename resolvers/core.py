@@ -98,7 +98,9 @@ async def cases(
     for record in page.cases:
         loader.prime(record.id, record)
     edges = [Edge(c, r) for c, r in zip(page.cursors, page.cases, strict=True)]
-    return Connection(edges, PageInfoRecord(page.has_next_page, edges[-1].cursor if edges else None))
+    return Connection(
+        edges, PageInfoRecord(page.has_next_page, edges[-1].cursor if edges else None)
+    )
 
 
 # ---- Person ----------------------------------------------------------------------------

@@ -24,7 +24,7 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
-class _Loader(DataLoader, Generic[K, V]):  # type: ignore[misc]
+class _Loader(DataLoader, Generic[K, V]):  # type: ignore[type-arg]
     def __init__(
         self, ctx: RequestContext, fetch: Callable[[Any, Sequence[K]], Awaitable[list[V]]]
     ) -> None:

@@ -8,7 +8,7 @@ Each area module under ``schema/`` exposes ``QUERIES``, ``MUTATIONS``, ``SUBSCRI
 from __future__ import annotations
 
 import importlib
-from functools import lru_cache
+from functools import cache
 from types import ModuleType
 
 import strawberry
@@ -65,11 +65,11 @@ def build_schema(areas: list[str] | None = None) -> strawberry.federation.Schema
     return make()
 
 
-@lru_cache(maxsize=None)
+@cache
 def full_schema() -> strawberry.federation.Schema:
     return build_schema()
 
 
-@lru_cache(maxsize=None)
+@cache
 def subgraph_schema(name: str) -> strawberry.federation.Schema:
     return build_schema(SUBGRAPHS[name])

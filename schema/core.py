@@ -28,7 +28,9 @@ from schema.enums import (
 )
 
 
-@strawberry.federation.type(shareable=True, description="Oficina de la Comisión, desconcentrada o de frontera.")
+@strawberry.federation.type(
+    shareable=True, description="Oficina de la Comisión, desconcentrada o de frontera."
+)
 class Office:
     code: str
     name: str
@@ -60,7 +62,9 @@ class Address:
     street: str | None
 
 
-@strawberry.federation.type(keys=["id"], shareable=True, description="Una persona: solicitante o dependiente.")
+@strawberry.federation.type(
+    keys=["id"], shareable=True, description="Una persona: solicitante o dependiente."
+)
 class Person:
     id: strawberry.ID | None
     given_names: str | None
@@ -86,7 +90,9 @@ class Person:
         return await r.person(info, id)
 
 
-@strawberry.federation.type(shareable=True, description="Pertenencia de una persona a un expediente.")
+@strawberry.federation.type(
+    shareable=True, description="Pertenencia de una persona a un expediente."
+)
 class CaseMembership:
     relationship: Relationship | None
     case: Case | None = strawberry.field(resolver=r.membership_case)
@@ -98,7 +104,9 @@ class CaseMember:
     person: Person | None = strawberry.field(resolver=r.member_person)
 
 
-@strawberry.federation.type(shareable=True, description="Necesidad específica registrada para un miembro del expediente.")
+@strawberry.federation.type(
+    shareable=True, description="Necesidad específica registrada para un miembro del expediente."
+)
 class SpecificNeed:
     code: str | None
     category: str | None
@@ -123,7 +131,9 @@ class StatusChange:
     at: datetime | None
 
 
-@strawberry.federation.type(shareable=True, description="Citación en una oficina o por videollamada.")
+@strawberry.federation.type(
+    shareable=True, description="Citación en una oficina o por videollamada."
+)
 class Appointment:
     id: strawberry.ID | None
     office_code: str | None
@@ -135,7 +145,9 @@ class Appointment:
 
 
 @strawberry.federation.type(
-    keys=["number"], shareable=True, description="Expediente de solicitud de la condición de refugiado."
+    keys=["number"],
+    shareable=True,
+    description="Expediente de solicitud de la condición de refugiado.",
 )
 class Case:
     number: int | None
@@ -192,7 +204,9 @@ class CoreQuery:
     person: Person | None = strawberry.field(resolver=r.person)
     case: Case | None = strawberry.field(resolver=r.case)
 
-    @strawberry.field(description="Expedientes visibles para quien consulta, por fecha de solicitud.")
+    @strawberry.field(
+        description="Expedientes visibles para quien consulta, por fecha de solicitud."
+    )
     async def cases(
         self,
         info: strawberry.Info,
@@ -201,7 +215,6 @@ class CoreQuery:
         filter: CaseFilter | None = None,
     ) -> CaseConnection:
         return await r.cases(info, first, after, filter)  # type: ignore[return-value]
-
 
 
 QUERIES: list[type] = [CoreQuery]

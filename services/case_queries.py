@@ -199,16 +199,19 @@ _NEEDS_SQL = text(
 )
 
 
-async def needs_by_case(
-    conn: AsyncConnection, case_ids: Sequence[int]
-) -> list[list[NeedRecord]]:
+async def needs_by_case(conn: AsyncConnection, case_ids: Sequence[int]) -> list[list[NeedRecord]]:
     rows = (await conn.execute(_NEEDS_SQL, {"ids": list(case_ids)})).all()
     by_case: dict[int, list[NeedRecord]] = {}
     unscoped = RowScope()
     for row in rows:
         by_case.setdefault(row.case_id, []).append(
             NeedRecord(
-                row.case_id, row.person_id, row.code, row.category, row.label_es, row.detail,
+                row.case_id,
+                row.person_id,
+                row.code,
+                row.category,
+                row.label_es,
+                row.detail,
                 unscoped,
             )
         )
@@ -233,9 +236,7 @@ async def all_need_codes(conn: AsyncConnection) -> list[NeedCodeRecord]:
     return [NeedCodeRecord(r.code, r.category, r.label_es, r.label_en) for r in rows]
 
 
-async def officers_by_ids(
-    conn: AsyncConnection, ids: Sequence[int]
-) -> list[OfficerRecord | None]:
+async def officers_by_ids(conn: AsyncConnection, ids: Sequence[int]) -> list[OfficerRecord | None]:
     rows = (
         await conn.execute(
             text(

@@ -95,7 +95,9 @@ async def make_cases(
                 for k, pid in enumerate(person_ids)
             ]
             await conn.execute(
-                text("INSERT INTO case_member (case_id, person_id, relationship) VALUES (:c, :p, :r)"),
+                text(
+                    "INSERT INTO case_member (case_id, person_id, relationship) VALUES (:c, :p, :r)"
+                ),
                 members,
             )
             if needs:
@@ -117,7 +119,11 @@ async def make_officer(
                     "INSERT INTO officer (username, full_name, role, office_id) SELECT :u, :n, :r,"
                     " id FROM office WHERE code = :o RETURNING id"
                 ),
-                {"u": username or f"officer{_next()}", "n": "Funcionaria de Prueba", "r": role,
-                 "o": office_code},
+                {
+                    "u": username or f"officer{_next()}",
+                    "n": "Funcionaria de Prueba",
+                    "r": role,
+                    "o": office_code,
+                },
             )
         ).scalar_one()

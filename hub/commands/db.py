@@ -18,14 +18,18 @@ def upgrade_cmd() -> None:
     """Aplica las migraciones pendientes."""
     location = locate_database(get_settings())
     upgrade(location.url)
-    console.print(f"[green]Base de datos al día[/green] (revisión {current_revision(location.url)}).")
+    console.print(
+        f"[green]Base de datos al día[/green] (revisión {current_revision(location.url)})."
+    )
 
 
 @db_app.command("current")
 def current_cmd() -> None:
     """Muestra la revisión actual y la más reciente."""
     location = locate_database(get_settings())
-    console.print(f"actual: {current_revision(location.url)} · última: {head_revision(location.url)}")
+    console.print(
+        f"actual: {current_revision(location.url)} · última: {head_revision(location.url)}"
+    )
 
 
 def register(app: typer.Typer) -> None:

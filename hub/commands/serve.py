@@ -13,7 +13,9 @@ console = Console()
 def serve(
     host: str = typer.Option("127.0.0.1", help="Dirección donde escuchar."),
     port: int = typer.Option(8000, help="Puerto."),
-    demo: bool = typer.Option(False, "--demo", help="Carga datos de demostración si la base está vacía."),
+    demo: bool = typer.Option(
+        False, "--demo", help="Carga datos de demostración si la base está vacía."
+    ),
     workers: int = typer.Option(1, help="Procesos de uvicorn (solo con base externa)."),
 ) -> None:
     """Inicia el hub: aplica migraciones pendientes y sirve /graphql."""
@@ -36,10 +38,17 @@ def serve(
     console.print(f"  GraphQL (y GraphiQL en el navegador): {base}/graphql")
     console.print(f"  Consola de funcionarios:               {base}/console/")
     console.print(f"  Estado:                                {base}/readyz")
-    console.print("  Token de prueba: [cyan]qhub token --role cepr-supervisor[/cyan] "
-                  "(o .venv/bin/qhub …); envíelo como 'Authorization: Bearer <token>'")
-    uvicorn.run(create_app(location.url, settings), host=host, port=port, log_level="info",
-                workers=1 if location.embedded is not None else workers)
+    console.print(
+        "  Token de prueba: [cyan]qhub token --role cepr-supervisor[/cyan] "
+        "(o .venv/bin/qhub …); envíelo como 'Authorization: Bearer <token>'"
+    )
+    uvicorn.run(
+        create_app(location.url, settings),
+        host=host,
+        port=port,
+        log_level="info",
+        workers=1 if location.embedded is not None else workers,
+    )
 
 
 def register(app: typer.Typer) -> None:

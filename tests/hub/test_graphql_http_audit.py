@@ -28,7 +28,11 @@ def test_every_must_and_should_audit_passes(live_hub: LiveHub, js_tools: Path) -
     # When graphql-http's audit suite runs against it
     out = subprocess.run(
         ["node", "audit.mjs", f"{live_hub.url}/graphql"],
-        cwd=js_tools, capture_output=True, text=True, timeout=120, check=True,
+        cwd=js_tools,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     results = json.loads(out.stdout.strip().splitlines()[-1])
     # Then every audit passes: MUST, SHOULD and MAY alike

@@ -25,9 +25,7 @@ def test_migrated_database_matches_the_models(database_url: str) -> None:
 def test_reference_data_is_loaded(database_url: str) -> None:
     engine = create_engine(database_url, poolclass=pool.NullPool)
     with engine.connect() as conn:
-        kinds = dict(
-            conn.execute(text("SELECT kind, count(*) FROM office GROUP BY kind")).all()
-        )
+        kinds = dict(conn.execute(text("SELECT kind, count(*) FROM office GROUP BY kind")).all())
         needs = conn.execute(text("SELECT count(*) FROM specific_need_code")).scalar_one()
         first_number = conn.execute(text("SELECT nextval('case_number_seq')")).scalar_one()
     engine.dispose()

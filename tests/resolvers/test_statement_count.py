@@ -32,7 +32,9 @@ query List($first: Int!) {
 }
 """
 
-SUPERVISOR = Principal(role=Role.CEPR_SUPERVISOR, agency=Agency.CEPR, subject="sup", office_code="LIM")
+SUPERVISOR = Principal(
+    role=Role.CEPR_SUPERVISOR, agency=Agency.CEPR, subject="sup", office_code="LIM"
+)
 
 
 async def run_as(
@@ -42,7 +44,9 @@ async def run_as(
     ctx = RequestContext(state, principal)
     try:
         result = execute(
-            contract_for(principal.role).schema, parse(query), context_value=ctx,
+            contract_for(principal.role).schema,
+            parse(query),
+            context_value=ctx,
             variable_values=variables,
         )
         return await result  # type: ignore[misc,no-any-return]
@@ -53,7 +57,11 @@ async def run_as(
 @pytest.fixture(scope="module")
 async def ica_cases(engine: AsyncEngine) -> list[Any]:
     async with engine.begin() as conn:
-        await conn.execute(text("DELETE FROM case_file WHERE office_id = (SELECT id FROM office WHERE code = 'ICA')"))
+        await conn.execute(
+            text(
+                "DELETE FROM case_file WHERE office_id = (SELECT id FROM office WHERE code = 'ICA')"
+            )
+        )
     return await make_cases(engine, 1000, office_code="ICA", family_size=3)
 
 

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Quick start, command one: install, then start the demo hub on embedded PostgreSQL.
+# Extra arguments go to `qhub serve` (e.g. --port 8080 --host 0.0.0.0).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+exec .venv/bin/qhub serve --demo "$@"

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Quick start, command two: install everything the tests need, then run the whole suite.
+# Extra arguments go to pytest (e.g. -k policy, -x).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/system-deps.sh
+bash scripts/bootstrap.sh test
+for dir in tests/js federation; do
+  if [ -f "$dir/package.json" ] && [ ! -d "$dir/node_modules" ]; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done
+echo "== ruff"; .venv/bin/ruff check .
+echo "== mypy (strict for services/ and auth/)"; .venv/bin/mypy services auth hub
+echo "== pytest"; .venv/bin/pytest -q "$@"
