@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
 from hub.db import create_engine, sessionmaker
+from hub.readpool import open_pool
 from hub.settings import Settings, get_settings
 from hub.state import HubState
 
@@ -39,6 +40,7 @@ def create_app(database_url: str, settings: Settings | None = None) -> Starlette
             engine=engine,
             sessions=sessionmaker(engine),
         )
+        state.pool = await open_pool(database_url, settings)
         app.state.hub = state
         for module in modules:
             hook: Callable[[HubState], Awaitable[Any]] | None = getattr(module, "startup", None)
@@ -53,6 +55,7 @@ def create_app(database_url: str, settings: Settings | None = None) -> Starlette
                 )
                 if stop is not None:
                     await stop(state)
+            await state.pool.close()
             await engine.dispose()
 
     return Starlette(routes=routes, lifespan=lifespan)

@@ -64,17 +64,21 @@ def create_engine(url: str, settings: Settings) -> AsyncEngine:
 
 @contextlib.contextmanager
 def count_statements(engine: AsyncEngine) -> Iterator[StatementCounter]:
-    """Count every statement the engine executes inside the ``with`` block."""
+    """Count every statement sent inside the ``with`` block (engine and read pool)."""
     counter = StatementCounter()
 
     def _before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         counter.count += 1
         counter.statements.append(statement)
 
+    from hub.readpool import COUNTERS
+
     event.listen(engine.sync_engine, "before_cursor_execute", _before)
+    COUNTERS.append(counter)
     try:
         yield counter
     finally:
+        COUNTERS.remove(counter)
         event.remove(engine.sync_engine, "before_cursor_execute", _before)
 
 

@@ -31,6 +31,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from hub.errors import format_error
+from hub.executor import FastExecutor
 from hub.validation_rules import MaxDepthRule
 
 log = logging.getLogger("qhub.graphql")
@@ -306,15 +307,7 @@ async def handle(
             context.operation_name = params.operation_name or (
                 operation.name.value if operation.name else None
             )
-        outcome = execute(
-            schema,
-            document,
-            context_value=context,
-            variable_values=params.variables,
-            operation_name=params.operation_name,
-        )
-        result = await outcome if is_awaitable(outcome) else outcome  # type: ignore[assignment]
-        assert result is not None
+        result = await run_operation(schema, document, operation, context, params)
     finally:
         await finish(context, result)
     body: dict[str, Any] = {}
@@ -325,6 +318,30 @@ async def handle(
         return _respond(body, 400 if media == GRAPHQL_RESPONSE else 200, media)
     body["data"] = result.data
     return _respond(body, 200, media)
+
+
+FAST = FastExecutor()
+
+
+async def run_operation(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    context: Any,
+    params: GraphQLParams,
+) -> ExecutionResult:
+    """Execute with the compiled plan executor when it covers the operation, else graphql-core."""
+    result = await FAST.try_execute(schema, document, operation, context, params.variables)
+    if result is not None:
+        return result
+    outcome = execute(
+        schema,
+        document,
+        context_value=context,
+        variable_values=params.variables,
+        operation_name=params.operation_name,
+    )
+    return await outcome if is_awaitable(outcome) else outcome  # type: ignore[no-any-return,misc]
 
 
 def _request_failed(errors: list[GraphQLError], media: str, code: str) -> Response:

@@ -16,5 +16,6 @@ class HubState:
     database_url: str
     engine: AsyncEngine
     sessions: async_sessionmaker[Any]
+    pool: Any = None  # psycopg_pool.AsyncConnectionPool for hot reads (hub.readpool)
     # Filled by the areas at start-up (schemas per role, key store, ...).
     services: dict[str, Any] = field(default_factory=dict)

@@ -209,9 +209,7 @@ class CaseNeed(Base):
     __table_args__ = (UniqueConstraint("case_id", "person_id", "code", name="uq_case_need"),)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    case_id: Mapped[int] = mapped_column(
-        ForeignKey("case_file.id", ondelete="CASCADE"), index=True
-    )
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(ForeignKey("specific_need_code.code"))
     detail: Mapped[str | None] = mapped_column(Text)
@@ -230,9 +228,7 @@ class Appointment(Base):
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    case_id: Mapped[int] = mapped_column(
-        ForeignKey("case_file.id", ondelete="CASCADE"), index=True
-    )
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
     starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     mode: Mapped[str] = mapped_column(String(16))
@@ -255,9 +251,7 @@ class StatusChange(Base):
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    case_id: Mapped[int] = mapped_column(
-        ForeignKey("case_file.id", ondelete="CASCADE"), index=True
-    )
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
     from_status: Mapped[str | None] = mapped_column(String(24))
     to_status: Mapped[str] = mapped_column(String(24))
     actor: Mapped[str] = mapped_column(Text)

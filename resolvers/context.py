@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncConnection
+from psycopg import AsyncConnection
 
 from auth.principal import Principal
 from hub.state import HubState
@@ -29,14 +29,16 @@ class RequestContext:
         # (scope, id(row_scope)) -> allowed; row checks are cached per record.
         self.decisions: dict[tuple[str, int], bool] = {}
         self.operation_name: str | None = None
-        self._conn: AsyncConnection | None = None
+        self._conn: AsyncConnection[Any] | None = None
+        self._lease: Any = None
         self._lock = asyncio.Lock()
 
     async def run(self, fn: Callable[..., Awaitable[T]], *args: Any) -> T:
-        """Run a read service function on the request's single connection."""
+        """Run a read service function on the request's single (psycopg) connection."""
         async with self._lock:
             if self._conn is None:
-                self._conn = await self.state.engine.connect()
+                self._lease = self.state.pool.connection()
+                self._conn = await self._lease.__aenter__()
             return await fn(self._conn, *args)
 
     def record_read(self, category: str, person_ids: tuple[int, ...]) -> None:
@@ -46,6 +48,6 @@ class RequestContext:
         bucket.update(person_ids)
 
     async def close(self) -> None:
-        if self._conn is not None:
-            conn, self._conn = self._conn, None
-            await conn.close()
+        if self._lease is not None:
+            lease, self._lease, self._conn = self._lease, None, None
+            await lease.__aexit__(None, None, None)

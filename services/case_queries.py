@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
+from psycopg import AsyncConnection
+from psycopg.rows import namedtuple_row
 
 from auth.policy import Category, RowScope, Scope, read_scope
 from auth.principal import Principal
@@ -31,8 +31,17 @@ from services.records import (
 
 MAX_PAGE = 1000
 
-_PERSONS_SQL = text(
-    """
+Conn = AsyncConnection[Any]
+
+
+async def _rows(conn: Conn, sql: str, params: dict[str, Any] | None = None) -> list[Any]:
+    """Rows as named tuples (``row.column``)."""
+    async with conn.cursor(row_factory=namedtuple_row) as cursor:
+        await cursor.execute(sql, params)  # type: ignore[arg-type]
+        return await cursor.fetchall()
+
+
+_PERSONS_SQL = """
     SELECT p.id, p.given_names, p.paternal_surname, p.maternal_surname, p.sex, p.birth_date,
            p.country_of_birth, p.nationality, p.entry_date, p.department, p.province,
            p.district, p.street, p.phone, p.email, p.education_level, p.profession,
@@ -52,57 +61,31 @@ _PERSONS_SQL = text(
         SELECT array_agg(purpose) AS purposes FROM consent
         WHERE consent.person_id = p.id AND withdrawn_at IS NULL
     ) k ON true
-    WHERE p.id = ANY(:ids)
+    WHERE p.id = ANY(%(ids)s)
     """
-)
 
 
-async def persons_by_ids(conn: AsyncConnection, ids: Sequence[int]) -> list[PersonRecord | None]:
+async def persons_by_ids(conn: Conn, ids: Sequence[int]) -> list[PersonRecord | None]:
     """Persons in the order of ``ids`` (None where unknown), each with its row scope."""
-    rows = (await conn.execute(_PERSONS_SQL, {"ids": list(ids)})).all()
+    cursor = await conn.execute(_PERSONS_SQL, {"ids": list(ids)})
     found: dict[int, PersonRecord] = {}
-    for row in rows:
-        scope = RowScope(
-            person_ids=(row.id,),
-            office_codes=frozenset(row.offices),
-            assigned_officer_ids=frozenset(row.officers),
-            consents=frozenset(row.consents),
-        )
-        found[row.id] = PersonRecord(
-            row.id,
-            row.given_names,
-            row.paternal_surname,
-            row.maternal_surname,
-            row.sex,
-            row.birth_date,
-            row.country_of_birth,
-            row.nationality,
-            row.entry_date,
-            row.department,
-            row.province,
-            row.district,
-            row.street,
-            row.phone,
-            row.email,
-            row.education_level,
-            row.profession,
-            list(row.languages or ()),
-            scope,
-        )
+    for row in await cursor.fetchall():
+        scope = RowScope((row[0],), frozenset(row[18]), frozenset(row[19]), frozenset(row[20]))
+        found[row[0]] = PersonRecord(*row[:17], list(row[17] or ()), scope)
     return [found.get(i) for i in ids]
 
 
-_DOCUMENTS_SQL = text(
+_DOCUMENTS_SQL = (
     "SELECT person_id, doc_type, number, issuing_country FROM identity_document "
-    "WHERE person_id = ANY(:ids) ORDER BY person_id, id"
+    "WHERE person_id = ANY(%(ids)s) ORDER BY person_id, id"
 )
 
 
 async def documents_by_person(
-    conn: AsyncConnection, person_ids: Sequence[int]
+    conn: Conn, person_ids: Sequence[int]
 ) -> list[list[tuple[str, str, str]]]:
     """(type, number, issuing country) of each person's documents, in the order of ids."""
-    rows = (await conn.execute(_DOCUMENTS_SQL, {"ids": list(person_ids)})).all()
+    rows = await _rows(conn, _DOCUMENTS_SQL, {"ids": list(person_ids)})
     by_person: dict[int, list[tuple[str, str, str]]] = {}
     for row in rows:
         by_person.setdefault(row.person_id, []).append(
@@ -159,48 +142,49 @@ def _case_record(row: Any) -> CaseRecord:
     )
 
 
-async def case_by_number(conn: AsyncConnection, number: int) -> CaseRecord:
+async def case_by_number(conn: Conn, number: int) -> CaseRecord:
     """The case with this expediente number; ``NotFound`` (CASE_NOT_FOUND) otherwise."""
-    sql = text(f"SELECT {_CASE_COLUMNS} FROM case_file c {_CASE_JOINS} WHERE c.number = :n")
-    row = (await conn.execute(sql, {"n": number})).first()
+    sql = f"SELECT {_CASE_COLUMNS} FROM case_file c {_CASE_JOINS} WHERE c.number = %(n)s"
+    found_rows = await _rows(conn, sql, {"n": number})
+    row = found_rows[0] if found_rows else None
     if row is None:
         raise NotFound(f"No existe el expediente {number}.", "CASE_NOT_FOUND")
     return _case_record(row)
 
 
-async def cases_by_ids(conn: AsyncConnection, ids: Sequence[int]) -> list[CaseRecord | None]:
-    sql = text(f"SELECT {_CASE_COLUMNS} FROM case_file c {_CASE_JOINS} WHERE c.id = ANY(:ids)")
-    rows = (await conn.execute(sql, {"ids": list(ids)})).all()
+async def cases_by_ids(conn: Conn, ids: Sequence[int]) -> list[CaseRecord | None]:
+    sql = f"SELECT {_CASE_COLUMNS} FROM case_file c {_CASE_JOINS} WHERE c.id = ANY(%(ids)s)"
+    rows = await _rows(conn, sql, {"ids": list(ids)})
     found = {row.id: _case_record(row) for row in rows}
     return [found.get(i) for i in ids]
 
 
-_CASES_OF_PERSON_SQL = text(
+_CASES_OF_PERSON_SQL = (
     "SELECT person_id, case_id, relationship FROM case_member "
-    "WHERE person_id = ANY(:ids) ORDER BY person_id, case_id"
+    "WHERE person_id = ANY(%(ids)s) ORDER BY person_id, case_id"
 )
 
 
 async def memberships_by_person(
-    conn: AsyncConnection, person_ids: Sequence[int]
+    conn: Conn, person_ids: Sequence[int]
 ) -> list[list[tuple[int, str]]]:
     """(case id, relationship) of each person's case memberships."""
-    rows = (await conn.execute(_CASES_OF_PERSON_SQL, {"ids": list(person_ids)})).all()
+    rows = await _rows(conn, _CASES_OF_PERSON_SQL, {"ids": list(person_ids)})
     by_person: dict[int, list[tuple[int, str]]] = {}
     for row in rows:
         by_person.setdefault(row.person_id, []).append((row.case_id, row.relationship))
     return [by_person.get(i, []) for i in person_ids]
 
 
-_NEEDS_SQL = text(
+_NEEDS_SQL = (
     "SELECT n.case_id, n.person_id, n.code, s.category, s.label_es, n.detail "
     "FROM case_need n JOIN specific_need_code s ON s.code = n.code "
-    "WHERE n.case_id = ANY(:ids) ORDER BY n.case_id, n.id"
+    "WHERE n.case_id = ANY(%(ids)s) ORDER BY n.case_id, n.id"
 )
 
 
-async def needs_by_case(conn: AsyncConnection, case_ids: Sequence[int]) -> list[list[NeedRecord]]:
-    rows = (await conn.execute(_NEEDS_SQL, {"ids": list(case_ids)})).all()
+async def needs_by_case(conn: Conn, case_ids: Sequence[int]) -> list[list[NeedRecord]]:
+    rows = await _rows(conn, _NEEDS_SQL, {"ids": list(case_ids)})
     by_case: dict[int, list[NeedRecord]] = {}
     unscoped = RowScope()
     for row in rows:
@@ -218,50 +202,42 @@ async def needs_by_case(conn: AsyncConnection, case_ids: Sequence[int]) -> list[
     return [by_case.get(i, []) for i in case_ids]
 
 
-async def all_offices(conn: AsyncConnection) -> list[OfficeRecord]:
-    rows = (
-        await conn.execute(
-            text("SELECT id, code, name, kind, department, address FROM office ORDER BY id")
-        )
-    ).all()
+async def all_offices(conn: Conn) -> list[OfficeRecord]:
+    rows = await _rows(
+        conn, "SELECT id, code, name, kind, department, address FROM office ORDER BY id"
+    )
     return [OfficeRecord(r.id, r.code, r.name, r.kind, r.department, r.address) for r in rows]
 
 
-async def all_need_codes(conn: AsyncConnection) -> list[NeedCodeRecord]:
-    rows = (
-        await conn.execute(
-            text("SELECT code, category, label_es, label_en FROM specific_need_code ORDER BY code")
-        )
-    ).all()
+async def all_need_codes(conn: Conn) -> list[NeedCodeRecord]:
+    rows = await _rows(
+        conn, "SELECT code, category, label_es, label_en FROM specific_need_code ORDER BY code"
+    )
     return [NeedCodeRecord(r.code, r.category, r.label_es, r.label_en) for r in rows]
 
 
-async def officers_by_ids(conn: AsyncConnection, ids: Sequence[int]) -> list[OfficerRecord | None]:
-    rows = (
-        await conn.execute(
-            text(
-                "SELECT f.id, f.username, f.full_name, o.code, f.role FROM officer f "
-                "JOIN office o ON o.id = f.office_id WHERE f.id = ANY(:ids)"
-            ),
-            {"ids": list(ids)},
-        )
-    ).all()
+async def officers_by_ids(conn: Conn, ids: Sequence[int]) -> list[OfficerRecord | None]:
+    rows = await _rows(
+        conn,
+        (
+            "SELECT f.id, f.username, f.full_name, o.code, f.role FROM officer f "
+            "JOIN office o ON o.id = f.office_id WHERE f.id = ANY(%(ids)s)"
+        ),
+        {"ids": list(ids)},
+    )
     found = {r.id: OfficerRecord(r.id, r.username, r.full_name, r.code, r.role) for r in rows}
     return [found.get(i) for i in ids]
 
 
-async def history_by_case(
-    conn: AsyncConnection, case_ids: Sequence[int]
-) -> list[list[StatusChangeRecord]]:
-    rows = (
-        await conn.execute(
-            text(
-                "SELECT case_id, from_status, to_status, actor, reason, at FROM status_change "
-                "WHERE case_id = ANY(:ids) ORDER BY case_id, at, id"
-            ),
-            {"ids": list(case_ids)},
-        )
-    ).all()
+async def history_by_case(conn: Conn, case_ids: Sequence[int]) -> list[list[StatusChangeRecord]]:
+    rows = await _rows(
+        conn,
+        (
+            "SELECT case_id, from_status, to_status, actor, reason, at FROM status_change "
+            "WHERE case_id = ANY(%(ids)s) ORDER BY case_id, at, id"
+        ),
+        {"ids": list(case_ids)},
+    )
     by_case: dict[int, list[StatusChangeRecord]] = {}
     for r in rows:
         by_case.setdefault(r.case_id, []).append(
@@ -271,18 +247,17 @@ async def history_by_case(
 
 
 async def appointments_by_case(
-    conn: AsyncConnection, case_ids: Sequence[int]
+    conn: Conn, case_ids: Sequence[int]
 ) -> list[list[AppointmentRecord]]:
-    rows = (
-        await conn.execute(
-            text(
-                "SELECT a.id, a.case_id, o.code, a.starts_at, a.mode, a.purpose, a.status, "
-                "a.video_link FROM appointment a JOIN office o ON o.id = a.office_id "
-                "WHERE a.case_id = ANY(:ids) ORDER BY a.case_id, a.starts_at"
-            ),
-            {"ids": list(case_ids)},
-        )
-    ).all()
+    rows = await _rows(
+        conn,
+        (
+            "SELECT a.id, a.case_id, o.code, a.starts_at, a.mode, a.purpose, a.status, "
+            "a.video_link FROM appointment a JOIN office o ON o.id = a.office_id "
+            "WHERE a.case_id = ANY(%(ids)s) ORDER BY a.case_id, a.starts_at"
+        ),
+        {"ids": list(case_ids)},
+    )
     by_case: dict[int, list[AppointmentRecord]] = {}
     for r in rows:
         by_case.setdefault(r.case_id, []).append(
@@ -326,7 +301,7 @@ def decode_cursor(cursor: str) -> tuple[date, int]:
 
 
 async def list_cases(
-    conn: AsyncConnection,
+    conn: Conn,
     principal: Principal,
     case_filter: CaseFilter,
     first: int,
@@ -351,47 +326,47 @@ async def list_cases(
     if scope is None:
         raise Forbidden("Su rol no puede listar expedientes.")
     if scope is Scope.OWN_OFFICE:
-        where.append("o.code = :own_office")
+        where.append("o.code = %(own_office)s")
         params["own_office"] = principal.office_code or ""
     elif scope is Scope.ASSIGNED:
-        where.append("c.assigned_officer_id = :own_officer")
+        where.append("c.assigned_officer_id = %(own_officer)s")
         params["own_officer"] = principal.officer_id or -1
     elif scope is not Scope.ALL:
         raise DomainError("Alcance de lectura no soportado para listas.", "FORBIDDEN")
     if case_filter.office_codes:
-        where.append("o.code = ANY(:offices)")
+        where.append("o.code = ANY(%(offices)s)")
         params["offices"] = list(case_filter.office_codes)
     if case_filter.statuses:
-        where.append("c.status = ANY(:statuses)")
+        where.append("c.status = ANY(%(statuses)s)")
         params["statuses"] = [s.value for s in case_filter.statuses]
     if case_filter.need_codes:
         where.append(
-            "EXISTS (SELECT 1 FROM case_need n WHERE n.case_id = c.id AND n.code = ANY(:needs))"
+            "EXISTS (SELECT 1 FROM case_need n WHERE n.case_id = c.id AND n.code = ANY(%(needs)s))"
         )
         params["needs"] = list(case_filter.need_codes)
     if case_filter.nationalities:
         where.append(
             "EXISTS (SELECT 1 FROM case_member m JOIN person p ON p.id = m.person_id "
             "WHERE m.case_id = c.id AND m.relationship = 'principal' "
-            "AND p.nationality = ANY(:nats))"
+            "AND p.nationality = ANY(%(nats)s))"
         )
         params["nats"] = list(case_filter.nationalities)
     if case_filter.filed_from:
-        where.append("c.filing_date >= :filed_from")
+        where.append("c.filing_date >= %(filed_from)s")
         params["filed_from"] = case_filter.filed_from
     if case_filter.filed_to:
-        where.append("c.filing_date <= :filed_to")
+        where.append("c.filing_date <= %(filed_to)s")
         params["filed_to"] = case_filter.filed_to
     if after:
         after_date, after_id = decode_cursor(after)
-        where.append("(c.filing_date, c.id) < (:after_date, :after_id)")
+        where.append("(c.filing_date, c.id) < (%(after_date)s, %(after_id)s)")
         params["after_date"] = after_date
         params["after_id"] = after_id
-    sql = text(
+    sql = (
         f"SELECT {_CASE_COLUMNS} FROM case_file c {_CASE_JOINS} "
-        f"WHERE {' AND '.join(where)} ORDER BY c.filing_date DESC, c.id DESC LIMIT :limit"
+        f"WHERE {' AND '.join(where)} ORDER BY c.filing_date DESC, c.id DESC LIMIT %(limit)s"
     )
-    rows = (await conn.execute(sql, params)).all()
+    rows = await _rows(conn, sql, params)
     records = [_case_record(row) for row in rows[:first]]
     return CasePage(
         cases=records,

@@ -16,6 +16,9 @@ from sqlalchemy import create_engine, pool, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.db import create_engine as create_async
+from hub.db import sessionmaker
+from hub.readpool import open_pool
+from hub.state import HubState
 from hub.embedded import sqlalchemy_url, start_embedded
 from hub.migrations import upgrade
 from hub.settings import load_settings
@@ -75,6 +78,16 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     engine = create_async(database_url, load_settings())
     yield engine
     await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def hub_state(database_url: str, engine: AsyncEngine) -> AsyncIterator[HubState]:
+    """What a running hub holds (engine, sessions, read pool), without HTTP."""
+    settings = load_settings()
+    state = HubState(settings, database_url, engine, sessionmaker(engine))
+    state.pool = await open_pool(database_url, settings)
+    yield state
+    await state.pool.close()
 
 
 def free_port() -> int:

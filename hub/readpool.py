@@ -1,0 +1,47 @@
+"""A psycopg 3 connection pool for the hot read paths (no ORM, tuple rows).
+
+SQLAlchemy stays the way to write; reads that run on every request go straight to
+psycopg, where a 150-row batch costs a third of what it costs through the ORM layer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+from psycopg_pool import AsyncConnectionPool
+
+from hub.settings import Settings
+
+# Statement counters (see hub.db.count_statements): every cursor reports to them.
+COUNTERS: list[Any] = []
+
+
+class CountingCursor(psycopg.AsyncCursor[Any]):
+    async def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+        for counter in COUNTERS:
+            counter.count += 1
+            counter.statements.append(str(query))
+        return await super().execute(query, params, **kwargs)
+
+
+def libpq_url(sqlalchemy_url: str) -> str:
+    return sqlalchemy_url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+async def _configure(conn: psycopg.AsyncConnection[Any]) -> None:
+    conn.cursor_factory = CountingCursor
+    conn.prepare_threshold = 2
+    await conn.set_autocommit(True)
+
+
+async def open_pool(database_url: str, settings: Settings) -> AsyncConnectionPool:
+    pool = AsyncConnectionPool(
+        libpq_url(database_url),
+        min_size=2,
+        max_size=settings.pool_size + settings.pool_overflow,
+        configure=_configure,
+        open=False,
+    )
+    await pool.open(wait=True, timeout=30)
+    return pool
