@@ -329,7 +329,7 @@ class FieldAccess:
     type_name: str
     field_name: str
     category: str | None
-    readable: bool
+    allowed: bool
     condition: str | None
     reason: str
 

@@ -227,6 +227,23 @@ FIELDS: dict[str, dict[str, str]] = {
         "cases": C.CASE_ADMIN,
         "_service": C.FEDERATION,
         "_entities": C.FEDERATION,
+        "explainAccess": C.REFERENCE,
+        "whoami": C.REFERENCE,
+    },
+    "FieldAccess": {
+        "typeName": C.REFERENCE,
+        "fieldName": C.REFERENCE,
+        "category": C.REFERENCE,
+        "allowed": C.REFERENCE,
+        "condition": C.REFERENCE,
+        "reason": C.REFERENCE,
+    },
+    "CallerInfo": {
+        "role": C.REFERENCE,
+        "agency": C.REFERENCE,
+        "officeCode": C.REFERENCE,
+        "purpose": C.REFERENCE,
+        "purposes": C.REFERENCE,
     },
     "Office": {
         "code": C.REFERENCE,

@@ -10,6 +10,7 @@ import typer
 COMMAND_MODULES = [
     "hub.commands.serve",
     "hub.commands.db",
+    "hub.commands.policy",
 ]
 
 app = typer.Typer(

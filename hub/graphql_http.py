@@ -8,6 +8,7 @@ follows the spec's status codes for ``application/graphql-response+json``.
 from __future__ import annotations
 
 import logging
+import os
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -320,7 +321,8 @@ async def handle(
     return _respond(body, 200, media)
 
 
-FAST = FastExecutor()
+# QHUB_EXECUTOR=graphql-core turns the plan executor off (for benchmarks and diagnosis).
+FAST = FastExecutor() if os.environ.get("QHUB_EXECUTOR") != "graphql-core" else None
 
 
 async def run_operation(
@@ -331,9 +333,10 @@ async def run_operation(
     params: GraphQLParams,
 ) -> ExecutionResult:
     """Execute with the compiled plan executor when it covers the operation, else graphql-core."""
-    result = await FAST.try_execute(schema, document, operation, context, params.variables)
-    if result is not None:
-        return result
+    if FAST is not None:
+        result = await FAST.try_execute(schema, document, operation, context, params.variables)
+        if result is not None:
+            return result
     outcome = execute(
         schema,
         document,

@@ -17,11 +17,12 @@ from strawberry.tools import merge_types
 # area name -> module. Add one line per area.
 AREAS: dict[str, str] = {
     "core": "schema.core",
+    "access": "schema.access",
 }
 
 # subgraph name -> areas it serves. Served at /subgraphs/<name>/graphql.
 SUBGRAPHS: dict[str, list[str]] = {
-    "cases": ["core"],
+    "cases": ["core", "access"],
     "migration": ["core"],
     "health": ["core"],
     "unhcr": ["core"],
