@@ -17,13 +17,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import (  # noqa: E402
+from bench.harness import (
     Stats,
     call_load,
     fresh_database,
     graphql_body,
-    hub_process,
     http_load,
+    hub_process,
     machine,
 )
 

@@ -84,10 +84,11 @@ def hub_process(database_url: str, env: dict[str, str] | None = None) -> Iterato
     """The hub served by one uvicorn worker in a child process; yields its base URL."""
     port = free_port()
     code = (
-        "import uvicorn, sys; sys.path.insert(0, %r); from hub.app import create_app; "
-        "uvicorn.run(create_app(%r), host='127.0.0.1', port=%d, log_level='warning', "
-        "access_log=False)"
-    ) % (str(ROOT), database_url, port)
+        f"import uvicorn, sys; sys.path.insert(0, {str(ROOT)!r}); "
+        "from hub.app import create_app; "
+        f"uvicorn.run(create_app({database_url!r}), host='127.0.0.1', port={port}, "
+        "log_level='warning', access_log=False)"
+    )
     proc = subprocess.Popen(
         [sys.executable, "-c", code], env={**os.environ, **(env or {})}, cwd=ROOT
     )

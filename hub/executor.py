@@ -50,6 +50,7 @@ from graphql.execution.values import get_argument_values, get_variable_values
 from graphql.pyutils import Path, is_awaitable
 
 BACKREF = "strawberry-definition"
+_NONE: Any = None  # placeholder of FieldPlan parts that ``__typename`` does not have
 
 
 class Unsupported(Exception):
@@ -106,8 +107,7 @@ def _generate_fill(fields: list[FieldPlan]) -> Callable[[Any, dict[str, Any]], N
     namespace: dict[str, Any] = {"_Incomplete": _Incomplete}
     lines = ["def fill(source, out):"]
     for i, fp in enumerate(fields):
-        strawberry_field = (fp.definition.extensions or {}).get(BACKREF)
-        attr = strawberry_field.python_name
+        attr = fp.definition.extensions[BACKREF].python_name
         if not attr.isidentifier():
             raise Unsupported("attribute name")
         namespace[f"ser{i}"] = fp.serialize
@@ -117,7 +117,7 @@ def _generate_fill(fields: list[FieldPlan]) -> Callable[[Any, dict[str, Any]], N
             lines.append(f"    out[{fp.key!r}] = ser{i}(v)")
         else:
             lines.append(f"    out[{fp.key!r}] = None if v is None else ser{i}(v)")
-    exec(compile("\n".join(lines), "<qhub-plan>", "exec"), namespace)  # noqa: S102
+    exec(compile("\n".join(lines), "<qhub-plan>", "exec"), namespace)
     return namespace["fill"]  # type: ignore[no-any-return]
 
 
@@ -127,7 +127,7 @@ class OperationPlan:
     root: SelectionPlan
 
 
-def _unwrap(t: GraphQLOutputType) -> tuple[bool, int, tuple[bool, ...], Any]:
+def _unwrap(t: Any) -> tuple[bool, int, tuple[bool, ...], Any]:
     non_null = isinstance(t, GraphQLNonNull)
     if non_null:
         t = t.of_type
@@ -215,14 +215,14 @@ class Compiler:
                         key,
                         name,
                         node,
-                        None,
-                        None,
-                        None,
+                        _NONE,
+                        _NONE,
+                        _NONE,
                         False,
                         False,
                         True,
                         0,
-                        (),  # type: ignore[arg-type]
+                        (),
                         None,
                         None,
                         typename=type_.name,

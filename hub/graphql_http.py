@@ -344,7 +344,9 @@ async def run_operation(
         variable_values=params.variables,
         operation_name=params.operation_name,
     )
-    return await outcome if is_awaitable(outcome) else outcome  # type: ignore[no-any-return,misc]
+    if is_awaitable(outcome):
+        return await outcome  # type: ignore[no-any-return]
+    return outcome  # type: ignore[return-value]
 
 
 def _request_failed(errors: list[GraphQLError], media: str, code: str) -> Response:

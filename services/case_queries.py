@@ -37,7 +37,7 @@ Conn = AsyncConnection[Any]
 async def _rows(conn: Conn, sql: str, params: dict[str, Any] | None = None) -> list[Any]:
     """Rows as named tuples (``row.column``)."""
     async with conn.cursor(row_factory=namedtuple_row) as cursor:
-        await cursor.execute(sql, params)  # type: ignore[arg-type]
+        await cursor.execute(sql, params)
         return await cursor.fetchall()
 
 
@@ -71,7 +71,7 @@ async def persons_by_ids(conn: Conn, ids: Sequence[int]) -> list[PersonRecord | 
     found: dict[int, PersonRecord] = {}
     for row in await cursor.fetchall():
         scope = RowScope((row[0],), frozenset(row[18]), frozenset(row[19]), frozenset(row[20]))
-        found[row[0]] = PersonRecord(*row[:17], list(row[17] or ()), scope)
+        found[row[0]] = PersonRecord(*row[:17], list(row[17] or ()), scope)  # type: ignore[call-arg]
     return [found.get(i) for i in ids]
 
 

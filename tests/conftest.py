@@ -17,11 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.db import create_engine as create_async
 from hub.db import sessionmaker
-from hub.readpool import open_pool
-from hub.state import HubState
 from hub.embedded import sqlalchemy_url, start_embedded
 from hub.migrations import upgrade
+from hub.readpool import open_pool
 from hub.settings import load_settings
+from hub.state import HubState
 
 ROOT = Path(__file__).resolve().parent.parent
 

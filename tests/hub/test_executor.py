@@ -63,7 +63,8 @@ QUERIES = [
          principal { fullName sex documents { type number } address { department } }
          members { relationship person { id givenNames } } needs { code label } } }""",
     """{ a: cases(first: 3) { edges { cursor node { ...C } } pageInfo { hasNextPage endCursor } }
-         b: cases(first: 2, filter: {officeCodes: ["TCQ"]}) { edges { node { number __typename } } } }
+         b: cases(first: 2, filter: {officeCodes: ["TCQ"]}) {
+           edges { node { number __typename } } } }
        fragment C on Case { number office { code } principal { ... on Person { fullName } } }""",
     "{ case(number: 1) { number } }",
     '{ cases(first: 2, after: "garbage") { edges { node { number } } } }',

@@ -27,7 +27,9 @@ def test_reference_data_is_loaded(database_url: str) -> None:
     with engine.connect() as conn:
         kinds = dict(conn.execute(text("SELECT kind, count(*) FROM office GROUP BY kind")).all())
         needs = conn.execute(text("SELECT count(*) FROM specific_need_code")).scalar_one()
-        first_number = conn.execute(text("SELECT nextval('case_number_seq')")).scalar_one()
+        first_number = conn.execute(
+            text("SELECT start_value FROM pg_sequences WHERE sequencename = 'case_number_seq'")
+        ).scalar_one()
     engine.dispose()
     assert kinds == {"headquarters": 1, "decentralised": 12, "border": 1}
     assert needs >= 30
