@@ -16,6 +16,7 @@ so the policy costs nothing where it has nothing to decide.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -79,6 +80,49 @@ def row_allowed(principal: Principal, scope: Scope, row: RowScope) -> bool:
     if scope is Scope.SELF:
         return principal.person_id is not None and principal.person_id in row.person_ids
     return False
+
+
+def direct_resolver(fld: GraphQLField) -> Resolver | None:
+    """The field's own function, called without Strawberry's per-call wrapper.
+
+    Strawberry wraps every resolver to convert arguments and run field extensions; a
+    field with neither only needs its function called with a Strawberry ``Info``.
+    Attribute fields become a plain ``getattr`` (marked ``_qhub_attr`` for the plan
+    executor). Fields with arguments or extensions keep Strawberry's resolver.
+    """
+    from strawberry.types.info import Info
+
+    definition = (fld.extensions or {}).get("strawberry-definition")
+    if definition is None or fld.args or definition.extensions:
+        return None
+    if getattr(definition, "permission_classes", None):
+        return None
+    base = definition.base_resolver
+    if base is None:
+        name = definition.python_name
+
+        def get_attribute(source: Any, info: Any, **_: Any) -> Any:
+            return getattr(source, name)
+
+        get_attribute._qhub_attr = name  # type: ignore[attr-defined]
+        return get_attribute
+    if base.is_graphql_generic:
+        return None
+    params = list(inspect.signature(base.wrapped_func).parameters)
+    fn = base.wrapped_func
+    if params in (["root", "info"], ["self", "info"]):
+
+        def call_with_root(source: Any, info: Any, **_: Any) -> Any:
+            return fn(source, Info(_raw_info=info, _field=definition))
+
+        return call_with_root
+    if params == ["info"]:
+
+        def call(source: Any, info: Any, **_: Any) -> Any:
+            return fn(Info(_raw_info=info, _field=definition))
+
+        return call
+    return None
 
 
 def _forbidden(category: str, scope: Scope) -> GraphQLError:
@@ -149,16 +193,17 @@ def build_contract(strawberry_schema: Any, role: Role, *, federation: bool = Fal
         return allowed_scope(role, type_name, field_name) is not None
 
     def wrap(type_name: str, field_name: str, fld: GraphQLField) -> Resolver | None:
+        resolve = direct_resolver(fld) or fld.resolve
         if type_name in ROOT_TYPES:
-            return fld.resolve  # root fields: rows are checked on what they return
+            return resolve  # root fields: rows are checked on what they return
         category = field_category(type_name, field_name)
         scope = allowed_scope(role, type_name, field_name)
         if category is None or scope is None:  # pragma: no cover - pruned before
-            return fld.resolve
+            return resolve
         log = _logs(role, category)
         if scope is Scope.ALL and not log:
-            return fld.resolve
-        return _wrap(fld.resolve, category, scope, log)
+            return resolve
+        return _wrap(resolve, category, scope, log)
 
     schema = filter_schema(source, keep, wrap, federation=federation)
     schema._strawberry_schema = strawberry_schema  # type: ignore[attr-defined]

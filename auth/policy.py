@@ -379,6 +379,11 @@ def write_scope(role: Role, category: str) -> Scope | None:
     return grant.write if grant else None
 
 
+def role_has_row_conditions(role: Role) -> bool:
+    """Whether any of the role's read grants depends on the record (office, case, consent)."""
+    return any(g.read not in (None, Scope.ALL) for g in MATRIX.get(role, {}).values())
+
+
 def field_category(type_name: str, field_name: str) -> str | None:
     """The declared category of a field, or None (then nobody may read it)."""
     return FIELDS.get(type_name, {}).get(field_name)

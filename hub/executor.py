@@ -107,7 +107,9 @@ def _generate_fill(fields: list[FieldPlan]) -> Callable[[Any, dict[str, Any]], N
     namespace: dict[str, Any] = {"_Incomplete": _Incomplete}
     lines = ["def fill(source, out):"]
     for i, fp in enumerate(fields):
-        attr = fp.definition.extensions[BACKREF].python_name
+        attr = fp.resolve._qhub_attr if hasattr(fp.resolve, "_qhub_attr") else None
+        if attr is None:
+            attr = fp.definition.extensions[BACKREF].python_name
         if not attr.isidentifier():
             raise Unsupported("attribute name")
         namespace[f"ser{i}"] = fp.serialize
@@ -146,12 +148,11 @@ def _unwrap(t: Any) -> tuple[bool, int, tuple[bool, ...], Any]:
 def _fast_resolver(definition: GraphQLField, name: str) -> tuple[Callable[..., Any], bool]:
     """(resolver, whether it needs source+info) — plain attribute reads skip the wrappers."""
     resolve = definition.resolve
-    strawberry_field = (definition.extensions or {}).get(BACKREF)
     if resolve is None:
         return (lambda source, info, **_: default_field_resolver(source, info)), True
-    if getattr(resolve, "_is_default", False) and strawberry_field is not None:
-        getter = attrgetter(strawberry_field.python_name)
-        return (lambda source: getter(source)), False
+    attribute = getattr(resolve, "_qhub_attr", None)
+    if attribute is not None:
+        return attrgetter(attribute), False
     return resolve, True
 
 
@@ -286,24 +287,38 @@ class _NullBubble(Exception):
     pass
 
 
-@dataclass(slots=True)
 class _Slot:
-    """Where one object's output lives, to null it when a non-null child fails."""
+    """Where one object's output lives: to null it when a non-null child fails, and to
+    compute error paths (only when there is an error)."""
 
-    container: Any  # dict or list
-    key: Any
-    nullable: bool
-    parent: _Slot | None
-    path: Path | None
+    __slots__ = ("container", "key", "nullable", "parent")
+
+    def __init__(self, container: Any, key: Any, nullable: bool, parent: _Slot | None) -> None:
+        self.container = container
+        self.key = key
+        self.nullable = nullable
+        self.parent = parent
+
+    def path(self) -> list[Any]:
+        keys: list[Any] = []
+        slot: _Slot | None = self
+        while slot is not None:
+            keys.append(slot.key)
+            slot = slot.parent
+        keys.reverse()
+        return keys
 
 
-@dataclass(slots=True)
-class _Pending:
-    plan: SelectionPlan
-    source: Any
-    out: dict[str, Any]
-    slot: _Slot | None
-    path: Path | None
+class _Group:
+    """All objects of one selection at one level: resolved field by field, column-wise."""
+
+    __slots__ = ("plan", "sources", "outs", "slots")
+
+    def __init__(self, plan: SelectionPlan) -> None:
+        self.plan = plan
+        self.sources: list[Any] = []
+        self.outs: list[dict[str, Any]] = []
+        self.slots: list[_Slot | None] = []
 
 
 class PlanRunner:
@@ -321,15 +336,16 @@ class PlanRunner:
         self.context = context
         self.variables = variables
         self.errors: list[GraphQLError] = []
-        self.dead: set[int] = set()
 
-    def _info(self, fp: FieldPlan, parent_type: GraphQLObjectType, path: Path | None) -> Any:
+    def _info(self, fp: FieldPlan, parent_type: GraphQLObjectType) -> Any:
+        # One info per field per level: resolvers here read ``info.context`` (and the
+        # field / operation), never the per-object path.
         return GraphQLResolveInfo(
             fp.name,
             [fp.node],
             fp.return_type,
             parent_type,
-            path,  # type: ignore[arg-type]
+            None,  # type: ignore[arg-type]
             self.schema,
             self.fragments,
             None,
@@ -343,19 +359,26 @@ class PlanRunner:
 
     async def run(self) -> ExecutionResult:
         data: dict[str, Any] = {}
-        level = [_Pending(self.plan.root, None, data, None, None)]
-        root_slot_failed = False
-        while level:
-            try:
-                level = await self._run_level(level)
-            except _NullBubble:
-                root_slot_failed = True
-                break
-        return ExecutionResult(None if root_slot_failed else data, self.errors or None)
+        root = _Group(self.plan.root)
+        root.sources.append(None)
+        root.outs.append(data)
+        root.slots.append(None)
+        groups = [root]
+        try:
+            while groups:
+                groups = await self._level(groups)
+        except _NullBubble:
+            return ExecutionResult(None, self.errors or None)
+        return ExecutionResult(data, self.errors or None)
 
-    def _fail(self, error: Exception, fp: FieldPlan, path: Path, slot: _Slot | None) -> None:
-        gql = located_error(error, [fp.node], path.as_list())
-        self.errors.append(gql)
+    def _error(self, error: Exception, fp: FieldPlan, slot: _Slot | None) -> None:
+        """An error of field ``fp`` of the object at ``slot``."""
+        path = (slot.path() if slot is not None else []) + [fp.key]
+        self.errors.append(located_error(error, [fp.node], path))
+
+    def _item_error(self, error: Exception, fp: FieldPlan, here: _Slot, index: int) -> None:
+        """An error of item ``index`` of the list at ``here``."""
+        self.errors.append(located_error(error, [fp.node], [*here.path(), index]))
 
     def _null_out(self, slot: _Slot | None) -> None:
         """A non-null field failed inside the object at ``slot``: null the nearest nullable."""
@@ -366,142 +389,174 @@ class PlanRunner:
             slot = slot.parent
         raise _NullBubble
 
-    async def _run_level(self, level: list[_Pending]) -> list[_Pending]:
-        # 1. Call every resolver of this level; remember the awaitables.
-        calls: list[tuple[_Pending, FieldPlan, Path, Any]] = []
-        waiting: list[int] = []
+    async def _level(self, groups: list[_Group]) -> list[_Group]:
+        columns: list[tuple[_Group, FieldPlan, list[Any]]] = []
+        awaiting: list[tuple[list[Any], int]] = []
         awaitables: list[Any] = []
-        for pending in level:
-            plan = pending.plan
-            fields = plan.complex
+        for group in groups:
+            plan = group.plan
+            sources = group.sources
             if plan.fill is not None:
-                try:
-                    plan.fill(pending.source, pending.out)
-                except Exception:  # redo this object field by field, with precise errors
-                    fields = plan.fields
-            for fp in fields:
-                path = Path(pending.path, fp.key, plan.type.name)
+                fill = plan.fill
+                for index, (source, out) in enumerate(zip(sources, group.outs, strict=True)):
+                    try:
+                        fill(source, out)
+                    except Exception:
+                        self._fill_slowly(group, index)
+            for fp in plan.complex:
                 if fp.typename is not None:
-                    pending.out[fp.key] = fp.typename
+                    for out in group.outs:
+                        out[fp.key] = fp.typename
                     continue
-                try:
-                    if fp.uses_info:
-                        info = self._info(fp, pending.plan.type, path)
-                        if fp.has_args:
-                            args = get_argument_values(fp.definition, fp.node, self.variables)
-                            value = fp.resolve(pending.source, info, **args)
-                        else:
-                            value = fp.resolve(pending.source, info)
-                    else:
-                        value = fp.resolve(pending.source)
-                except Exception as exc:  # resolver errors become field errors
-                    value = exc
-                if is_awaitable(value):
-                    waiting.append(len(calls))
-                    awaitables.append(value)
-                calls.append((pending, fp, path, value))
+                resolve = fp.resolve
+                values: list[Any] = []
+                if fp.uses_info:
+                    info = self._info(fp, plan.type)
+                    args = (
+                        get_argument_values(fp.definition, fp.node, self.variables)
+                        if fp.has_args
+                        else None
+                    )
+                    for source in sources:
+                        try:
+                            value = resolve(source, info, **args) if args else resolve(source, info)
+                        except Exception as exc:
+                            value = exc
+                        if is_awaitable(value):
+                            awaiting.append((values, len(values)))
+                            awaitables.append(value)
+                        values.append(value)
+                else:
+                    for source in sources:
+                        try:
+                            values.append(resolve(source))
+                        except Exception as exc:
+                            values.append(exc)
+                columns.append((group, fp, values))
         if awaitables:
             results = await asyncio.gather(*awaitables, return_exceptions=True)
-            for index, result in zip(waiting, results, strict=True):
-                pending, fp, path, _ = calls[index]
-                calls[index] = (pending, fp, path, result)
-        # 2. Complete values; collect the next level.
-        next_level: list[_Pending] = []
-        for pending, fp, path, value in calls:
-            slot = pending.slot
-            if isinstance(value, Exception):
-                self._fail(value, fp, path, slot)
-                value = None
-            if value is None:
-                pending.out[fp.key] = None
+            for (values, index), result in zip(awaiting, results, strict=True):
+                values[index] = result
+        children: dict[int, _Group] = {}
+        for group, fp, values in columns:
+            self._complete_column(group, fp, values, children)
+        return list(children.values())
+
+    def _fill_slowly(self, group: _Group, index: int) -> None:
+        """Fill the simple fields of one object one by one, with precise errors."""
+        source, out, slot = group.sources[index], group.outs[index], group.slots[index]
+        for fp in group.plan.simple:
+            try:
+                value = fp.resolve(source)
+                if value is None:
+                    if fp.non_null:
+                        raise GraphQLError(
+                            f"Cannot return null for non-nullable field "
+                            f"{group.plan.type.name}.{fp.name}."
+                        )
+                    out[fp.key] = None
+                    continue
+                out[fp.key] = fp.serialize(value)  # type: ignore[misc]
+            except Exception as exc:
+                self._error(exc, fp, slot)
+                out[fp.key] = None
+                if fp.non_null:
+                    try:
+                        self._null_out(slot)
+                    except _NullBubble:
+                        raise
+                    return
+
+    def _complete_column(
+        self, group: _Group, fp: FieldPlan, values: list[Any], children: dict[int, _Group]
+    ) -> None:
+        key = fp.key
+        child_plan = fp.child
+        child: _Group | None = None
+        if child_plan is not None:
+            child = children.get(id(fp))
+            if child is None:
+                child = children[id(fp)] = _Group(child_plan)
+        serialize = fp.serialize
+        for out, slot, value in zip(group.outs, group.slots, values, strict=True):
+            if value is None or isinstance(value, Exception):
+                if value is not None:
+                    self._error(value, fp, slot)
+                out[key] = None
                 if fp.non_null:
                     self._null_out(slot)
                 continue
+            if fp.list_depth == 0:
+                if serialize is not None:
+                    try:
+                        out[key] = serialize(value)
+                    except Exception as exc:
+                        self._error(exc, fp, slot)
+                        out[key] = None
+                        if fp.non_null:
+                            self._null_out(slot)
+                else:
+                    assert child is not None
+                    child_out: dict[str, Any] = {}
+                    out[key] = child_out
+                    child.sources.append(value)
+                    child.outs.append(child_out)
+                    child.slots.append(_Slot(out, key, not fp.non_null, slot))
+                continue
             try:
-                pending.out[fp.key] = self._complete(
-                    fp, value, path, pending, next_level, fp.list_depth, 0
+                out[key] = self._complete_list(
+                    fp, value, 0, _Slot(out, key, not fp.non_null, slot), child
                 )
             except _NullBubble:
-                pending.out[fp.key] = None
+                out[key] = None
                 if fp.non_null:
                     self._null_out(slot)
-        return next_level
 
-    def _complete(
-        self,
-        fp: FieldPlan,
-        value: Any,
-        path: Path,
-        pending: _Pending,
-        next_level: list[_Pending],
-        depth: int,
-        index: int,
-    ) -> Any:
-        if depth:
-            if isinstance(value, str | bytes | dict) or not hasattr(value, "__iter__"):
-                raise GraphQLError(f"Expected Iterable for field {fp.name}")
-            item_non_null = fp.item_non_null[index]
-            out_list: list[Any] = []
-            for i, item in enumerate(value):
-                item_path = Path(path, i, None)
-                if item is None:
+    def _complete_list(
+        self, fp: FieldPlan, value: Any, depth: int, here: _Slot, child: _Group | None
+    ) -> list[Any]:
+        if isinstance(value, str | bytes | dict) or not hasattr(value, "__iter__"):
+            raise GraphQLError(f"Expected Iterable for field {fp.name}.")
+        item_non_null = fp.item_non_null[depth]
+        last = depth + 1 == fp.list_depth
+        result: list[Any] = []
+        for index, item in enumerate(value):
+            if item is None:
+                if item_non_null:
+                    self._item_error(
+                        GraphQLError(f"Cannot return null for non-nullable field {fp.name}."),
+                        fp,
+                        here,
+                        index,
+                    )
+                    raise _NullBubble
+                result.append(None)
+                continue
+            slot = _Slot(result, index, not item_non_null, here)
+            if not last:
+                result.append(None)
+                try:
+                    result[index] = self._complete_list(fp, item, depth + 1, slot, child)
+                except _NullBubble:
                     if item_non_null:
-                        self._fail(
-                            GraphQLError(f"Cannot return null for non-nullable field {fp.name}."),
-                            fp,
-                            item_path,
-                            pending.slot,
-                        )
-                        raise _NullBubble
-                    out_list.append(None)
-                    continue
-                out_list.append(None)
-                out_list[i] = self._complete_item(
-                    fp,
-                    item,
-                    item_path,
-                    pending,
-                    next_level,
-                    depth - 1,
-                    index + 1,
-                    out_list,
-                    i,
-                    not item_non_null,
-                )
-            return out_list
-        return self._complete_item(fp, value, path, pending, next_level, 0, index, None, None, True)
-
-    def _complete_item(
-        self,
-        fp: FieldPlan,
-        value: Any,
-        path: Path,
-        pending: _Pending,
-        next_level: list[_Pending],
-        depth: int,
-        index: int,
-        container: list[Any] | None,
-        key: int | None,
-        nullable: bool,
-    ) -> Any:
-        if depth:
-            return self._complete(fp, value, path, pending, next_level, depth, index)
-        if fp.serialize is not None:
-            try:
-                return fp.serialize(value)
-            except Exception as exc:
-                self._fail(exc, fp, path, pending.slot)
-                if not nullable or (container is None and fp.non_null):
-                    raise _NullBubble from exc
-                return None
-        assert fp.child is not None
-        out: dict[str, Any] = {}
-        if container is None:
-            slot = _Slot(pending.out, fp.key, not fp.non_null, pending.slot, path)
-        else:
-            slot = _Slot(container, key, nullable, pending.slot, path)
-        next_level.append(_Pending(fp.child, value, out, slot, path))
-        return out
+                        raise
+                continue
+            if fp.serialize is not None:
+                try:
+                    result.append(fp.serialize(item))
+                except Exception as exc:
+                    self._item_error(exc, fp, here, index)
+                    if item_non_null:
+                        raise _NullBubble from exc
+                    result.append(None)
+                continue
+            assert child is not None
+            child_out: dict[str, Any] = {}
+            result.append(child_out)
+            child.sources.append(item)
+            child.outs.append(child_out)
+            child.slots.append(slot)
+        return result
 
 
 class FastExecutor:

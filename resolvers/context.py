@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from psycopg import AsyncConnection
 
+from auth.policy import role_has_row_conditions
 from auth.principal import Principal
 from hub.state import HubState
 
@@ -29,6 +30,9 @@ class RequestContext:
         # (scope, id(row_scope)) -> allowed; row checks are cached per record.
         self.decisions: dict[tuple[str, int], bool] = {}
         self.operation_name: str | None = None
+        # Whether any read grant of this role has a row condition (then records need
+        # their row scopes); roles without any can skip building them.
+        self.row_conditions = role_has_row_conditions(principal.role)
         self._conn: AsyncConnection[Any] | None = None
         self._lease: Any = None
         self._lock = asyncio.Lock()

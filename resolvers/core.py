@@ -133,7 +133,12 @@ def membership_case(root: Membership, info: strawberry.Info) -> Any:
 def case_principal(root: CaseRecord, info: strawberry.Info) -> Any:
     if root.principal_id is None:
         return None
-    return _ctx(info).loaders.person.load(root.principal_id)
+    loader = _ctx(info).loaders.person
+    # Ask for the whole family now: the members' persons then come from the same batch.
+    for member_id in root.member_ids:
+        if member_id != root.principal_id:
+            loader.load(member_id)
+    return loader.load(root.principal_id)
 
 
 def case_members(root: CaseRecord, info: strawberry.Info) -> list[MemberRecord]:

@@ -51,7 +51,8 @@ class Loaders:
 
     @property
     def person(self) -> _Loader[int, PersonRecord | None]:
-        return self._get("person", q.persons_by_ids)  # type: ignore[no-any-return]
+        fetch = q.persons_by_ids if self._ctx.row_conditions else q.persons_by_ids_unscoped
+        return self._get("person", fetch)  # type: ignore[no-any-return]
 
     @property
     def documents(self) -> _Loader[int, list[tuple[str, str, str]]]:
