@@ -24,6 +24,7 @@ class Principal:
     purposes: frozenset[Purpose] = field(default_factory=frozenset)
     purpose: Purpose | None = None
     token_id: str | None = None
+    expires_at: float | None = None  # the token's ``exp`` (seconds since the epoch)
 
     @property
     def is_commission(self) -> bool:

@@ -47,7 +47,7 @@ from graphql import (
     located_error,
 )
 from graphql.execution.values import get_argument_values, get_variable_values
-from graphql.pyutils import Path, is_awaitable
+from graphql.pyutils import is_awaitable
 
 BACKREF = "strawberry-definition"
 _NONE: Any = None  # placeholder of FieldPlan parts that ``__typename`` does not have
@@ -312,7 +312,7 @@ class _Slot:
 class _Group:
     """All objects of one selection at one level: resolved field by field, column-wise."""
 
-    __slots__ = ("plan", "sources", "outs", "slots")
+    __slots__ = ("outs", "plan", "slots", "sources")
 
     def __init__(self, plan: SelectionPlan) -> None:
         self.plan = plan

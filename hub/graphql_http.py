@@ -7,6 +7,7 @@ follows the spec's status codes for ``application/graphql-response+json``.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from collections import OrderedDict
@@ -142,10 +143,13 @@ def params_from(data: Any, from_query_string: bool) -> GraphQLParams:
     if not isinstance(data, dict):
         raise RequestError(400, "El cuerpo debe ser un objeto JSON.", "BAD_REQUEST")
     query = data.get("query")
+    extensions = _json_field(data.get("extensions"), "extensions", from_query_string)
     if query is None:
-        raise RequestError(400, "Falta el parámetro 'query'.", "BAD_REQUEST")
+        query = persisted_query(extensions)
     if not isinstance(query, str):
         raise RequestError(400, "El parámetro 'query' debe ser un texto.", "BAD_REQUEST")
+    if extensions and "persistedQuery" in extensions:
+        remember_persisted(query, extensions)
     operation_name = data.get("operationName")
     if operation_name == "" and from_query_string:
         operation_name = None
@@ -155,8 +159,47 @@ def params_from(data: Any, from_query_string: bool) -> GraphQLParams:
         query=query,
         variables=_json_field(data.get("variables"), "variables", from_query_string),
         operation_name=operation_name,
-        extensions=_json_field(data.get("extensions"), "extensions", from_query_string),
+        extensions=extensions,
     )
+
+
+_PERSISTED = _LRU(10_000)
+
+
+def _persisted_hash(extensions: dict[str, Any] | None) -> str | None:
+    if not extensions:
+        return None
+    persisted = extensions.get("persistedQuery")
+    if not isinstance(persisted, dict):
+        return None
+    if persisted.get("version") != 1 or not isinstance(persisted.get("sha256Hash"), str):
+        raise RequestError(
+            400, "persistedQuery no es válido (versión 1 y sha256Hash).", "BAD_REQUEST"
+        )
+    return persisted["sha256Hash"].lower()  # type: ignore[no-any-return]
+
+
+def persisted_query(extensions: dict[str, Any] | None) -> str:
+    """The text of an automatic persisted query (Apollo APQ), by its SHA-256."""
+    digest = _persisted_hash(extensions)
+    if digest is None:
+        raise RequestError(400, "Falta el parámetro 'query'.", "BAD_REQUEST")
+    query = _PERSISTED.get(digest)
+    if query is None:
+        # Apollo clients retry with the full text when they see this code (status 200).
+        raise RequestError(200, "PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
+    return query  # type: ignore[no-any-return]
+
+
+def remember_persisted(query: str, extensions: dict[str, Any]) -> None:
+    digest = _persisted_hash(extensions)
+    if digest is None:
+        return
+    if hashlib.sha256(query.encode()).hexdigest() != digest:
+        raise RequestError(
+            400, "provided sha does not match query", "PERSISTED_QUERY_HASH_MISMATCH"
+        )
+    _PERSISTED.put(digest, query)
 
 
 async def read_params(request: Request) -> GraphQLParams:

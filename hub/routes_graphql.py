@@ -9,6 +9,8 @@ log) if installed.
 from __future__ import annotations
 
 import inspect
+import time
+from collections import OrderedDict
 from functools import cache, lru_cache
 from typing import Any
 
@@ -41,14 +43,38 @@ def _ide_html() -> str:
     return get_graphql_ide_html(graphql_ide="graphiql")
 
 
+# Verified tokens: (Authorization, X-Purpose) -> principal, until the token expires.
+# A signature check costs more than the rest of a small lookup; a token's verdict only
+# changes with time, so it is checked once and then read from here.
+_VERIFIED: OrderedDict[tuple[str, str], Principal] = OrderedDict()
+_VERIFIED_MAX = 50_000
+
+
 async def authenticate(request: Any, state: HubState) -> Principal:
     hook = state.services.get("authenticate")
     if hook is None:
         return ANONYMOUS
+    headers = request.headers
+    key = (headers.get("authorization") or "", headers.get("x-purpose") or "")
+    if key[0]:
+        cached = _VERIFIED.get(key)
+        if cached is not None and cached.expires_at is not None:
+            if cached.expires_at > time.time():
+                return cached
+            _VERIFIED.pop(key, None)
     principal = hook(request)
     if inspect.isawaitable(principal):
         principal = await principal
+    if key[0] and principal.expires_at is not None:
+        _VERIFIED[key] = principal
+        if len(_VERIFIED) > _VERIFIED_MAX:
+            _VERIFIED.popitem(last=False)
     return principal  # type: ignore[no-any-return]
+
+
+def forget_verified_tokens() -> None:
+    """Drop every cached verdict (after a key is withdrawn)."""
+    _VERIFIED.clear()
 
 
 def _auth_error(exc: Exception) -> RequestError:
