@@ -381,9 +381,12 @@ async def list_cases(
         where.append("(c.filing_date, c.id) < (%(after_date)s, %(after_id)s)")
         params["after_date"] = after_date
         params["after_id"] = after_id
+    # Pick the page first, then gather members for its cases only.
     sql = (
-        f"SELECT {_CASE_COLUMNS} FROM case_file c {_CASE_JOINS} "
-        f"WHERE {' AND '.join(where)} ORDER BY c.filing_date DESC, c.id DESC LIMIT %(limit)s"
+        f"SELECT {_CASE_COLUMNS} FROM ("
+        f"SELECT c.* FROM case_file c JOIN office o ON o.id = c.office_id "
+        f"WHERE {' AND '.join(where)} ORDER BY c.filing_date DESC, c.id DESC "
+        f"LIMIT %(limit)s) c {_CASE_JOINS} ORDER BY c.filing_date DESC, c.id DESC"
     )
     rows = await _rows(conn, sql, params)
     records = [_case_record(row) for row in rows[:first]]
