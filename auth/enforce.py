@@ -115,6 +115,13 @@ def direct_resolver(fld: GraphQLField) -> Resolver | None:
         def call_with_root(source: Any, info: Any, **_: Any) -> Any:
             return fn(source, Info(_raw_info=info, _field=definition))
 
+        batch = getattr(fn, "_qhub_batch", None)
+        if batch is not None:
+
+            def call_batch(sources: list[Any], info: Any) -> Any:
+                return batch(sources, Info(_raw_info=info, _field=definition))
+
+            call_with_root._qhub_batch = call_batch  # type: ignore[attr-defined]
         return call_with_root
     if params == ["info"]:
 
@@ -142,6 +149,56 @@ def _logs(role: Role, category: str) -> bool:
 
 def _wrap(resolve: Resolver | None, category: str, scope: Scope, log: bool) -> Resolver:
     base = resolve or default_field_resolver
+    wrapped = _wrap_one(base, category, scope, log)
+    batch = getattr(base, "_qhub_batch", None)
+    if batch is not None:
+        wrapped._qhub_batch = _wrap_batch(batch, category, scope, log)  # type: ignore[attr-defined]
+    return wrapped
+
+
+def _wrap_batch(batch: Resolver, category: str, scope: Scope, log: bool) -> Resolver:
+    """The batch form of a checked field: denied objects get FORBIDDEN, the rest one call."""
+
+    def checked_batch(sources: list[Any], info: Any) -> Any:
+        ctx = info.context
+        allowed: list[Any] = []
+        denied: dict[int, GraphQLError] = {}
+        for index, source in enumerate(sources):
+            row = getattr(source, "row_scope", None)
+            if row is None:
+                denied[index] = _forbidden(category, scope)
+                continue
+            if scope is not Scope.ALL:
+                key = (scope.value, id(row))
+                ok = ctx.decisions.get(key)
+                if ok is None:
+                    ok = ctx.decisions[key] = row_allowed(ctx.principal, scope, row)
+                if not ok:
+                    denied[index] = _forbidden(category, scope)
+                    continue
+            if log:
+                ctx.record_read(category, row.person_ids)
+            allowed.append(source)
+        result = batch(allowed, info) if allowed else []
+        if not denied:
+            return result
+
+        def merge(values: list[Any]) -> list[Any]:
+            it = iter(values)
+            return [denied[i] if i in denied else next(it) for i in range(len(sources))]
+
+        if inspect.isawaitable(result):
+
+            async def later() -> list[Any]:
+                return merge(await result)
+
+            return later()
+        return merge(result)
+
+    return checked_batch
+
+
+def _wrap_one(base: Resolver, category: str, scope: Scope, log: bool) -> Resolver:
 
     if scope is Scope.ALL:
 

@@ -74,6 +74,8 @@ class FieldPlan:
     serialize: Callable[[Any], Any] | None
     child: SelectionPlan | None
     typename: str | None = None  # for __typename
+    # ``batch(sources, info) -> list | awaitable[list]``: every object of a level at once.
+    batch: Callable[..., Any] | None = None
 
 
 @dataclass(slots=True)
@@ -245,6 +247,9 @@ class Compiler:
             else:
                 raise Unsupported("abstract types")
             resolve, uses_info = _fast_resolver(definition, name)
+            batch = getattr(definition.resolve, "_qhub_batch", None)
+            if node.arguments or definition.args:
+                batch = None
             plan.fields.append(
                 FieldPlan(
                     key,
@@ -260,6 +265,7 @@ class Compiler:
                     items,
                     serialize,
                     child,
+                    batch=batch,
                 )
             )
         plan.finish()
@@ -393,6 +399,8 @@ class PlanRunner:
         columns: list[tuple[_Group, FieldPlan, list[Any]]] = []
         awaiting: list[tuple[list[Any], int]] = []
         awaitables: list[Any] = []
+        batch_futures: list[tuple[list[Any], int]] = []
+        batch_awaitables: list[Any] = []
         for group in groups:
             plan = group.plan
             sources = group.sources
@@ -410,7 +418,17 @@ class PlanRunner:
                     continue
                 resolve = fp.resolve
                 values: list[Any] = []
-                if fp.uses_info:
+                if fp.batch is not None:
+                    try:
+                        batch_values = fp.batch(sources, self._info(fp, plan.type))
+                    except Exception as exc:
+                        batch_values = [exc] * len(sources)
+                    if is_awaitable(batch_values):
+                        batch_futures.append((values, len(sources)))
+                        batch_awaitables.append(batch_values)
+                    else:
+                        values.extend(batch_values)
+                elif fp.uses_info:
                     info = self._info(fp, plan.type)
                     args = (
                         get_argument_values(fp.definition, fp.node, self.variables)
@@ -433,10 +451,14 @@ class PlanRunner:
                         except Exception as exc:
                             values.append(exc)
                 columns.append((group, fp, values))
-        if awaitables:
-            results = await asyncio.gather(*awaitables, return_exceptions=True)
-            for (values, index), result in zip(awaiting, results, strict=True):
+        if awaitables or batch_awaitables:
+            results = await asyncio.gather(*awaitables, *batch_awaitables, return_exceptions=True)
+            for (values, index), result in zip(awaiting, results, strict=False):
                 values[index] = result
+            for (values, count), result in zip(
+                batch_futures, results[len(awaitables) :], strict=True
+            ):
+                values.extend([result] * count if isinstance(result, BaseException) else result)
         children: dict[int, _Group] = {}
         for group, fp, values in columns:
             self._complete_column(group, fp, values, children)

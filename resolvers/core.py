@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,6 +24,20 @@ from services.records import (
 
 def _ctx(info: strawberry.Info) -> Any:
     return info.context
+
+
+def batched(batch: Callable[[list[Any], Any], Any]) -> Callable[[Callable[..., Any]], Any]:
+    """Give a per-object resolver a batch form ``batch(roots, info) -> list | awaitable``.
+
+    The plan executor resolves a field for every object of a level at once and calls the
+    batch form; graphql-core calls the per-object resolver. Both must answer the same.
+    """
+
+    def attach(resolver: Callable[..., Any]) -> Callable[..., Any]:
+        resolver._qhub_batch = batch  # type: ignore[attr-defined]
+        return resolver
+
+    return attach
 
 
 # ---- Query ---------------------------------------------------------------------------
@@ -106,6 +121,12 @@ async def cases(
 # ---- Person ----------------------------------------------------------------------------
 
 
+async def _documents_batch(roots: list[PersonRecord], info: Any) -> list[list[DocumentRecord]]:
+    docs = await _ctx(info).loaders.documents.many([r.id for r in roots])
+    return [q.documents_for(root, d) for root, d in zip(roots, docs, strict=True)]
+
+
+@batched(_documents_batch)
 async def person_documents(root: PersonRecord, info: strawberry.Info) -> list[DocumentRecord]:
     docs = await _ctx(info).loaders.documents.load(root.id)
     return q.documents_for(root, docs)
@@ -130,6 +151,15 @@ def membership_case(root: Membership, info: strawberry.Info) -> Any:
 # ---- Case ------------------------------------------------------------------------------
 
 
+async def _principal_batch(roots: list[CaseRecord], info: Any) -> list[Any]:
+    # The whole families in one batch: the members' persons are then already loaded.
+    family = [pid for r in roots for pid in r.member_ids]
+    persons = await _ctx(info).loaders.person.many(family)
+    by_id = dict(zip(family, persons, strict=True))
+    return [by_id.get(r.principal_id) if r.principal_id else None for r in roots]
+
+
+@batched(_principal_batch)
 def case_principal(root: CaseRecord, info: strawberry.Info) -> Any:
     if root.principal_id is None:
         return None
@@ -145,10 +175,24 @@ def case_members(root: CaseRecord, info: strawberry.Info) -> list[MemberRecord]:
     return root.members
 
 
+def _member_person_batch(roots: list[MemberRecord], info: Any) -> Any:
+    return _ctx(info).loaders.person.many([r.person_id for r in roots])
+
+
+@batched(_member_person_batch)
 def member_person(root: MemberRecord, info: strawberry.Info) -> Any:
     return _ctx(info).loaders.person.load(root.person_id)
 
 
+async def _needs_batch(roots: list[CaseRecord], info: Any) -> list[list[NeedRecord]]:
+    lists = await _ctx(info).loaders.needs.many([r.id for r in roots])
+    for root, needs in zip(roots, lists, strict=True):
+        for need in needs:
+            need.row_scope = root.row_scope
+    return lists  # type: ignore[no-any-return]
+
+
+@batched(_needs_batch)
 async def case_needs(root: CaseRecord, info: strawberry.Info) -> list[NeedRecord]:
     needs: list[NeedRecord] = await _ctx(info).loaders.needs.load(root.id)
     for need in needs:

@@ -35,6 +35,21 @@ class _Loader(DataLoader, Generic[K, V]):  # type: ignore[type-arg]
     async def batch_load_fn(self, keys: Sequence[K]) -> list[V]:
         return await self._ctx.run(self._fetch, list(keys))
 
+    async def many(self, keys: Sequence[K]) -> list[V]:
+        """Values for ``keys`` with one fetch for the missing ones and no future per key
+        (the plan executor's batch resolvers); shares the cache with ``load``."""
+        cache = self._cache
+        missing = [k for k in dict.fromkeys(keys) if k not in cache]
+        if missing:
+            values = await self._ctx.run(self._fetch, missing)
+            for key, value in zip(missing, values, strict=True):
+                self.prime(key, value)
+        out: list[V] = []
+        for key in keys:
+            future = cache[key]
+            out.append(future.result() if future.done() else await future)
+        return out
+
 
 class Loaders:
     """Every loader a request may use, created lazily (most requests need two or three)."""
