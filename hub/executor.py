@@ -29,6 +29,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLEnumType,
     GraphQLError,
     GraphQLField,
     GraphQLLeafType,
@@ -274,6 +275,18 @@ class Compiler:
 
 def _serializer(named: GraphQLLeafType) -> Callable[[Any], Any]:
     serialize = named.serialize
+    if isinstance(named, GraphQLEnumType):
+        names: dict[Any, str] = {}
+        for name, enum_value in named.values.items():
+            value = enum_value.value
+            names[value] = name
+            names[getattr(value, "value", value)] = name
+
+        def fast_enum(value: Any) -> Any:
+            found = names.get(value)
+            return found if found is not None else serialize(value)
+
+        return fast_enum
     if named.name in ("String", "ID"):
 
         def fast_str(value: Any) -> Any:
@@ -293,26 +306,19 @@ class _NullBubble(Exception):
     pass
 
 
-class _Slot:
-    """Where one object's output lives: to null it when a non-null child fails, and to
-    compute error paths (only when there is an error)."""
+# Where one object's output lives: (container, key, nullable, parent slot). Used to null
+# the nearest nullable ancestor when a non-null field fails, and to compute error paths
+# (only when there is an error). Tuples: one is made for every object of the response.
+_Slot = tuple[Any, Any, bool, Any]
 
-    __slots__ = ("container", "key", "nullable", "parent")
 
-    def __init__(self, container: Any, key: Any, nullable: bool, parent: _Slot | None) -> None:
-        self.container = container
-        self.key = key
-        self.nullable = nullable
-        self.parent = parent
-
-    def path(self) -> list[Any]:
-        keys: list[Any] = []
-        slot: _Slot | None = self
-        while slot is not None:
-            keys.append(slot.key)
-            slot = slot.parent
-        keys.reverse()
-        return keys
+def _slot_path(slot: _Slot | None) -> list[Any]:
+    keys: list[Any] = []
+    while slot is not None:
+        keys.append(slot[1])
+        slot = slot[3]
+    keys.reverse()
+    return keys
 
 
 class _Group:
@@ -379,20 +385,21 @@ class PlanRunner:
 
     def _error(self, error: Exception, fp: FieldPlan, slot: _Slot | None) -> None:
         """An error of field ``fp`` of the object at ``slot``."""
-        path = (slot.path() if slot is not None else []) + [fp.key]
+        path = [*_slot_path(slot), fp.key]
         self.errors.append(located_error(error, [fp.node], path))
 
     def _item_error(self, error: Exception, fp: FieldPlan, here: _Slot, index: int) -> None:
         """An error of item ``index`` of the list at ``here``."""
-        self.errors.append(located_error(error, [fp.node], [*here.path(), index]))
+        self.errors.append(located_error(error, [fp.node], [*_slot_path(here), index]))
 
     def _null_out(self, slot: _Slot | None) -> None:
         """A non-null field failed inside the object at ``slot``: null the nearest nullable."""
         while slot is not None:
-            if slot.nullable:
-                slot.container[slot.key] = None
+            container, key, nullable, parent = slot
+            if nullable:
+                container[key] = None
                 return
-            slot = slot.parent
+            slot = parent
         raise _NullBubble
 
     async def _level(self, groups: list[_Group]) -> list[_Group]:
@@ -523,11 +530,11 @@ class PlanRunner:
                     out[key] = child_out
                     child.sources.append(value)
                     child.outs.append(child_out)
-                    child.slots.append(_Slot(out, key, not fp.non_null, slot))
+                    child.slots.append((out, key, not fp.non_null, slot))
                 continue
             try:
                 out[key] = self._complete_list(
-                    fp, value, 0, _Slot(out, key, not fp.non_null, slot), child
+                    fp, value, 0, (out, key, not fp.non_null, slot), child
                 )
             except _NullBubble:
                 out[key] = None
@@ -554,7 +561,7 @@ class PlanRunner:
                     raise _NullBubble
                 result.append(None)
                 continue
-            slot = _Slot(result, index, not item_non_null, here)
+            slot = (result, index, not item_non_null, here)
             if not last:
                 result.append(None)
                 try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -31,24 +32,33 @@ class _Loader(DataLoader, Generic[K, V]):  # type: ignore[type-arg]
         super().__init__(max_batch_size=10_000)
         self._ctx = ctx
         self._fetch = fetch
+        self._values: dict[K, V] = {}
 
     async def batch_load_fn(self, keys: Sequence[K]) -> list[V]:
         return await self._ctx.run(self._fetch, list(keys))
 
+    def load(self, key: K) -> Any:
+        if key in self._values:  # already fetched by ``many``: no second statement
+            future = asyncio.get_running_loop().create_future()
+            future.set_result(self._values[key])
+            return future
+        return super().load(key)
+
     async def many(self, keys: Sequence[K]) -> list[V]:
         """Values for ``keys`` with one fetch for the missing ones and no future per key
-        (the plan executor's batch resolvers); shares the cache with ``load``."""
-        cache = self._cache
-        missing = [k for k in dict.fromkeys(keys) if k not in cache]
+        (the plan executor's batch resolvers). Values already loaded one by one are reused."""
+        known = self._values
+        missing = [k for k in dict.fromkeys(keys) if k not in known]
         if missing:
-            values = await self._ctx.run(self._fetch, missing)
-            for key, value in zip(missing, values, strict=True):
-                self.prime(key, value)
-        out: list[V] = []
-        for key in keys:
-            future = cache[key]
-            out.append(future.result() if future.done() else await future)
-        return out
+            pending = self._cache
+            fetch = [k for k in missing if k not in pending]
+            if fetch:
+                for key, value in zip(fetch, await self._ctx.run(self._fetch, fetch), strict=True):
+                    known[key] = value
+            for key in missing:
+                if key not in known:
+                    known[key] = await pending[key]
+        return [known[k] for k in keys]
 
 
 class Loaders:
