@@ -36,7 +36,7 @@ Conn = AsyncConnection[Any]
 
 async def _rows(conn: Conn, sql: str, params: dict[str, Any] | None = None) -> list[Any]:
     """Rows as named tuples (``row.column``)."""
-    async with conn.cursor(row_factory=namedtuple_row) as cursor:
+    async with conn.cursor(row_factory=namedtuple_row, binary=True) as cursor:
         await cursor.execute(sql, params)
         return await cursor.fetchall()
 
@@ -86,7 +86,7 @@ async def persons_by_ids_unscoped(conn: Conn, ids: Sequence[int]) -> list[Person
 
 
 async def _persons(conn: Conn, sql: str, ids: Sequence[int]) -> list[PersonRecord | None]:
-    cursor = await conn.execute(sql, {"ids": list(ids)})
+    cursor = await conn.execute(sql, {"ids": list(ids)}, binary=True)
     found: dict[int, PersonRecord] = {}
     for row in await cursor.fetchall():
         scope = RowScope((row[0],), frozenset(row[18]), frozenset(row[19]), frozenset(row[20]))
