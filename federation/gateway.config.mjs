@@ -1,0 +1,171 @@
+// Hive Gateway configuration of Qoricancha Hub's federated mode.
+//
+//   node node_modules/@graphql-hive/gateway/dist/bin.js supergraph supergraph.graphql \
+//        -c gateway.config.mjs --host 127.0.0.1 --port 4000
+//
+// Environment (same names as the hub's settings where they mean the same thing):
+//   QHUB_HUB_URL        the hub; its JWKS is {hub}/.well-known/jwks.json   (http://127.0.0.1:8000)
+//   QHUB_JWKS_URL       overrides the JWKS URL
+//   QHUB_ISSUER         expected `iss`                               (https://qoricancha.cepr.gob.pe)
+//   QHUB_AUDIENCE       expected `aud`                               (qoricancha-hub)
+//   QHUB_GATEWAY_ANONYMOUS=1  let requests without a token through (they reach only fields with
+//                       no @authenticated / @requiresScopes / @policy: the public statistics);
+//                       by default a request without a token is refused with 401.
+//
+// What the gateway enforces before any subgraph is called:
+//   - a token, when present, is a JWT signed RS256 or ES256 by a key of the hub's JWKS, with the
+//     hub's `iss` and `aud`, not expired (else 401, whatever the query);
+//   - scopes of the caller: `role:<role>` from the `role` claim (plus any `scope` / `scp` words);
+//   - policies of the caller: `purpose:<p>` for the purpose named in X-Purpose when the token's
+//     `purposes` hold it, and `agency:<agency>`; a purpose the token does not hold gets 403;
+//   - @authenticated / @requiresScopes / @policy from the supergraph: a field the caller may not
+//     read refuses the whole operation (403 FORBIDDEN; 401 UNAUTHENTICATED without a token), as
+//     the hub's own contract does (the field is not in that role's schema there).
+// Authorization and X-Purpose are forwarded to the subgraphs, which verify the token again and
+// apply the row conditions of the policy: the gateway is a second fence, not the only one.
+//
+// NEVER enable JIT here (--jit, JIT=1 or `jit: true`): with the auth plugin the compiled-query
+// cache key is undefined and one caller can receive another caller's data (STACK.md).
+import {
+  createRemoteJwksSigningKeyProvider,
+  defineConfig,
+  extractFromHeader,
+} from "@graphql-hive/gateway";
+import { GraphQLError } from "graphql";
+
+const truthy = (value) => ["1", "true", "yes", "on"].includes(String(value ?? "").trim().toLowerCase());
+
+if (truthy(process.env.JIT) || process.argv.includes("--jit")) {
+  throw new Error(
+    "Qoricancha Hub: Hive Gateway must not run with JIT together with its auth plugin " +
+      "(one caller could receive another caller's data). Unset JIT / drop --jit.",
+  );
+}
+
+const hub = (process.env.QHUB_HUB_URL || "http://127.0.0.1:8000").replace(/\/+$/, "");
+const jwksUri = process.env.QHUB_JWKS_URL || `${hub}/.well-known/jwks.json`;
+const issuer = process.env.QHUB_ISSUER || "https://qoricancha.cepr.gob.pe";
+const audience = process.env.QHUB_AUDIENCE || "qoricancha-hub";
+const anonymous = truthy(process.env.QHUB_GATEWAY_ANONYMOUS);
+
+function words(value) {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value === "string") return value.split(/\s+/).filter(Boolean);
+  return [];
+}
+
+/** Scopes of a verified token payload: role:<role> for its role(s), and its OAuth scopes. */
+export function scopesOf(payload) {
+  if (!payload || typeof payload !== "object") return [];
+  const roles = [...words(payload.role), ...words(payload.roles)];
+  return [...roles.map((role) => `role:${role}`), ...words(payload.scope), ...words(payload.scp)];
+}
+
+/** The purpose the request names (X-Purpose), or null. */
+function requestedPurpose(context) {
+  const value = context?.request?.headers?.get?.("x-purpose");
+  return value ? value.trim() : null;
+}
+
+/** Policies of a caller: purpose:<p> for the requested purpose it holds, and agency:<agency>. */
+export function policiesOf(payload, purpose) {
+  const policies = [];
+  const held = words(payload?.purposes);
+  if (purpose && held.includes(purpose)) policies.push(`purpose:${purpose}`);
+  if (payload?.agency) policies.push(`agency:${payload.agency}`);
+  return policies;
+}
+
+function satisfies(required, held) {
+  // Federation semantics: [[a, b], [c]] means (a AND b) OR c.
+  return required.some((all) => all.every((item) => held.includes(item)));
+}
+
+/**
+ * The check of one field of an operation: 401 UNAUTHENTICATED when a guarded field is asked
+ * without a token, 403 FORBIDDEN when the caller's scopes or policies do not satisfy it.
+ */
+export function validateField(params) {
+  const { user, fieldNode, path } = params;
+  const guarded =
+    params.typeAuthArgs || params.fieldAuthArgs || params.typeScopes || params.fieldScopes ||
+    params.typePolicies?.length || params.fieldPolicies?.length;
+  if (!guarded) return undefined;
+  const where = `${params.parentType.name}.${params.field.name}`;
+  if (user == null) {
+    return new GraphQLError(`Se necesita un token para leer ${where}.`, {
+      nodes: [fieldNode],
+      path,
+      extensions: { code: "UNAUTHENTICATED", http: { status: 401 } },
+    });
+  }
+  const checks = [
+    [params.typeScopes, params.userScopes],
+    [params.typePolicies, params.userPolicies],
+    [params.fieldScopes, params.userScopes],
+    [params.fieldPolicies, params.userPolicies],
+  ];
+  for (const [required, held] of checks) {
+    if (required?.length && !satisfies(required, held ?? [])) {
+      return new GraphQLError(`No tiene permiso para leer ${where}.`, {
+        nodes: [fieldNode],
+        path,
+        extensions: { code: "FORBIDDEN", http: { status: 403 } },
+      });
+    }
+  }
+  return undefined;
+}
+
+export const gatewayConfig = defineConfig({
+  // Never true: see above. The CLI's --jit / JIT would override this, hence the check above.
+  jit: false,
+  jwt: {
+    signingKeyProviders: [
+      createRemoteJwksSigningKeyProvider({
+        jwksUri,
+        cache: true,
+        cacheMaxAge: 10 * 60 * 1000,
+        rateLimit: true,
+        jwksRequestsPerMinute: 30,
+        timeout: 10_000,
+      }),
+    ],
+    tokenLookupLocations: [extractFromHeader({ name: "authorization", prefix: "Bearer" })],
+    tokenVerification: { algorithms: ["RS256", "ES256"], issuer, audience },
+    reject: { missingToken: !anonymous, invalidToken: true },
+    // The subgraphs get the caller's own Authorization header and verify it themselves; an
+    // unsigned copy of the claims in `extensions` is never sent.
+    forward: { payload: false, token: false },
+  },
+  genericAuth: {
+    mode: "protect-granular",
+    rejectUnauthenticated: true,
+    resolveUserFn(context) {
+      const payload = context.jwt?.payload;
+      if (!payload) return null;
+      const purpose = requestedPurpose(context);
+      if (purpose && !words(payload.purposes).includes(purpose)) {
+        throw new GraphQLError(
+          `El propósito «${purpose}» no está en el acuerdo de su entidad.`,
+          { extensions: { code: "PURPOSE_NOT_ALLOWED", http: { status: 403 } } },
+        );
+      }
+      return payload;
+    },
+    validateUser: validateField,
+    extractScopes: scopesOf,
+    extractPolicies: (payload, context) => policiesOf(payload, requestedPurpose(context)),
+  },
+  propagateHeaders: {
+    fromClientToSubgraphs({ request }) {
+      return {
+        authorization: request.headers.get("authorization") ?? undefined,
+        "x-purpose": request.headers.get("x-purpose") ?? undefined,
+        "x-request-id": request.headers.get("x-request-id") ?? undefined,
+      };
+    },
+  },
+  // The supergraph file is re-read when it changes (qhub federation compose rewrites it).
+  pollingInterval: 10_000,
+});
