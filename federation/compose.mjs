@@ -55,13 +55,19 @@ function parseArgs(argv) {
   return opts;
 }
 
-async function fetchSdl(url, headers) {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json", ...headers },
-    body: JSON.stringify({ query: "{ _service { sdl } }" }),
-    signal: AbortSignal.timeout(30_000),
-  });
+async function fetchSdl(name, url, headers) {
+  let response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json", ...headers },
+      body: JSON.stringify({ query: "{ _service { sdl } }" }),
+      signal: AbortSignal.timeout(30_000),
+    });
+  } catch (error) {
+    const cause = error.cause?.code ?? error.cause?.message ?? error.message;
+    throw new Error(`subgraph ${name}: cannot fetch its SDL from ${url}: ${cause}`);
+  }
   const text = await response.text();
   let body;
   try {
@@ -80,7 +86,7 @@ async function loadSubgraph(spec, headers, baseDir) {
   if (!spec.name || !spec.url) throw new Error(`subgraph needs a name and a url: ${JSON.stringify(spec)}`);
   let sdl = spec.sdl;
   if (sdl == null && spec.sdlFile) sdl = await readFile(path.resolve(baseDir, spec.sdlFile), "utf8");
-  if (sdl == null) sdl = await fetchSdl(spec.url, { ...headers, ...(spec.headers ?? {}) });
+  if (sdl == null) sdl = await fetchSdl(spec.name, spec.url, { ...headers, ...(spec.headers ?? {}) });
   let typeDefs;
   try {
     typeDefs = parse(sdl);

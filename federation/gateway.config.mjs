@@ -117,6 +117,36 @@ export function validateField(params) {
   return undefined;
 }
 
+const ALGORITHMS = ["RS256", "ES256"];
+const fromAuthorization = extractFromHeader({ name: "authorization", prefix: "Bearer" });
+
+function invalidToken(reason) {
+  return new GraphQLError(`Token inválido: ${reason}.`, {
+    extensions: {
+      code: "UNAUTHENTICATED",
+      http: { status: 401, headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' } },
+    },
+  });
+}
+
+/**
+ * The bearer token, refused early (401) unless its header names an accepted algorithm and a
+ * key id: `alg: none`, HS256 and key-less tokens never reach the key lookup.
+ */
+export function bearerToken(params) {
+  const found = fromAuthorization(params);
+  if (!found) return found;
+  let header = null;
+  try {
+    header = JSON.parse(Buffer.from(found.token.split(".")[0], "base64url").toString("utf8"));
+  } catch {
+    throw invalidToken("no es un JWT");
+  }
+  if (!header || !ALGORITHMS.includes(header.alg)) throw invalidToken("algoritmo no aceptado");
+  if (typeof header.kid !== "string" || !header.kid) throw invalidToken("sin identificador de clave");
+  return found;
+}
+
 export const gatewayConfig = defineConfig({
   // Never true: see above. The CLI's --jit / JIT would override this, hence the check above.
   jit: false,
@@ -131,8 +161,8 @@ export const gatewayConfig = defineConfig({
         timeout: 10_000,
       }),
     ],
-    tokenLookupLocations: [extractFromHeader({ name: "authorization", prefix: "Bearer" })],
-    tokenVerification: { algorithms: ["RS256", "ES256"], issuer, audience },
+    tokenLookupLocations: [bearerToken],
+    tokenVerification: { algorithms: ALGORITHMS, issuer, audience },
     reject: { missingToken: !anonymous, invalidToken: true },
     // The subgraphs get the caller's own Authorization header and verify it themselves; an
     // unsigned copy of the claims in `extensions` is never sent.

@@ -23,14 +23,16 @@ GATEWAY_BIN = FEDERATION_DIR / "node_modules" / "@graphql-hive" / "gateway" / "d
 CONFIG = FEDERATION_DIR / "gateway.config.mjs"
 
 
-def gateway_command(supergraph: Path | str, host: str, port: int) -> list[str]:
+def gateway_command(
+    supergraph: Path | str, host: str, port: int, config: Path = CONFIG
+) -> list[str]:
     return [
         node_executable(),
         str(GATEWAY_BIN),
         "supergraph",
         str(Path(supergraph).resolve()),
         "-c",
-        str(CONFIG),
+        str(config),
         "--host",
         host,
         "--port",
@@ -73,11 +75,12 @@ class Gateway:
         supergraph: Path | str = SUPERGRAPH,
         host: str = "127.0.0.1",
         log: Path | None = None,
+        config: Path = CONFIG,
         **env: object,
     ) -> None:
         self.host, self.port = host, port
         self.url = f"http://{host}:{port}/graphql"
-        self.command = gateway_command(supergraph, host, port)
+        self.command = gateway_command(supergraph, host, port, config)
         self.env = gateway_env(hub_url, **env)  # type: ignore[arg-type]
         self.log = log
         self.process: subprocess.Popen[bytes] | None = None
