@@ -93,6 +93,26 @@ def hub_subgraphs(hub_url: str, names: Iterable[str] | None = None) -> list[Subg
     ]
 
 
+def write_sdl(subgraphs: Sequence[Subgraph], out_dir: Path | str) -> Path:
+    """Write each subgraph's SDL to ``out_dir/<name>.graphql`` and ``out_dir/subgraphs.json``.
+
+    ``node compose.mjs --config out_dir/subgraphs.json`` then composes them without Python
+    (what the gateway container of ``docker-compose.yml`` does).
+    """
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for sub in subgraphs:
+        entry: dict[str, str] = {"name": sub.name, "url": sub.url}
+        if sub.sdl is not None:
+            (folder / f"{sub.name}.graphql").write_text(sub.sdl, encoding="utf-8")
+            entry["sdlFile"] = f"{sub.name}.graphql"
+        entries.append(entry)
+    config = folder / "subgraphs.json"
+    config.write_text(json.dumps(entries, indent=2) + "\n", encoding="utf-8")
+    return config
+
+
 def compose(
     subgraphs: Sequence[Subgraph],
     out: Path | str = SUPERGRAPH,

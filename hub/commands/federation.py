@@ -58,6 +58,20 @@ def compose_cmd(
     console.print(f"[green]Supergrafo escrito[/green] en {out} ({names}).")
 
 
+@federation_app.command("sdl")
+def sdl_cmd(
+    hub_url: str = typer.Option(
+        "http://127.0.0.1:8000", help="URL del hub que el gateway llamará (rutas /subgraphs/…)."
+    ),
+    out_dir: Path = typer.Option(Path("federation/sdl"), help="Carpeta de salida."),
+) -> None:
+    """Escribe el SDL de cada subgrafo del hub y subgraphs.json (para compose.mjs --config)."""
+    from federation.compose import hub_subgraphs, write_sdl
+
+    config = write_sdl(hub_subgraphs(hub_url), out_dir)
+    console.print(f"[green]SDL de los subgrafos escrito[/green]: {config}")
+
+
 @federation_app.command("gateway")
 def gateway_cmd(
     hub_url: str = typer.Option("http://127.0.0.1:8000", help="URL del hub (JWKS)."),
