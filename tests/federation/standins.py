@@ -36,10 +36,19 @@ AGENCY_ROLES = [["role:migraciones"], ["role:acnur"]]
 class Keys:
     """The stand-in hub's signing keys (RS256 and ES256) and its JWKS."""
 
-    def __init__(self) -> None:
-        self.rsa = RSAKey.generate_key(2048, parameters={"kid": "rsa-1", "use": "sig"})
-        self.ec = ECKey.generate_key("P-256", parameters={"kid": "ec-1", "use": "sig"})
+    def __init__(self, private_jwks: dict[str, Any] | None = None) -> None:
+        if private_jwks is None:
+            self.rsa = RSAKey.generate_key(2048, parameters={"kid": "rsa-1", "use": "sig"})
+            self.ec = ECKey.generate_key("P-256", parameters={"kid": "ec-1", "use": "sig"})
+        else:
+            loaded = KeySet.import_key_set(private_jwks)
+            self.rsa = next(k for k in loaded if isinstance(k, RSAKey))  # type: ignore[assignment]
+            self.ec = next(k for k in loaded if isinstance(k, ECKey))  # type: ignore[assignment]
         self.keyset = KeySet([self.rsa, self.ec])
+
+    def private_jwks(self) -> dict[str, Any]:
+        """The key pair (private parts included), to hand to another process."""
+        return self.keyset.as_dict(private=True)
 
     def jwks(self) -> dict[str, Any]:
         return self.keyset.as_dict(private=False)
@@ -83,6 +92,19 @@ class Keys:
         return dict(token.claims)
 
 
+def serve_standin_hub(private_jwks_file: str, port: int) -> None:
+    """Serve the stand-in hub with the keys of ``private_jwks_file`` (for benchmarks)."""
+    import json
+    from pathlib import Path
+
+    import uvicorn
+
+    keys = Keys(json.loads(Path(private_jwks_file).read_text(encoding="utf-8")))
+    uvicorn.run(
+        hub_standin_app(keys), host="127.0.0.1", port=port, log_level="warning", access_log=False
+    )
+
+
 # --- people & status data: two persons, one protected ---------------------------------------
 
 PEOPLE = {
@@ -115,8 +137,13 @@ class Person:
         return person(str(key)) if key is not None and str(key) in PEOPLE else None
 
 
+def _row(pid: str) -> dict[str, Any]:
+    """PEOPLE's row, or for any other numeric id one of them (benchmarks vary the id)."""
+    return PEOPLE.get(pid) or PEOPLE["1" if int(pid) % 2 else "2"]
+
+
 def person(pid: str) -> Person:
-    row = PEOPLE[pid]
+    row = _row(pid)
     return Person(
         id=strawberry.ID(pid),
         document_type=row["documentType"],
@@ -136,7 +163,7 @@ class Caller:
 class PeopleQuery:
     @strawberry.federation.field(requires_scopes=AGENCY_ROLES)
     def person(self, id: strawberry.ID) -> Person | None:
-        return person(str(id)) if str(id) in PEOPLE else None
+        return person(str(id)) if str(id).isdigit() and int(id) > 0 else None
 
     @strawberry.federation.field(authenticated=True)
     def whoami(self, info: strawberry.Info) -> Caller:
@@ -155,13 +182,13 @@ class StatusPerson:
 
     @strawberry.federation.field(requires_scopes=AGENCY_ROLES)
     def protected(self) -> bool | None:
-        return bool(PEOPLE[str(self.id)]["p"])
+        return bool(_row(str(self.id))["p"])
 
     @strawberry.federation.field(
         requires_scopes=[["role:migraciones"]], policy=[["purpose:deportation-protection"]]
     )
     def protection_basis(self) -> str | None:
-        return "PENDING_CLAIM" if PEOPLE[str(self.id)]["p"] else None
+        return "PENDING_CLAIM" if _row(str(self.id))["p"] else None
 
     @strawberry.federation.field(requires_scopes=[["role:cepr-eligibility"]])
     def claim_reasons(self) -> str | None:
@@ -175,7 +202,7 @@ class StatusPerson:
     @classmethod
     def resolve_reference(cls, **rep: Any) -> StatusPerson | None:
         pid = str(rep["id"])
-        return StatusPerson(id=strawberry.ID(pid)) if pid in PEOPLE else None
+        return StatusPerson(id=strawberry.ID(pid)) if pid.isdigit() and int(pid) > 0 else None
 
 
 @strawberry.type
