@@ -7,7 +7,9 @@ import strawberry
 from resolvers import access as r
 
 
-@strawberry.type(description="Lo que la política de acceso dice de un campo para quien consulta.")
+@strawberry.federation.type(
+    shareable=True, description="Lo que la política de acceso dice de un campo para quien consulta."
+)
 class FieldAccess:
     type_name: str
     field_name: str
@@ -19,7 +21,7 @@ class FieldAccess:
     reason: str
 
 
-@strawberry.type(description="Quién consulta, según su token.")
+@strawberry.federation.type(shareable=True, description="Quién consulta, según su token.")
 class CallerInfo:
     role: str
     agency: str
@@ -30,16 +32,17 @@ class CallerInfo:
 
 @strawberry.type
 class AccessQuery:
-    @strawberry.field(
+    @strawberry.federation.field(
+        shareable=True,
         description=(
             "Explica qué puede leer (o escribir) quien consulta: un campo ('Tipo.campo'), "
             "un tipo entero ('Tipo') o, sin argumento, todo el esquema."
-        )
+        ),
     )
     def explain_access(self, info: strawberry.Info, field: str | None = None) -> list[FieldAccess]:
         return r.explain_access(info, field)  # type: ignore[return-value]
 
-    @strawberry.field(description="Quién es quien consulta.")
+    @strawberry.federation.field(shareable=True, description="Quién es quien consulta.")
     def whoami(self, info: strawberry.Info) -> CallerInfo:
         return r.whoami(info)  # type: ignore[return-value]
 

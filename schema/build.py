@@ -21,11 +21,13 @@ AREAS: dict[str, str] = {
 }
 
 # subgraph name -> areas it serves. Served at /subgraphs/<name>/graphql.
+# Each root field lives in one subgraph (``access`` is shareable); the entity and value
+# types (Person, Case, …) are shareable, so views may return them.
 SUBGRAPHS: dict[str, list[str]] = {
     "cases": ["core", "access"],
-    "migration": ["core"],
-    "health": ["core"],
-    "unhcr": ["core"],
+    "migration": ["access"],
+    "health": ["access"],
+    "unhcr": ["access"],
 }
 
 FEDERATION_VERSION = "2.9"
