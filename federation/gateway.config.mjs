@@ -16,8 +16,9 @@
 //   - a token, when present, is a JWT signed RS256 or ES256 by a key of the hub's JWKS, with the
 //     hub's `iss` and `aud`, not expired (else 401, whatever the query);
 //   - scopes of the caller: `role:<role>` from the `role` claim (plus any `scope` / `scp` words);
-//   - policies of the caller: `purpose:<p>` for the purpose named in X-Purpose when the token's
-//     `purposes` hold it, and `agency:<agency>`; a purpose the token does not hold gets 403;
+//   - policies of the caller: `purpose:<p>` for the purpose named in X-Purpose when the token
+//     holds it (`purposes` / `purpose` claims), and `agency:<agency>`; a purpose the token does
+//     not hold gets 403;
 //   - @authenticated / @requiresScopes / @policy from the supergraph: a field the caller may not
 //     read refuses the whole operation (403 FORBIDDEN; 401 UNAUTHENTICATED without a token), as
 //     the hub's own contract does (the field is not in that role's schema there).
@@ -67,10 +68,15 @@ function requestedPurpose(context) {
   return value ? value.trim() : null;
 }
 
+/** The purposes a token holds (`purposes` list, or a single `purpose`). */
+function heldPurposes(payload) {
+  return [...words(payload?.purposes), ...words(payload?.purpose)];
+}
+
 /** Policies of a caller: purpose:<p> for the requested purpose it holds, and agency:<agency>. */
 export function policiesOf(payload, purpose) {
   const policies = [];
-  const held = words(payload?.purposes);
+  const held = heldPurposes(payload);
   if (purpose && held.includes(purpose)) policies.push(`purpose:${purpose}`);
   if (payload?.agency) policies.push(`agency:${payload.agency}`);
   return policies;
@@ -175,7 +181,7 @@ export const gatewayConfig = defineConfig({
       const payload = context.jwt?.payload;
       if (!payload) return null;
       const purpose = requestedPurpose(context);
-      if (purpose && !words(payload.purposes).includes(purpose)) {
+      if (purpose && !heldPurposes(payload).includes(purpose)) {
         throw new GraphQLError(
           `El propósito «${purpose}» no está en el acuerdo de su entidad.`,
           { extensions: { code: "PURPOSE_NOT_ALLOWED", http: { status: 403 } } },
