@@ -6,7 +6,8 @@
 its subgraphs composed into a supergraph, Hive Gateway (``federation/gateway.config.mjs``,
 tokens verified against the hub's JWKS) in front; a Migration Office token. ``standin``
 mode: the stand-in subgraphs of ``tests/federation`` (same conventions) in their own process.
-``auto`` uses the hub when its subgraphs compose and it can mint tokens, else the stand-ins.
+``auto`` uses the hub when its subgraphs compose, else the stand-ins. Without the hub's
+tokens (issue 3) the hub mode measures an anonymous public query.
 
 Printed: requests/s and latency at 1 client (latency ratio) and at 16 clients (throughput
 ratio), direct and through the gateway; variables vary per request (the gateway de-duplicates
@@ -124,13 +125,6 @@ def _wait(url: str, proc: subprocess.Popen[Any]) -> None:
 
 def hub_available() -> str | None:
     """Why the hub mode cannot run now (None: it can)."""
-    import importlib
-
-    try:
-        importlib.import_module("auth.keys")
-        importlib.import_module("auth.tokens")
-    except ImportError as exc:
-        return f"the hub cannot mint/verify tokens yet ({exc})"
     from federation.compose import hub_subgraphs
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -141,12 +135,94 @@ def hub_available() -> str | None:
     return None
 
 
+def hub_token() -> str | None:
+    """A Migration Office token from the hub's own ``qhub token``, or None before issue 3."""
+    import importlib.util
+
+    if importlib.util.find_spec("auth.tokens") is None:
+        return None
+    from typer.testing import CliRunner
+
+    from hub.cli import app
+
+    args = ["token", "--role", "migraciones", "--purpose", "deportation-protection"]
+    result = CliRunner().invoke(app, args)
+    if result.exit_code != 0:
+        return None
+    return result.output.strip().splitlines()[-1]
+
+
 @contextmanager
 def hub_target(log_dir: Path) -> Iterator[Target]:
-    from bench.hub_federation import hub_target as real  # the real hub: see that module
+    """The hub in its own process over a fresh database, and the gateway on its subgraphs.
 
-    with real(log_dir) as target:
-        yield target
+    With a token (issue 3 in place): a person lookup by id, Migration Office token and purpose.
+    Before that: anonymous ``explainAccess(field: …)`` (public, varied per request).
+    """
+    from auth.policy import FIELDS
+    from bench.harness import fresh_database, hub_process
+    from federation.compose import hub_subgraphs
+    from hub.settings import load_settings
+
+    url = fresh_database("qhub_bench_fed")
+    person_ids = asyncio.run(_make_people(url))
+    token = hub_token()
+    settings = load_settings()
+    with hub_process(url) as base:
+        supergraph = log_dir / "supergraph.graphql"
+        compose(hub_subgraphs(base), supergraph)
+        gateway = Gateway(
+            base,
+            free_port(),
+            supergraph,
+            log=log_dir / "gateway.log",
+            issuer=settings.issuer,
+            audience=settings.audience,
+            anonymous=token is None,
+        )
+        if token is not None:
+            query = "query P($id: ID!) { person(id: $id) { id givenNames nationality } }"
+            headers = {
+                "Authorization": f"Bearer {token}",
+                "X-Purpose": "deportation-protection",
+            }
+            label = "hub subgraphs, person(id) with a Migration Office token"
+
+            def body(i: int) -> bytes:
+                return graphql_body(query, {"id": str(person_ids[i % len(person_ids)])})
+
+        else:
+            names = [f"{t}.{f}" for t, fields in FIELDS.items() for f in fields]
+            query = "query E($f: String) { explainAccess(field: $f) { allowed reason } }"
+            headers = {}
+            label = "hub subgraphs, anonymous explainAccess(field) (no tokens in the hub yet)"
+
+            def body(i: int) -> bytes:
+                return graphql_body(query, {"f": names[i % len(names)]})
+
+        with gateway:
+            yield Target(
+                label=label,
+                direct=base,
+                direct_path="/subgraphs/cases/graphql",
+                gateway=gateway,
+                make_body=body,
+                headers=headers,
+                check=_ok,
+            )
+
+
+async def _make_people(url: str) -> list[int]:
+    from hub.db import create_engine
+    from hub.settings import load_settings
+    from tests.factories import make_cases
+
+    engine = create_engine(url, load_settings())
+    try:
+        made = await make_cases(engine, 200, family_size=1)
+    finally:
+        await engine.dispose()
+    return [pid for case in made for pid in case.person_ids]
 
 
 async def measure(target: Target, seconds: float) -> list[tuple[str, Stats, Stats]]:
