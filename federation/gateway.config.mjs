@@ -18,7 +18,8 @@
 //   - scopes of the caller: `role:<role>` from the `role` claim (plus any `scope` / `scp` words);
 //   - policies of the caller: `purpose:<p>` for the purpose named in X-Purpose when the token
 //     holds it (`purposes` / `purpose` claims), and `agency:<agency>`; a purpose the token does
-//     not hold gets 403;
+//     not hold gets 403 PURPOSE_NOT_ALLOWED, an agency naming none 403 PURPOSE_REQUIRED, and
+//     commission staff default to case-management (as the hub: auth/tokens.py);
 //   - @authenticated / @requiresScopes / @policy from the supergraph: a field the caller may not
 //     read refuses the whole operation (403 FORBIDDEN; 401 UNAUTHENTICATED without a token), as
 //     the hub's own contract does (the field is not in that role's schema there).
@@ -62,10 +63,28 @@ export function scopesOf(payload) {
   return [...roles.map((role) => `role:${role}`), ...words(payload.scope), ...words(payload.scp)];
 }
 
+const AGENCIES_NAMING_PURPOSE = ["migraciones", "minsa", "acnur"];
+
 /** The purpose the request names (X-Purpose), or null. */
 function requestedPurpose(context) {
   const value = context?.request?.headers?.get?.("x-purpose");
   return value ? value.trim() : null;
+}
+
+/**
+ * The purpose in use, as the hub decides it (auth/tokens.py): the one named in X-Purpose,
+ * which the token must hold; other agencies must name one; commission staff default to
+ * case-management.
+ */
+function purposeInUse(payload, context) {
+  const requested = requestedPurpose(context);
+  if (requested) return requested;
+  if (AGENCIES_NAMING_PURPOSE.includes(payload?.agency)) {
+    throw new GraphQLError("Indique el propósito de la consulta en la cabecera X-Purpose.", {
+      extensions: { code: "PURPOSE_REQUIRED", http: { status: 403 } },
+    });
+  }
+  return payload?.agency === "cepr" ? "case-management" : null;
 }
 
 /** The purposes a token holds (`purposes` list, or a single `purpose`). */
@@ -180,7 +199,7 @@ export const gatewayConfig = defineConfig({
     resolveUserFn(context) {
       const payload = context.jwt?.payload;
       if (!payload) return null;
-      const purpose = requestedPurpose(context);
+      const purpose = purposeInUse(payload, context);
       if (purpose && !heldPurposes(payload).includes(purpose)) {
         throw new GraphQLError(
           `El propósito «${purpose}» no está en el acuerdo de su entidad.`,
@@ -191,7 +210,7 @@ export const gatewayConfig = defineConfig({
     },
     validateUser: validateField,
     extractScopes: scopesOf,
-    extractPolicies: (payload, context) => policiesOf(payload, requestedPurpose(context)),
+    extractPolicies: (payload, context) => policiesOf(payload, purposeInUse(payload, context)),
   },
   propagateHeaders: {
     fromClientToSubgraphs({ request }) {

@@ -217,15 +217,21 @@ def test_fields_outside_the_role_are_refused(gateway: Gateway, keys: Keys) -> No
     assert codes(denied_acnur.json()) == [("FORBIDDEN", ["person", "protectionBasis"])]
     assert codes(denied_mig.json()) == [("FORBIDDEN", ["person", "claimReasons"])]
     # and what the role may read is served
-    allowed = post(gateway, '{ person(id: "1") { names protected } }', acnur)
+    allowed = post(
+        gateway, '{ person(id: "1") { names protected } }', acnur, "protection-assistance"
+    )
     assert allowed.json() == {"data": {"person": {"names": "Ana Pérez", "protected": True}}}
 
 
 def test_policy_needs_the_purpose_in_use(gateway: Gateway, keys: Keys) -> None:
-    mig = keys.token("migraciones", "mig-1", purposes=[MIG_PURPOSE])
-    # Without X-Purpose, the field guarded by @policy(purpose:deportation-protection) is refused
-    response = post(gateway, '{ person(id: "1") { protectionBasis } }', mig)
+    mig = keys.token("migraciones", "mig-1", purposes=[MIG_PURPOSE, "other-purpose"])
+    # Under another purpose it holds, the field guarded by @policy(purpose:…) is refused
+    response = post(gateway, '{ person(id: "1") { protectionBasis } }', mig, "other-purpose")
     assert codes(response.json()) == [("FORBIDDEN", ["person", "protectionBasis"])]
+    # An agency naming no purpose is refused outright, as the hub does
+    response = post(gateway, '{ person(id: "1") { names } }', mig)
+    assert response.status_code == 403
+    assert codes(response.json()) == [("PURPOSE_REQUIRED", None)]
     # A purpose the token does not hold is refused outright
     response = post(gateway, '{ person(id: "1") { names } }', mig, "health-workforce")
     assert response.status_code == 403
