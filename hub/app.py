@@ -19,6 +19,7 @@ from hub.state import HubState
 # ``async def startup(state: HubState) -> None`` / ``async def shutdown(state) -> None``.
 ROUTE_MODULES = [
     "hub.routes_health",
+    "hub.routes_auth",
     "hub.routes_graphql",
 ]
 

@@ -11,6 +11,7 @@ COMMAND_MODULES = [
     "hub.commands.serve",
     "hub.commands.db",
     "hub.commands.policy",
+    "hub.commands.auth_cmds",
     "hub.commands.federation",
 ]
 

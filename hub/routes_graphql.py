@@ -9,6 +9,7 @@ log) if installed.
 from __future__ import annotations
 
 import inspect
+import logging
 import time
 from collections import OrderedDict
 from functools import cache, lru_cache
@@ -16,7 +17,7 @@ from typing import Any
 
 from graphql import ExecutionResult, GraphQLSchema
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from auth.enforce import Contract, build_contract
@@ -26,6 +27,8 @@ from hub.state import HubState
 from models.vocab import Role
 from resolvers.context import RequestContext
 from schema.build import SUBGRAPHS, full_schema, subgraph_schema
+
+log = logging.getLogger("qhub.graphql")
 
 
 @cache
@@ -85,6 +88,10 @@ def _auth_error(exc: Exception) -> RequestError:
     return RequestError(int(status), message, str(code), headers)
 
 
+class AccessNotLogged(Exception):
+    """The access log could not record this request's reads."""
+
+
 def _endpoint(subgraph: str | None) -> Any:
     async def prepare(request: Request) -> tuple[GraphQLSchema, RequestContext]:
         state: HubState = request.app.state.hub
@@ -105,12 +112,31 @@ def _endpoint(subgraph: str | None) -> Any:
         try:
             record = ctx.state.services.get("record_access")
             if record is not None and ctx.reads:
-                await record(ctx, result)
+                try:
+                    await record(ctx, result)
+                except Exception as exc:
+                    log.error("access log write failed", exc_info=exc)
+                    raise AccessNotLogged from exc
         finally:
             await ctx.close()
 
     async def endpoint(request: Request) -> Response:
-        return await handle(request, prepare, finish, _ide_html)
+        try:
+            return await handle(request, prepare, finish, _ide_html)
+        except AccessNotLogged:
+            # Nothing is answered that could not be logged.
+            return JSONResponse(
+                {
+                    "errors": [
+                        {
+                            "message": "El registro de accesos no está disponible; "
+                            "la consulta no se entregó. Intente de nuevo.",
+                            "extensions": {"code": "ACCESS_LOG_UNAVAILABLE"},
+                        }
+                    ]
+                },
+                status_code=503,
+            )
 
     return endpoint
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -207,14 +207,19 @@ async def case_office(root: CaseRecord, info: strawberry.Info) -> OfficeRecord |
     return None
 
 
-def case_officer(root: CaseRecord, info: strawberry.Info) -> Any:
+async def case_officer(root: CaseRecord, info: strawberry.Info) -> Any:
     if root.assigned_officer_id is None:
         return None
-    return _ctx(info).loaders.officer.load(root.assigned_officer_id)
+    officer = await _ctx(info).loaders.officer.load(root.assigned_officer_id)
+    # Shared by the cases of that officer: each case's view carries its own row scope.
+    return None if officer is None else replace(officer, row_scope=root.row_scope)
 
 
-def case_history(root: CaseRecord, info: strawberry.Info) -> Any:
-    return _ctx(info).loaders.history.load(root.id)
+async def case_history(root: CaseRecord, info: strawberry.Info) -> Any:
+    changes = await _ctx(info).loaders.history.load(root.id)
+    for change in changes:
+        change.row_scope = root.row_scope
+    return changes
 
 
 async def case_appointments(root: CaseRecord, info: strawberry.Info) -> list[Any]:

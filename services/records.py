@@ -143,6 +143,7 @@ class OfficerRecord:
     full_name: str
     office_code: str
     role: str
+    row_scope: RowScope = field(default_factory=RowScope)
 
 
 @dataclass(slots=True)
@@ -153,6 +154,7 @@ class StatusChangeRecord:
     actor: str
     reason: str | None
     at: datetime
+    row_scope: RowScope = field(default_factory=RowScope)
 
 
 @dataclass(slots=True)

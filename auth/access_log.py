@@ -1,0 +1,278 @@
+"""The access log: append-only, hash-chained, written in batches (group commit).
+
+Every read of personal data by another agency, every read of ``claim`` data by anyone,
+and every write, becomes one entry. A request's entry is appended by a background
+writer that commits many entries in one transaction; the request waits for that commit,
+so nothing is answered that was not logged, and the log costs one transaction per batch
+instead of one per request. Appends from several processes are serialised by an
+advisory lock, under which the writer reads the last hash and extends the chain.
+
+``verify_chain`` recomputes every hash and names the first entry that was altered or
+removed. The table refuses UPDATE, DELETE and TRUNCATE (a trigger; see the migration).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from psycopg import AsyncConnection
+from psycopg_pool import AsyncConnectionPool
+
+from auth.principal import Principal
+
+GENESIS = b"\x00" * 32
+LOCK_KEY = 7_311_017  # advisory lock id of the chain
+MAX_BATCH = 500
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    client_id: str | None
+    subject: str
+    agency: str
+    role: str
+    purpose: str | None
+    operation: str | None
+    action: str
+    person_ids: tuple[int, ...]
+    categories: tuple[str, ...]
+    changes: Mapping[str, Any] | None = None
+
+    def canonical(self) -> bytes:
+        """The bytes the hash covers: every field, in a fixed order and form."""
+        body = {
+            "at": self.at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "client_id": self.client_id,
+            "subject": self.subject,
+            "agency": self.agency,
+            "role": self.role,
+            "purpose": self.purpose,
+            "operation": self.operation,
+            "action": self.action,
+            "person_ids": sorted(self.person_ids),
+            "categories": sorted(self.categories),
+            "changes": self.changes,
+        }
+        return json.dumps(body, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+
+def chain_hash(previous: bytes, entry: Entry) -> bytes:
+    return hashlib.sha256(previous + entry.canonical()).digest()
+
+
+def entry_for(
+    principal: Principal,
+    action: str,
+    person_ids: Iterable[int],
+    categories: Iterable[str],
+    operation: str | None = None,
+    changes: Mapping[str, Any] | None = None,
+) -> Entry:
+    """An entry describing what ``principal`` did, stamped now."""
+    return Entry(
+        at=datetime.now(UTC),
+        client_id=principal.client_id,
+        subject=principal.subject,
+        agency=principal.agency.value,
+        role=principal.role.value,
+        purpose=principal.purpose.value if principal.purpose else None,
+        operation=operation,
+        action=action,
+        person_ids=tuple(sorted(set(person_ids))),
+        categories=tuple(sorted(set(categories))),
+        changes=changes,
+    )
+
+
+_INSERT = (
+    "INSERT INTO access_log (at, client_id, subject, agency, role, purpose, operation,"
+    " action, person_ids, categories, changes, prev_hash, entry_hash)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+
+
+async def append(conn: AsyncConnection[Any], entries: Sequence[Entry]) -> None:
+    """Append ``entries`` to the chain inside the caller's transaction (locks the chain)."""
+    if not entries:
+        return
+    cursor = conn.cursor()
+    await cursor.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
+    await cursor.execute("SELECT entry_hash FROM access_log ORDER BY id DESC LIMIT 1")
+    row = await cursor.fetchone()
+    previous = bytes(row[0]) if row else GENESIS
+    rows = []
+    for entry in entries:
+        digest = chain_hash(previous, entry)
+        rows.append(
+            (
+                entry.at,
+                entry.client_id,
+                entry.subject,
+                entry.agency,
+                entry.role,
+                entry.purpose,
+                entry.operation,
+                entry.action,
+                list(entry.person_ids),
+                list(entry.categories),
+                json.dumps(entry.changes, default=str) if entry.changes is not None else None,
+                previous,
+                digest,
+            )
+        )
+        previous = digest
+    await cursor.executemany(_INSERT, rows)
+
+
+@dataclass
+class AccessLogWriter:
+    """Group commit: requests hand in entries and wait until their batch is committed."""
+
+    pool: AsyncConnectionPool
+    _queue: asyncio.Queue[tuple[Entry, asyncio.Future[None]]] = field(default_factory=asyncio.Queue)
+    _task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="access-log-writer")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            await self._queue.join()
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def write(self, entry: Entry) -> None:
+        """Append ``entry``; returns once it is committed (raises if it could not be)."""
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        await self._queue.put((entry, future))
+        await future
+
+    async def _run(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            while len(batch) < MAX_BATCH and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            try:
+                async with self.pool.connection() as conn, conn.transaction():
+                    await append(conn, [entry for entry, _ in batch])
+            except Exception as exc:  # every waiting request learns its entry failed
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+            else:
+                for _, future in batch:
+                    if not future.done():
+                        future.set_result(None)
+            finally:
+                for _ in batch:
+                    self._queue.task_done()
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    entries: int
+    first_bad_id: int | None
+    reason: str | None
+
+    @property
+    def intact(self) -> bool:
+        return self.first_bad_id is None
+
+
+async def verify_chain(conn: AsyncConnection[Any]) -> ChainReport:
+    """Walk the whole log; name the first entry whose hash or link does not hold."""
+    previous = GENESIS
+    count = 0
+    cursor = conn.cursor(name="access_log_walk")
+    await cursor.execute(
+        "SELECT id, at, client_id, subject, agency, role, purpose, operation, action,"
+        " person_ids, categories, changes, prev_hash, entry_hash FROM access_log ORDER BY id"
+    )
+    async for row in cursor:
+        count += 1
+        entry = Entry(
+            at=row[1],
+            client_id=row[2],
+            subject=row[3],
+            agency=row[4],
+            role=row[5],
+            purpose=row[6],
+            operation=row[7],
+            action=row[8],
+            person_ids=tuple(row[9]),
+            categories=tuple(row[10]),
+            changes=row[11],
+        )
+        if bytes(row[12]) != previous:
+            return ChainReport(
+                count,
+                row[0],
+                "el enlace con la entrada anterior no coincide "
+                "(una entrada anterior fue borrada o alterada)",
+            )
+        if chain_hash(previous, entry) != bytes(row[13]):
+            return ChainReport(count, row[0], "el contenido no coincide con su huella")
+        previous = bytes(row[13])
+    await cursor.close()
+    return ChainReport(count, None, None)
+
+
+@dataclass(frozen=True)
+class LogLine:
+    id: int
+    at: datetime
+    agency: str
+    role: str
+    subject: str
+    purpose: str | None
+    operation: str | None
+    action: str
+    categories: list[str]
+    person_ids: list[int]
+
+
+async def entries(
+    conn: AsyncConnection[Any],
+    *,
+    person_id: int | None = None,
+    agency: str | None = None,
+    since: datetime | None = None,
+    limit: int = 100,
+    before_id: int | None = None,
+) -> list[LogLine]:
+    """Log lines, newest first, filtered by person, agency, time; keyset by id."""
+    where = ["true"]
+    params: dict[str, Any] = {"limit": min(max(limit, 1), 1000)}
+    if person_id is not None:
+        where.append("person_ids @> ARRAY[%(person)s]::bigint[]")
+        params["person"] = person_id
+    if agency:
+        where.append("agency = %(agency)s")
+        params["agency"] = agency
+    if since:
+        where.append("at >= %(since)s")
+        params["since"] = since
+    if before_id:
+        where.append("id < %(before)s")
+        params["before"] = before_id
+    cursor = await conn.execute(
+        "SELECT id, at, agency, role, subject, purpose, operation, action, categories,"
+        f" person_ids FROM access_log WHERE {' AND '.join(where)} ORDER BY id DESC"
+        " LIMIT %(limit)s",
+        params,
+    )
+    return [
+        LogLine(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], list(r[8]), list(r[9]))
+        for r in await cursor.fetchall()
+    ]

@@ -1,0 +1,218 @@
+"""The OAuth 2 authorization server (authlib): client credentials for agency systems,
+password login for officers and applicants (through the hub's own public clients).
+
+authlib's server is framework-neutral and synchronous; the HTTP layer reads the form,
+loads the client and the user from the database, and hands them in through
+``TokenRequest`` so the grant logic never waits on I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+from urllib.parse import parse_qsl
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from authlib.oauth2.rfc6749 import AuthorizationServer, ClientMixin, OAuth2Request
+from authlib.oauth2.rfc6749.grants import (
+    ClientCredentialsGrant,
+    ResourceOwnerPasswordCredentialsGrant,
+)
+from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
+
+from auth.tokens import TokenIssuer
+from models.vocab import Purpose, Role
+
+HASHER = PasswordHasher()
+# The hub's own public clients (no secret): the officers' console and self-service.
+CONSOLE_CLIENT = "qhub-console"
+SELF_SERVICE_CLIENT = "qhub-self-service"
+
+
+def hash_secret(secret: str) -> str:
+    return HASHER.hash(secret)
+
+
+def check_secret(stored: str | None, given: str) -> bool:
+    if not stored:
+        return False
+    try:
+        return HASHER.verify(stored, given)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@dataclass
+class Client(ClientMixin):  # type: ignore[misc]
+    """An OAuth client: an agency system (confidential) or one of the hub's public clients."""
+
+    client_id: str
+    secret_hash: str | None
+    grant_types: tuple[str, ...]
+    role: Role | None = None
+    purposes: frozenset[Purpose] = frozenset()
+    office: str | None = None
+    active: bool = True
+
+    def get_client_id(self) -> str:
+        return self.client_id
+
+    def get_default_redirect_uri(self) -> str:
+        return ""
+
+    def get_allowed_scope(self, scope: str) -> str:
+        return ""
+
+    def check_redirect_uri(self, redirect_uri: str) -> bool:
+        return False
+
+    def check_client_secret(self, client_secret: str) -> bool:
+        return self.active and check_secret(self.secret_hash, client_secret)
+
+    def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
+        if self.secret_hash is None:
+            return method == "none"
+        return method in ("client_secret_basic", "client_secret_post")
+
+    def check_response_type(self, response_type: str) -> bool:
+        return False
+
+    def check_grant_type(self, grant_type: str) -> bool:
+        return self.active and grant_type in self.grant_types
+
+
+PUBLIC_CLIENTS = {
+    CONSOLE_CLIENT: Client(CONSOLE_CLIENT, None, ("password",)),
+    SELF_SERVICE_CLIENT: Client(SELF_SERVICE_CLIENT, None, ("password",)),
+}
+
+
+@dataclass(frozen=True)
+class User:
+    """Someone who logged in with a password: an officer or an applicant."""
+
+    role: Role
+    subject: str
+    office: str | None = None
+    officer_id: int | None = None
+    person_id: int | None = None
+
+
+@dataclass
+class TokenRequest:
+    """A token request with everything the grants need, loaded beforehand."""
+
+    method: str
+    uri: str
+    headers: dict[str, str]
+    form: dict[str, str]
+    client: Client | None = None
+    user: User | None = None
+    user_password_hash: str | None = None
+
+
+class _Request(OAuth2Request):  # type: ignore[misc]
+    def __init__(self, request: TokenRequest) -> None:
+        super().__init__(request.method, request.uri, headers=request.headers)
+        self.payload = BasicOAuth2Payload(request.form)
+        self.qhub = request
+
+    @property
+    def args(self) -> dict[str, str]:
+        return {}
+
+    @property
+    def form(self) -> dict[str, str]:
+        return self.qhub.form
+
+
+class _PasswordGrant(ResourceOwnerPasswordCredentialsGrant):  # type: ignore[misc]
+    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["none"]
+
+    def authenticate_user(self, username: str, password: str) -> User | None:
+        request: TokenRequest = self.request.qhub
+        user = request.user
+        if user is None or not check_secret(request.user_password_hash, password):
+            return None
+        return user
+
+
+class _ClientCredentialsGrant(ClientCredentialsGrant):  # type: ignore[misc]
+    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["client_secret_basic", "client_secret_post"]
+
+
+@dataclass
+class HubAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
+    issuer: TokenIssuer
+    _pending: dict[str, Client] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        super().__init__(scopes_supported=[])
+        self.register_grant(_ClientCredentialsGrant)
+        self.register_grant(_PasswordGrant)
+        self.register_token_generator("default", self._generate)
+
+    def query_client(self, client_id: str) -> Client | None:
+        return PUBLIC_CLIENTS.get(client_id) or self._pending.get(client_id)
+
+    def save_token(self, token: dict[str, Any], request: Any) -> None:
+        """Access tokens are self-contained JWTs; nothing to store."""
+
+    def create_oauth2_request(self, request: TokenRequest) -> _Request:
+        return _Request(request)
+
+    def handle_response(
+        self, status: int, body: Any, headers: list[tuple[str, str]]
+    ) -> tuple[int, Any, list[tuple[str, str]]]:
+        return status, body, headers
+
+    def send_signal(self, name: str, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    def _generate(
+        self,
+        grant_type: str,
+        client: Client,
+        user: User | None = None,
+        scope: str | None = None,
+        expires_in: int | None = None,
+        include_refresh_token: bool = True,
+    ) -> dict[str, Any]:
+        if user is not None:
+            token = self.issuer.mint(
+                user.role,
+                subject=user.subject,
+                office=user.office,
+                officer_id=user.officer_id,
+                person_id=user.person_id,
+                client_id=client.client_id,
+            )
+        else:
+            assert client.role is not None
+            token = self.issuer.mint(
+                client.role,
+                subject=f"client:{client.client_id}",
+                purposes=client.purposes,
+                office=client.office,
+                client_id=client.client_id,
+            )
+        return {
+            "access_token": token,
+            "token_type": "Bearer",
+            "expires_in": self.issuer.ttl_seconds,
+        }
+
+    def token_response(self, request: TokenRequest) -> tuple[int, Any, list[tuple[str, str]]]:
+        """The RFC 6749 token response for a fully loaded request."""
+        if request.client is not None:
+            self._pending[request.client.client_id] = request.client
+        try:
+            return self.create_token_response(request)  # type: ignore[no-any-return]
+        finally:
+            if request.client is not None:
+                self._pending.pop(request.client.client_id, None)
+
+
+def parse_form(body: bytes) -> dict[str, str]:
+    return dict(parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True))

@@ -1,0 +1,207 @@
+"""``/oauth/token``, ``/.well-known/jwks.json``, ``/.well-known/oauth-authorization-server``.
+
+At start-up this module installs, for the GraphQL endpoints, the authenticator
+(``state.services["authenticate"]``) and the access-log writer
+(``state.services["record_access"]``).
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+from urllib.parse import unquote
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+
+from auth.access_log import AccessLogWriter, entry_for
+from auth.keys import KeyStore
+from auth.oauth import (
+    CONSOLE_CLIENT,
+    SELF_SERVICE_CLIENT,
+    Client,
+    HubAuthorizationServer,
+    TokenRequest,
+    User,
+    parse_form,
+)
+from auth.tokens import Authenticator, TokenIssuer
+from hub.state import HubState
+from models.vocab import Purpose, Role
+
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def issuer_for(state_or_settings: Any) -> TokenIssuer:
+    settings = getattr(state_or_settings, "settings", state_or_settings)
+    return TokenIssuer(
+        keys=KeyStore.load(settings),
+        issuer=settings.issuer,
+        audience=settings.audience,
+        ttl_seconds=settings.token_ttl_seconds,
+    )
+
+
+async def startup(state: HubState) -> None:
+    issuer = issuer_for(state)
+    state.services["keys"] = issuer.keys
+    state.services["token_issuer"] = issuer
+    external = None
+    if state.settings.external_issuers:
+        from auth.external import ExternalIssuers
+
+        external = ExternalIssuers.from_json(state.settings.external_issuers)
+    state.services["authenticate"] = Authenticator(issuer, external)
+    state.services["oauth_server"] = HubAuthorizationServer(issuer)
+    writer = AccessLogWriter(state.pool)
+    writer.start()
+    state.services["access_log_writer"] = writer
+
+    async def record_access(ctx: Any, result: Any) -> None:
+        person_ids = set().union(*ctx.reads.values())
+        entry = entry_for(
+            ctx.principal, "read", person_ids, ctx.reads.keys(), operation=ctx.operation_name
+        )
+        await writer.write(entry)
+
+    state.services["record_access"] = record_access
+
+
+async def shutdown(state: HubState) -> None:
+    writer: AccessLogWriter | None = state.services.get("access_log_writer")
+    if writer is not None:
+        await writer.stop()
+
+
+def _basic_client_id(header: str | None) -> str | None:
+    if not header or not header.lower().startswith("basic "):
+        return None
+    try:
+        decoded = base64.b64decode(header[6:].strip()).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return unquote(decoded.partition(":")[0])
+
+
+async def token_endpoint(request: Request) -> JSONResponse:
+    state: HubState = request.app.state.hub
+    server: HubAuthorizationServer = state.services["oauth_server"]
+    content_type = request.headers.get("content-type", "")
+    if not content_type.startswith("application/x-www-form-urlencoded"):
+        return JSONResponse(
+            {
+                "error": "invalid_request",
+                "error_description": "Envíe el formulario como application/x-www-form-urlencoded.",
+            },
+            status_code=400,
+            headers=NO_STORE,
+        )
+    form = parse_form(await request.body())
+    token_request = TokenRequest(
+        method="POST",
+        uri=str(request.url),
+        headers={k.lower(): v for k, v in request.headers.items()},
+        form=form,
+    )
+    client_id = _basic_client_id(request.headers.get("authorization")) or form.get("client_id")
+    if client_id and client_id not in (CONSOLE_CLIENT, SELF_SERVICE_CLIENT):
+        token_request.client = await load_client(state, client_id)
+    username = form.get("username")
+    if form.get("grant_type") == "password" and username:
+        if client_id == CONSOLE_CLIENT:
+            token_request.user, token_request.user_password_hash = await load_officer(
+                state, username
+            )
+        elif client_id == SELF_SERVICE_CLIENT:
+            token_request.user, token_request.user_password_hash = await load_applicant(
+                state, username
+            )
+    status, body, headers = server.token_response(token_request)
+    return JSONResponse(body, status_code=status, headers={**dict(headers), **NO_STORE})
+
+
+async def _row(state: HubState, sql: str, value: str) -> Any:
+    async with state.pool.connection() as conn:
+        cursor = await conn.execute(sql, (value,))
+        return await cursor.fetchone()
+
+
+async def load_client(state: HubState, client_id: str) -> Client | None:
+    row = await _row(
+        state,
+        "SELECT c.client_id, c.secret_hash, c.roles, c.purposes, o.code, c.active "
+        "FROM agency_client c LEFT JOIN office o ON o.id = c.office_id WHERE c.client_id = %s",
+        client_id,
+    )
+    if row is None:
+        return None
+    roles = [Role(r) for r in row[2] if r in Role._value2member_map_]
+    return Client(
+        client_id=row[0],
+        secret_hash=row[1],
+        grant_types=("client_credentials",),
+        role=roles[0] if roles else None,
+        purposes=frozenset(Purpose(p) for p in row[3] if p in Purpose._value2member_map_),
+        office=row[4],
+        active=bool(row[5]) and bool(roles),
+    )
+
+
+async def load_officer(state: HubState, username: str) -> tuple[User | None, str | None]:
+    row = await _row(
+        state,
+        "SELECT f.id, f.username, f.role, o.code, f.password_hash FROM officer f "
+        "JOIN office o ON o.id = f.office_id WHERE f.username = %s AND f.available",
+        username,
+    )
+    if row is None:
+        return None, None
+    user = User(Role(row[2]), subject=f"officer:{row[1]}", office=row[3], officer_id=row[0])
+    return user, row[4]
+
+
+async def load_applicant(state: HubState, login: str) -> tuple[User | None, str | None]:
+    row = await _row(
+        state,
+        "SELECT person_id, password_hash FROM applicant_account "
+        "WHERE login = %s AND activated_at IS NOT NULL",
+        login.strip().lower(),
+    )
+    if row is None:
+        return None, None
+    return User(Role.APPLICANT, subject=f"person:{row[0]}", person_id=row[0]), row[1]
+
+
+async def jwks(request: Request) -> JSONResponse:
+    keys: KeyStore = request.app.state.hub.services["keys"]
+    return JSONResponse(keys.public_jwks(), headers={"Cache-Control": "public, max-age=300"})
+
+
+async def metadata(request: Request) -> JSONResponse:
+    state: HubState = request.app.state.hub
+    base = state.settings.public_url
+    return JSONResponse(
+        {
+            "issuer": state.settings.issuer,
+            "token_endpoint": f"{base}/oauth/token",
+            "jwks_uri": f"{base}/.well-known/jwks.json",
+            "grant_types_supported": ["client_credentials", "password"],
+            "token_endpoint_auth_methods_supported": [
+                "client_secret_basic",
+                "client_secret_post",
+                "none",
+            ],
+            "response_types_supported": [],
+            "token_endpoint_auth_signing_alg_values_supported": ["ES256"],
+            "service_documentation": f"{base}/graphql",
+        }
+    )
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route("/oauth/token", token_endpoint, methods=["POST"]),
+        Route("/.well-known/jwks.json", jwks),
+        Route("/.well-known/oauth-authorization-server", metadata),
+    ]

@@ -1,0 +1,52 @@
+"""Identity and access records: applicant self-service accounts and the access log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, LargeBinary, String, Text, func
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base
+
+
+class ApplicantAccount(Base):
+    """Self-service credentials of an applicant (activated with the code given at filing)."""
+
+    __tablename__ = "applicant_account"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    login: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    activation_code_hash: Mapped[str | None] = mapped_column(Text)
+    activated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class AccessLogEntry(Base):
+    """One append-only, hash-chained entry: who read or changed whose data, and why.
+
+    ``entry_hash`` = SHA-256 over the previous entry's hash and this entry's canonical
+    content, so altering or removing a past entry breaks every hash after it.
+    """
+
+    __tablename__ = "access_log"
+    __table_args__ = (Index("ix_access_log_persons", "person_ids", postgresql_using="gin"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    client_id: Mapped[str | None] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(Text)
+    agency: Mapped[str] = mapped_column(String(16))
+    role: Mapped[str] = mapped_column(String(32))
+    purpose: Mapped[str | None] = mapped_column(String(32))
+    operation: Mapped[str | None] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(8))  # read | write
+    person_ids: Mapped[list[int]] = mapped_column(ARRAY(BigInteger))
+    categories: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    changes: Mapped[dict[str, object] | None] = mapped_column(JSONB)
+    prev_hash: Mapped[bytes] = mapped_column(LargeBinary)
+    entry_hash: Mapped[bytes] = mapped_column(LargeBinary, unique=True)
