@@ -174,3 +174,152 @@ def test_guarded_fields_need_a_token_at_the_gateway(
     # and by default the gateway refuses any request without a token
     status, body = gql(hub_gateway.url, "{ offices { code } }")
     assert status == 401
+
+
+# --- with the hub's own tokens ------------------------------------------------------------------
+
+AGENCY_CALLERS = [
+    ("migraciones", "deportation-protection"),
+    ("minsa", "health-workforce"),
+    ("acnur", "protection-assistance"),
+    ("cepr-supervisor", None),
+    ("cepr-registrar", None),
+]
+
+
+def mint(role: str, purpose: str | None = None) -> str:
+    """A real token from the administrator's command ``qhub token``."""
+    from typer.testing import CliRunner
+
+    from hub.cli import app
+
+    args = ["token", "--role", role] + (["--purpose", purpose] if purpose else [])
+    if role == "cepr-registrar":
+        args += ["--office", "LIM"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return result.output.strip().splitlines()[-1]
+
+
+def _probes(person_id: int, case_number: int) -> dict[str, str]:
+    """One query per readable field: root fields, and every field of Person and Case."""
+    from graphql import Undefined, get_named_type, is_leaf_type
+
+    from schema.build import full_schema
+
+    schema = full_schema()._schema
+
+    def selection(field: Any) -> str:
+        return "" if is_leaf_type(get_named_type(field.type)) else " { __typename }"
+
+    def callable_(field: Any) -> bool:
+        """No required argument without a default."""
+        return all(
+            not str(a.type).endswith("!") or a.default_value is not Undefined
+            for a in field.args.values()
+        )
+
+    probes: dict[str, str] = {}
+    for name, field in schema.query_type.fields.items():
+        if not name.startswith("_") and callable_(field):
+            probes[f"Query.{name}"] = f"{{ {name}{selection(field)} }}"
+    roots = {"Person": f'person(id: "{person_id}")', "Case": f"case(number: {case_number})"}
+    for type_name, root in roots.items():
+        for name, field in schema.type_map[type_name].fields.items():
+            if callable_(field):
+                probes[f"{type_name}.{name}"] = f"{{ {root} {{ {name}{selection(field)} }} }}"
+    return probes
+
+
+def _allowed(status: int, body: Any) -> bool:
+    return status == 200 and not body.get("errors") and body.get("data") is not None
+
+
+@needs_tokens
+def test_same_allowed_and_denied_fields_through_the_gateway_as_directly(
+    hub_gateway: Gateway, live_hub: LiveHub, hub_cases: list[MadeCase]
+) -> None:
+    probes = _probes(hub_cases[0].person_ids[0], hub_cases[0].number)
+    differences = []
+    for role, purpose in AGENCY_CALLERS:
+        token = mint(role, purpose)
+        seen = {True: 0, False: 0}
+        for name, query in probes.items():
+            # When the same token asks the same field of the hub and of the gateway
+            direct = _allowed(*gql(f"{live_hub.url}/graphql", query, token, purpose))
+            through = _allowed(*gql(hub_gateway.url, query, token, purpose))
+            seen[direct] += 1
+            if direct != through:
+                differences.append((role, name, "direct" if direct else "gateway"))
+        # (each role is allowed some fields and denied others: the comparison means something)
+        assert seen[True] and (seen[False] or role.startswith("cepr")), (role, seen)
+    # Then every field is allowed (or denied) alike
+    assert differences == []
+
+
+@needs_tokens
+def test_hub_callers_stay_isolated_through_the_gateway(
+    hub_gateway: Gateway, hub_cases: list[MadeCase]
+) -> None:
+    import asyncio
+
+    people = [pid for case in hub_cases for pid in case.person_ids]
+    callers = [(role, purpose, mint(role, purpose)) for role, purpose in AGENCY_CALLERS[:3]]
+
+    async def one(client: httpx.AsyncClient, k: int, i: int) -> tuple[int, int, Any]:
+        role, purpose, token = callers[k]
+        alias = role.replace("-", "_")
+        pid = people[i % len(people)]
+        query = f'{{ {alias}: whoami {{ role purpose }} person(id: "{pid}") {{ id }} }}'
+        response = await client.post(
+            hub_gateway.url,
+            json={"query": query},
+            headers={"Authorization": f"Bearer {token}", "X-Purpose": str(purpose)},
+        )
+        return k, pid, response.json()
+
+    async def run() -> list[tuple[int, int, Any]]:
+        async with httpx.AsyncClient(timeout=60) as client:
+            jobs = [one(client, k, i) for i in range(20) for k in range(len(callers))]
+            return await asyncio.gather(*jobs)
+
+    for k, pid, body in asyncio.run(run()):
+        role, purpose, _ = callers[k]
+        assert body["data"][role.replace("-", "_")] == {"role": role, "purpose": purpose}, body
+        assert set(body["data"]) == {role.replace("-", "_"), "person"}, body
+        if role == "minsa":  # no consent recorded: the row condition denies, the rest is served
+            assert body["data"]["person"] == {"id": None}, body
+            assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"], body
+        else:
+            assert body["data"]["person"] == {"id": str(pid)}, body
+            assert "errors" not in body, body
+
+
+@needs_tokens
+def test_agency_subgraph_joins_the_hubs_person(
+    hub_gateway: Gateway, hub_cases: list[MadeCase]
+) -> None:
+    pid = hub_cases[0].person_ids[0]
+    token = mint("migraciones", "deportation-protection")
+    query = f'{{ person(id: "{pid}") {{ id givenNames borderVisits {{ post }} }} }}'
+    status, body = gql(hub_gateway.url, query, token, "deportation-protection")
+    assert status == 200, body
+    person = body["data"]["person"]
+    assert person["id"] == str(pid) and person["givenNames"]
+    assert person["borderVisits"] == [{"post": "Tacna"}]
+
+
+@needs_tokens
+def test_a_token_from_another_key_is_refused_by_the_gateway(hub_gateway: Gateway) -> None:
+    import base64
+    import json
+
+    from joserfc import jwt
+    from joserfc.jwk import ECKey
+
+    # Given the claims and key id of a genuine token, signed by a key that is not the hub's
+    genuine = mint("migraciones", "deportation-protection")
+    head, body = (json.loads(base64.urlsafe_b64decode(p + "==")) for p in genuine.split(".")[:2])
+    forged = jwt.encode(head, body, ECKey.generate_key("P-256"))
+    status, answer = gql(hub_gateway.url, "{ offices { code } }", forged, "deportation-protection")
+    assert status == 401, answer
