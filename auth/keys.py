@@ -96,6 +96,18 @@ class KeyStore:
         self.created.pop(kid, None)
         (self.directory / f"{kid}.jwk.json").unlink(missing_ok=True)
 
+    def refresh(self) -> None:
+        """Pick up keys rotated by another process (``qhub keys rotate``)."""
+        pointer = self.directory / CURRENT
+        try:
+            current = pointer.read_text(encoding="utf-8").strip()
+        except OSError:
+            return
+        if current == self.current_kid and current in self.keys:
+            return
+        fresh = KeyStore.open(self.directory)
+        self.keys, self.created, self.current_kid = fresh.keys, fresh.created, fresh.current_kid
+
     def sign_jws(self, claims: dict[str, Any], typ: str = "JWT") -> str:
         """Compact JWS of ``claims`` with the current key (``kid`` in the header)."""
         key = self.keys[self.current_kid]
@@ -111,7 +123,11 @@ class KeyStore:
         if header.get("alg") != ALGORITHM:
             raise KeyError_("INVALID_TOKEN", "Algoritmo de firma no aceptado.")
         kid = header.get("kid")
-        key = self.keys.get(kid) if isinstance(kid, str) else None
+        if not isinstance(kid, str):
+            raise KeyError_("UNKNOWN_KEY", "La firma no indica su clave.")
+        if kid not in self.keys:
+            self.refresh()
+        key = self.keys.get(kid)
         if key is None:
             raise KeyError_("UNKNOWN_KEY", "La firma usa una clave desconocida.")
         try:

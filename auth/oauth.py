@@ -8,6 +8,7 @@ loads the client and the user from the database, and hands them in through
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl
@@ -105,7 +106,7 @@ class TokenRequest:
 
     method: str
     uri: str
-    headers: dict[str, str]
+    headers: Mapping[str, str]
     form: dict[str, str]
     client: Client | None = None
     user: User | None = None

@@ -290,6 +290,7 @@ async def handle(
     prepare: Prepare,
     finish: Finish,
     ide_html: Callable[[], str] | None = None,
+    needs_token: Callable[[Any, str, DocumentNode], bool] | None = None,
 ) -> Response:
     """Serve one GraphQL-over-HTTP request.
 
@@ -321,6 +322,16 @@ async def handle(
             return _request_failed([exc], media, "GRAPHQL_PARSE_FAILED")
         errors = validate_cached(schema, params.query, document)
         if errors:
+            if needs_token is not None and needs_token(context, params.query, document):
+                return request_error_response(
+                    RequestError(
+                        401,
+                        "Esta consulta necesita un token de acceso (Authorization: Bearer …).",
+                        "UNAUTHENTICATED",
+                        {"WWW-Authenticate": 'Bearer realm="qoricancha"'},
+                    ),
+                    media,
+                )
             return _request_failed(errors, media, "GRAPHQL_VALIDATION_FAILED")
         operation = find_operation(document, params.operation_name)
         if operation is None:

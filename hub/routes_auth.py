@@ -101,7 +101,7 @@ async def token_endpoint(request: Request) -> JSONResponse:
     token_request = TokenRequest(
         method="POST",
         uri=str(request.url),
-        headers={k.lower(): v for k, v in request.headers.items()},
+        headers=request.headers,  # case-insensitive: authlib reads "Authorization"
         form=form,
     )
     client_id = _basic_client_id(request.headers.get("authorization")) or form.get("client_id")
@@ -175,6 +175,7 @@ async def load_applicant(state: HubState, login: str) -> tuple[User | None, str 
 
 async def jwks(request: Request) -> JSONResponse:
     keys: KeyStore = request.app.state.hub.services["keys"]
+    keys.refresh()
     return JSONResponse(keys.public_jwks(), headers={"Cache-Control": "public, max-age=300"})
 
 

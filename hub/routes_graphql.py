@@ -22,7 +22,7 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from auth.enforce import Contract, build_contract
 from auth.principal import ANONYMOUS, Principal
-from hub.graphql_http import RequestError, handle
+from hub.graphql_http import RequestError, handle, validate_cached
 from hub.state import HubState
 from models.vocab import Role
 from resolvers.context import RequestContext
@@ -37,6 +37,13 @@ def contract_for(role: Role, subgraph: str | None = None) -> Contract:
     if subgraph is None:
         return build_contract(full_schema(), role)
     return build_contract(subgraph_schema(subgraph), role, federation=True)
+
+
+@cache
+def full_schema_for(subgraph: str | None) -> GraphQLSchema:
+    """The whole executable schema (every field of every role), for validation only."""
+    schema = full_schema() if subgraph is None else subgraph_schema(subgraph)
+    return schema._schema
 
 
 @lru_cache(maxsize=1)
@@ -120,9 +127,15 @@ def _endpoint(subgraph: str | None) -> Any:
         finally:
             await ctx.close()
 
+    def needs_token(ctx: Any, query: str, document: Any) -> bool:
+        """An anonymous query that only fails for lack of a role: 401, not 400."""
+        if not isinstance(ctx, RequestContext) or ctx.principal is not ANONYMOUS:
+            return False
+        return not validate_cached(full_schema_for(subgraph), query, document)
+
     async def endpoint(request: Request) -> Response:
         try:
-            return await handle(request, prepare, finish, _ide_html)
+            return await handle(request, prepare, finish, _ide_html, needs_token)
         except AccessNotLogged:
             # Nothing is answered that could not be logged.
             return JSONResponse(

@@ -5,7 +5,8 @@ from ``auth/policy.py`` — so that a wrong declaration fails here.
 
 ``ok``: the data comes back. ``forbidden``: the fields are null with FORBIDDEN and the
 path (a row condition failed). ``absent``: the field is not in the role's contract (the
-query fails validation, as for a field that does not exist).
+query fails validation, as for a field that does not exist). ``unauthenticated``: no
+token, for a query that needs one (401).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ CATEGORY_QUERIES = {
     "case_admin.appointments": "query($n: Int!) { case(number: $n) { appointments { mode } } }",
 }
 
-OK, FORBIDDEN, ABSENT = "ok", "forbidden", "absent"
+OK, FORBIDDEN, ABSENT, UNAUTHENTICATED = "ok", "forbidden", "absent", "unauthenticated"
 ALL_OK = dict.fromkeys(CATEGORY_QUERIES, OK)
 ALL_FORBIDDEN = dict.fromkeys(CATEGORY_QUERIES, FORBIDDEN)
 ALL_ABSENT = dict.fromkeys(CATEGORY_QUERIES, ABSENT)
@@ -68,7 +69,7 @@ MATRIX: dict[str, dict[str, str]] = {
         "case_admin": ABSENT,
         "case_admin.office": ABSENT,
     },
-    "public": ALL_ABSENT,
+    "public": dict.fromkeys(CATEGORY_QUERIES, UNAUTHENTICATED),
 }
 
 
@@ -165,7 +166,7 @@ def ask(
     response = httpx.post(
         f"{hub.url}/graphql", json={"query": query, "variables": variables}, headers=headers
     )
-    assert response.status_code in (200, 400), response.text
+    assert response.status_code in (200, 400, 401), response.text
     body: dict[str, Any] = response.json()
     body["_status"] = response.status_code
     return body
@@ -191,6 +192,9 @@ def test_matrix_cell(live_hub: LiveHub, world: World, caller: str, category: str
     used = {k: v for k, v in variables.items() if f"${k}" in query}
     body = ask(live_hub, token, purpose, query, used)
     codes = [e.get("extensions", {}).get("code") for e in body.get("errors", [])]
+    if expected == UNAUTHENTICATED:
+        assert body["_status"] == 401 and codes == ["UNAUTHENTICATED"], body
+        return
     if expected == ABSENT:
         assert body["_status"] == 400 and "data" not in body, body
         assert set(codes) == {"GRAPHQL_VALIDATION_FAILED"}, body
