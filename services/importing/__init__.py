@@ -1,0 +1,1 @@
+"""Import of legacy spreadsheets: reading, column mapping, normalisation, validation, linkage."""

@@ -1,0 +1,363 @@
+"""Record linkage: Fellegi-Sunter with Splink (DuckDB backend), then constrained clustering.
+
+Splink scores candidate pairs (blocking on documents, case numbers, names, dates). The
+m/u probabilities start from stated priors (below); u is re-estimated from the data by
+random sampling when there are enough records. Clustering is greedy on descending match
+probability with a veto: two groups are never joined if any pair across them has
+incompatible birth dates or first given names, or if both already are different persons in
+the hub. Wrong merges are worse than missed ones, so the merge threshold is high and the
+band below it goes to officers (the adjudication queue).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pyarrow as pa  # type: ignore[import-untyped]
+from rapidfuzz.distance import DamerauLevenshtein
+
+from services.importing import normalise as n
+
+MERGE_THRESHOLD = 0.90
+QUEUE_THRESHOLD = 0.50
+PRIOR = 0.0005
+ESTIMATE_U = False
+
+
+@dataclass
+class LinkRecord:
+    """One thing to link: a new sheet row, a row imported before, or a person already in the hub."""
+
+    uid: str
+    given: str
+    paternal: str | None
+    maternal: str | None
+    birth_date: date | None = None
+    doc_number: str | None = None
+    case_number: int | None = None
+    nationality: str | None = None
+    sex: str | None = None
+    phone: str | None = None
+    person_id: int | None = None  # known person (earlier import or hub record)
+
+
+@dataclass
+class Pair:
+    a: str
+    b: str
+    probability: float
+    weight: float
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class LinkResult:
+    clusters: list[list[str]]
+    queued: list[Pair]
+    merged_pairs: int
+
+
+def _features(r: LinkRecord) -> dict[str, Any]:
+    given = n.key(r.given)
+    sur = n.key(" ".join(x for x in (r.paternal, r.maternal) if x))
+    full = f"{given} {sur}".strip()
+    toks = sorted(set(full.split()))
+    d = r.birth_date
+    return {
+        "unique_id": r.uid,
+        "fg": given.split()[0] if given else None,
+        "given_k": given or None,
+        "pat_k": n.key(r.paternal or "") or None,
+        "full_k": full or None,
+        "sorted_k": " ".join(toks) or None,
+        "toks": toks,
+        "dob": d.isoformat() if d else None,
+        "dob_swap": (date(d.year, d.day, d.month).isoformat() if d and d.day <= 12 else None),
+        "dob_y": d.year if d else None,
+        "doc": n.doc_digits(r.doc_number),
+        "case_no": str(r.case_number) if r.case_number else None,
+        "nat": r.nationality,
+        "sex": r.sex,
+        "phone": r.phone,
+    }
+
+
+def _level(
+    sql: str, label: str, m: float, u: float, null: bool = False, tf: str | None = None
+) -> dict[str, Any]:
+    lvl: dict[str, Any] = {"sql_condition": sql, "label_for_charts": label}
+    if null:
+        lvl["is_null_level"] = True
+    else:
+        lvl["m_probability"] = m
+        lvl["u_probability"] = u
+    return lvl
+
+
+def _comparisons() -> list[dict[str, Any]]:
+    name = {
+        "output_column_name": "name",
+        "comparison_levels": [
+            _level("fg_l IS NULL OR fg_r IS NULL", "null", 0, 0, null=True),
+            _level(
+                "(full_k_l = full_k_r OR sorted_k_l = sorted_k_r) AND len(toks_l) >= 3",
+                "exact, three or more names",
+                0.65,
+                0.00003,
+            ),
+            _level("full_k_l = full_k_r OR sorted_k_l = sorted_k_r", "exact", 0.15, 0.0005),
+            _level(
+                "fg_l = fg_r AND (list_has_all(toks_l, toks_r) OR list_has_all(toks_r, toks_l))",
+                "subset (dropped surname or second name)",
+                0.10,
+                0.002,
+            ),
+            _level(
+                "damerau_levenshtein(full_k_l, full_k_r) <= 2 OR damerau_levenshtein(sorted_k_l, sorted_k_r) <= 2",
+                "typo",
+                0.07,
+                0.0001,
+            ),
+            _level(
+                "damerau_levenshtein(fg_l, fg_r) <= 2 AND pat_k_l = pat_k_r "
+                "AND (len(toks_l) = len(list_intersect(toks_l, toks_r)) + 1 "
+                "OR len(toks_r) = len(list_intersect(toks_l, toks_r)) + 1)",
+                "typo and a dropped name",
+                0.03,
+                0.0003,
+            ),
+            _level(
+                "(fg_l = fg_r OR damerau_levenshtein(fg_l, fg_r) <= 1) AND len(list_intersect(toks_l, toks_r)) >= 2",
+                "first name and a surname",
+                0.02,
+                0.01,
+            ),
+            _level("ELSE", "different", 0.01, 0.9865),
+        ],
+    }
+    dob = {
+        "output_column_name": "birth_date",
+        "comparison_levels": [
+            _level("dob_l IS NULL OR dob_r IS NULL", "null", 0, 0, null=True),
+            _level("dob_l = dob_r", "exact", 0.90, 0.0003),
+            _level("dob_l = dob_swap_r", "day/month swapped", 0.02, 0.0002),
+            _level("damerau_levenshtein(dob_l, dob_r) <= 1", "one digit", 0.04, 0.003),
+            _level("ELSE", "different", 0.04, 0.9965),
+        ],
+    }
+    doc = {
+        "output_column_name": "document",
+        "comparison_levels": [
+            _level("doc_l IS NULL OR doc_r IS NULL", "null", 0, 0, null=True),
+            _level("doc_l = doc_r", "exact", 0.85, 0.0002),
+            _level("damerau_levenshtein(doc_l, doc_r) <= 1", "one digit", 0.03, 0.0005),
+            _level("ELSE", "different", 0.12, 0.9993),
+        ],
+    }
+    case = {
+        "output_column_name": "case_number",
+        "comparison_levels": [
+            _level("case_no_l IS NULL OR case_no_r IS NULL", "null", 0, 0, null=True),
+            _level("case_no_l = case_no_r", "exact", 0.90, 0.002),
+            _level("ELSE", "different", 0.10, 0.998),
+        ],
+    }
+    nat = {
+        "output_column_name": "nationality",
+        "comparison_levels": [
+            _level("nat_l IS NULL OR nat_r IS NULL", "null", 0, 0, null=True),
+            _level("nat_l = nat_r", "exact", 0.97, 0.6),
+            _level("ELSE", "different", 0.03, 0.4),
+        ],
+    }
+    sex = {
+        "output_column_name": "sex",
+        "comparison_levels": [
+            _level("sex_l IS NULL OR sex_r IS NULL", "null", 0, 0, null=True),
+            _level("sex_l = sex_r", "exact", 0.97, 0.5),
+            _level("ELSE", "different", 0.03, 0.5),
+        ],
+    }
+    phone = {
+        "output_column_name": "phone",
+        "comparison_levels": [
+            _level("phone_l IS NULL OR phone_r IS NULL", "null", 0, 0, null=True),
+            _level("phone_l = phone_r", "exact", 0.6, 0.001),
+            _level("ELSE", "different", 0.4, 0.999),
+        ],
+    }
+    return [name, dob, doc, case, nat, sex, phone]
+
+
+BLOCKING = [
+    "l.doc = r.doc",
+    "l.case_no = r.case_no",
+    "l.sorted_k = r.sorted_k",
+    "l.fg = r.fg AND l.dob = r.dob",
+    "l.pat_k = r.pat_k AND l.dob_y = r.dob_y",
+    "l.fg = r.fg AND l.pat_k = r.pat_k",
+    "l.dob = r.dob_swap AND l.fg = r.fg",
+]
+
+
+def score_pairs(records: Sequence[LinkRecord], threshold: float = 0.01) -> list[Pair]:
+    """Candidate pairs with their match probability (Splink, DuckDB)."""
+    if len(records) < 2:
+        return []
+    from splink import Linker
+    from splink.internals.duckdb.database_api import DuckDBAPI
+
+    for name in ("splink", "splink.internals"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    rows = [_features(r) for r in records]
+    table = pa.Table.from_pylist(
+        rows,
+        schema=pa.schema(
+            [
+                ("unique_id", pa.string()),
+                ("fg", pa.string()),
+                ("given_k", pa.string()),
+                ("pat_k", pa.string()),
+                ("full_k", pa.string()),
+                ("sorted_k", pa.string()),
+                ("toks", pa.list_(pa.string())),
+                ("dob", pa.string()),
+                ("dob_swap", pa.string()),
+                ("dob_y", pa.int32()),
+                ("doc", pa.string()),
+                ("case_no", pa.string()),
+                ("nat", pa.string()),
+                ("sex", pa.string()),
+                ("phone", pa.string()),
+            ]
+        ),
+    )
+    db = DuckDBAPI()
+    sdf = db.register(table)
+    settings: dict[str, Any] = {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": "unique_id",
+        "probability_two_random_records_match": PRIOR,
+        "blocking_rules_to_generate_predictions": [
+            {"blocking_rule": b, "sql_dialect": "duckdb"} for b in BLOCKING
+        ],
+        "comparisons": _comparisons(),
+        "retain_intermediate_calculation_columns": False,
+        "retain_matching_columns": False,
+    }
+    linker = Linker(sdf, settings, log_level=logging.WARNING)
+    if ESTIMATE_U and len(records) >= 1000:
+        linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=7)
+    result = linker.inference.predict(threshold_match_probability=threshold)
+    out: list[Pair] = []
+    for row in result.as_record_list():
+        out.append(
+            Pair(
+                a=str(row["unique_id_l"]),
+                b=str(row["unique_id_r"]),
+                probability=float(row["match_probability"]),
+                weight=float(row["match_weight"]),
+                detail={k: row[k] for k in row if k.startswith("gamma_")},
+            )
+        )
+    result.drop_table_from_database_and_remove_from_cache()
+    return out
+
+
+def _compatible(a: LinkRecord, b: LinkRecord) -> bool:
+    """Hard veto: incompatible birth dates or first given names mean two different people."""
+    if a.birth_date and b.birth_date and a.birth_date != b.birth_date:
+        x, y = a.birth_date, b.birth_date
+        swapped = x.year == y.year and x.day == y.month and x.month == y.day
+        typo = DamerauLevenshtein.distance(x.isoformat(), y.isoformat()) <= 1
+        if not (swapped or typo):
+            return False
+    fa, fb = n.key(a.given).split()[:1], n.key(b.given).split()[:1]
+    if fa and fb and fa != fb:
+        ta, tb = set(n.key(a.given).split()), set(n.key(b.given).split())
+        if DamerauLevenshtein.distance(fa[0], fb[0]) > 2 and not (ta & tb):
+            return False
+    ga, gb = n.key(a.given).split(), n.key(b.given).split()
+    if len(ga) >= 2 and len(gb) >= 2 and DamerauLevenshtein.distance(ga[1], gb[1]) > 1:
+        return False  # same first name, different second name: e.g. two sisters
+    if a.maternal and b.maternal:
+        ma, mb = n.key(a.maternal), n.key(b.maternal)
+        pa, pb = n.key(a.paternal or ""), n.key(b.paternal or "")
+        if DamerauLevenshtein.distance(ma, mb) > 1 and ma != pb and mb != pa:
+            return False  # different maternal surnames (swapped surnames allowed)
+    return True
+
+
+def cluster(
+    records: Sequence[LinkRecord],
+    pairs: Sequence[Pair],
+    merge_threshold: float = MERGE_THRESHOLD,
+    queue_threshold: float = QUEUE_THRESHOLD,
+) -> LinkResult:
+    by_id = {r.uid: r for r in records}
+    parent = {r.uid: r.uid for r in records}
+    members: dict[str, list[str]] = {r.uid: [r.uid] for r in records}
+    persons: dict[str, set[int]] = {
+        r.uid: ({r.person_id} if r.person_id else set()) for r in records
+    }
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            return
+        if len(members[ra]) < len(members[rb]):
+            ra, rb = rb, ra
+        parent[rb] = ra
+        members[ra].extend(members.pop(rb))
+        persons[ra] |= persons.pop(rb)
+
+    # rows already attached to a person stay together
+    first_of: dict[int, str] = {}
+    for r in records:
+        if r.person_id is not None:
+            if r.person_id in first_of:
+                union(first_of[r.person_id], r.uid)
+            else:
+                first_of[r.person_id] = r.uid
+
+    queued: list[Pair] = []
+    merged = 0
+    for p in sorted(pairs, key=lambda p: (-p.probability, p.a, p.b)):
+        ra, rb = find(p.a), find(p.b)
+        if ra == rb:
+            continue
+        if p.probability < queue_threshold:
+            break
+        ok = p.probability >= merge_threshold
+        if ok and persons[ra] and persons[rb] and persons[ra] != persons[rb]:
+            ok = False  # two persons already in the hub: an officer decides
+        if ok:
+            ok = all(_compatible(by_id[x], by_id[y]) for x in members[ra] for y in members[rb])
+        if ok:
+            union(ra, rb)
+            merged += 1
+        else:
+            queued.append(p)
+    final = [r for r in queued if find(r.a) != find(r.b)]
+    # one queue entry per pair of clusters
+    seen: set[tuple[str, str]] = set()
+    dedup: list[Pair] = []
+    for p in final:
+        k = tuple(sorted((find(p.a), find(p.b))))
+        if k in seen:
+            continue
+        seen.add(k)  # type: ignore[arg-type]
+        dedup.append(p)
+    return LinkResult(
+        clusters=[sorted(m) for m in members.values()], queued=dedup, merged_pairs=merged
+    )

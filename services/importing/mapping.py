@@ -1,0 +1,186 @@
+"""Column mapping by meaning: synonyms, fuzzy header matching, and an override file."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+from unidecode import unidecode
+
+# field -> header synonyms (normalised: upper case, no accents, single spaces, no punctuation)
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "case_number": (
+        "N EXPEDIENTE",
+        "NRO EXPEDIENTE",
+        "NUMERO DE EXPEDIENTE",
+        "EXPEDIENTE",
+        "EXP",
+        "N DE EXPEDIENTE",
+        "CASO",
+        "N CASO",
+        "NUMERO DE CASO",
+        "CASE NUMBER",
+        "CASE",
+    ),
+    "full_name": (
+        "NOMBRE COMPLETO",
+        "NOMBRES Y APELLIDOS",
+        "APELLIDOS Y NOMBRES",
+        "NOMBRE",
+        "SOLICITANTE",
+        "BENEFICIARIO",
+        "FULL NAME",
+        "NAME",
+        "PERSONA",
+    ),
+    "given_names": ("NOMBRES", "PRIMER NOMBRE", "NOMBRES DE PILA", "GIVEN NAMES", "FIRST NAME"),
+    "surnames": ("APELLIDOS", "SURNAMES", "LAST NAME", "APELLIDO"),
+    "paternal_surname": ("APELLIDO PATERNO", "PRIMER APELLIDO", "AP PATERNO", "APE PATERNO"),
+    "maternal_surname": ("APELLIDO MATERNO", "SEGUNDO APELLIDO", "AP MATERNO", "APE MATERNO"),
+    "birth_date": (
+        "FECHA DE NACIMIENTO",
+        "FEC NACIMIENTO",
+        "F NACIMIENTO",
+        "NACIMIENTO",
+        "FECHA NAC",
+        "FNAC",
+        "DATE OF BIRTH",
+        "DOB",
+    ),
+    "age": ("EDAD", "AGE"),
+    "sex": ("SEXO", "GENERO", "SEX", "GENDER"),
+    "nationality": ("NACIONALIDAD", "NATIONALITY", "PAIS DE NACIONALIDAD"),
+    "country_of_birth": (
+        "LUGAR DE NACIMIENTO PAIS",
+        "PAIS DE NACIMIENTO",
+        "LUGAR DE NACIMIENTO",
+        "COUNTRY OF BIRTH",
+    ),
+    "doc_type": ("TIPO DOCUMENTO", "TIPO DE DOCUMENTO", "TIPO DOC", "DOCUMENT TYPE"),
+    "doc_number": (
+        "N DOCUMENTO",
+        "NUMERO DE DOCUMENTO",
+        "DOCUMENTO",
+        "NRO DOCUMENTO",
+        "N DOC",
+        "CEDULA",
+        "PASAPORTE",
+        "DOCUMENTO DE IDENTIDAD",
+        "DOCUMENT NUMBER",
+    ),
+    "entry_date": (
+        "FECHA DE INGRESO AL PERU",
+        "FECHA DE INGRESO",
+        "INGRESO AL PERU",
+        "FECHA ENTRADA",
+    ),
+    "filing_date": (
+        "FECHA DE SOLICITUD",
+        "FECHA SOLICITUD",
+        "FECHA DE PRESENTACION",
+        "FILING DATE",
+    ),
+    "event_date": ("FECHA", "FECHA DE REGISTRO", "FECHA DE EMISION", "FECHA DE CITA", "DATE"),
+    "address": ("DIRECCION", "DOMICILIO", "DIRECCION EN PERU", "ADDRESS"),
+    "location": (
+        "DEPARTAMENTO PROVINCIA DISTRITO",
+        "UBIGEO",
+        "DEPARTAMENTO/PROVINCIA/DISTRITO",
+        "LUGAR",
+    ),
+    "department": ("DEPARTAMENTO", "REGION", "REGIÓN"),
+    "province": ("PROVINCIA",),
+    "district": ("DISTRITO",),
+    "phone": ("TELEFONO", "CELULAR", "TELF", "MOVIL", "PHONE", "NUMERO DE TELEFONO"),
+    "email": ("CORREO ELECTRONICO", "CORREO", "EMAIL", "E MAIL"),
+    "status": ("ESTADO", "SITUACION", "ESTADO DEL CASO", "STATUS"),
+    "relationship": ("PARENTESCO", "RELACION", "VINCULO", "RELATIONSHIP"),
+    "needs": (
+        "NECESIDADES ESPECIFICAS",
+        "NECESIDADES",
+        "VULNERABILIDAD",
+        "VULNERABILIDADES",
+        "SPECIFIC NEEDS",
+    ),
+    "office": ("OFICINA", "SEDE", "OFFICE"),
+    "profession": ("PROFESION", "OCUPACION", "PROFESSION"),
+    "specialty": ("ESPECIALIDAD", "SPECIALTY"),
+    "years_experience": ("ANOS DE EXPERIENCIA", "EXPERIENCIA", "YEARS OF EXPERIENCE"),
+    "card_number": ("N CARNE", "NUMERO DE CARNE", "CARNE"),
+    "notes": ("OBSERVACIONES", "NOTAS", "COMENTARIOS", "NOTES"),
+}
+
+FUZZY_CUTOFF = 86.0
+
+
+def norm_header(text: str) -> str:
+    t = unidecode(str(text)).upper()
+    t = re.sub(r"[^A-Z0-9/ ]+", " ", t)
+    t = t.replace("/", " ")
+    return re.sub(r"\s+", " ", t).strip()
+
+
+_CHOICES: dict[str, str] = {}
+for _field, _syns in SYNONYMS.items():
+    for _s in _syns:
+        _CHOICES.setdefault(norm_header(_s), _field)
+
+
+def match_header(header: str) -> tuple[str, float] | None:
+    """The field a header means and a score 0-100, or None."""
+    h = norm_header(header)
+    if not h:
+        return None
+    if h in _CHOICES:
+        return _CHOICES[h], 100.0
+    found = process.extractOne(h, list(_CHOICES), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+    if found is None:
+        return None
+    return _CHOICES[found[0]], float(found[1])
+
+
+def recognise(header: str) -> bool:
+    return match_header(header) is not None
+
+
+def load_override(path: Path | None) -> dict[str, str | None]:
+    """A mapping file: JSON or YAML-like ``header: field`` lines (field ``null``/empty = ignore)."""
+    if path is None:
+        return {}
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() == ".json":
+        data = json.loads(text)
+        return {norm_header(k): (v or None) for k, v in data.items()}
+    out: dict[str, str | None] = {}
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line or ":" not in line:
+            continue
+        k, v = line.rsplit(":", 1)
+        v = v.strip().strip("'\"")
+        out[norm_header(k.strip().strip("'\""))] = None if v in {"", "null", "~"} else v
+    return out
+
+
+def map_columns(headers: list[str], override: dict[str, str | None]) -> dict[int, str]:
+    """Column index -> field. Each field goes to its best-scoring column; override wins."""
+    best: dict[str, tuple[float, int]] = {}
+    forced: dict[int, str] = {}
+    for i, header in enumerate(headers):
+        h = norm_header(header)
+        if h in override:
+            field = override[h]
+            if field:
+                forced[i] = field
+            continue
+        m = match_header(header)
+        if m is None:
+            continue
+        field, score = m
+        if field not in best or score > best[field][0]:
+            best[field] = (score, i)
+    out = {i: f for f, (_, i) in best.items() if i not in forced}
+    out.update(forced)
+    return out
