@@ -136,7 +136,7 @@ def _forbidden(category: str, scope: Scope) -> GraphQLError:
     return GraphQLError(
         "No tiene permiso para leer este dato de este registro "
         f"(categoría «{category}», condición «{scope.value}»).",
-        extensions={"code": "FORBIDDEN", "category": category, "condition": scope.value},
+        extensions={"code": "FORBIDDEN", "category": str(category), "condition": scope.value},
     )
 
 

@@ -87,6 +87,9 @@ class Category(StrEnum):
     VERIFICATION = "verification"  # what a card / permit QR shows anyone
     REGISTRATION = "registration"  # online pre-registration (anyone may submit)
     FEDERATION = "federation"  # _service / _entities plumbing
+    # The shape of a result (connections, edges, page info): no data of its own, and only
+    # reachable through a root field whose own category is checked.
+    STRUCTURE = "structure"
 
 
 # Categories whose reads by another agency are personal data (logged).
@@ -110,6 +113,7 @@ _PUBLIC: dict[str, Grant] = {
     Category.VERIFICATION: r(),
     Category.REGISTRATION: w(),
     Category.FEDERATION: r(),
+    Category.STRUCTURE: r(),
 }
 
 MATRIX: dict[Role, dict[str, Grant]] = {
@@ -341,16 +345,16 @@ FIELDS: dict[str, dict[str, str]] = {
         "videoLink": C.CASE_ADMIN_APPOINTMENTS,
     },
     "CaseConnection": {
-        "edges": C.CASE_ADMIN,
-        "pageInfo": C.CASE_ADMIN,
+        "edges": C.STRUCTURE,
+        "pageInfo": C.STRUCTURE,
     },
     "CaseEdge": {
-        "cursor": C.CASE_ADMIN,
-        "node": C.CASE_ADMIN,
+        "cursor": C.STRUCTURE,
+        "node": C.STRUCTURE,
     },
     "PageInfo": {
-        "hasNextPage": C.REFERENCE,
-        "endCursor": C.REFERENCE,
+        "hasNextPage": C.STRUCTURE,
+        "endCursor": C.STRUCTURE,
     },
     "_Service": {"sdl": C.FEDERATION},
 }

@@ -80,11 +80,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def hub_process(database_url: str, env: dict[str, str] | None = None) -> Iterator[str]:
-    """The hub served by one uvicorn worker in a child process; yields its base URL."""
+def hub_process(
+    database_url: str, env: dict[str, str] | None = None, bootstrap: str | None = None
+) -> Iterator[str]:
+    """The hub served by one uvicorn worker in a child process; yields its base URL.
+
+    ``bootstrap`` names a module imported first (benchmarks' variants of the hub)."""
     port = free_port()
+    preload = f"import {bootstrap}; " if bootstrap else ""
     code = (
-        f"import uvicorn, sys; sys.path.insert(0, {str(ROOT)!r}); "
+        f"import uvicorn, sys; sys.path.insert(0, {str(ROOT)!r}); {preload}"
         "from hub.app import create_app; "
         f"uvicorn.run(create_app({database_url!r}), host='127.0.0.1', port={port}, "
         "log_level='warning', access_log=False)"

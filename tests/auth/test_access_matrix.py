@@ -233,3 +233,36 @@ def test_migration_office_sees_protection_but_not_the_detailed_status(
         {"n": world.lima_case},
     )
     assert detailed["_status"] == 400
+
+
+LIST = """query($o: [String!]) {
+  cases(first: 50, filter: {officeCodes: $o}) { edges { node { number office { code } } } }
+}"""
+
+
+def listed(hub: LiveHub, token: str, offices: list[str] | None = None) -> list[tuple[int, str]]:
+    body = ask(hub, token, "case-management", LIST, {"o": offices})
+    assert "errors" not in body, body
+    return [
+        (e["node"]["number"], e["node"]["office"]["code"]) for e in body["data"]["cases"]["edges"]
+    ]
+
+
+def test_registrars_list_only_their_office(live_hub: LiveHub, world: World) -> None:
+    tacna = listed(live_hub, mint("cepr-registrar", office="TCQ"))
+    assert tacna and {office for _, office in tacna} == {"TCQ"}
+    assert world.tacna_case in {n for n, _ in tacna}
+    # Asking for another office's cases gives none of them
+    assert listed(live_hub, mint("cepr-registrar", office="TCQ"), ["LIM"]) == []
+
+
+def test_eligibility_officers_list_only_their_assigned_cases(
+    live_hub: LiveHub, world: World
+) -> None:
+    assigned = listed(
+        live_hub, mint("cepr-eligibility", office="LIM", officer=world.assigned_officer)
+    )
+    assert [n for n, _ in assigned] == [world.lima_case]
+    assert (
+        listed(live_hub, mint("cepr-eligibility", office="LIM", officer=world.other_officer)) == []
+    )
