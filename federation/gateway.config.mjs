@@ -33,7 +33,7 @@ import {
   defineConfig,
   extractFromHeader,
 } from "@graphql-hive/gateway";
-import { createPublicKey } from "node:crypto";
+import { createPublicKey, generateKeyPairSync } from "node:crypto";
 import { GraphQLError } from "graphql";
 
 const truthy = (value) => ["1", "true", "yes", "on"].includes(String(value ?? "").trim().toLowerCase());
@@ -154,14 +154,25 @@ function cachedJwksKeys(options) {
   const remote = createRemoteJwksSigningKeyProvider(options);
   const parsed = new Map();
   const maxAge = options.cacheMaxAge ?? 10 * 60 * 1000;
+  // A key id the hub does not publish gets a key nobody holds: the signature check then fails
+  // and the caller gets 401 (the plugin answers 500 when a provider finds no key). A JWKS that
+  // cannot be fetched still gives 500: that is the gateway's fault, not the caller's.
+  const nobodysKey = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey;
+  const unknownKid = new Set(["SigningKeyNotFoundError", "JwksRateLimitError"]);
   return (kid) => {
     const hit = parsed.get(kid);
     if (hit && hit.until > Date.now()) return hit.key;
-    return Promise.resolve(remote(kid)).then((pem) => {
-      const key = createPublicKey(pem);
-      parsed.set(kid, { key, until: Date.now() + maxAge });
-      return key;
-    });
+    return Promise.resolve(remote(kid)).then(
+      (pem) => {
+        const key = createPublicKey(pem);
+        parsed.set(kid, { key, until: Date.now() + maxAge });
+        return key;
+      },
+      (error) => {
+        if (unknownKid.has(error?.name)) return nobodysKey;
+        throw error;
+      },
+    );
   };
 }
 const fromAuthorization = extractFromHeader({ name: "authorization", prefix: "Bearer" });

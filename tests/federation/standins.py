@@ -46,6 +46,12 @@ class Keys:
             self.ec = next(k for k in loaded if isinstance(k, ECKey))  # type: ignore[assignment]
         self.keyset = KeySet([self.rsa, self.ec])
 
+    def rotate(self, kid: str) -> RSAKey:
+        """Publish a new RSA key (the previous ones stay published, as the hub does)."""
+        key = RSAKey.generate_key(2048, parameters={"kid": kid, "use": "sig"})
+        self.keyset = KeySet([*self.keyset.keys, key])
+        return key
+
     def private_jwks(self) -> dict[str, Any]:
         """The key pair (private parts included), to hand to another process."""
         return self.keyset.as_dict(private=True)

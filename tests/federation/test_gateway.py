@@ -160,6 +160,19 @@ def test_es256_tokens_are_accepted_and_purpose_is_forwarded(gateway: Gateway, ke
     }
 
 
+def test_a_rotated_key_is_picked_up_at_its_first_token(gateway: Gateway, keys: Keys) -> None:
+    # Given the gateway has already verified tokens signed by the first key
+    first = keys.token("migraciones", "before", purposes=[MIG_PURPOSE])
+    assert post(gateway, "{ whoami { subject } }", first, MIG_PURPOSE).status_code == 200
+    # When the hub publishes a new key and signs with it
+    new_key = keys.rotate("rsa-rotated")
+    token = keys.token("migraciones", "after", purposes=[MIG_PURPOSE], key=new_key)
+    response = post(gateway, "{ whoami { subject } }", token, MIG_PURPOSE)
+    # Then the gateway fetches the JWKS again and accepts it; the old key still works
+    assert response.json() == {"data": {"whoami": {"subject": "after"}}}
+    assert post(gateway, "{ whoami { subject } }", first, MIG_PURPOSE).status_code == 200
+
+
 def test_external_subgraph_joins_person_by_document(gateway: Gateway, keys: Keys) -> None:
     token = keys.token("migraciones", "mig-1", purposes=[MIG_PURPOSE])
     # When the hub's Person is extended with the agency's movements (joined by document)
@@ -245,6 +258,7 @@ def test_missing_and_invalid_tokens_are_refused(gateway: Gateway, keys: Keys) ->
         "missing": None,
         "garbage": "not.a.token",
         "unknown key, known kid": keys.token("migraciones", "m", key=stranger, kid="rsa-1"),
+        "unknown kid": keys.token("migraciones", "m", key=stranger, kid="not-published"),
         "expired": keys.token("migraciones", "m", ttl=-120),
         "wrong audience": keys.token("migraciones", "m", aud="another-api"),
         "wrong issuer": keys.token("migraciones", "m", iss="https://evil.example"),
