@@ -109,6 +109,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "specialty": ("ESPECIALIDAD", "SPECIALTY"),
     "years_experience": ("ANOS DE EXPERIENCIA", "EXPERIENCIA", "YEARS OF EXPERIENCE"),
     "card_number": ("N CARNE", "NUMERO DE CARNE", "CARNE"),
+    "consent": ("CONSENTIMIENTO", "AUTORIZA COMPARTIR DATOS", "CONSIENTE", "CONSENT"),
     "notes": ("OBSERVACIONES", "NOTAS", "COMENTARIOS", "NOTES"),
 }
 

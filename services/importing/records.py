@@ -319,6 +319,9 @@ def _normalise_row(
             n.health_profession(prof),
         )
     _put(rec, "specialty", hdr("specialty"), cell("specialty"), n.text(cell("specialty")))
+    yes = n.key(n.text(cell("consent")) or "")
+    if yes in {"SI", "S", "X", "1", "YES", "TRUE", "VERDADERO"}:
+        _put(rec, "consent", hdr("consent"), cell("consent"), "yes")
     ye = n.text(cell("years_experience"))
     if ye and ye.isdigit():
         _put(rec, "years_experience", hdr("years_experience"), cell("years_experience"), int(ye))
