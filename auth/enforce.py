@@ -164,21 +164,10 @@ def _wrap_batch(batch: Resolver, category: str, scope: Scope, log: bool) -> Reso
         allowed: list[Any] = []
         denied: dict[int, GraphQLError] = {}
         for index, source in enumerate(sources):
-            row = getattr(source, "row_scope", None)
-            if row is None:
+            if check_row(ctx, scope, category, log, getattr(source, "row_scope", None)):
+                allowed.append(source)
+            else:
                 denied[index] = _forbidden(category, scope)
-                continue
-            if scope is not Scope.ALL:
-                key = (scope.value, id(row))
-                ok = ctx.decisions.get(key)
-                if ok is None:
-                    ok = ctx.decisions[key] = row_allowed(ctx.principal, scope, row)
-                if not ok:
-                    denied[index] = _forbidden(category, scope)
-                    continue
-            if log:
-                ctx.record_read(category, row.person_ids)
-            allowed.append(source)
         result = batch(allowed, info) if allowed else []
         if not denied:
             return result
@@ -198,33 +187,39 @@ def _wrap_batch(batch: Resolver, category: str, scope: Scope, log: bool) -> Reso
     return checked_batch
 
 
-def _wrap_one(base: Resolver, category: str, scope: Scope, log: bool) -> Resolver:
+def check_row(ctx: Any, scope: Scope, category: str, log: bool, row: RowScope | None) -> bool:
+    """Whether a record may be read under ``scope``; records the read when it must be logged.
 
+    The one place a row condition is decided (field wrappers and the plan executor both
+    call it); decisions are cached per request and record.
+    """
     if scope is Scope.ALL:
-
-        def logged(source: Any, info: Any, **args: Any) -> Any:
-            row = getattr(source, "row_scope", None)
-            if row is not None:
-                info.context.record_read(category, row.person_ids)
-            return base(source, info, **args)
-
-        return logged
-
-    def checked(source: Any, info: Any, **args: Any) -> Any:
-        ctx = info.context
-        row = getattr(source, "row_scope", None)
-        if row is None:
-            raise _forbidden(category, scope)
-        key = (scope.value, id(row))
-        ok = ctx.decisions.get(key)
-        if ok is None:
-            ok = ctx.decisions[key] = row_allowed(ctx.principal, scope, row)
-        if not ok:
-            raise _forbidden(category, scope)
-        if log:
+        if log and row is not None:
             ctx.record_read(category, row.person_ids)
+        return True
+    if row is None:
+        return False
+    key = (scope.value, id(row))
+    ok = ctx.decisions.get(key)
+    if ok is None:
+        ok = ctx.decisions[key] = row_allowed(ctx.principal, scope, row)
+    if ok and log:
+        ctx.record_read(category, row.person_ids)
+    return bool(ok)
+
+
+forbidden = _forbidden
+
+
+def _wrap_one(base: Resolver, category: str, scope: Scope, log: bool) -> Resolver:
+    def checked(source: Any, info: Any, **args: Any) -> Any:
+        if not check_row(info.context, scope, category, log, getattr(source, "row_scope", None)):
+            raise _forbidden(category, scope)
         return base(source, info, **args)
 
+    # The plan executor reads these to check once per record and fill the fields in bulk.
+    checked._qhub_check = (scope, category, log)  # type: ignore[attr-defined]
+    checked._qhub_base = base  # type: ignore[attr-defined]
     return checked
 
 

@@ -1,28 +1,56 @@
-"""Benchmark-only variant of the hub: every role gets the whole executable schema, with no
-field checks and no access log. Imported by ``bench/policy_cost.py`` to measure what the
+"""Benchmark-only variant of the hub: the same executable schema machinery as the
+contracts (direct resolvers, batch forms), but every field for every role, with no row
+checks and no access log. Imported by ``bench/policy_cost.py`` to measure what the
 policy costs. Never imported by the hub."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import hub.routes_graphql as routes
-from auth.enforce import Contract
+from auth.enforce import Contract, direct_resolver, filter_schema
 from models.vocab import Role
 from schema.build import full_schema
 
-_whole = Contract(role=Role.CEPR_SUPERVISOR, schema=full_schema()._schema)
+_whole = filter_schema(
+    full_schema()._schema,
+    keep=lambda type_name, field_name: field_name not in ("_service", "_entities"),
+    wrap=lambda type_name, field_name, fld: direct_resolver(fld) or fld.resolve,
+    federation=False,
+)
+_whole._strawberry_schema = full_schema()  # type: ignore[attr-defined]
+_contract = Contract(role=Role.CEPR_SUPERVISOR, schema=_whole)
 
 
 def _no_contract(role: Role, subgraph: str | None = None) -> Contract:
-    return _whole
+    return _contract
 
 
 routes.contract_for = _no_contract  # type: ignore[assignment]
 _startup = routes.startup
 
 
-async def _startup_without_log(state):  # type: ignore[no-untyped-def]
+async def _startup_without_log(state: Any) -> None:
     await _startup(state)
-    state.services.pop("record_access", None)
 
 
-routes.startup = _startup_without_log  # type: ignore[assignment]
+async def _no_log(ctx: Any, result: Any) -> None:
+    return None
+
+
+def install_no_log(state: Any) -> None:
+    state.services["record_access"] = _no_log
+
+
+# The access log writer is installed by hub.routes_auth at start-up; replace it after.
+import hub.routes_auth as auth_routes  # noqa: E402
+
+_auth_startup = auth_routes.startup
+
+
+async def _auth_startup_without_log(state: Any) -> None:
+    await _auth_startup(state)
+    install_no_log(state)
+
+
+auth_routes.startup = _auth_startup_without_log  # type: ignore[assignment]

@@ -50,6 +50,8 @@ from graphql import (
 from graphql.execution.values import get_argument_values, get_variable_values
 from graphql.pyutils import is_awaitable
 
+from auth.enforce import check_row, forbidden
+
 BACKREF = "strawberry-definition"
 _NONE: Any = None  # placeholder of FieldPlan parts that ``__typename`` does not have
 
@@ -77,6 +79,8 @@ class FieldPlan:
     typename: str | None = None  # for __typename
     # ``batch(sources, info) -> list | awaitable[list]``: every object of a level at once.
     batch: Callable[..., Any] | None = None
+    # (scope, category, log) of the policy's row check, for attribute fields checked in bulk.
+    check: tuple[Any, str, bool] | None = None
 
 
 @dataclass(slots=True)
@@ -86,9 +90,14 @@ class SelectionPlan:
     # Plain attribute leaves, filled by one generated function; the rest one by one.
     simple: list[FieldPlan] = field(default_factory=list)
     complex: list[FieldPlan] = field(default_factory=list)
-    fill: Callable[[Any, dict[str, Any]], None] | None = None
+    # Simple fields grouped by the row check they share (None: no check), each group
+    # with its generated filler.
+    groups: list[tuple[Any, Callable[[Any, dict[str, Any]], None], list[FieldPlan]]] = field(
+        default_factory=list
+    )
 
     def finish(self) -> None:
+        by_check: dict[Any, list[FieldPlan]] = {}
         for fp in self.fields:
             is_simple = (
                 fp.typename is None
@@ -96,8 +105,12 @@ class SelectionPlan:
                 and fp.list_depth == 0
                 and fp.serialize is not None
             )
-            (self.simple if is_simple else self.complex).append(fp)
-        self.fill = _generate_fill(self.simple) if self.simple else None
+            if is_simple:
+                self.simple.append(fp)
+                by_check.setdefault(fp.check, []).append(fp)
+            else:
+                self.complex.append(fp)
+        self.groups = [(check, _generate_fill(fps), fps) for check, fps in by_check.items()]
 
 
 class _Incomplete(Exception):
@@ -110,9 +123,7 @@ def _generate_fill(fields: list[FieldPlan]) -> Callable[[Any, dict[str, Any]], N
     namespace: dict[str, Any] = {"_Incomplete": _Incomplete}
     lines = ["def fill(source, out):"]
     for i, fp in enumerate(fields):
-        attr = fp.resolve._qhub_attr if hasattr(fp.resolve, "_qhub_attr") else None
-        if attr is None:
-            attr = fp.definition.extensions[BACKREF].python_name
+        attr = fp.definition.extensions[BACKREF].python_name
         if not attr.isidentifier():
             raise Unsupported("attribute name")
         namespace[f"ser{i}"] = fp.serialize
@@ -148,15 +159,22 @@ def _unwrap(t: Any) -> tuple[bool, int, tuple[bool, ...], Any]:
     return non_null, depth, tuple(items), t
 
 
-def _fast_resolver(definition: GraphQLField, name: str) -> tuple[Callable[..., Any], bool]:
-    """(resolver, whether it needs source+info) — plain attribute reads skip the wrappers."""
+def _fast_resolver(
+    definition: GraphQLField, name: str
+) -> tuple[Callable[..., Any], bool, tuple[Any, str, bool] | None]:
+    """(resolver, whether it needs source+info, row check) — attribute reads, checked or
+    not, skip the per-field wrappers: the runner checks rows once per record."""
     resolve = definition.resolve
     if resolve is None:
-        return (lambda source, info, **_: default_field_resolver(source, info)), True
+        return (lambda source, info, **_: default_field_resolver(source, info)), True, None
     attribute = getattr(resolve, "_qhub_attr", None)
     if attribute is not None:
-        return attrgetter(attribute), False
-    return resolve, True
+        return attrgetter(attribute), False, None
+    check = getattr(resolve, "_qhub_check", None)
+    base_attribute = getattr(getattr(resolve, "_qhub_base", None), "_qhub_attr", None)
+    if check is not None and base_attribute is not None:
+        return attrgetter(base_attribute), False, check
+    return resolve, True, None
 
 
 class Compiler:
@@ -247,7 +265,7 @@ class Compiler:
                 )
             else:
                 raise Unsupported("abstract types")
-            resolve, uses_info = _fast_resolver(definition, name)
+            resolve, uses_info, check = _fast_resolver(definition, name)
             batch = getattr(definition.resolve, "_qhub_batch", None)
             if node.arguments or definition.args:
                 batch = None
@@ -267,6 +285,7 @@ class Compiler:
                     serialize,
                     child,
                     batch=batch,
+                    check=check,
                 )
             )
         plan.finish()
@@ -411,13 +430,25 @@ class PlanRunner:
         for group in groups:
             plan = group.plan
             sources = group.sources
-            if plan.fill is not None:
-                fill = plan.fill
+            for check, fill, group_fields in plan.groups:
+                if check is None:
+                    for index, (source, out) in enumerate(zip(sources, group.outs, strict=True)):
+                        try:
+                            fill(source, out)
+                        except Exception:
+                            self._fill_slowly(group, index, group_fields)
+                    continue
+                scope, category, log = check
+                context = self.context
                 for index, (source, out) in enumerate(zip(sources, group.outs, strict=True)):
-                    try:
-                        fill(source, out)
-                    except Exception:
-                        self._fill_slowly(group, index)
+                    row = getattr(source, "row_scope", None)
+                    if check_row(context, scope, category, log, row):
+                        try:
+                            fill(source, out)
+                        except Exception:
+                            self._fill_slowly(group, index, group_fields)
+                    else:
+                        self._deny(group, index, group_fields, forbidden(category, scope))
             for fp in plan.complex:
                 if fp.typename is not None:
                     for out in group.outs:
@@ -471,10 +502,21 @@ class PlanRunner:
             self._complete_column(group, fp, values, children)
         return list(children.values())
 
-    def _fill_slowly(self, group: _Group, index: int) -> None:
-        """Fill the simple fields of one object one by one, with precise errors."""
+    def _deny(
+        self, group: _Group, index: int, fields: list[FieldPlan], error: GraphQLError
+    ) -> None:
+        """A row check failed: these fields are null, each with the error at its path."""
+        out, slot = group.outs[index], group.slots[index]
+        for fp in fields:
+            out[fp.key] = None
+            self._error(error, fp, slot)
+        if any(fp.non_null for fp in fields):
+            self._null_out(slot)
+
+    def _fill_slowly(self, group: _Group, index: int, fields: list[FieldPlan]) -> None:
+        """Fill simple fields of one object one by one, with precise errors."""
         source, out, slot = group.sources[index], group.outs[index], group.slots[index]
-        for fp in group.plan.simple:
+        for fp in fields:
             try:
                 value = fp.resolve(source)
                 if value is None:
