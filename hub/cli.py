@@ -13,6 +13,7 @@ COMMAND_MODULES = [
     "hub.commands.policy",
     "hub.commands.auth_cmds",
     "hub.commands.federation",
+    "hub.commands.import_cmd",
 ]
 
 app = typer.Typer(

@@ -117,7 +117,7 @@ FUZZY_CUTOFF = 86.0
 
 
 def norm_header(text: str) -> str:
-    t = unidecode(str(text)).upper()
+    t = unidecode(str(text).replace("°", " ").replace("º", " ")).upper()
     t = re.sub(r"[^A-Z0-9/ ]+", " ", t)
     t = t.replace("/", " ")
     return re.sub(r"\s+", " ", t).strip()
