@@ -20,6 +20,9 @@ def _quiet_runtime_dir() -> None:
         os.environ["XDG_RUNTIME_DIR"] = str(path)
 
 
+_quiet_runtime_dir()
+
+
 def start_embedded(pg_dir: Path) -> Any:
     """Start (or attach to) the embedded server in ``pg_dir``; return the handle."""
     _quiet_runtime_dir()

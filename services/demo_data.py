@@ -1,0 +1,599 @@
+"""Synthetic, repeatable demo data: persons, families, cases in every status, officers.
+
+Generated in Python from a seed (Faker for Spanish names), then written with COPY in
+one transaction, so 5,000 persons load in a few seconds on two cores.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from faker import Faker
+from psycopg import Connection
+
+from models.vocab import CaseStatus, HealthProfession
+
+DEMO_PASSWORD = "demo-qoricancha"
+
+# Department -> (province, [districts])
+ADDRESSES: dict[str, list[tuple[str, list[str]]]] = {
+    "LIMA": [
+        (
+            "LIMA",
+            [
+                "SAN JUAN DE LURIGANCHO",
+                "LOS OLIVOS",
+                "SAN MARTIN DE PORRES",
+                "ATE",
+                "COMAS",
+                "SANTIAGO DE SURCO",
+                "LINCE",
+                "BREÑA",
+                "CHORRILLOS",
+            ],
+        ),
+        ("CALLAO", ["CALLAO", "VENTANILLA", "BELLAVISTA"]),
+    ],
+    "AREQUIPA": [("AREQUIPA", ["AREQUIPA", "CERRO COLORADO", "PAUCARPATA"])],
+    "LA LIBERTAD": [("TRUJILLO", ["TRUJILLO", "LA ESPERANZA", "VICTOR LARCO HERRERA"])],
+    "PIURA": [("PIURA", ["PIURA", "CASTILLA", "VEINTISEIS DE OCTUBRE"])],
+    "TUMBES": [("TUMBES", ["TUMBES", "CORRALES"]), ("ZARUMILLA", ["AGUAS VERDES"])],
+    "CUSCO": [("CUSCO", ["CUSCO", "WANCHAQ", "SANTIAGO"])],
+    "LAMBAYEQUE": [("CHICLAYO", ["CHICLAYO", "JOSE LEONARDO ORTIZ", "LA VICTORIA"])],
+    "TACNA": [("TACNA", ["TACNA", "ALTO DE LA ALIANZA"])],
+    "LORETO": [("MAYNAS", ["IQUITOS", "PUNCHANA", "BELEN"])],
+    "PUNO": [("PUNO", ["PUNO"]), ("SAN ROMAN", ["JULIACA"])],
+    "MADRE DE DIOS": [("TAMBOPATA", ["TAMBOPATA"])],
+    "JUNIN": [("HUANCAYO", ["HUANCAYO", "EL TAMBO"])],
+    "ICA": [("ICA", ["ICA", "PARCONA"])],
+}
+
+# Nationality weights and the Faker locale that gives plausible names for each.
+NATIONALITIES: list[tuple[str, float, str]] = [
+    ("VE", 0.74, "es_CO"),
+    ("CO", 0.12, "es_CO"),
+    ("CU", 0.04, "es_ES"),
+    ("HT", 0.03, "fr_FR"),
+    ("EC", 0.03, "es_MX"),
+    ("SV", 0.02, "es_MX"),
+    ("HN", 0.02, "es_MX"),
+]
+
+# Statuses, their weights and the path that leads to them (for the history).
+STATUS_PATHS: dict[CaseStatus, tuple[float, list[CaseStatus]]] = {
+    CaseStatus.PRE_REGISTERED: (0.10, []),
+    CaseStatus.APPOINTMENT_SCHEDULED: (0.12, [CaseStatus.PRE_REGISTERED]),
+    CaseStatus.REGISTERED: (0.18, [CaseStatus.PRE_REGISTERED, CaseStatus.APPOINTMENT_SCHEDULED]),
+    CaseStatus.UNDER_REVIEW: (
+        0.28,
+        [CaseStatus.PRE_REGISTERED, CaseStatus.APPOINTMENT_SCHEDULED, CaseStatus.REGISTERED],
+    ),
+    CaseStatus.RECOGNISED: (
+        0.08,
+        [
+            CaseStatus.PRE_REGISTERED,
+            CaseStatus.APPOINTMENT_SCHEDULED,
+            CaseStatus.REGISTERED,
+            CaseStatus.UNDER_REVIEW,
+        ],
+    ),
+    CaseStatus.REJECTED: (
+        0.06,
+        [
+            CaseStatus.PRE_REGISTERED,
+            CaseStatus.APPOINTMENT_SCHEDULED,
+            CaseStatus.REGISTERED,
+            CaseStatus.UNDER_REVIEW,
+        ],
+    ),
+    CaseStatus.APPEAL: (
+        0.05,
+        [
+            CaseStatus.PRE_REGISTERED,
+            CaseStatus.APPOINTMENT_SCHEDULED,
+            CaseStatus.REGISTERED,
+            CaseStatus.UNDER_REVIEW,
+            CaseStatus.REJECTED,
+        ],
+    ),
+    CaseStatus.REJECTED_FINAL: (
+        0.04,
+        [
+            CaseStatus.PRE_REGISTERED,
+            CaseStatus.APPOINTMENT_SCHEDULED,
+            CaseStatus.REGISTERED,
+            CaseStatus.UNDER_REVIEW,
+            CaseStatus.REJECTED,
+            CaseStatus.APPEAL,
+        ],
+    ),
+    CaseStatus.WITHDRAWN: (0.03, [CaseStatus.PRE_REGISTERED, CaseStatus.APPOINTMENT_SCHEDULED]),
+    CaseStatus.CLOSED: (0.02, [CaseStatus.PRE_REGISTERED, CaseStatus.REGISTERED]),
+    CaseStatus.ABANDONED: (0.04, [CaseStatus.PRE_REGISTERED, CaseStatus.APPOINTMENT_SCHEDULED]),
+}
+
+EDUCATION = [
+    ("none", 0.03),
+    ("primary", 0.12),
+    ("secondary", 0.40),
+    ("technical", 0.20),
+    ("university", 0.22),
+    ("postgraduate", 0.03),
+]
+PROFESSIONS = [
+    "Comerciante",
+    "Docente",
+    "Ingeniero civil",
+    "Administradora",
+    "Cocinero",
+    "Técnico electricista",
+    "Contadora",
+    "Chofer",
+    "Peluquera",
+    "Albañil",
+    "Abogado",
+    "Enfermera",
+    "Médico cirujano",
+    "Estudiante",
+    "Costurera",
+]
+HEALTH_PROFESSION_NAMES: dict[HealthProfession, tuple[str, list[str | None]]] = {
+    HealthProfession.PHYSICIAN: (
+        "Médico",
+        ["Medicina interna", "Pediatría", "Cirugía general", "Medicina familiar", "Ginecología"],
+    ),
+    HealthProfession.NURSE: ("Enfermera", ["Cuidados intensivos", "Emergencias", None]),
+    HealthProfession.OBSTETRICIAN: ("Obstetra", [None]),
+    HealthProfession.DENTIST: ("Odontólogo", ["Ortodoncia", None]),
+    HealthProfession.PHARMACIST: ("Químico farmacéutico", [None]),
+    HealthProfession.MEDICAL_TECHNOLOGIST: (
+        "Tecnólogo médico",
+        ["Laboratorio clínico", "Radiología"],
+    ),
+    HealthProfession.PSYCHOLOGIST: ("Psicólogo", ["Psicología clínica", None]),
+}
+NEED_WEIGHTS = [
+    ("SM-CI", 5),
+    ("SM-CC", 2),
+    ("WR-WR", 5),
+    ("WR-PY", 3),
+    ("SP-PT", 6),
+    ("DS-PM", 2),
+    ("ER-NF", 2),
+    ("UM", 1),
+    ("SC", 2),
+    ("CR-LW", 3),
+    ("SV-VA", 2),
+    ("TR-PI", 1),
+    ("FU-FR", 3),
+    ("LP-ND", 4),
+]
+CHILD_CODES = frozenset({"UM", "SC", "CR-LW"})
+OFFICE_WEIGHTS = {"LIM": 40.0, "CEBAF": 10.0}  # the 12 others share the rest equally
+
+
+@dataclass
+class DemoSummary:
+    persons: int = 0
+    cases: int = 0
+    officers: int = 0
+    health_professionals: int = 0
+    appointments: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+    sample_case_numbers: list[int] = field(default_factory=list)
+    sample_documents: list[tuple[str, str, str]] = field(default_factory=list)
+    officers_by_office: dict[str, list[str]] = field(default_factory=dict)
+    agency_clients: dict[str, str] = field(default_factory=dict)
+    applicant_logins: list[str] = field(default_factory=list)
+
+
+def _weighted(rnd: random.Random, items: Sequence[tuple[Any, float]]) -> Any:
+    values, weights = zip(*items, strict=True)
+    return rnd.choices(values, weights=weights)[0]
+
+
+def _copy(
+    conn: Connection[Any], table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    with conn.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def has_data(conn: Connection[Any]) -> bool:
+    return conn.execute("SELECT EXISTS (SELECT 1 FROM person)").fetchone()[0]  # type: ignore[index,no-any-return]
+
+
+def generate_demo(
+    conn: Connection[Any],
+    persons: int = 5000,
+    seed: int = 2018,
+    password_hash: str | None = None,
+    client_secret_hashes: dict[str, str] | None = None,
+) -> DemoSummary:
+    """Write the demo data set into an empty, migrated database (one transaction).
+
+    ``password_hash`` (of ``DEMO_PASSWORD``) is given to every demo officer and applicant;
+    ``client_secret_hashes`` maps agency -> hash of its demo client secret.
+    """
+    rnd = random.Random(seed)
+    fakers = {loc: Faker(loc) for loc in {loc for _, _, loc in NATIONALITIES}}
+    for index, faker in enumerate(fakers.values()):
+        faker.seed_instance(seed + index)
+    offices = conn.execute("SELECT id, code, department FROM office ORDER BY id").fetchall()
+    office_ids = {code: oid for oid, code, _ in offices}
+    weights = [
+        (code, OFFICE_WEIGHTS.get(code, 50.0 / (len(offices) - 2))) for _, code, _ in offices
+    ]
+    summary = DemoSummary()
+
+    officers = _officers(rnd, offices, password_hash)
+    summary.officers = len(officers)
+    _copy(
+        conn,
+        "officer",
+        [
+            "id",
+            "username",
+            "full_name",
+            "role",
+            "office_id",
+            "profiles",
+            "capacity",
+            "available",
+            "password_hash",
+        ],
+        officers,
+    )
+    eligibility_by_office: dict[int, list[int]] = {}
+    for row in officers:
+        summary.officers_by_office.setdefault(
+            next(c for i, c, _ in offices if i == row[4]), []
+        ).append(f"{row[1]} ({row[3]})")
+        if row[3] == "cepr-eligibility":
+            eligibility_by_office.setdefault(row[4], []).append(row[0])
+
+    person_rows: list[tuple[Any, ...]] = []
+    document_rows: list[tuple[Any, ...]] = []
+    case_rows: list[tuple[Any, ...]] = []
+    member_rows: list[tuple[Any, ...]] = []
+    need_rows: list[tuple[Any, ...]] = []
+    history_rows: list[tuple[Any, ...]] = []
+    appointment_rows: list[tuple[Any, ...]] = []
+    health_rows: list[tuple[Any, ...]] = []
+    consent_rows: list[tuple[Any, ...]] = []
+    used_documents: set[tuple[str, str, str]] = set()
+    person_id = 0
+    case_id = 0
+    number = 100_000
+    today = date(2026, 11, 20)
+    now = datetime(2026, 11, 20, 12, tzinfo=UTC)
+
+    while person_id < persons:
+        case_id += 1
+        number += 1
+        nationality, _, locale = rnd.choices(
+            NATIONALITIES, weights=[w for _, w, _ in NATIONALITIES]
+        )[0]
+        faker = fakers[locale]
+        status = _weighted(rnd, [(s, w) for s, (w, _) in STATUS_PATHS.items()])
+        office_code = _weighted(rnd, weights)
+        office_id = office_ids[office_code]
+        filing = date(2018, 1, 1) + timedelta(days=rnd.randrange((today - date(2018, 1, 1)).days))
+        entry = filing - timedelta(days=rnd.randrange(1, 120))
+        department = next(d for _, c, d in offices if c == office_code)
+        if department not in ADDRESSES or rnd.random() < 0.2:
+            department = "LIMA"
+        province, districts = rnd.choice(ADDRESSES[department])
+        district = rnd.choice(districts)
+        family_name = faker.last_name()
+        size = _weighted(rnd, [(1, 40), (2, 20), (3, 20), (4, 12), (5, 8)])
+        members: list[tuple[int, str]] = []
+        for k in range(size):
+            person_id += 1
+            relationship = "principal" if k == 0 else ("spouse" if k == 1 and size > 2 else "child")
+            adult = relationship != "child"
+            sex = rnd.choice("FM")
+            given = faker.first_name_female() if sex == "F" else faker.first_name_male()
+            if rnd.random() < 0.35:
+                extra = faker.first_name_female() if sex == "F" else faker.first_name_male()
+                if extra != given:
+                    given = f"{given} {extra}"
+            paternal = family_name if relationship != "spouse" else faker.last_name()
+            maternal = faker.last_name() if rnd.random() < 0.9 else None
+            age_days = rnd.randrange(18 * 365, 70 * 365) if adult else rnd.randrange(30, 17 * 365)
+            birth = filing - timedelta(days=age_days)
+            education = _weighted(rnd, EDUCATION) if adult else "primary"
+            profession = rnd.choice(PROFESSIONS) if adult else None
+            phone = f"+519{rnd.randrange(10_000_000, 99_999_999)}" if adult else None
+            email = (
+                f"{given.split()[0].lower()}.{paternal.lower()}{rnd.randrange(100)}@correo.pe".replace(
+                    " ", ""
+                )
+                if adult and rnd.random() < 0.7
+                else None
+            )
+            person_rows.append(
+                (
+                    person_id,
+                    given,
+                    paternal,
+                    maternal,
+                    sex,
+                    birth,
+                    nationality,
+                    nationality,
+                    entry,
+                    department,
+                    province,
+                    district,
+                    f"{faker.street_name()} {rnd.randrange(100, 2999)}" if adult else None,
+                    phone,
+                    email,
+                    education,
+                    profession,
+                    "{es}" if locale.startswith("es") else "{fr,ht,es}",
+                )
+            )
+            members.append((person_id, relationship))
+            if adult or rnd.random() < 0.5:
+                document = _document(rnd, nationality, used_documents)
+                document_rows.append((person_id, *document))
+                if len(summary.sample_documents) < 50:
+                    summary.sample_documents.append(document)
+            if adult and rnd.random() < 0.03:
+                kind = rnd.choice(list(HealthProfession))
+                title, specialties = HEALTH_PROFESSION_NAMES[kind]
+                health_rows.append(
+                    (
+                        person_id,
+                        kind.value,
+                        rnd.choice(specialties),
+                        f"Título de {title}",
+                        nationality,
+                        rnd.choice(["not_started", "in_progress", "recognised", "denied"]),
+                        f"CMP-{rnd.randrange(10000, 99999)}" if rnd.random() < 0.3 else None,
+                        rnd.randrange(0, 30),
+                    )
+                )
+                if rnd.random() < 0.85:
+                    withdrawn = (
+                        now - timedelta(days=rnd.randrange(1, 60)) if rnd.random() < 0.1 else None
+                    )
+                    consent_rows.append(
+                        (
+                            person_id,
+                            "health-workforce",
+                            now - timedelta(days=rnd.randrange(60, 900)),
+                            withdrawn,
+                        )
+                    )
+        assigned = None
+        if (
+            status in (CaseStatus.UNDER_REVIEW, CaseStatus.APPEAL)
+            and office_id in eligibility_by_office
+        ):
+            assigned = rnd.choice(eligibility_by_office[office_id])
+        case_rows.append((case_id, number, office_id, status.value, filing, assigned))
+        member_rows.extend((case_id, pid, rel) for pid, rel in members)
+        path = [*STATUS_PATHS[status][1], status]
+        moment = datetime.combine(filing, datetime.min.time(), tzinfo=UTC) + timedelta(hours=9)
+        previous: str | None = None
+        for step in path:
+            history_rows.append(
+                (
+                    case_id,
+                    previous,
+                    step.value,
+                    "sistema:registro-en-linea" if previous is None else "demo:funcionario",
+                    None,
+                    moment,
+                )
+            )
+            previous = step.value
+            moment += timedelta(days=rnd.randrange(3, 90))
+        if rnd.random() < 0.25:
+            # Needs of the principal (an adult); children's needs on a child, if there is one.
+            adult_codes = [c for c, _ in NEED_WEIGHTS if c not in CHILD_CODES]
+            for code in rnd.sample(adult_codes, k=rnd.choice([1, 1, 2])):
+                need_rows.append((case_id, members[0][0], code))
+            children = [pid for pid, rel in members if rel == "child"]
+            if children and rnd.random() < 0.3:
+                need_rows.append((case_id, rnd.choice(children), rnd.choice(["CR-LW", "SC"])))
+        if status in (CaseStatus.APPOINTMENT_SCHEDULED, CaseStatus.REGISTERED):
+            remote = rnd.random() < 0.3
+            start = now + timedelta(days=rnd.randrange(1, 40), hours=rnd.randrange(0, 8))
+            appointment_rows.append(
+                (
+                    case_id,
+                    office_id,
+                    start.replace(minute=0, second=0, microsecond=0),
+                    "remote" if remote else "in_person",
+                    "registration_interview"
+                    if status is CaseStatus.APPOINTMENT_SCHEDULED
+                    else "card_pickup",
+                    "booked",
+                    f"https://meet.cepr.gob.pe/cita-{number}" if remote else None,
+                )
+            )
+        summary.statuses[status.value] = summary.statuses.get(status.value, 0) + 1
+        if len(summary.sample_case_numbers) < 50:
+            summary.sample_case_numbers.append(number)
+
+    _copy(
+        conn,
+        "person",
+        [
+            "id",
+            "given_names",
+            "paternal_surname",
+            "maternal_surname",
+            "sex",
+            "birth_date",
+            "country_of_birth",
+            "nationality",
+            "entry_date",
+            "department",
+            "province",
+            "district",
+            "street",
+            "phone",
+            "email",
+            "education_level",
+            "profession",
+            "languages",
+        ],
+        person_rows,
+    )
+    _copy(
+        conn,
+        "identity_document",
+        ["person_id", "doc_type", "number", "issuing_country"],
+        document_rows,
+    )
+    _copy(
+        conn,
+        "case_file",
+        ["id", "number", "office_id", "status", "filing_date", "assigned_officer_id"],
+        case_rows,
+    )
+    _copy(conn, "case_member", ["case_id", "person_id", "relationship"], member_rows)
+    _copy(conn, "case_need", ["case_id", "person_id", "code"], need_rows)
+    _copy(
+        conn,
+        "status_change",
+        ["case_id", "from_status", "to_status", "actor", "reason", "at"],
+        history_rows,
+    )
+    _copy(
+        conn,
+        "appointment",
+        ["case_id", "office_id", "starts_at", "mode", "purpose", "status", "video_link"],
+        appointment_rows,
+    )
+    _copy(
+        conn,
+        "health_profile",
+        [
+            "person_id",
+            "profession",
+            "specialty",
+            "degree",
+            "degree_country",
+            "recognition_status",
+            "licence_number",
+            "years_experience",
+        ],
+        health_rows,
+    )
+    _copy(conn, "consent", ["person_id", "purpose", "granted_at", "withdrawn_at"], consent_rows)
+    for table in (
+        "person",
+        "case_file",
+        "officer",
+        "identity_document",
+        "case_need",
+        "status_change",
+        "appointment",
+        "consent",
+    ):
+        conn.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"(SELECT coalesce(max(id), 1) FROM {table}))"
+        )
+    conn.execute("SELECT setval('case_number_seq', %s)", (number,))
+    if client_secret_hashes:
+        for agency, secret_hash in client_secret_hashes.items():
+            role, purpose = {
+                "migraciones": ("migraciones", "deportation-protection"),
+                "minsa": ("minsa", "health-workforce"),
+                "acnur": ("acnur", "protection-assistance"),
+            }[agency]
+            conn.execute(
+                "INSERT INTO agency_client (client_id, secret_hash, agency, roles, purposes,"
+                " description) VALUES (%s, %s, %s, %s, %s, 'cliente de demostración')",
+                (f"demo-{agency}", secret_hash, agency, [role], [purpose]),
+            )
+            summary.agency_clients[agency] = f"demo-{agency}"
+    if password_hash:
+        for pid, *_ in person_rows[:5]:
+            login = f"solicitante{pid}@demo.pe"
+            conn.execute(
+                "INSERT INTO applicant_account (person_id, login, password_hash, activated_at)"
+                " VALUES (%s, %s, %s, now())",
+                (pid, login, password_hash),
+            )
+            summary.applicant_logins.append(login)
+    summary.persons = len(person_rows)
+    summary.cases = len(case_rows)
+    summary.health_professionals = len(health_rows)
+    summary.appointments = len(appointment_rows)
+    return summary
+
+
+def _officers(
+    rnd: random.Random, offices: Sequence[tuple[Any, ...]], password_hash: str | None
+) -> list[tuple[Any, ...]]:
+    faker = Faker("es_ES")
+    faker.seed_instance(7)
+    rows: list[tuple[Any, ...]] = []
+    officer_id = 0
+    for oid, code, _ in offices:
+        big = code in ("LIM", "CEBAF")
+        staff = [
+            ("cepr-registrar", 3 if big else 1),
+            ("cepr-eligibility", 5 if big else 2),
+            ("cepr-supervisor", 1),
+        ]
+        if code == "LIM":
+            staff.append(("cepr-secretary", 1))
+        for role, count in staff:
+            for n in range(count):
+                officer_id += 1
+                short = {
+                    "cepr-registrar": "reg",
+                    "cepr-eligibility": "eleg",
+                    "cepr-supervisor": "sup",
+                    "cepr-secretary": "sec",
+                }[role]
+                profiles = "{general}"
+                if role == "cepr-eligibility":
+                    profiles = rnd.choice(["{general}", "{general,children}", "{general,VE}"])
+                rows.append(
+                    (
+                        officer_id,
+                        f"{short}{n + 1}.{code.lower()}",
+                        f"{faker.first_name()} {faker.last_name()}",
+                        role,
+                        oid,
+                        profiles,
+                        40,
+                        True,
+                        password_hash,
+                    )
+                )
+    return rows
+
+
+def _document(
+    rnd: random.Random, nationality: str, used: set[tuple[str, str, str]]
+) -> tuple[str, str, str]:
+    while True:
+        if nationality == "VE" and rnd.random() < 0.85:
+            document = ("national_id", str(rnd.randrange(5_000_000, 32_000_000)), "VE")
+        elif nationality == "CO" and rnd.random() < 0.8:
+            document = ("national_id", str(rnd.randrange(1_000_000_000, 1_200_000_000)), "CO")
+        else:
+            letters = "ABCDEFGHJKLMNPRSTUVWXYZ"
+            document = (
+                "passport",
+                rnd.choice(letters) + str(rnd.randrange(10_000_000, 99_999_999)),
+                nationality,
+            )
+        if document not in used:
+            used.add(document)
+            return document
