@@ -2,12 +2,12 @@
 
 A live hub (uvicorn, real PostgreSQL) serves its subgraphs at /subgraphs/<name>/graphql; they
 are composed (with an agency's own subgraph joining ``Person`` by key) and served by a real
-Hive Gateway. Token-based checks use real tokens from the hub (``qhub token``).
+Hive Gateway. Tokens are the hub's own (``qhub token``), verified by the gateway against the
+hub's ``/.well-known/jwks.json`` and again by the hub's subgraphs.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,10 +27,6 @@ from schema.build import SUBGRAPHS
 from tests.conftest import LiveHub, free_port
 from tests.factories import MadeCase, make_cases
 from tests.federation.conftest import ServerThread
-
-HAS_TOKENS = importlib.util.find_spec("auth.tokens") is not None
-needs_tokens = pytest.mark.skipif(not HAS_TOKENS, reason="the hub cannot mint tokens yet")
-
 
 # --- an agency's own subgraph joining the hub's Person by its key -------------------------------
 
@@ -235,7 +231,6 @@ def _allowed(status: int, body: Any) -> bool:
     return status == 200 and not body.get("errors") and body.get("data") is not None
 
 
-@needs_tokens
 def test_same_allowed_and_denied_fields_through_the_gateway_as_directly(
     hub_gateway: Gateway, live_hub: LiveHub, hub_cases: list[MadeCase]
 ) -> None:
@@ -257,7 +252,6 @@ def test_same_allowed_and_denied_fields_through_the_gateway_as_directly(
     assert differences == []
 
 
-@needs_tokens
 def test_hub_callers_stay_isolated_through_the_gateway(
     hub_gateway: Gateway, hub_cases: list[MadeCase]
 ) -> None:
@@ -295,7 +289,6 @@ def test_hub_callers_stay_isolated_through_the_gateway(
             assert "errors" not in body, body
 
 
-@needs_tokens
 def test_agency_subgraph_joins_the_hubs_person(
     hub_gateway: Gateway, hub_cases: list[MadeCase]
 ) -> None:
@@ -309,7 +302,6 @@ def test_agency_subgraph_joins_the_hubs_person(
     assert person["borderVisits"] == [{"post": "Tacna"}]
 
 
-@needs_tokens
 def test_a_token_from_another_key_is_refused_by_the_gateway(hub_gateway: Gateway) -> None:
     import base64
     import json
