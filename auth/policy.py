@@ -153,6 +153,7 @@ MATRIX: dict[Role, dict[str, Grant]] = {
         Category.PROFESSION: r(),
         Category.CASE_ADMIN: rw(),
         Category.AUDIT: r(),
+        Category.AUDIT_SELF: Grant(),  # "who read my data" is the applicant's own view
     },
     Role.CEPR_SECRETARY: {
         **_PUBLIC,
@@ -163,6 +164,7 @@ MATRIX: dict[Role, dict[str, Grant]] = {
         Category.FAMILY: r(),
         Category.CASE_ADMIN: r(),
         Category.AUDIT: r(),
+        Category.AUDIT_SELF: Grant(),
     },
     Role.MIGRACIONES: {
         **_PUBLIC,
@@ -233,6 +235,26 @@ FIELDS: dict[str, dict[str, str]] = {
         "_entities": C.FEDERATION,
         "explainAccess": C.REFERENCE,
         "whoami": C.REFERENCE,
+        "accessLog": C.AUDIT,
+        "whoReadMyData": C.AUDIT_SELF,
+    },
+    "AccessLogLine": {
+        "id": C.AUDIT,
+        "at": C.AUDIT,
+        "agency": C.AUDIT,
+        "role": C.AUDIT,
+        "subject": C.AUDIT,
+        "purpose": C.AUDIT,
+        "operation": C.AUDIT,
+        "action": C.AUDIT,
+        "categories": C.AUDIT,
+        "personIds": C.AUDIT,
+    },
+    "MyDataRead": {
+        "at": C.AUDIT_SELF,
+        "agency": C.AUDIT_SELF,
+        "purpose": C.AUDIT_SELF,
+        "categories": C.AUDIT_SELF,
     },
     "FieldAccess": {
         "typeName": C.REFERENCE,

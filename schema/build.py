@@ -18,13 +18,14 @@ from strawberry.tools import merge_types
 AREAS: dict[str, str] = {
     "core": "schema.core",
     "access": "schema.access",
+    "audit": "schema.audit",
 }
 
 # subgraph name -> areas it serves. Served at /subgraphs/<name>/graphql.
 # Each root field lives in one subgraph (``access`` is shareable); the entity and value
 # types (Person, Case, …) are shareable, so views may return them.
 SUBGRAPHS: dict[str, list[str]] = {
-    "cases": ["core", "access"],
+    "cases": ["core", "access", "audit"],
     "migration": ["access"],
     "health": ["access"],
     "unhcr": ["access"],

@@ -118,3 +118,52 @@ async def test_audit_verify_names_the_first_altered_entry(
     broken = audit_verify()
     assert broken.returncode == 1
     assert f"entrada {target}" in broken.stdout
+
+
+def graphql(hub: LiveHub, token: str, query: str, purpose: str | None = None) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {token}"}
+    if purpose:
+        headers["X-Purpose"] = purpose
+    response = httpx.post(f"{hub.url}/graphql", json={"query": query}, headers=headers)
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def test_a_person_sees_who_read_their_data_and_why(
+    live_hub: LiveHub, engine: AsyncEngine
+) -> None:
+    # Given a person read by the Health Ministry (with consent) and by a supervisor
+    person = (await make_cases(engine, 1, office_code="PIU"))[0].person_ids[0]
+    async with engine.begin() as conn:
+        await conn.execute(
+            text("INSERT INTO consent (person_id, purpose) VALUES (:p, 'health-workforce')"),
+            {"p": person},
+        )
+    read_person(live_hub, mint("minsa"), "health-workforce", person)
+    read_person(live_hub, mint("cepr-supervisor", office="LIM"), None, person)
+    # When the person asks who read their data
+    body = graphql(
+        live_hub,
+        mint("applicant", person=person),
+        "{ whoReadMyData { agency purpose categories } }",
+    )
+    # Then they see the ministry's read and its purpose, and not the commission's work
+    assert body["data"]["whoReadMyData"] == [
+        {"agency": "minsa", "purpose": "health-workforce", "categories": ["identity"]}
+    ]
+
+
+async def test_a_supervisor_queries_the_log_by_person(live_hub: LiveHub, person: int) -> None:
+    body = graphql(
+        live_hub,
+        mint("cepr-supervisor", office="LIM"),
+        f'{{ accessLog(personId: "{person}", agency: "migraciones") '
+        "{ agency operation personIds } }",
+    )
+    lines = body["data"]["accessLog"]
+    assert lines and all(line["agency"] == "migraciones" for line in lines)
+    assert all(str(person) in line["personIds"] for line in lines)
+
+
+def test_agencies_cannot_read_the_log(live_hub: LiveHub) -> None:
+    body = graphql(live_hub, mint("acnur"), "{ accessLog { id } }", "protection-assistance")
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
