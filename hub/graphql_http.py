@@ -368,7 +368,7 @@ async def handle(
     body: dict[str, Any] = {}
     if result.errors:
         body["errors"] = [format_error(e) for e in result.errors]
-    if result.data is None and result.errors:
+    if result.data is None and result.errors and all(e.path is None for e in result.errors):
         # Variables that could not be coerced: a request error, nothing executed.
         return _respond(body, 400 if media == GRAPHQL_RESPONSE else 200, media)
     body["data"] = result.data
