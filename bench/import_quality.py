@@ -129,12 +129,14 @@ async def measure(data: Path, url: str) -> dict[str, float | int]:
 def render(m: dict[str, float | int]) -> str:
     return "\n".join(
         [
-            f"rows read {m['rows']}, rejected {m['rejected']} (truth: {m['invalid_in_truth']} invalid; "
+            f"rows read {m['rows']}, rejected {m['rejected']} (truth: {m['invalid_in_truth']} "
+            "invalid; "
             f"same set: {'yes' if m['rejected_equal_invalid'] else 'NO'})",
             f"persons created {m['persons']} (truth: {m['true_persons']})",
             f"pairwise precision {m['precision']:.4f}  recall {m['recall']:.4f}  "
             f"(predicted pairs {m['predicted_pairs']}, true pairs {m['true_pairs']})",
-            f"adjudication queue {m['queued']} pairs: {m['queued_same_person']} would join the same "
+            f"adjudication queue {m['queued']} pairs: {m['queued_same_person']} would join "
+            "the same "
             f"person, {m['queued_different']} different persons",
             f"wall time {m['seconds']:.1f} s (read, validate, link, write; fresh database)",
         ]

@@ -105,7 +105,8 @@ async def _summaries(conn: AsyncConnection, ids: list[int]) -> dict[int, PersonS
                 "  FROM identity_document d WHERE d.person_id = p.id), '{}'), "
                 "COALESCE((SELECT array_agg(c.number ORDER BY c.number) FROM case_member m "
                 "  JOIN case_file c ON c.id = m.case_id WHERE m.person_id = p.id), '{}'), "
-                "COALESCE((SELECT array_agg(DISTINCT r.file_name || ' ' || r.sheet_name || ' fila ' "
+                "COALESCE((SELECT array_agg(DISTINCT r.file_name || ' ' || r.sheet_name || ' "
+                "fila ' "
                 "  || r.row_number) FROM import_row r WHERE r.person_id = p.id), '{}') "
                 "FROM person p WHERE p.id = ANY(:ids)"
             ),
@@ -135,8 +136,10 @@ async def list_pairs(
     rows = (
         await conn.execute(
             text(
-                "SELECT id, probability, status, person_a_id, person_b_id, detail, decided_by, decided_at "
-                "FROM import_pair WHERE status = :s ORDER BY probability DESC, id LIMIT :l OFFSET :o"
+                "SELECT id, probability, status, person_a_id, person_b_id, detail, "
+                "decided_by, decided_at "
+                "FROM import_pair WHERE status = :s ORDER BY probability DESC, id LIMIT :l "
+                "OFFSET :o"
             ),
             {"s": status, "l": limit, "o": offset},
         )
@@ -257,7 +260,8 @@ async def merge_persons(
     await conn.execute(
         text(
             "INSERT INTO health_profile (person_id, profession, specialty, degree, degree_country, "
-            "recognition_status, licence_number, years_experience) SELECT :k, profession, specialty, "
+            "recognition_status, licence_number, years_experience) SELECT :k, profession, "
+            "specialty, "
             "degree, degree_country, recognition_status, licence_number, years_experience "
             "FROM health_profile WHERE person_id = :m ON CONFLICT DO NOTHING"
         ),
@@ -266,7 +270,8 @@ async def merge_persons(
     await conn.execute(
         text(
             "INSERT INTO consent (person_id, purpose, granted_at, withdrawn_at) "
-            "SELECT :k, c.purpose, c.granted_at, c.withdrawn_at FROM consent c WHERE c.person_id = :m "
+            "SELECT :k, c.purpose, c.granted_at, c.withdrawn_at FROM consent c WHERE "
+            "c.person_id = :m "
             "AND (c.withdrawn_at IS NOT NULL OR NOT EXISTS (SELECT 1 FROM consent y WHERE "
             "y.person_id = :k AND y.purpose = c.purpose AND y.withdrawn_at IS NULL))"
         ),
@@ -276,7 +281,8 @@ async def merge_persons(
     merge_id = (
         await conn.execute(
             text(
-                "INSERT INTO import_merge (pair_id, kept_person_id, merged_person_id, snapshot, merged_by) "
+                "INSERT INTO import_merge (pair_id, kept_person_id, merged_person_id, "
+                "snapshot, merged_by) "
                 "VALUES (:pair, :k, :m, CAST(:snap AS JSONB), :a) RETURNING id"
             ),
             {"pair": pair_id, "k": keep, "m": merge, "snap": _dumps(snap), "a": actor},
@@ -315,7 +321,8 @@ async def undo_merge(conn: AsyncConnection, merge_id: int, actor: str) -> int:
     row = (
         await conn.execute(
             text(
-                "SELECT kept_person_id, merged_person_id, snapshot, status, pair_id FROM import_merge "
+                "SELECT kept_person_id, merged_person_id, snapshot, status, pair_id FROM "
+                "import_merge "
                 "WHERE id = :i FOR UPDATE"
             ),
             {"i": merge_id},
@@ -375,7 +382,8 @@ async def undo_merge(conn: AsyncConnection, merge_id: int, actor: str) -> int:
         )
     await conn.execute(
         text(
-            "UPDATE import_merge SET status = 'undone', undone_by = :a, undone_at = now() WHERE id = :i"
+            "UPDATE import_merge SET status = 'undone', undone_by = :a, undone_at = now() "
+            "WHERE id = :i"
         ),
         {"a": actor, "i": merge_id},
     )
@@ -399,7 +407,8 @@ async def person_provenance(
         for r in (
             await conn.execute(
                 text(
-                    "SELECT value_id FROM import_field_choice WHERE person_id = :p AND value_id IS NOT NULL"
+                    "SELECT value_id FROM import_field_choice WHERE person_id = :p AND "
+                    "value_id IS NOT NULL"
                 ),
                 {"p": person_id},
             )
@@ -411,7 +420,8 @@ async def person_provenance(
             await conn.execute(
                 text(
                     "SELECT v.id, v.field, r.file_name, r.sheet_name, r.row_number, v.column_name, "
-                    "v.raw_value, v.normalised_value FROM import_value v JOIN import_row r ON r.id = v.row_id "
+                    "v.raw_value, v.normalised_value FROM import_value v JOIN import_row r ON "
+                    "r.id = v.row_id "
                     "WHERE v.person_id = :p ORDER BY r.file_name, r.sheet_name, r.row_number, v.id"
                 ),
                 {"p": person_id},

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow as pa
 from rapidfuzz.distance import DamerauLevenshtein
 
 from services.importing import normalise as n
@@ -117,7 +117,8 @@ def _comparisons() -> list[dict[str, Any]]:
                 0.002,
             ),
             _level(
-                "damerau_levenshtein(full_k_l, full_k_r) <= 2 OR damerau_levenshtein(sorted_k_l, sorted_k_r) <= 2",
+                "damerau_levenshtein(full_k_l, full_k_r) <= 2 OR "
+                "damerau_levenshtein(sorted_k_l, sorted_k_r) <= 2",
                 "typo",
                 0.07,
                 0.0001,
@@ -131,7 +132,8 @@ def _comparisons() -> list[dict[str, Any]]:
                 0.0003,
             ),
             _level(
-                "(fg_l = fg_r OR damerau_levenshtein(fg_l, fg_r) <= 1) AND len(list_intersect(toks_l, toks_r)) >= 2",
+                "(fg_l = fg_r OR damerau_levenshtein(fg_l, fg_r) <= 1) AND "
+                "len(list_intersect(toks_l, toks_r)) >= 2",
                 "first name and a surname",
                 0.02,
                 0.01,

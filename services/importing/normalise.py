@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gettext
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -77,7 +77,7 @@ PARTICLES = {"DE", "DEL", "LA", "LAS", "LOS", "DA", "DOS", "DI", "VAN", "VON", "
 
 
 def _smart_title(s: str) -> str:
-    words = []
+    words: list[str] = []
     for w in s.split(" "):
         lw = w.lower()
         if key(w) in PARTICLES and words:
@@ -106,7 +106,7 @@ def _group_particles(tokens: list[str]) -> list[str]:
         if key(t) in PARTICLES:
             pending.append(t)
             continue
-        out.append(" ".join(pending + [t]))
+        out.append(" ".join([*pending, t]))
         pending = []
     if pending:
         if out:
@@ -257,7 +257,8 @@ def date_order_evidence(value: object) -> str | None:
 
 
 def parse_date(value: object, order: str = "DMY", today: date | None = None) -> date | None:
-    """Excel dates/serials, ISO, dd/mm/yyyy (or mm/dd per ``order``), 2-digit years, Spanish months."""
+    """Excel dates and serials, ISO, dd/mm/yyyy (mm/dd when ``order`` says so), two-digit
+    years, Spanish month names."""
     today = today or date.today()
     if value is None:
         return None
@@ -298,13 +299,11 @@ def parse_date(value: object, order: str = "DMY", today: date | None = None) -> 
 
 def _build_countries() -> dict[str, str]:
     names: dict[str, str] = {}
+    tr: Callable[[str], str]
     try:
-        es = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["es"])
-        tr = es.gettext
+        tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["es"]).gettext
     except OSError:
-
-        def tr(s: str) -> str:
-            return s
+        tr = str
 
     for c in pycountry.countries:
         a2 = c.alpha_2
@@ -483,16 +482,15 @@ def document(
     if not re.fullmatch(r"[A-Z0-9]{3,20}", num):
         return None
     kind = declared_type
-    if had_v_dash or (
+    v_prefix = had_v_dash or (
         num[:1] in {"V", "E"}
-        and num[1:].isdigit()
         and len(num) <= 9
         and kind != "passport"
         and (kind == "national_id" or nationality in {"VE", None})
-    ):
-        if num[1:].isdigit():
-            num = num[1:]
-            kind = kind or "national_id"
+    )
+    if v_prefix and num[1:].isdigit():
+        num = num[1:]
+        kind = kind or "national_id"
     if kind is None:
         kind = "national_id" if num.isdigit() else "passport"
     return kind, num
@@ -628,7 +626,7 @@ def location(value: object) -> tuple[str | None, str | None, str | None]:
     return parts[0], parts[1], parts[2]
 
 
-# ---------------------------------------------------------------- offices and needs (reference data)
+# ------------------------------------------------------------ offices and needs (reference data)
 
 
 def _office_index() -> list[tuple[str, str]]:
@@ -661,9 +659,8 @@ def office(value: object) -> str:
         if tok in codes:
             return tok
     for name, code in _OFFICES:
-        if name and (name in k.split() or name in k):
-            if len(name) >= 3:
-                return code
+        if len(name) >= 3 and (name in k.split() or name in k):
+            return code
     found = process.extractOne(
         k, [n for n, _ in _OFFICES], scorer=fuzz.partial_ratio, score_cutoff=90
     )

@@ -1,4 +1,5 @@
-"""Reading spreadsheets: xlsx and delimited text (encoding and delimiter detected), header row found."""
+"""Reading spreadsheets: xlsx and delimited text (encoding and delimiter detected), and the
+header row found under any title rows."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ Cell = str | int | float | date | datetime | None
 
 @dataclass
 class Sheet:
-    """One table of a file: its header (as found) and its data rows with their 1-based row numbers."""
+    """One table of a file: its header (as found) and its data rows with 1-based row numbers."""
 
     file: str
     sheet: str
@@ -118,7 +119,7 @@ def read_file(path: Path, scorer: HeaderScorer) -> list[Sheet]:
         try:
             for ws in wb.worksheets:
                 raw = [list(r) for r in ws.iter_rows(values_only=True)]
-                t = _table(path.name, ws.title, raw, scorer)  # type: ignore[arg-type]
+                t = _table(path.name, ws.title, raw, scorer)
                 if t is not None:
                     sheets.append(t)
         finally:

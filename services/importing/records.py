@@ -191,7 +191,11 @@ def _normalise_row(
             )
     if given is None:
         rec.problems.append(
-            Problem("given_names", hdr(name_col) or None, "La fila no tiene nombre de la persona.")
+            Problem(
+                "given_names",
+                hdr(name_col) or hdr("full_name") or None,
+                "La fila no tiene nombre de la persona.",
+            )
         )
     else:
         rec.values["given_names"] = given

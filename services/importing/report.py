@@ -56,7 +56,8 @@ def write_report(r: ImportReport, directory: Path) -> list[Path]:
             "|---|---|---:|---|---|---|",
         ]
         lines += [
-            f"| {x.file} | {x.sheet or '—'} | {x.row} | {x.field} | {x.column or '—'} | {x.message} |"
+            f"| {x.file} | {x.sheet or '—'} | {x.row} | {x.field} | {x.column or '—'} | "
+            f"{x.message} |"
             for x in r.rejected
         ]
     else:

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -286,25 +286,28 @@ async def _import(
 
     # what the hub already knows: earlier imported rows, and persons not from an import
     link: list[LinkRecord] = []
-    res = await conn.execute(
+    earlier = await conn.execute(
         text(
             "SELECT id, person_id, \"values\" FROM import_row WHERE status = 'imported' "
             "AND person_id IS NOT NULL"
         )
     )
-    for row_id, person_id, values in res:
+    for erow in earlier:
+        row_id, person_id, values = erow[0], erow[1], erow[2]
         link.append(_link_record(f"r{row_id}", values, person_id))
-    res = await conn.execute(
+    hub_res = await conn.execute(
         text(
             "SELECT p.id, p.given_names, p.paternal_surname, p.maternal_surname, p.birth_date, "
             "p.nationality, p.sex, p.phone, "
-            "(SELECT d.number FROM identity_document d WHERE d.person_id = p.id ORDER BY d.id LIMIT 1), "
+            "(SELECT d.number FROM identity_document d WHERE d.person_id = p.id ORDER BY d.id "
+            "LIMIT 1), "
             "(SELECT c.number FROM case_member m JOIN case_file c ON c.id = m.case_id "
             " WHERE m.person_id = p.id ORDER BY c.id LIMIT 1) "
             "FROM person p WHERE NOT EXISTS (SELECT 1 FROM import_row r WHERE r.person_id = p.id)"
         )
     )
-    for pid, given, pat, mat, bd, nat, sex, phone, doc, case in res:
+    for hrow in hub_res:
+        pid, given, pat, mat, bd, nat, sex, phone, doc, case = tuple(hrow)
         link.append(
             _link_record(
                 f"p{pid}",
@@ -368,10 +371,10 @@ async def _import(
         chosen.append(picks)
     new_ids: list[int] = []
     if person_rows:
-        res = await conn.execute(
+        person_res = await conn.execute(
             insert(Person).returning(Person.id, sort_by_parameter_order=True), person_rows
         )
-        new_ids = [r[0] for r in res]
+        new_ids = [int(x[0]) for x in person_res]
     for rows, pid in zip(new_persons, new_ids, strict=True):
         for r in rows:
             person_of_uid[uid_of[id(r)]] = pid
@@ -402,7 +405,7 @@ async def _import(
     res = await conn.execute(
         insert(ImportRow).returning(ImportRow.id, sort_by_parameter_order=True), row_params
     )
-    row_ids = [x[0] for x in res]
+    row_ids = [int(x[0]) for x in res]
     row_id_of = {id(r): rid for r, rid in zip(new, row_ids, strict=True)}
     report.rows_imported = len(valid)
     progress("escritura", 1, 4)
@@ -425,18 +428,18 @@ async def _import(
             value_key.append((id(r), s.field))
     value_id: dict[tuple[int, str], int] = {}
     if value_params:
-        res = await conn.execute(
+        value_res = await conn.execute(
             insert(ImportValue).returning(ImportValue.id, sort_by_parameter_order=True),
             value_params,
         )
-        for k, (vid,) in zip(value_key, res, strict=True):
-            value_id.setdefault(k, vid)
+        for k, vrow in zip(value_key, value_res, strict=True):
+            value_id.setdefault(k, int(vrow[0]))
     progress("escritura", 2, 4)
 
     choice_params = []
-    for pid, picks in zip(new_ids, chosen, strict=True):
+    for new_pid, picks in zip(new_ids, chosen, strict=True):
         for f, (val, src, count) in picks.items():
-            vid = value_id.get((id(src), _source_field(src, f))) if src is not None else None
+            chosen_vid = value_id.get((id(src), _source_field(src, f))) if src is not None else None
             if src is None:
                 rule, reason = "missing", "sin dato en las planillas: valor de reemplazo"
             else:
@@ -444,10 +447,10 @@ async def _import(
                 reason = REASONS[rule].format(n=count) + f" ({src.file} {src.sheet} fila {src.row})"
             choice_params.append(
                 {
-                    "person_id": pid,
+                    "person_id": new_pid,
                     "field": f,
                     "value": None if val is None else str(val),
-                    "value_id": vid,
+                    "value_id": chosen_vid,
                     "rule": rule,
                     "reason": reason,
                     "candidates": count,
@@ -468,14 +471,14 @@ async def _import(
 
     # adjudication queue
     pair_params = []
-    for p in result.queued:
+    for qp in result.queued:
         pa, pb = (
-            person_of_uid.get(p.a) or _pid(link_by_uid[p.a]),
-            person_of_uid.get(p.b) or _pid(link_by_uid[p.b]),
+            person_of_uid.get(qp.a) or _pid(link_by_uid[qp.a]),
+            person_of_uid.get(qp.b) or _pid(link_by_uid[qp.b]),
         )
         if pa is None or pb is None or pa == pb:
             continue
-        ra, rb = _row_id(p.a, by_uid, row_id_of), _row_id(p.b, by_uid, row_id_of)
+        ra, rb = _row_id(qp.a, by_uid, row_id_of), _row_id(qp.b, by_uid, row_id_of)
         if pa > pb:
             pa, pb, ra, rb = pb, pa, rb, ra
         pair_params.append(
@@ -485,8 +488,8 @@ async def _import(
                 "person_b_id": pb,
                 "row_a_id": ra,
                 "row_b_id": rb,
-                "probability": p.probability,
-                "detail": _detail(p),
+                "probability": qp.probability,
+                "detail": _detail(qp),
             }
         )
     if pair_params:
@@ -507,7 +510,7 @@ async def _import(
         "cases_created": report.cases_created,
     }
     await conn.execute(
-        ImportBatch.__table__.update()
+        update(ImportBatch)
         .where(ImportBatch.id == batch_id)
         .values(stats=stats, finished_at=text("now()"))
     )
@@ -603,14 +606,16 @@ async def _fill_missing(
         ):
             updates[f] = values[f]
     if updates:
-        await conn.execute(Person.__table__.update().where(Person.id == pid).values(**updates))
+        await conn.execute(update(Person).where(Person.id == pid).values(**updates))
         for f, v in updates.items():
             src = picks[f][1]
             assert src is not None
             await conn.execute(
                 text(
-                    "INSERT INTO import_field_choice (person_id, field, value, rule, reason, candidates) "
-                    "VALUES (:p, :f, :v, :r, :why, :c) ON CONFLICT (person_id, field) DO UPDATE SET "
+                    "INSERT INTO import_field_choice (person_id, field, value, rule, reason, "
+                    "candidates) "
+                    "VALUES (:p, :f, :v, :r, :why, :c) ON CONFLICT (person_id, field) DO "
+                    "UPDATE SET "
                     "value = EXCLUDED.value, rule = EXCLUDED.rule, reason = EXCLUDED.reason"
                 ),
                 {
@@ -686,7 +691,8 @@ async def _write_documents_cases(
     for pid in consents:
         await conn.execute(
             text(
-                "INSERT INTO consent (person_id, purpose) SELECT :p, 'health-workforce' WHERE NOT EXISTS "
+                "INSERT INTO consent (person_id, purpose) SELECT :p, 'health-workforce' WHERE "
+                "NOT EXISTS "
                 "(SELECT 1 FROM consent WHERE person_id = :p AND purpose = 'health-workforce' "
                 "AND withdrawn_at IS NULL)"
             ),
@@ -694,7 +700,9 @@ async def _write_documents_cases(
         )
     if not by_case:
         return
-    offices = dict((await conn.execute(text("SELECT code, id FROM office"))).all())
+    offices: dict[str, int] = {
+        str(c): int(i) for c, i in (await conn.execute(text("SELECT code, id FROM office"))).all()
+    }
     existing = dict(
         (
             await conn.execute(
