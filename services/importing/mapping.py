@@ -36,6 +36,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "PERSONA",
     ),
     "given_names": ("NOMBRES", "PRIMER NOMBRE", "NOMBRES DE PILA", "GIVEN NAMES", "FIRST NAME"),
+    "second_given_name": ("SEGUNDO NOMBRE", "OTROS NOMBRES", "MIDDLE NAME"),
     "surnames": ("APELLIDOS", "SURNAMES", "LAST NAME", "APELLIDO"),
     "paternal_surname": ("APELLIDO PATERNO", "PRIMER APELLIDO", "AP PATERNO", "APE PATERNO"),
     "maternal_surname": ("APELLIDO MATERNO", "SEGUNDO APELLIDO", "AP MATERNO", "APE MATERNO"),

@@ -153,8 +153,30 @@ def split_surnames(value: str | None) -> tuple[str | None, str | None]:
     return toks[0], " ".join(toks[1:])
 
 
-def parse_full_name(value: object, evidence: GivenNameEvidence | None = None) -> NameParts | None:
-    """'Apellidos, Nombres' or 'Nombres Apellidos' -> parts."""
+def full_name_order(values: Iterable[object], evidence: GivenNameEvidence) -> str | None:
+    """'GS' (Nombres Apellidos) or 'SG' (Apellidos Nombres, no comma) for a whole column, from
+    the evidence of split name columns: is the first or the last word more often a given name?"""
+    first = last = 0.0
+    for v in values:
+        raw = text(v)
+        if raw is None or "," in raw:
+            continue
+        toks = key(raw).split()
+        if len(toks) < 2:
+            continue
+        first += evidence.given_score(toks[0]) - 0.5
+        last += evidence.given_score(toks[-1]) - 0.5
+    if last > first and last > 0:
+        return "SG"
+    if first > last and first > 0:
+        return "GS"
+    return None
+
+
+def parse_full_name(
+    value: object, evidence: GivenNameEvidence | None = None, order: str = "GS"
+) -> NameParts | None:
+    """'Apellidos, Nombres', 'Nombres Apellidos' or (``order='SG'``) 'Apellidos Nombres'."""
     raw = text(value)
     if raw is None or is_error_value(raw):
         return None
@@ -170,6 +192,15 @@ def parse_full_name(value: object, evidence: GivenNameEvidence | None = None) ->
         return None
     toks = _group_particles(s.split(" "))
     n = len(toks)
+    if order == "SG" and n >= 2:
+        if n == 2:
+            return NameParts(toks[1], toks[0], None, False)
+        if n == 3:
+            second_given = evidence.given_score(toks[1]) if evidence else 0.5
+            if second_given > 0.5:
+                return NameParts(" ".join(toks[1:]), toks[0], None, False)
+            return NameParts(toks[2], toks[0], toks[1], False)
+        return NameParts(" ".join(toks[2:]), toks[0], toks[1], False)
     if n == 1:
         return NameParts(toks[0], None, None, False)
     if n == 2:

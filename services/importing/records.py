@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from services.importing import normalise as n
-from services.importing.mapping import map_columns
+from services.importing.mapping import map_columns, norm_header
 from services.importing.reading import Cell, Sheet
 
 DATE_FIELDS = ("birth_date", "entry_date", "filing_date", "event_date")
@@ -99,6 +99,11 @@ def build_records(
 ) -> list[RowRecord]:
     today = today or date.today()
     orders = column_date_orders(sheet, mapping)
+    name_order = "GS"
+    for i, f in mapping.items():
+        if f == "full_name":
+            hint = "SG" if norm_header(sheet.headers[i]).startswith("APELLIDO") else "GS"
+            name_order = n.full_name_order((r[i] for _, r in sheet.rows), evidence) or hint
     seen: dict[str, int] = {}
     out: list[RowRecord] = []
     for row_no, cells in sheet.rows:
@@ -113,7 +118,7 @@ def build_records(
             content_hash=_hash(sheet.file, sheet.sheet, raw_list, occ),
             raw={sheet.headers[i] or f"col{i + 1}": raw_list[i] for i in range(len(raw_list))},
         )
-        _normalise_row(rec, sheet, mapping, cells, orders, evidence, today)
+        _normalise_row(rec, sheet, mapping, cells, orders, evidence, today, name_order)
         out.append(rec)
     return out
 
@@ -138,6 +143,7 @@ def _normalise_row(
     orders: dict[int, str],
     evidence: n.GivenNameEvidence,
     today: date,
+    name_order: str = "GS",
 ) -> None:
     col = {f: i for i, f in mapping.items()}
 
@@ -156,6 +162,9 @@ def _normalise_row(
 
     # names
     given = n.clean_name(cell("given_names"))
+    second = n.clean_name(cell("second_given_name"))
+    if given and second:
+        given = f"{given} {second}"
     pat = n.clean_name(cell("paternal_surname"))
     mat = n.clean_name(cell("maternal_surname"))
     if "surnames" in col and pat is None:
@@ -172,7 +181,7 @@ def _normalise_row(
     order_known = True
     name_col = "given_names"
     if given is None and "full_name" in col:
-        parts = n.parse_full_name(cell("full_name"), evidence)
+        parts = n.parse_full_name(cell("full_name"), evidence, name_order)
         if parts is not None:
             given, pat, mat, order_known = (
                 parts.given,

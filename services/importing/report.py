@@ -39,11 +39,11 @@ def write_report(r: ImportReport, directory: Path) -> list[Path]:
         "",
         "## Hojas",
         "",
-        "| archivo | hoja | fila de encabezado | filas | columnas sin asignar |",
-        "|---|---|---:|---:|---|",
+        "| archivo | hoja | fila de encabezado | filas | columnas sin asignar | observación |",
+        "|---|---|---:|---:|---|---|",
         *[
             f"| {s.file} | {s.sheet or '—'} | {s.header_row} | {s.rows} | "
-            f"{', '.join(s.unmapped) or '—'} |"
+            f"{', '.join(s.unmapped) or '—'} | {('omitida: ' + s.skipped) if s.skipped else '—'} |"
             for s in r.sheets
         ],
         "",
@@ -75,7 +75,16 @@ def write_report(r: ImportReport, directory: Path) -> list[Path]:
     with sheets.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(
-            ["archivo", "hoja", "fila_encabezado", "filas", "codificacion", "separador", "columnas"]
+            [
+                "archivo",
+                "hoja",
+                "fila_encabezado",
+                "filas",
+                "codificacion",
+                "separador",
+                "columnas",
+                "omitida",
+            ]
         )
         for s in r.sheets:
             w.writerow(
@@ -87,6 +96,7 @@ def write_report(r: ImportReport, directory: Path) -> list[Path]:
                     s.encoding or "",
                     s.delimiter or "",
                     "; ".join(f"{k}={v}" for k, v in s.columns.items()),
+                    s.skipped or "",
                 ]
             )
     return [md, rejected, summary, sheets]

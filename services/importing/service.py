@@ -57,6 +57,7 @@ PERSON_FIELDS = (
     "profession",
 )
 ADVISORY_LOCK = 7_000_007
+NAME_FIELDS = {"given_names", "full_name", "surnames", "paternal_surname"}
 
 Progress = Callable[[str, int, int], None]
 
@@ -93,6 +94,7 @@ class SheetInfo:
     unmapped: list[str]
     encoding: str | None
     delimiter: str | None
+    skipped: str | None = None
 
 
 @dataclass
@@ -134,7 +136,12 @@ def read_sources(
     records: list[RowRecord] = []
     infos: list[SheetInfo] = []
     for s, m in zip(sheets, mappings, strict=True):
-        records.extend(build_records(s, m, evidence, options.today))
+        skipped = None
+        if not NAME_FIELDS & set(m.values()):
+            # a summary / notes sheet: no column names a person; reported, not read as rows
+            skipped = "sin columnas de nombre: la hoja no describe personas"
+        else:
+            records.extend(build_records(s, m, evidence, options.today))
         infos.append(
             SheetInfo(
                 s.file,
@@ -145,6 +152,7 @@ def read_sources(
                 [h for i, h in enumerate(s.headers) if i not in m and h],
                 s.encoding,
                 s.delimiter,
+                skipped,
             )
         )
     return sheets, records, infos

@@ -182,3 +182,26 @@ def test_header_row_under_title_and_encodings(tmp_path: Path) -> None:
     (b,) = read_file(bom, scorer)
     assert (b.header_row, b.delimiter, b.encoding) == (1, ",", "utf-8-sig")
     assert b.rows == [(2, ["Ana", "Díaz", "Venezolana"])]
+
+
+def test_full_name_order_decided_per_column_from_evidence() -> None:
+    ev = n.GivenNameEvidence()
+    for g, s in (("Juan Carlos", "Pérez García"), ("Rosa", "Quispe Mamani"), ("Luis", "Rojas")):
+        ev.add(g, [s])
+    column = ["PEREZ GARCIA JUAN CARLOS", "QUISPE MAMANI ROSA", "ROJAS LUIS"]
+    assert n.full_name_order(column, ev) == "SG"
+    assert n.full_name_order(["JUAN CARLOS PEREZ GARCIA", "ROSA QUISPE"], ev) == "GS"
+    assert n.full_name_order(["XX YY"], ev) is None
+    p = n.parse_full_name("PEREZ GARCIA JUAN CARLOS", ev, "SG")
+    assert p is not None
+    assert (p.given, p.paternal, p.maternal) == ("Juan Carlos", "Perez", "Garcia")
+
+
+async def test_sheet_without_name_columns_is_reported_not_read(tmp_path: Path) -> None:
+    from services.importing.service import ImportOptions, read_sources
+
+    book = tmp_path / "resumen.csv"
+    book.write_text("Oficina;Total\nLIMA;120\nTACNA;30\n", encoding="utf-8")
+    _, records, infos = read_sources([book], ImportOptions())
+    assert records == []
+    assert infos[0].skipped == "sin columnas de nombre: la hoja no describe personas"
