@@ -29,6 +29,7 @@ from auth.oauth import (
 from auth.tokens import Authenticator, TokenIssuer
 from hub.state import HubState
 from models.vocab import Purpose, Role
+from services.pseudonyms import Pseudonymizer
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -54,6 +55,9 @@ async def startup(state: HubState) -> None:
         external = ExternalIssuers.from_json(state.settings.external_issuers)
     state.services["authenticate"] = Authenticator(issuer, external)
     state.services["oauth_server"] = HubAuthorizationServer(issuer)
+    state.services["pseudonyms"] = Pseudonymizer.from_file(
+        state.settings.keys_dir / "pseudonym.key"
+    )
     writer = AccessLogWriter(state.pool)
     writer.start()
     state.services["access_log_writer"] = writer

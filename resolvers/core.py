@@ -55,18 +55,47 @@ async def specific_need_codes(info: strawberry.Info) -> list[Any]:
     return await _ctx(info).run(q.all_need_codes)
 
 
-def _person_id(raw: strawberry.ID) -> int:
-    try:
-        value = int(str(raw))
-    except ValueError as exc:
+# Other agencies see pseudonymous person ids (services/pseudonyms.py); the commission and
+# the applicant see the hub's own.
+PSEUDONYMOUS_AGENCIES = frozenset({"migraciones", "minsa", "acnur"})
+
+
+def public_person_id(info: Any, person_id: int) -> str:
+    principal = _ctx(info).principal
+    if principal.agency.value in PSEUDONYMOUS_AGENCIES:
+        pseudonyms = _ctx(info).state.services["pseudonyms"]
+        return pseudonyms.pseudonym(principal.agency.value, person_id)  # type: ignore[no-any-return]
+    return str(person_id)
+
+
+def internal_person_id(info: Any, raw: strawberry.ID) -> int:
+    """The hub's id behind what the caller sent (its own pseudonym, for agencies)."""
+    principal = _ctx(info).principal
+    value: int | None
+    if principal.agency.value in PSEUDONYMOUS_AGENCIES:
+        value = _ctx(info).state.services["pseudonyms"].person_id(principal.agency.value, str(raw))
+    else:
+        try:
+            value = int(str(raw))
+        except ValueError:
+            value = None
+    if value is None:
         raise ValidationFailed(
             [FieldProblem(("id",), "INVALID_ID", "El identificador de persona no es válido.")]
-        ) from exc
+        )
     return value
 
 
+def person_id_field(root: PersonRecord, info: strawberry.Info) -> str:
+    return public_person_id(info, root.id)
+
+
+def need_person_id(root: NeedRecord, info: strawberry.Info) -> str:
+    return public_person_id(info, root.person_id)
+
+
 async def person(info: strawberry.Info, id: strawberry.ID) -> PersonRecord | None:
-    return await _ctx(info).loaders.person.load(_person_id(id))  # type: ignore[no-any-return]
+    return await _ctx(info).loaders.person.load(internal_person_id(info, id))  # type: ignore[no-any-return]
 
 
 async def case(info: strawberry.Info, number: int) -> CaseRecord:

@@ -66,7 +66,10 @@ class Address:
     keys=["id"], shareable=True, description="Una persona: solicitante o dependiente."
 )
 class Person:
-    id: strawberry.ID | None
+    id: strawberry.ID | None = strawberry.field(
+        resolver=r.person_id_field,
+        description="Identificador de la persona; para otras entidades, seudónimo propio.",
+    )
     given_names: str | None
     paternal_surname: str | None
     maternal_surname: str | None
@@ -112,7 +115,7 @@ class SpecificNeed:
     category: str | None
     label: str | None
     detail: str | None
-    person_id: strawberry.ID | None
+    person_id: strawberry.ID | None = strawberry.field(resolver=r.need_person_id)
 
 
 @strawberry.federation.type(shareable=True)

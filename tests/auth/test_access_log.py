@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.auth.tokens import mint
+from tests.auth.tokens import agency_person_id, mint
 from tests.conftest import LiveHub
 from tests.factories import make_cases
 
@@ -24,6 +24,11 @@ async def person(engine: AsyncEngine) -> int:
 
 
 def read_person(hub: LiveHub, token: str, purpose: str | None, person_id: int) -> dict[str, Any]:
+    agency = {
+        "deportation-protection": "migraciones",
+        "health-workforce": "minsa",
+        "protection-assistance": "acnur",
+    }.get(purpose or "", "cepr")
     headers = {"Authorization": f"Bearer {token}"}
     if purpose:
         headers["X-Purpose"] = purpose
@@ -31,7 +36,7 @@ def read_person(hub: LiveHub, token: str, purpose: str | None, person_id: int) -
         f"{hub.url}/graphql",
         json={
             "query": "query Ficha($p: ID!) { person(id: $p) { givenNames birthDate } }",
-            "variables": {"p": str(person_id)},
+            "variables": {"p": agency_person_id(agency, person_id)},
             "operationName": "Ficha",
         },
         headers=headers,

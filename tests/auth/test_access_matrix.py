@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.auth.tokens import mint
+from tests.auth.tokens import agency_person_id, mint
 from tests.conftest import LiveHub
 from tests.factories import make_cases, make_officer
 
@@ -187,7 +187,10 @@ CELLS = [(caller, category) for caller in MATRIX for category in CATEGORY_QUERIE
 def test_matrix_cell(live_hub: LiveHub, world: World, caller: str, category: str) -> None:
     expected = MATRIX[caller][category]
     token, purpose, person = caller_token(caller, world)
-    variables = {"p": str(person), "n": case_number_for(caller, world)}
+    agency = {"migraciones": "migraciones", "minsa": "minsa", "acnur": "acnur"}.get(
+        caller.split("-")[0], "cepr"
+    )
+    variables = {"p": agency_person_id(agency, person), "n": case_number_for(caller, world)}
     query = CATEGORY_QUERIES[category]
     used = {k: v for k, v in variables.items() if f"${k}" in query}
     body = ask(live_hub, token, purpose, query, used)

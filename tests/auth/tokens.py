@@ -30,3 +30,14 @@ def mint(
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     return result.output.strip().splitlines()[-1]
+
+
+def agency_person_id(agency: str, person_id: int) -> str:
+    """The pseudonymous id an agency sees for a person (what its answers carry)."""
+    from hub.settings import load_settings
+    from services.pseudonyms import Pseudonymizer
+
+    if agency not in ("migraciones", "minsa", "acnur"):
+        return str(person_id)
+    keys = load_settings().keys_dir / "pseudonym.key"
+    return Pseudonymizer.from_file(keys).pseudonym(agency, person_id)
