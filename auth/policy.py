@@ -381,6 +381,23 @@ FIELDS: dict[str, dict[str, str]] = {
     "_Service": {"sdl": C.FEDERATION},
 }
 
+# Import (issue 7): officers see the adjudication queue of candidate duplicates and where a
+# person's data came from; resolving the queue (confirm, reject, undo a merge) is a
+# case_admin write, i.e. the supervisor's.
+_IMPORT_FIELDS = {
+    "Query": "importPairs personProvenance",
+    "Mutation": "confirmImportPair rejectImportPair undoImportMerge",
+    "ImportPair": "id probability status personA personB decidedBy decidedAt",
+    "ImportPersonSummary": "id givenNames paternalSurname maternalSurname birthDate nationality "
+    "documents caseNumbers sources",
+    "ImportMerge": "mergeId keptPersonId mergedPersonId",
+    "PersonProvenance": "personId values choices",
+    "ValueProvenance": "field file sheet row column rawValue normalisedValue chosen",
+    "FieldChoice": "field value rule reason candidates",
+}
+for _type, _names in _IMPORT_FIELDS.items():
+    FIELDS.setdefault(_type, {}).update(dict.fromkeys(_names.split(), C.CASE_ADMIN))
+
 
 def grant_for(role: Role, category: str) -> Grant | None:
     """The role's grant for ``category``: the category itself, else its nearest parent."""

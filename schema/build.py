@@ -19,13 +19,14 @@ AREAS: dict[str, str] = {
     "core": "schema.core",
     "access": "schema.access",
     "audit": "schema.audit",
+    "importing": "schema.importing",
 }
 
 # subgraph name -> areas it serves. Served at /subgraphs/<name>/graphql.
 # Each root field lives in one subgraph (``access`` is shareable); the entity and value
 # types (Person, Case, …) are shareable, so views may return them.
 SUBGRAPHS: dict[str, list[str]] = {
-    "cases": ["core", "access", "audit"],
+    "cases": ["core", "access", "audit", "importing"],
     "migration": ["access"],
     "health": ["access"],
     "unhcr": ["access"],

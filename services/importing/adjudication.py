@@ -51,6 +51,8 @@ class PersonSummary:
     documents: list[str]
     case_numbers: list[int]
     sources: list[str]
+    office_codes: list[str]
+    assigned_officer_ids: list[int]
 
 
 @dataclass
@@ -107,14 +109,21 @@ async def _summaries(conn: AsyncConnection, ids: list[int]) -> dict[int, PersonS
                 "  JOIN case_file c ON c.id = m.case_id WHERE m.person_id = p.id), '{}'), "
                 "COALESCE((SELECT array_agg(DISTINCT r.file_name || ' ' || r.sheet_name || ' "
                 "fila ' "
-                "  || r.row_number) FROM import_row r WHERE r.person_id = p.id), '{}') "
+                "  || r.row_number) FROM import_row r WHERE r.person_id = p.id), '{}'), "
+                "COALESCE((SELECT array_agg(DISTINCT o.code) FROM case_member m JOIN case_file c "
+                "  ON c.id = m.case_id JOIN office o ON o.id = c.office_id WHERE m.person_id "
+                "= p.id), "
+                "'{}'), "
+                "COALESCE((SELECT array_agg(DISTINCT c.assigned_officer_id) FROM case_member m "
+                "  JOIN case_file c ON c.id = m.case_id WHERE m.person_id = p.id "
+                "  AND c.assigned_officer_id IS NOT NULL), '{}') "
                 "FROM person p WHERE p.id = ANY(:ids)"
             ),
             {"ids": ids},
         )
     ).all()
     out = {}
-    for pid, g, pat, mat, bd, nat, docs, cases, sources in rows:
+    for pid, g, pat, mat, bd, nat, docs, cases, sources, offices, officers in rows:
         out[pid] = PersonSummary(
             pid,
             g,
@@ -125,23 +134,29 @@ async def _summaries(conn: AsyncConnection, ids: list[int]) -> dict[int, PersonS
             list(docs),
             list(cases),
             sorted(sources),
+            list(offices),
+            list(officers),
         )
     return out
 
 
 async def list_pairs(
-    conn: AsyncConnection, status: str = "open", limit: int = 50, offset: int = 0
+    conn: AsyncConnection,
+    status: str = "open",
+    limit: int = 50,
+    offset: int = 0,
+    pair_id: int | None = None,
 ) -> list[QueuedPair]:
-    """Candidate pairs in the queue (highest probability first)."""
+    """Candidate pairs in the queue (highest probability first); or one pair by id."""
     rows = (
         await conn.execute(
             text(
                 "SELECT id, probability, status, person_a_id, person_b_id, detail, "
                 "decided_by, decided_at "
-                "FROM import_pair WHERE status = :s ORDER BY probability DESC, id LIMIT :l "
-                "OFFSET :o"
+                "FROM import_pair WHERE status = :s AND (CAST(:i AS BIGINT) IS NULL OR id = :i) "
+                "ORDER BY probability DESC, id LIMIT :l OFFSET :o"
             ),
-            {"s": status, "l": limit, "o": offset},
+            {"s": status, "l": limit, "o": offset, "i": pair_id},
         )
     ).all()
     persons = await _summaries(conn, [r[3] for r in rows] + [r[4] for r in rows])
@@ -396,6 +411,14 @@ async def undo_merge(conn: AsyncConnection, merge_id: int, actor: str) -> int:
             {"a": actor, "i": pair_id},
         )
     return int(merged)
+
+
+async def person_summary(conn: AsyncConnection, person_id: int) -> PersonSummary:
+    """Names, documents, cases, sources, offices and assigned officers of one person."""
+    found = await _summaries(conn, [person_id])
+    if person_id not in found:
+        raise NotFound("No existe esa persona.", "PERSON_NOT_FOUND")
+    return found[person_id]
 
 
 async def person_provenance(

@@ -104,10 +104,16 @@ def _comparisons() -> list[dict[str, Any]]:
         "comparison_levels": [
             _level("fg_l IS NULL OR fg_r IS NULL", "null", 0, 0, null=True),
             _level(
-                "(full_k_l = full_k_r OR sorted_k_l = sorted_k_r) AND len(toks_l) >= 3",
-                "exact, three or more names",
-                0.65,
-                0.00003,
+                "(full_k_l = full_k_r OR sorted_k_l = sorted_k_r) AND len(toks_l) >= 4",
+                "exact, four or more names",
+                0.45,
+                0.00002,
+            ),
+            _level(
+                "(full_k_l = full_k_r OR sorted_k_l = sorted_k_r) AND len(toks_l) = 3",
+                "exact, three names",
+                0.20,
+                0.0001,
             ),
             _level("full_k_l = full_k_r OR sorted_k_l = sorted_k_r", "exact", 0.15, 0.0005),
             _level(
