@@ -181,6 +181,10 @@ def hub_target(log_dir: Path) -> Iterator[Target]:
             anonymous=token is None,
         )
         if token is not None:
+            from tests.auth.tokens import agency_person_id
+
+            # the Migration Office addresses persons by its own pseudonyms
+            seen = [agency_person_id("migraciones", pid) for pid in person_ids]
             query = "query P($id: ID!) { person(id: $id) { id givenNames nationality } }"
             headers = {
                 "Authorization": f"Bearer {token}",
@@ -189,7 +193,7 @@ def hub_target(log_dir: Path) -> Iterator[Target]:
             label = "hub subgraphs, person(id) with a Migration Office token"
 
             def body(i: int) -> bytes:
-                return graphql_body(query, {"id": str(person_ids[i % len(person_ids)])})
+                return graphql_body(query, {"id": seen[i % len(seen)]})
 
         else:
             names = [f"{t}.{f}" for t, fields in FIELDS.items() for f in fields]
