@@ -20,6 +20,7 @@ AREAS: dict[str, str] = {
     "access": "schema.access",
     "audit": "schema.audit",
     "importing": "schema.importing",
+    "migration": "schema.migration",
 }
 
 # subgraph name -> areas it serves. Served at /subgraphs/<name>/graphql.
@@ -27,7 +28,7 @@ AREAS: dict[str, str] = {
 # types (Person, Case, …) are shareable, so views may return them.
 SUBGRAPHS: dict[str, list[str]] = {
     "cases": ["core", "access", "audit", "importing"],
-    "migration": ["access"],
+    "migration": ["migration", "access"],
     "health": ["access"],
     "unhcr": ["access"],
 }

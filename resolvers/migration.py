@@ -1,0 +1,104 @@
+"""Resolvers of the Migration Office's view: parse, call one service function, map."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import strawberry
+
+from auth.keys import KeyError_
+from services import protection as svc
+from services.errors import FieldProblem, ValidationFailed
+
+
+def _key(doc: Any) -> svc.DocumentKey:
+    return svc.DocumentKey(
+        doc.type.value if hasattr(doc.type, "value") else str(doc.type),
+        doc.number,
+        doc.issuing_country,
+    )
+
+
+async def protection_status(info: strawberry.Info, document: Any) -> svc.ProtectionRecord:
+    records = await info.context.run(svc.protection_by_documents, [_key(document)])
+    return records[0]  # type: ignore[no-any-return]
+
+
+async def protection_statuses(info: strawberry.Info, documents: list[Any]) -> list[Any]:
+    return await info.context.run(  # type: ignore[no-any-return]
+        svc.protection_by_documents, [_key(d) for d in documents]
+    )
+
+
+async def protection_candidates(
+    info: strawberry.Info, given_names: str, surnames: str, birth_date: date
+) -> list[Any]:
+    return await info.context.run(  # type: ignore[no-any-return]
+        svc.protection_candidates, given_names, surnames, birth_date
+    )
+
+
+async def protection_changes(info: strawberry.Info, after: str | None, first: int) -> Any:
+    changes, more = await info.context.run(svc.protection_changes, after, first)
+    return ChangePage(changes, changes[-1].cursor if changes else after, more)
+
+
+class ChangePage:
+    def __init__(self, changes: list[Any], end_cursor: str | None, has_more: bool) -> None:
+        self.changes = changes
+        self.end_cursor = end_cursor
+        self.has_more = has_more
+
+
+async def protection_assertion(info: strawberry.Info, document: Any) -> Any:
+    record = await protection_status(info, document)
+    ctx = info.context
+    keys = ctx.state.services["keys"]
+    claims = svc.assertion_claims(record, ctx.state.settings.issuer, ctx.principal.actor_label)
+    token = keys.sign_jws(claims, typ="protection-assertion+jwt")
+    return Assertion(token, keys.current_kid, record)
+
+
+class Assertion:
+    def __init__(self, token: str, key_id: str, protection: Any) -> None:
+        self.token = token
+        self.key_id = key_id
+        self.protection = protection
+        self.row_scope = protection.row_scope
+
+
+def verify_protection_assertion(info: strawberry.Info, token: str) -> Any:
+    keys = info.context.state.services["keys"]
+    try:
+        claims = keys.verify_jws(token)
+    except KeyError_ as exc:
+        return Verification(False, exc.code, exc.message, None)
+    if claims.get("typ") != "protection-assertion":
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    ("token",), "NOT_AN_ASSERTION", "El token no es una constancia de protección."
+                )
+            ]
+        )
+    return Verification(True, "VALID", "Firma válida del hub.", claims)
+
+
+class Verification:
+    def __init__(self, valid: bool, code: str, message: str, claims: dict[str, Any] | None):
+        self.valid = valid
+        self.code = code
+        self.message = message
+        claims = claims or {}
+        self.protected = claims.get("protected")
+        self.basis = claims.get("basis")
+        self.since = date.fromisoformat(claims["since"]) if claims.get("since") else None
+        self.issued_at = claims.get("iat")
+        self.document_number = (claims.get("document") or {}).get("number")
+
+
+def record_person(root: Any, info: strawberry.Info) -> Any:
+    if root.person_id is None:
+        return None
+    return info.context.loaders.person.load(root.person_id)

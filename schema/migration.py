@@ -1,0 +1,133 @@
+"""The Migration Office's view: is this person protected from removal, and since when."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+
+from resolvers import migration as r
+from schema.core import Person
+from schema.enums import DocumentType, ProtectionBasis
+
+
+@strawberry.input(description="Documento de identidad del país de origen o pasaporte.")
+class DocumentInput:
+    type: DocumentType
+    number: str
+    issuing_country: str = strawberry.field(description="ISO 3166-1 alfa-2.")
+
+
+@strawberry.federation.type(shareable=True)
+class ProtectedDocument:
+    type: str | None
+    number: str | None
+    issuing_country: str | None
+
+
+@strawberry.federation.type(
+    shareable=True,
+    description="Si la persona está protegida frente a la expulsión, por qué y desde cuándo.",
+)
+class ProtectionStatus:
+    document: ProtectedDocument | None
+    found: bool | None
+    protected: bool | None
+    basis: ProtectionBasis | None
+    since: date | None
+    person: Person | None = strawberry.field(resolver=r.record_person)
+
+
+@strawberry.federation.type(shareable=True)
+class ProtectionCandidate:
+    score: float | None
+    given_names: str | None
+    surnames: str | None
+    birth_date: date | None
+    nationality: str | None
+    protection: ProtectionStatus | None
+
+
+@strawberry.federation.type(shareable=True)
+class ProtectionChange:
+    cursor: str | None
+    at: datetime | None
+    protection: ProtectionStatus | None
+    documents: list[ProtectedDocument] | None
+
+
+@strawberry.federation.type(shareable=True)
+class ProtectionChangePage:
+    changes: list[ProtectionChange]
+    end_cursor: str | None
+    has_more: bool
+
+
+@strawberry.federation.type(
+    shareable=True, description="Constancia firmada (JWS) de una respuesta de protección."
+)
+class ProtectionAssertion:
+    token: str | None
+    key_id: str | None
+    protection: ProtectionStatus | None
+
+
+@strawberry.federation.type(shareable=True)
+class AssertionVerification:
+    valid: bool
+    code: str
+    message: str
+    protected: bool | None
+    basis: ProtectionBasis | None
+    since: date | None
+    issued_at: int | None
+    document_number: str | None
+
+
+@strawberry.type
+class MigrationQuery:
+    @strawberry.field(description="Protección frente a la expulsión de quien tiene este documento.")
+    async def protection_status(
+        self, info: strawberry.Info, document: DocumentInput
+    ) -> ProtectionStatus | None:
+        return await r.protection_status(info, document)  # type: ignore[return-value]
+
+    @strawberry.field(description="Lo mismo para hasta 10 000 documentos, en el orden dado.")
+    async def protection_statuses(
+        self, info: strawberry.Info, documents: list[DocumentInput]
+    ) -> list[ProtectionStatus]:
+        return await r.protection_statuses(info, documents)
+
+    @strawberry.field(
+        description="Personas que pueden ser la descrita, sin documento: nombres y nacimiento."
+    )
+    async def protection_candidates(
+        self, info: strawberry.Info, given_names: str, surnames: str, birth_date: date
+    ) -> list[ProtectionCandidate]:
+        return await r.protection_candidates(info, given_names, surnames, birth_date)
+
+    @strawberry.field(description="Protecciones que pueden haber cambiado desde un cursor.")
+    async def protection_changes(
+        self, info: strawberry.Info, after: str | None = None, first: int = 100
+    ) -> ProtectionChangePage:
+        return await r.protection_changes(info, after, first)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="La respuesta para un documento, firmada por el hub (JWS), para un expediente."
+    )
+    async def protection_assertion(
+        self, info: strawberry.Info, document: DocumentInput
+    ) -> ProtectionAssertion | None:
+        return await r.protection_assertion(info, document)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Verifica una constancia de protección firmada por el hub.")
+    def verify_protection_assertion(
+        self, info: strawberry.Info, token: str
+    ) -> AssertionVerification:
+        return r.verify_protection_assertion(info, token)  # type: ignore[no-any-return]
+
+
+QUERIES: list[type] = [MigrationQuery]
+MUTATIONS: list[type] = []
+SUBSCRIPTIONS: list[type] = []
+TYPES: list[type] = []

@@ -1,0 +1,312 @@
+"""Protection from removal, as the Migration Office needs it: minimal, fast, verifiable.
+
+A person is protected while a claim of theirs is pending, or once recognised (DOMAIN.md).
+Answers carry only that: protected or not, on what basis, since when — never claim data.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from psycopg import AsyncConnection
+from rapidfuzz import fuzz
+
+from auth.policy import RowScope
+from models.vocab import PENDING_STATUSES, RECOGNISED_STATUSES, DocumentType
+from services.errors import FieldProblem, ValidationFailed
+
+MAX_BATCH = 10_000
+Conn = AsyncConnection[Any]
+
+_PENDING = [s.value for s in PENDING_STATUSES]
+_RECOGNISED = [s.value for s in RECOGNISED_STATUSES]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentKey:
+    type: str
+    number: str
+    issuing_country: str
+
+
+@dataclass(slots=True)
+class ProtectionRecord:
+    """The minimal answer for one document (or one person)."""
+
+    document: DocumentKey | None
+    found: bool
+    protected: bool
+    basis: str | None  # pending_claim | recognised_refugee
+    since: date | None
+    person_id: int | None
+    row_scope: RowScope
+
+
+def normalise_document(doc_type: str, number: str, issuing_country: str) -> DocumentKey:
+    """Documents as stored: no dots, dashes or spaces, upper case, no 'V-' prefix."""
+    cleaned = re.sub(r"[\s.\-/]", "", number).upper()
+    country = issuing_country.strip().upper()
+    if country == "VE" and cleaned[:1] in ("V", "E") and cleaned[1:].isdigit():
+        cleaned = cleaned[1:]
+    return DocumentKey(doc_type, cleaned, country)
+
+
+def validate_documents(documents: Sequence[DocumentKey]) -> list[DocumentKey]:
+    problems: list[FieldProblem] = []
+    if len(documents) > MAX_BATCH:
+        raise ValidationFailed(
+            [FieldProblem(("documents",), "TOO_MANY", f"Como máximo {MAX_BATCH} documentos.")]
+        )
+    out = []
+    for index, doc in enumerate(documents):
+        path: tuple[str | int, ...] = ("documents", index) if len(documents) > 1 else ("document",)
+        if doc.type not in DocumentType._value2member_map_:
+            problems.append(
+                FieldProblem(
+                    (*path, "type"), "INVALID_DOCUMENT_TYPE", "Tipo de documento desconocido."
+                )
+            )
+        key = normalise_document(doc.type, doc.number, doc.issuing_country)
+        if not key.number:
+            problems.append(
+                FieldProblem(
+                    (*path, "number"), "INVALID_DOCUMENT_NUMBER", "Indique el número del documento."
+                )
+            )
+        if not re.fullmatch(r"[A-Z]{2}", key.issuing_country):
+            problems.append(
+                FieldProblem(
+                    (*path, "issuingCountry"),
+                    "INVALID_COUNTRY",
+                    "País emisor: código ISO 3166 de dos letras.",
+                )
+            )
+        out.append(key)
+    if problems:
+        raise ValidationFailed(problems)
+    return out
+
+
+# One statement for any number of documents: the documents as arrays, joined to the
+# persons and their cases; the best protection per document (recognised over pending,
+# earliest filing first).
+_BY_DOCUMENTS = f"""
+SELECT q.ord, d.person_id, best.status, best.filing_date
+FROM unnest(%(types)s::text[], %(numbers)s::text[], %(countries)s::text[])
+     WITH ORDINALITY AS q(doc_type, number, country, ord)
+LEFT JOIN identity_document d
+  ON d.doc_type = q.doc_type AND d.number = q.number AND d.issuing_country = q.country
+LEFT JOIN LATERAL (
+    SELECT c.status, c.filing_date
+    FROM case_member m JOIN case_file c ON c.id = m.case_id
+    WHERE m.person_id = d.person_id
+      AND c.status IN ({", ".join(repr(s) for s in _PENDING + _RECOGNISED)})
+    ORDER BY (c.status IN ({", ".join(repr(s) for s in _RECOGNISED)})) DESC, c.filing_date
+    LIMIT 1
+) best ON true
+ORDER BY q.ord
+"""
+
+
+def _record(
+    doc: DocumentKey | None, person_id: int | None, status: str | None, since: date | None
+) -> ProtectionRecord:
+    scope = RowScope(person_ids=(person_id,) if person_id else ())
+    if person_id is None:
+        return ProtectionRecord(doc, False, False, None, None, None, scope)
+    if status is None:
+        return ProtectionRecord(doc, True, False, None, None, person_id, scope)
+    basis = "recognised_refugee" if status in _RECOGNISED else "pending_claim"
+    return ProtectionRecord(doc, True, True, basis, since, person_id, scope)
+
+
+async def protection_by_documents(
+    conn: Conn, documents: Sequence[DocumentKey]
+) -> list[ProtectionRecord]:
+    """Protection for each document, in order, in one SQL statement (up to 10,000)."""
+    keys = validate_documents(documents)
+    if not keys:
+        return []
+    cursor = await conn.execute(
+        _BY_DOCUMENTS,
+        {
+            "types": [k.type for k in keys],
+            "numbers": [k.number for k in keys],
+            "countries": [k.issuing_country for k in keys],
+        },
+        binary=True,
+    )
+    rows = await cursor.fetchall()
+    return [_record(keys[ord_ - 1], pid, status, since) for ord_, pid, status, since in rows]
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, single spaces: how names are compared."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", re.sub(r"[^a-zA-Z ]", " ", bare)).strip().lower()
+
+
+@dataclass(slots=True)
+class Candidate:
+    score: float
+    protection: ProtectionRecord
+    given_names: str
+    surnames: str
+    birth_date: date
+    nationality: str
+    row_scope: RowScope
+
+
+async def protection_candidates(
+    conn: Conn, given_names: str, surnames: str, birth_date: date, limit: int = 10
+) -> list[Candidate]:
+    """Persons who may be the one described (no document at hand), best first.
+
+    Blocks on the birth date (also with day and month swapped, a common slip), then
+    scores names without accents, in any order of the surnames, with typos tolerated.
+    """
+    if not fold(given_names) or not fold(surnames):
+        raise ValidationFailed(
+            [FieldProblem(("givenNames",), "REQUIRED", "Indique nombres y apellidos.")]
+        )
+    dates = [birth_date]
+    if birth_date.day <= 12 and birth_date.day != birth_date.month:
+        dates.append(date(birth_date.year, birth_date.day, birth_date.month))
+    cursor = await conn.execute(
+        "SELECT p.id, p.given_names, p.paternal_surname, coalesce(p.maternal_surname, ''),"
+        " p.birth_date, p.nationality FROM person p WHERE p.birth_date = ANY(%(dates)s)",
+        {"dates": dates},
+    )
+    wanted_given, wanted_surnames = fold(given_names), fold(surnames)
+    scored: list[tuple[float, Any]] = []
+    for pid, given, paternal, maternal, born, nationality in await cursor.fetchall():
+        surname_score = max(
+            fuzz.token_sort_ratio(wanted_surnames, fold(f"{paternal} {maternal}")),
+            fuzz.token_sort_ratio(wanted_surnames, fold(paternal)),
+        )
+        given_score = max(
+            fuzz.token_sort_ratio(wanted_given, fold(given)),
+            fuzz.partial_ratio(wanted_given, fold(given)),
+        )
+        score = 0.55 * surname_score + 0.45 * given_score - (5 if born != birth_date else 0)
+        if score >= 70:
+            scored.append(
+                (score, (pid, given, f"{paternal} {maternal}".strip(), born, nationality))
+            )
+    scored.sort(key=lambda item: -item[0])
+    top = scored[:limit]
+    if not top:
+        return []
+    statuses = await _protection_of_persons(conn, [row[0] for _, row in top])
+    return [
+        Candidate(
+            round(score, 1),
+            statuses[row[0]],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            statuses[row[0]].row_scope,
+        )
+        for score, row in top
+    ]
+
+
+async def _protection_of_persons(conn: Conn, person_ids: list[int]) -> dict[int, ProtectionRecord]:
+    cursor = await conn.execute(
+        f"""SELECT p.id, best.status, best.filing_date FROM unnest(%(ids)s::bigint[]) AS p(id)
+        LEFT JOIN LATERAL (
+            SELECT c.status, c.filing_date FROM case_member m JOIN case_file c ON c.id = m.case_id
+            WHERE m.person_id = p.id
+              AND c.status IN ({", ".join(repr(s) for s in _PENDING + _RECOGNISED)})
+            ORDER BY (c.status IN ({", ".join(repr(s) for s in _RECOGNISED)})) DESC,
+                     c.filing_date LIMIT 1) best ON true""",
+        {"ids": person_ids},
+    )
+    return {
+        pid: _record(None, pid, status, since) for pid, status, since in await cursor.fetchall()
+    }
+
+
+@dataclass(slots=True)
+class ProtectionChange:
+    cursor: str
+    at: datetime
+    person_id: int
+    protection: ProtectionRecord
+    documents: list[DocumentKey]
+    row_scope: RowScope
+
+
+async def protection_changes(
+    conn: Conn, after: str | None, first: int
+) -> tuple[list[ProtectionChange], bool]:
+    """Persons whose protection may have changed since ``after`` (a status-change cursor),
+    each with their protection now. The cursor is the status history's increasing id."""
+    if first < 1 or first > 1000:
+        raise ValidationFailed(
+            [FieldProblem(("first",), "INVALID_PAGE_SIZE", "'first' debe estar entre 1 y 1000.")]
+        )
+    start = 0
+    if after:
+        if not after.startswith("sc") or not after[2:].isdigit():
+            raise ValidationFailed(
+                [
+                    FieldProblem(
+                        ("after",), "INVALID_CURSOR", "El cursor no es válido para este historial."
+                    )
+                ]
+            )
+        start = int(after[2:])
+    cursor = await conn.execute(
+        "SELECT h.id, h.at, m.person_id FROM status_change h"
+        " JOIN case_member m ON m.case_id = h.case_id"
+        " WHERE h.id > %(start)s ORDER BY h.id, m.person_id LIMIT %(limit)s",
+        {"start": start, "limit": first + 1},
+    )
+    rows = await cursor.fetchall()
+    more = len(rows) > first
+    rows = rows[:first]
+    if not rows:
+        return [], False
+    person_ids = sorted({r[2] for r in rows})
+    statuses = await _protection_of_persons(conn, person_ids)
+    docs_cursor = await conn.execute(
+        "SELECT person_id, doc_type, number, issuing_country FROM identity_document"
+        " WHERE person_id = ANY(%(ids)s) ORDER BY person_id, id",
+        {"ids": person_ids},
+    )
+    documents: dict[int, list[DocumentKey]] = {}
+    for pid, doc_type, number, country in await docs_cursor.fetchall():
+        documents.setdefault(pid, []).append(DocumentKey(doc_type, number, country))
+    return [
+        ProtectionChange(
+            f"sc{hid}", at, pid, statuses[pid], documents.get(pid, []), statuses[pid].row_scope
+        )
+        for hid, at, pid in rows
+    ], more
+
+
+def assertion_claims(record: ProtectionRecord, issuer: str, requested_by: str) -> dict[str, Any]:
+    """What a signed assertion of a protection answer says (no personal data beyond the
+    document asked about)."""
+    doc = record.document
+    return {
+        "iss": issuer,
+        "iat": int(datetime.now(UTC).timestamp()),
+        "typ": "protection-assertion",
+        "document": {"type": doc.type, "number": doc.number, "issuingCountry": doc.issuing_country}
+        if doc
+        else None,
+        "found": record.found,
+        "protected": record.protected,
+        "basis": record.basis,
+        "since": record.since.isoformat() if record.since else None,
+        "requestedBy": requested_by,
+    }
