@@ -16,29 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.errors import Conflict, NotFound
 
-PERSON_COLUMNS = (
-    "id",
-    "given_names",
-    "paternal_surname",
-    "maternal_surname",
-    "sex",
-    "birth_date",
-    "country_of_birth",
-    "nationality",
-    "entry_date",
-    "department",
-    "province",
-    "district",
-    "street",
-    "phone",
-    "email",
-    "education_level",
-    "profession",
-    "languages",
-    "created_at",
-    "updated_at",
-)
-
 
 @dataclass
 class PersonSummary:

@@ -166,39 +166,25 @@ def _comparisons() -> list[dict[str, Any]]:
             _level("ELSE", "different", 0.12, 0.9993),
         ],
     }
-    case = {
-        "output_column_name": "case_number",
-        "comparison_levels": [
-            _level("case_no_l IS NULL OR case_no_r IS NULL", "null", 0, 0, null=True),
-            _level("case_no_l = case_no_r", "exact", 0.90, 0.002),
-            _level("ELSE", "different", 0.10, 0.998),
-        ],
-    }
-    nat = {
-        "output_column_name": "nationality",
-        "comparison_levels": [
-            _level("nat_l IS NULL OR nat_r IS NULL", "null", 0, 0, null=True),
-            _level("nat_l = nat_r", "exact", 0.97, 0.6),
-            _level("ELSE", "different", 0.03, 0.4),
-        ],
-    }
-    sex = {
-        "output_column_name": "sex",
-        "comparison_levels": [
-            _level("sex_l IS NULL OR sex_r IS NULL", "null", 0, 0, null=True),
-            _level("sex_l = sex_r", "exact", 0.97, 0.5),
-            _level("ELSE", "different", 0.03, 0.5),
-        ],
-    }
-    phone = {
-        "output_column_name": "phone",
-        "comparison_levels": [
-            _level("phone_l IS NULL OR phone_r IS NULL", "null", 0, 0, null=True),
-            _level("phone_l = phone_r", "exact", 0.6, 0.001),
-            _level("ELSE", "different", 0.4, 0.999),
-        ],
-    }
-    return [name, dob, doc, case, nat, sex, phone]
+    # exact-or-not comparisons: (output name, column, m and u of agreement)
+    simple = [
+        ("case_number", "case_no", 0.90, 0.002),
+        ("nationality", "nat", 0.97, 0.6),
+        ("sex", "sex", 0.97, 0.5),
+        ("phone", "phone", 0.6, 0.001),
+    ]
+    rest = [
+        {
+            "output_column_name": out,
+            "comparison_levels": [
+                _level(f"{c}_l IS NULL OR {c}_r IS NULL", "null", 0, 0, null=True),
+                _level(f"{c}_l = {c}_r", "exact", m, u),
+                _level("ELSE", "different", 1 - m, 1 - u),
+            ],
+        }
+        for out, c, m, u in simple
+    ]
+    return [name, dob, doc, *rest]
 
 
 BLOCKING = [

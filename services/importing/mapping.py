@@ -52,7 +52,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "age": ("EDAD", "AGE"),
     "sex": ("SEXO", "GENERO", "SEX", "GENDER"),
-    "nationality": ("NACIONALIDAD", "NATIONALITY", "PAIS DE NACIONALIDAD"),
+    "nationality": ("NACIONALIDAD", "NATIONALITY", "PAIS DE NACIONALIDAD", "PAIS DE ORIGEN"),
     "country_of_birth": (
         "LUGAR DE NACIMIENTO PAIS",
         "PAIS DE NACIMIENTO",
@@ -118,7 +118,8 @@ FUZZY_CUTOFF = 86.0
 
 
 def norm_header(text: str) -> str:
-    t = unidecode(str(text).replace("°", " ").replace("º", " ")).upper()
+    t = re.sub(r"\(\s*(s|es)\s*\)", r"\1", str(text), flags=re.IGNORECASE)  # NOMBRE(S)
+    t = unidecode(t.replace("°", " ").replace("º", " ")).upper()
     t = re.sub(r"[^A-Z0-9/ ]+", " ", t)
     t = t.replace("/", " ")
     return re.sub(r"\s+", " ", t).strip()
@@ -130,6 +131,89 @@ for _field, _syns in SYNONYMS.items():
         _CHOICES.setdefault(norm_header(_s), _field)
 
 
+STOPWORDS = {
+    "DE",
+    "DEL",
+    "LA",
+    "EL",
+    "LOS",
+    "LAS",
+    "Y",
+    "N",
+    "NO",
+    "NRO",
+    "NUM",
+    "NUMERO",
+    "AL",
+    "EN",
+}
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in text.split() if t not in STOPWORDS]
+
+
+def _token_match(h: str, s: str) -> bool:
+    """Same word, an abbreviation of it (NAC, DOC, FEC, TELF) or a one-letter typo."""
+    if h == s:
+        return True
+    if len(h) >= 3 and s.startswith(h):
+        return True
+    return len(h) >= 5 and fuzz.ratio(h, s) >= 85
+
+
+_SYNONYM_TOKENS = [(_tokens(k), f) for k, f in _CHOICES.items() if _tokens(k)]
+
+
+def _by_tokens(h: str) -> tuple[str, float] | None:
+    """Every word of a synonym found in the header (abbreviations allowed), at most one
+    other word; the synonym with the most words wins (FECHA DE NAC. is a birth date, not
+    FECHA)."""
+    htoks = _tokens(h)
+    if not htoks:
+        return None
+    best: tuple[int, int, str] | None = None
+    for stoks, fld in _SYNONYM_TOKENS:
+        used: set[int] = set()
+        for st in stoks:
+            hit = next(
+                (i for i, ht in enumerate(htoks) if i not in used and _token_match(ht, st)), None
+            )
+            if hit is None:
+                break
+            used.add(hit)
+        else:
+            extra = len(htoks) - len(used)
+            if extra > 1:
+                continue
+            rank = (len(stoks), -extra, fld)
+            if best is None or rank[:2] > best[:2]:
+                best = rank
+    if best is None:
+        return None
+    return best[2], 95.0 - 5.0 * -best[1]
+
+
+# A header naming someone else (the father, a contact, the officer) is not the person's.
+OTHER_PERSON = {
+    "PADRE",
+    "MADRE",
+    "CONYUGE",
+    "ESPOSO",
+    "ESPOSA",
+    "CONTACTO",
+    "APODERADO",
+    "REFERENCIA",
+    "EMERGENCIA",
+    "TUTOR",
+    "RESPONSABLE",
+    "FUNCIONARIO",
+    "OFICIAL",
+    "REGISTRADOR",
+    "USUARIO",
+}
+
+
 def match_header(header: str) -> tuple[str, float] | None:
     """The field a header means and a score 0-100, or None."""
     h = norm_header(header)
@@ -137,10 +221,15 @@ def match_header(header: str) -> tuple[str, float] | None:
         return None
     if h in _CHOICES:
         return _CHOICES[h], 100.0
-    found = process.extractOne(h, list(_CHOICES), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-    if found is None:
+    if OTHER_PERSON & set(h.split()):
         return None
-    return _CHOICES[found[0]], float(found[1])
+    bare = norm_header(re.sub(r"\(.*?\)", " ", str(header)))
+    if bare and bare in _CHOICES:
+        return _CHOICES[bare], 98.0
+    found = process.extractOne(h, list(_CHOICES), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+    if found is not None:
+        return _CHOICES[found[0]], float(found[1])
+    return _by_tokens(bare or h)
 
 
 def recognise(header: str) -> bool:

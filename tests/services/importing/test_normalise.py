@@ -205,3 +205,38 @@ async def test_sheet_without_name_columns_is_reported_not_read(tmp_path: Path) -
     _, records, infos = read_sources([book], ImportOptions())
     assert records == []
     assert infos[0].skipped == "sin columnas de nombre: la hoja no describe personas"
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Fecha de nac", "birth_date"),
+        ("F. Nac.", "birth_date"),
+        ("FEC. NACIMIENTO", "birth_date"),
+        ("Sexo (M/F)", "sex"),
+        ("Género", "sex"),
+        ("NACIONALIDAD (PAIS)", "nationality"),
+        ("País de origen", "nationality"),
+        ("Tipo de doc.", "doc_type"),
+        ("Doc. identidad", "doc_number"),
+        ("N° Doc.", "doc_number"),
+        ("Teléfono móvil", "phone"),
+        ("Cel.", "phone"),
+        ("Num. de expediente", "case_number"),
+        ("EXPEDIENTE N°", "case_number"),
+        ("Nombre(s)", "given_names"),
+        ("Apellido(s)", "surnames"),
+        ("Primer apellido", "paternal_surname"),
+        ("Ap. Materno", "maternal_surname"),
+        ("Nombres y Apellidos", "full_name"),
+        ("Fecha ingreso Perú", "entry_date"),
+        ("FECHA", "event_date"),
+        ("E-mail", "email"),
+        ("Nombre del padre", None),
+        ("Teléfono de contacto", None),
+        ("Color favorito", None),
+    ],
+)
+def test_header_variants(header: str, field: str | None) -> None:
+    found = match_header(header)
+    assert (found[0] if found else None) == field
