@@ -60,7 +60,7 @@ def pairs_of(groups: dict[object, list[str]]) -> set[tuple[str, str]]:
     return out
 
 
-async def measure(data: Path, url: str) -> dict[str, float | int]:
+async def measure(data: Path, url: str) -> dict[str, float | int | str]:
     engine = create_async(url, load_settings())
     files = sorted(
         p for p in data.iterdir() if p.suffix in {".xlsx", ".csv"} and p.name != "truth.csv"
@@ -114,6 +114,8 @@ async def measure(data: Path, url: str) -> dict[str, float | int]:
         "invalid_in_truth": len(invalid),
         "rejected_equal_invalid": int(rejected == invalid),
         "persons": report.persons_created,
+        "incomplete": report.persons_incomplete,
+        "missing": ", ".join(f"{k} {v}" for k, v in sorted(report.missing_by_field.items())),
         "true_persons": len(actual),
         "precision": tp / len(pred) if pred else 1.0,
         "recall": tp / len(true) if true else 1.0,
@@ -126,13 +128,15 @@ async def measure(data: Path, url: str) -> dict[str, float | int]:
     }
 
 
-def render(m: dict[str, float | int]) -> str:
+def render(m: dict[str, float | int | str]) -> str:
     return "\n".join(
         [
             f"rows read {m['rows']}, rejected {m['rejected']} (truth: {m['invalid_in_truth']} "
             "invalid; "
             f"same set: {'yes' if m['rejected_equal_invalid'] else 'NO'})",
-            f"persons created {m['persons']} (truth: {m['true_persons']})",
+            f"persons created {m['persons']} (truth: {m['true_persons']}); "
+            f"{m['incomplete']} lack a birth date, nationality or sex in every sheet "
+            f"({m['missing']})",
             f"pairwise precision {m['precision']:.4f}  recall {m['recall']:.4f}  "
             f"(predicted pairs {m['predicted_pairs']}, true pairs {m['true_pairs']})",
             f"adjudication queue {m['queued']} pairs: {m['queued_same_person']} would join "

@@ -15,6 +15,7 @@ def summary_lines(r: ImportReport) -> list[tuple[str, int]]:
         ("Filas rechazadas", len(r.rejected)),
         ("Filas importadas", r.rows_imported),
         ("Personas creadas", r.persons_created),
+        ("Personas creadas sin fecha de nacimiento, nacionalidad o sexo", r.persons_incomplete),
         ("Filas fusionadas con otra fila de la misma persona", r.rows_merged),
         ("Filas vinculadas a personas ya registradas en el hub", r.rows_linked_to_existing),
         ("Pares en cola de adjudicación", r.pairs_queued),

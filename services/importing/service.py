@@ -106,6 +106,10 @@ class ImportReport:
     rejected: list[Rejection] = field(default_factory=list)
     rows_imported: int = 0
     persons_created: int = 0
+    # created with a placeholder for a required column no sheet had (birth date, nationality,
+    # sex): to be completed by an officer; the placeholder is marked in import_field_choice
+    persons_incomplete: int = 0
+    missing_by_field: dict[str, int] = field(default_factory=dict)
     rows_linked_to_existing: int = 0
     rows_merged: int = 0
     pairs_queued: int = 0
@@ -387,6 +391,12 @@ async def _import(
         for r in rows:
             person_of_uid[uid_of[id(r)]] = pid
     report.persons_created = len(new_ids)
+    report.persons_incomplete = sum(
+        1 for picks in chosen if any(src is None for _, src, _ in picks.values())
+    )
+    report.missing_by_field = dict(
+        Counter(f for picks in chosen for f, (_, src, _) in picks.items() if src is None)
+    )
     for pid, rows in existing_updates:
         await _fill_missing(conn, pid, rows, options, order)
 
