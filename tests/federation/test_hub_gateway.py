@@ -73,6 +73,24 @@ async def hub_cases(engine: AsyncEngine) -> list[MadeCase]:
 
 
 @pytest.fixture(scope="module")
+async def hub_document(engine: AsyncEngine, hub_cases: list[MadeCase]) -> dict[str, str]:
+    """The identity document of the first case's principal, as a DocumentInput."""
+    from sqlalchemy import text
+
+    async with engine.connect() as conn:
+        row = (
+            await conn.execute(
+                text(
+                    "SELECT doc_type, number, issuing_country FROM identity_document"
+                    " WHERE person_id = :p ORDER BY id LIMIT 1"
+                ),
+                {"p": hub_cases[0].person_ids[0]},
+            )
+        ).one()
+    return {"type": row[0].upper(), "number": row[1], "issuingCountry": row[2]}
+
+
+@pytest.fixture(scope="module")
 def agency_border() -> Iterator[ServerThread]:
     server = ServerThread(agency_app()).start()
     yield server
@@ -302,6 +320,30 @@ def test_agency_subgraph_joins_the_hubs_person(
     person = body["data"]["person"]
     assert person["id"] == pid and person["givenNames"]
     assert person["borderVisits"] == [{"post": "Tacna"}]
+
+
+def test_protection_status_joins_the_person_and_the_agencys_subgraph(
+    hub_gateway: Gateway, live_hub: LiveHub, hub_cases: list[MadeCase], hub_document: dict[str, str]
+) -> None:
+    token = mint("migraciones", "deportation-protection")
+    purpose = "deportation-protection"
+    fields = "found protected basis person { id givenNames"
+    query = "query P($doc: DocumentInput!) { protectionStatus(document: $doc) { %s%s } } }"
+
+    def ask(url: str, extra: str) -> Any:
+        headers = {"Authorization": f"Bearer {token}", "X-Purpose": purpose}
+        body = {"query": query % (fields, extra), "variables": {"doc": hub_document}}
+        return httpx.post(url, json=body, headers=headers, timeout=30).json()
+
+    # When the Migration Office asks the hub directly, and the gateway with the agency's field
+    direct = ask(f"{live_hub.url}/graphql", "")
+    through = ask(hub_gateway.url, " borderVisits { post }")
+    # Then the gateway answers what the hub answers, joined with the agency's own data
+    answer = direct["data"]["protectionStatus"]
+    assert answer["found"] is True and answer["protected"] is True, direct
+    assert answer["person"]["id"] == seen_id("migraciones", hub_cases[0].person_ids[0])
+    answer["person"]["borderVisits"] = [{"post": "Tacna"}]
+    assert through == {"data": {"protectionStatus": answer}}
 
 
 def test_a_token_from_another_key_is_refused_by_the_gateway(hub_gateway: Gateway) -> None:
