@@ -243,6 +243,19 @@ FIELDS: dict[str, dict[str, str]] = {
         "protectionChanges": C.STATUS,
         "protectionAssertion": C.STATUS,
         "verifyProtectionAssertion": C.VERIFICATION,
+        "statistics": C.STATISTICS,
+    },
+    "StatTable": {
+        "dimensions": C.STATISTICS,
+        "threshold": C.STATISTICS,
+        "cells": C.STATISTICS,
+        "csvUrl": C.STATISTICS,
+    },
+    "StatCell": {
+        "values": C.STATISTICS,
+        "count": C.STATISTICS,
+        "suppressed": C.STATISTICS,
+        "reason": C.STATISTICS,
     },
     "ProtectionStatus": {
         "document": C.STATUS,

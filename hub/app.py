@@ -21,6 +21,7 @@ ROUTE_MODULES = [
     "hub.routes_health",
     "hub.routes_auth",
     "hub.routes_graphql",
+    "hub.routes_statistics",
 ]
 
 

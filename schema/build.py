@@ -21,13 +21,14 @@ AREAS: dict[str, str] = {
     "audit": "schema.audit",
     "importing": "schema.importing",
     "migration": "schema.migration",
+    "statistics": "schema.statistics",
 }
 
 # subgraph name -> areas it serves. Served at /subgraphs/<name>/graphql.
 # Each root field lives in one subgraph (``access`` is shareable); the entity and value
 # types (Person, Case, …) are shareable, so views may return them.
 SUBGRAPHS: dict[str, list[str]] = {
-    "cases": ["core", "access", "audit", "importing"],
+    "cases": ["core", "access", "audit", "statistics", "importing"],
     "migration": ["migration", "access"],
     "health": ["access"],
     "unhcr": ["access"],

@@ -1,0 +1,41 @@
+"""``/statistics.csv?dims=sex,nationality``: the open statistics as CSV, no login."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from hub.state import HubState
+from services.errors import ValidationFailed
+from services.statistics import statistics
+
+
+async def statistics_csv(request: Request) -> Response:
+    state: HubState = request.app.state.hub
+    dims = [d for d in request.query_params.get("dims", "").split(",") if d]
+    try:
+        async with state.pool.connection() as conn:
+            table = await statistics(conn, dims, state.settings.stats_suppression_threshold)
+    except ValidationFailed as exc:
+        return JSONResponse(
+            {
+                "error": exc.code,
+                "message": exc.message,
+                "problems": [
+                    {"path": list(p.path), "code": p.code, "message": p.message}
+                    for p in exc.problems
+                ],
+            },
+            status_code=400,
+        )
+    name = "estadisticas-" + "-".join(d.value for d in table.dimensions) + ".csv"
+    return Response(
+        table.to_csv(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def routes() -> list[BaseRoute]:
+    return [Route("/statistics.csv", statistics_csv)]

@@ -1,0 +1,129 @@
+"""Open statistics: correct counts, and no suppressed cell can be recovered from what is
+published (an attacker solving every line that has a single unknown, repeatedly)."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import httpx
+import pytest
+
+from services.statistics import TOTAL, Dimension, StatisticsTable, protect
+from tests.conftest import LiveHub
+
+
+def peel(table: StatisticsTable) -> dict[tuple[str, ...], int]:
+    """What an attacker recovers: solve lines with exactly one unknown until stuck."""
+    known = {c.values: c.count for c in table.cells if c.count is not None}
+    unknown = {c.values for c in table.cells if c.count is None}
+    axes = [
+        sorted({c.values[i] for c in table.cells}, key=lambda v: (v == TOTAL, v))
+        for i in range(len(table.dimensions))
+    ]
+    recovered: dict[tuple[str, ...], int] = {}
+    progress = True
+    while progress:
+        progress = False
+        for axis in range(len(axes)):
+            others = [axes[i] for i in range(len(axes)) if i != axis]
+            for fixed in itertools.product(*others):
+                line = [(*fixed[:axis], v, *fixed[axis:]) for v in axes[axis]]
+                missing = [k for k in line if k in unknown and k not in recovered]
+                if len(missing) != 1:
+                    continue
+                values = {k: recovered.get(k, known.get(k)) for k in line}
+                total_key = line[-1]
+                inner = line[:-1]
+                target = missing[0]
+                if target == total_key:
+                    value = sum(values[k] for k in inner)  # type: ignore[misc]
+                else:
+                    value = values[total_key] - sum(values[k] for k in inner if k != target)  # type: ignore[operator]
+                recovered[target] = value
+                progress = True
+    return recovered
+
+
+def test_a_lonely_small_cell_is_hidden_with_a_partner() -> None:
+    # Given a 2x2 table where one cell is small
+    dims = (Dimension.SEX, Dimension.NATIONALITY)
+    table = protect(dims, {("F", "VE"): 40, ("F", "CO"): 3, ("M", "VE"): 55, ("M", "CO"): 21}, 10)
+    hidden = {c.values: c.reason for c in table.cells if c.suppressed}
+    # Then the small cell is hidden, and enough others that it cannot be deduced
+    assert hidden[("F", "CO")] == "small"
+    assert len(hidden) >= 4
+    assert peel(table) == {}
+    published = {c.values: c.count for c in table.cells}
+    assert published[(TOTAL, TOTAL)] == 119
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_random_tables_never_leak_a_suppressed_cell(seed: int) -> None:
+    import random
+
+    rnd = random.Random(seed)
+    dims = (Dimension.SEX, Dimension.AGE_GROUP, Dimension.NATIONALITY)[: rnd.choice([2, 3])]
+    values = [["F", "M"], ["0-17", "18-29", "30-44", "45-59", "60+"], ["VE", "CO", "HT", "CU"]]
+    counts = {
+        key: rnd.choice([0, 1, 2, 5, 9, 12, 30, 80])
+        for key in itertools.product(*values[: len(dims)])
+    }
+    table = protect(dims, counts, 10)
+    # published numbers are true, small ones are never published
+    for cell in table.cells:
+        if cell.count is not None:
+            assert cell.count == 0 or cell.count >= 10
+    recovered = peel(table)
+    assert recovered == {}, recovered
+
+
+def test_statistics_over_graphql_and_csv_without_a_token(live_hub: LiveHub) -> None:
+    query = """{ statistics(dimensions: [SEX, NATIONALITY]) {
+      dimensions threshold csvUrl cells { values count suppressed } } }"""
+    body: dict[str, Any] = httpx.post(f"{live_hub.url}/graphql", json={"query": query}).json()
+    table = body["data"]["statistics"]
+    assert table["dimensions"] == ["sex", "nationality"] and table["threshold"] == 10
+    assert all(c["count"] is None or c["count"] == 0 or c["count"] >= 10 for c in table["cells"])
+    csv_text = httpx.get(f"{live_hub.url}/statistics.csv", params={"dims": "sex,nationality"}).text
+    assert csv_text.splitlines()[0] == "sex,nationality,count,suppressed"
+    bad = httpx.get(f"{live_hub.url}/statistics.csv", params={"dims": "sex"})
+    assert bad.status_code == 400 and bad.json()["problems"][0]["code"] == "DIMENSION_COUNT"
+
+
+def test_the_attack_does_recover_a_cell_when_only_small_cells_are_hidden() -> None:
+    # The attacker above is real: without complementary suppression it finds the cell.
+    from services.statistics import Cell
+
+    full = protect(
+        (Dimension.SEX, Dimension.NATIONALITY),
+        {("F", "VE"): 40, ("F", "CO"): 3, ("M", "VE"): 55, ("M", "CO"): 21},
+        10,
+    )
+    primary_only = StatisticsTable(
+        full.dimensions,
+        10,
+        [
+            Cell(
+                c.values,
+                None
+                if c.reason == "small"
+                else (
+                    c.count
+                    if c.count is not None
+                    else {("F", "CO"): 3}.get(c.values, _true(c.values))
+                ),
+                c.reason == "small",
+                c.reason,
+            )
+            for c in full.cells
+        ],
+    )
+    assert peel(primary_only) == {("F", "CO"): 3}
+
+
+def _true(values: tuple[str, ...]) -> int:
+    counts = {("F", "VE"): 40, ("F", "CO"): 3, ("M", "VE"): 55, ("M", "CO"): 21}
+    return sum(
+        n for k, n in counts.items() if all(v in (TOTAL, c) for v, c in zip(values, k, strict=True))
+    )
