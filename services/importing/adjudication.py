@@ -441,3 +441,82 @@ async def person_provenance(
         ).all()
     ]
     return values, choices
+
+
+async def detach_row(conn: AsyncConnection, row_id: int, actor: str) -> int:
+    """Undo an automatic merge made by the import: one source row leaves its person and
+    becomes a person of its own (with its document and case membership). Returns its id."""
+    found = (
+        await conn.execute(
+            text('SELECT person_id, "values", status FROM import_row WHERE id = :r FOR UPDATE'),
+            {"r": row_id},
+        )
+    ).first()
+    if found is None:
+        raise NotFound("No existe esa fila importada.", "ROW_NOT_FOUND")
+    old, values, status = found
+    if status != "imported" or old is None:
+        raise Conflict("La fila no está vinculada a ninguna persona.", "ROW_NOT_LINKED")
+    others = (
+        await conn.execute(
+            text('SELECT "values" FROM import_row WHERE person_id = :p AND id <> :r'),
+            {"p": old, "r": row_id},
+        )
+    ).all()
+    if not others:
+        raise Conflict("La fila es la única fuente de esa persona.", "ROW_IS_ONLY_SOURCE")
+    v = dict(values)
+    person = {
+        "given_names": v.get("given_names") or "?",
+        "paternal_surname": v.get("paternal_surname") or "",
+        "maternal_surname": v.get("maternal_surname"),
+        "birth_date": date.fromisoformat(v["birth_date"])
+        if v.get("birth_date")
+        else date(1900, 1, 1),
+        "nationality": v.get("nationality") or "XX",
+        "sex": v.get("sex") or "X",
+        "phone": v.get("phone"),
+        "email": v.get("email"),
+    }
+    new = (
+        await conn.execute(text(_insert_sql("person", person) + " RETURNING id"), person)
+    ).scalar_one()
+    p = {"old": old, "new": new, "r": row_id}
+    await conn.execute(text("UPDATE import_row SET person_id = :new WHERE id = :r"), p)
+    await conn.execute(text("UPDATE import_value SET person_id = :new WHERE row_id = :r"), p)
+    other_values = [dict(o[0]) for o in others]
+    doc = v.get("doc_number")
+    if doc and all(o.get("doc_number") != doc for o in other_values):
+        await conn.execute(
+            text(
+                "UPDATE identity_document SET person_id = :new WHERE person_id = :old "
+                "AND number = :d"
+            ),
+            {**p, "d": doc},
+        )
+    case = v.get("case_number")
+    if case:
+        await conn.execute(
+            text(
+                "INSERT INTO case_member (case_id, person_id, relationship) SELECT id, :new, "
+                "'other' FROM case_file WHERE number = :c ON CONFLICT DO NOTHING"
+            ),
+            {**p, "c": case},
+        )
+        if all(o.get("case_number") != case for o in other_values):
+            await conn.execute(
+                text(
+                    "DELETE FROM case_member WHERE person_id = :old AND relationship <> "
+                    "'principal' AND case_id = (SELECT id FROM case_file WHERE number = :c)"
+                ),
+                {**p, "c": case},
+            )
+    await conn.execute(
+        text(
+            "INSERT INTO import_merge (kept_person_id, merged_person_id, snapshot, automatic, "
+            "status, merged_by, undone_by, undone_at) VALUES (:old, :new, CAST(:snap AS JSONB), "
+            "true, 'undone', 'qhub import', :a, now())"
+        ),
+        {**p, "snap": _dumps({"row_id": row_id}), "a": actor},
+    )
+    return int(new)

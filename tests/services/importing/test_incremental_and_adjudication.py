@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.errors import Conflict, NotFound
 from services.importing.adjudication import (
     confirm_pair,
+    detach_row,
     list_pairs,
     person_provenance,
     reject_pair,
@@ -202,3 +203,54 @@ async def test_dry_run_writes_nothing(import_engine: AsyncEngine, tmp_path: obje
     async with import_engine.connect() as conn:
         after = (await conn.execute(text("SELECT count(*) FROM import_row"))).scalar_one()
     assert after == before
+
+
+async def test_an_automatic_merge_can_be_undone_row_by_row(import_engine: AsyncEngine) -> None:
+    async with import_engine.connect() as conn:
+        row_id, person_id = (
+            await conn.execute(
+                text(
+                    "SELECT r.id, r.person_id FROM import_row r WHERE r.status = 'imported' "
+                    "AND r.\"values\" ? 'case_number' AND (SELECT count(*) FROM import_row x "
+                    "WHERE x.person_id = r.person_id) >= 3 ORDER BY r.id LIMIT 1"
+                )
+            )
+        ).one()
+        before = (
+            await conn.execute(
+                text("SELECT count(*) FROM import_row WHERE person_id = :p"), {"p": person_id}
+            )
+        ).scalar_one()
+    async with import_engine.begin() as conn:
+        new = await detach_row(conn, row_id, "supervisor1")
+    async with import_engine.connect() as conn:
+        moved = (
+            await conn.execute(
+                text("SELECT person_id FROM import_row WHERE id = :r"), {"r": row_id}
+            )
+        ).scalar_one()
+        left = (
+            await conn.execute(
+                text("SELECT count(*) FROM import_row WHERE person_id = :p"), {"p": person_id}
+            )
+        ).scalar_one()
+        members = (
+            await conn.execute(
+                text("SELECT count(*) FROM case_member WHERE person_id = :p"), {"p": new}
+            )
+        ).scalar_one()
+        audit = (
+            await conn.execute(
+                text(
+                    "SELECT automatic, status, undone_by FROM import_merge "
+                    "WHERE merged_person_id = :p"
+                ),
+                {"p": new},
+            )
+        ).one()
+    assert (moved, left, members) == (new, before - 1, 1)
+    assert tuple(audit) == (True, "undone", "supervisor1")
+    with pytest.raises(Conflict) as err:
+        async with import_engine.begin() as conn:
+            await detach_row(conn, row_id, "supervisor1")
+    assert err.value.code == "ROW_IS_ONLY_SOURCE"
