@@ -76,6 +76,8 @@ class Category(StrEnum):
     FAMILY = "family"
     FAMILY_PROTECTION = "family.protection"  # protection status of linked members
     PROFESSION = "profession"
+    # The directory of consenting health professionals (a list across all persons).
+    PROFESSION_DIRECTORY = "profession.directory"
     CASE_ADMIN = "case_admin"
     CASE_ADMIN_OFFICE = "case_admin.office"
     CASE_ADMIN_APPOINTMENTS = "case_admin.appointments"
@@ -128,6 +130,7 @@ MATRIX: dict[Role, dict[str, Grant]] = {
         Category.BIOMETRICS_MATCH: r(OWN),
         Category.FAMILY: rw(OWN),
         Category.PROFESSION: rw(OWN),
+        Category.PROFESSION_DIRECTORY: Grant(),
         Category.CASE_ADMIN: r(OWN),
     },
     Role.CEPR_ELIGIBILITY: {
@@ -139,6 +142,7 @@ MATRIX: dict[Role, dict[str, Grant]] = {
         Category.NEEDS: r(ASG),
         Category.FAMILY: r(ASG),
         Category.PROFESSION: r(ASG),
+        Category.PROFESSION_DIRECTORY: Grant(),
         Category.CASE_ADMIN: r(ASG),
     },
     Role.CEPR_SUPERVISOR: {
@@ -199,6 +203,7 @@ MATRIX: dict[Role, dict[str, Grant]] = {
         Category.CLAIM_DECISION_LETTER: r(SELF),
         Category.FAMILY: r(SELF),
         Category.PROFESSION: rw(SELF),
+        Category.PROFESSION_DIRECTORY: Grant(),
         Category.CASE_ADMIN_APPOINTMENTS: r(SELF),
         Category.AUDIT_SELF: r(SELF),
     },
@@ -244,6 +249,24 @@ FIELDS: dict[str, dict[str, str]] = {
         "protectionAssertion": C.STATUS,
         "verifyProtectionAssertion": C.VERIFICATION,
         "statistics": C.STATISTICS,
+        "healthProfessionals": C.PROFESSION_DIRECTORY,
+        "unhcrCases": C.NEEDS,
+    },
+    "HealthProfessional": {
+        "person": C.IDENTITY,
+        "profession": C.PROFESSION,
+        "specialty": C.PROFESSION,
+        "degree": C.PROFESSION,
+        "degreeCountry": C.PROFESSION,
+        "recognitionStatus": C.PROFESSION,
+        "licenceNumber": C.PROFESSION,
+        "yearsExperience": C.PROFESSION,
+        "region": C.CONTACT,
+    },
+    "HealthProfessionalPage": {
+        "items": C.STRUCTURE,
+        "endCursor": C.STRUCTURE,
+        "hasMore": C.STRUCTURE,
     },
     "StatTable": {
         "dimensions": C.STATISTICS,

@@ -125,6 +125,7 @@ async def cases(
     first: int = 50,
     after: str | None = None,
     filter: Any = None,
+    scope_category: str = "case_admin",
 ) -> Connection:
     case_filter = q.CaseFilter()
     if filter is not None:
@@ -137,7 +138,7 @@ async def cases(
             filed_to=filter.filed_to,
         )
     ctx = _ctx(info)
-    page = await ctx.run(q.list_cases, ctx.principal, case_filter, first, after)
+    page = await ctx.run(q.list_cases, ctx.principal, case_filter, first, after, scope_category)
     loader = ctx.loaders.case
     for record in page.cases:
         loader.prime(record.id, record)

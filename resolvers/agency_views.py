@@ -1,0 +1,45 @@
+"""Resolvers of the Health Ministry's and UNHCR's views: one service call each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from services import health_workforce as hw
+
+
+async def health_professionals(
+    info: strawberry.Info,
+    professions: list[str],
+    regions: list[str],
+    recognition: list[str],
+    first: int,
+    after: str | None,
+) -> Any:
+    records, more = await info.context.run(
+        hw.health_professionals,
+        hw.HealthFilter(tuple(professions), tuple(regions), tuple(recognition)),
+        first,
+        after,
+    )
+    return Page(records, hw.cursor_of(records[-1]) if records else after, more)
+
+
+class Page:
+    def __init__(self, items: list[Any], end_cursor: str | None, has_more: bool) -> None:
+        self.items = items
+        self.end_cursor = end_cursor
+        self.has_more = has_more
+
+
+def professional_person(root: hw.HealthProfessionalRecord, info: strawberry.Info) -> Any:
+    return info.context.loaders.person.load(root.person_id)
+
+
+async def unhcr_cases(
+    info: strawberry.Info, case_filter: Any, first: int, after: str | None
+) -> Any:
+    from resolvers.core import cases
+
+    return await cases(info, first, after, case_filter, scope_category="needs")

@@ -1,0 +1,74 @@
+"""The Health Ministry's and UNHCR's views."""
+
+from __future__ import annotations
+
+import strawberry
+
+from resolvers import agency_views as r
+from schema.core import CaseConnection, CaseFilter, Person
+from schema.enums import HealthProfession, RecognitionStatus
+
+
+@strawberry.federation.type(
+    shareable=True, description="Profesional de la salud que consintió compartir su perfil."
+)
+class HealthProfessional:
+    person: Person | None = strawberry.field(resolver=r.professional_person)
+    profession: HealthProfession | None
+    specialty: str | None
+    degree: str | None
+    degree_country: str | None
+    recognition_status: RecognitionStatus | None
+    licence_number: str | None
+    years_experience: int | None
+    region: str | None = strawberry.field(description="Departamento de residencia.")
+
+
+@strawberry.federation.type(shareable=True)
+class HealthProfessionalPage:
+    items: list[HealthProfessional]
+    end_cursor: str | None
+    has_more: bool
+
+
+@strawberry.type
+class HealthQuery:
+    @strawberry.field(
+        description="Profesionales de la salud con consentimiento vigente (health-workforce)."
+    )
+    async def health_professionals(
+        self,
+        info: strawberry.Info,
+        professions: list[HealthProfession] | None = None,
+        regions: list[str] | None = None,
+        recognition: list[RecognitionStatus] | None = None,
+        first: int = 100,
+        after: str | None = None,
+    ) -> HealthProfessionalPage:
+        return await r.health_professionals(  # type: ignore[no-any-return]
+            info,
+            [p.value for p in professions or []],
+            list(regions or []),
+            [s.value for s in recognition or []],
+            first,
+            after,
+        )
+
+
+@strawberry.type
+class UnhcrQuery:
+    @strawberry.field(
+        description="Vista de protección de ACNUR: expedientes con necesidades, familia, estado."
+    )
+    async def unhcr_cases(
+        self,
+        info: strawberry.Info,
+        first: int = 50,
+        after: str | None = None,
+        filter: CaseFilter | None = None,
+    ) -> CaseConnection:
+        return await r.unhcr_cases(info, filter, first, after)  # type: ignore[no-any-return]
+
+
+HEALTH_QUERIES: list[type] = [HealthQuery]
+UNHCR_QUERIES: list[type] = [UnhcrQuery]
