@@ -13,11 +13,19 @@ from services.errors import FieldProblem, ValidationFailed
 
 
 def _key(doc: Any) -> svc.DocumentKey:
-    return svc.DocumentKey(
-        doc.type.value if hasattr(doc.type, "value") else str(doc.type),
-        doc.number,
-        doc.issuing_country,
-    )
+    """A document from the argument: coerced by graphql-core (a dict with GraphQL names)
+    or converted by Strawberry (an input object)."""
+    if isinstance(doc, dict):
+        kind, number, country = doc["type"], doc["number"], doc["issuingCountry"]
+    else:
+        kind, number, country = doc.type, doc.number, doc.issuing_country
+    return svc.DocumentKey(getattr(kind, "value", str(kind)), number, country)
+
+
+def raw_arguments(fn: Any) -> Any:
+    """Mark a root field's resolver as taking graphql-core's coerced arguments as they are."""
+    fn._qhub_raw_args = True
+    return fn
 
 
 async def protection_status(info: strawberry.Info, document: Any) -> svc.ProtectionRecord:

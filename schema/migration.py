@@ -87,12 +87,14 @@ class AssertionVerification:
 @strawberry.type
 class MigrationQuery:
     @strawberry.field(description="Protección frente a la expulsión de quien tiene este documento.")
+    @r.raw_arguments
     async def protection_status(
         self, info: strawberry.Info, document: DocumentInput
     ) -> ProtectionStatus | None:
         return await r.protection_status(info, document)  # type: ignore[return-value]
 
     @strawberry.field(description="Lo mismo para hasta 10 000 documentos, en el orden dado.")
+    @r.raw_arguments
     async def protection_statuses(
         self, info: strawberry.Info, documents: list[DocumentInput]
     ) -> list[ProtectionStatus]:
