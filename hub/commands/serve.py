@@ -36,7 +36,10 @@ def serve(
     base = f"http://{host}:{port}"
     console.print(f"[bold green]Qoricancha Hub[/bold green] en {base}")
     console.print(f"  GraphQL (y GraphiQL en el navegador): {base}/graphql")
-    console.print(f"  Consola de funcionarios:               {base}/console/")
+    from hub.app import ROUTE_MODULES
+
+    if "hub.routes_console" in ROUTE_MODULES:
+        console.print(f"  Consola de funcionarios:               {base}/console/")
     console.print(f"  Estado:                                {base}/readyz")
     console.print(
         "  Token de prueba: [cyan]qhub token --role cepr-supervisor[/cyan] "
