@@ -67,6 +67,7 @@ class Category(StrEnum):
     CONTACT = "contact"
     STATUS = "status"
     STATUS_WORK_PERMIT = "status.work_permit"  # holds a valid work permit, yes/no
+    STATUS_SIGNING = "status.signing"  # issuing / revoking signed documents
     STATUS_DETAILED = "status.detailed"  # the detailed workflow status (reveals decisions)
     CLAIM = "claim"
     CLAIM_DECISION_LETTER = "claim.decision_letter"
@@ -123,6 +124,7 @@ MATRIX: dict[Role, dict[str, Grant]] = {
         **_PUBLIC,
         Category.IDENTITY: rw(OWN),
         Category.IDENTITY_SEARCH: r(A),
+        Category.STATUS_SIGNING: Grant(),
         Category.CONTACT: rw(OWN),
         Category.STATUS: rw(OWN),
         Category.NEEDS: rw(OWN),
@@ -150,6 +152,7 @@ MATRIX: dict[Role, dict[str, Grant]] = {
         Category.IDENTITY: rw(),
         Category.CONTACT: rw(),
         Category.STATUS: rw(),
+        Category.STATUS_SIGNING: Grant(read=Scope.ALL),  # sees issued permits; does not sign
         Category.CLAIM: r(),
         Category.NEEDS: rw(),
         Category.BIOMETRICS_MATCH: r(),
@@ -163,6 +166,7 @@ MATRIX: dict[Role, dict[str, Grant]] = {
         **_PUBLIC,
         Category.IDENTITY: r(),
         Category.STATUS: rw(),
+        Category.STATUS_SIGNING: rw(),  # the Executive Secretary signs permits and cards
         Category.CLAIM: r(),
         Category.NEEDS: r(),
         Category.FAMILY: r(),
@@ -250,7 +254,33 @@ FIELDS: dict[str, dict[str, str]] = {
         "verifyProtectionAssertion": C.VERIFICATION,
         "statistics": C.STATISTICS,
         "healthProfessionals": C.PROFESSION_DIRECTORY,
+        "verifyDocument": C.VERIFICATION,
         "unhcrCases": C.NEEDS,
+    },
+    "Mutation": {
+        "issueWorkPermit": C.STATUS_SIGNING,
+        "revokeWorkPermit": C.STATUS_SIGNING,
+    },
+    "IssuedWorkPermit": {
+        "id": C.STATUS_SIGNING,
+        "caseNumber": C.STATUS_SIGNING,
+        "validFrom": C.STATUS_SIGNING,
+        "validTo": C.STATUS_SIGNING,
+        "verificationUrl": C.STATUS_SIGNING,
+        "sha256": C.STATUS_SIGNING,
+        "pdfBase64": C.STATUS_SIGNING,
+    },
+    "DocumentVerification": {
+        "status": C.VERIFICATION,
+        "message": C.VERIFICATION,
+        "givenNames": C.VERIFICATION,
+        "surnames": C.VERIFICATION,
+        "birthDate": C.VERIFICATION,
+        "countryOfBirth": C.VERIFICATION,
+        "nationality": C.VERIFICATION,
+        "document": C.VERIFICATION,
+        "validFrom": C.VERIFICATION,
+        "validTo": C.VERIFICATION,
     },
     "HealthProfessional": {
         "person": C.IDENTITY,

@@ -22,6 +22,7 @@ ROUTE_MODULES = [
     "hub.routes_auth",
     "hub.routes_graphql",
     "hub.routes_statistics",
+    "hub.routes_documents",
 ]
 
 

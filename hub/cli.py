@@ -12,6 +12,7 @@ COMMAND_MODULES = [
     "hub.commands.db",
     "hub.commands.policy",
     "hub.commands.auth_cmds",
+    "hub.commands.documents",
     "hub.commands.federation",
     "hub.commands.import_cmd",
 ]

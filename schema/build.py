@@ -24,13 +24,14 @@ AREAS: dict[str, str] = {
     "statistics": "schema.statistics",
     "health_view": "schema.health_view",
     "unhcr_view": "schema.unhcr_view",
+    "documents": "schema.documents",
 }
 
 # subgraph name -> areas it serves. Served at /subgraphs/<name>/graphql.
 # Each root field lives in one subgraph (``access`` is shareable); the entity and value
 # types (Person, Case, …) are shareable, so views may return them.
 SUBGRAPHS: dict[str, list[str]] = {
-    "cases": ["core", "access", "audit", "statistics", "importing"],
+    "cases": ["core", "access", "audit", "statistics", "importing", "documents"],
     "migration": ["migration", "access"],
     "health": ["health_view", "access"],
     "unhcr": ["unhcr_view", "access"],

@@ -14,8 +14,31 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table('work_permit',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('case_id', sa.BigInteger(), nullable=False),
+    sa.Column('person_id', sa.BigInteger(), nullable=False),
+    sa.Column('valid_from', sa.Date(), nullable=False),
+    sa.Column('valid_to', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(length=16), server_default='active', nullable=False),
+    sa.Column('replaced_by', sa.String(length=32), nullable=True),
+    sa.Column('issued_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('issued_by', sa.Text(), nullable=False),
+    sa.Column('revoked_reason', sa.Text(), nullable=True),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('pdf', sa.LargeBinary(), nullable=False),
+    sa.CheckConstraint("status IN ('active', 'revoked', 'replaced')", name=op.f('ck_work_permit_status')),
+    sa.CheckConstraint('valid_to >= valid_from', name=op.f('ck_work_permit_validity')),
+    sa.ForeignKeyConstraint(['case_id'], ['case_file.id'], name=op.f('fk_work_permit_case_id_case_file')),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_work_permit_person_id_person')),
+    sa.ForeignKeyConstraint(['replaced_by'], ['work_permit.id'], name=op.f('fk_work_permit_replaced_by_work_permit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_work_permit'))
+    )
+    op.create_index(op.f('ix_work_permit_case_id'), 'work_permit', ['case_id'], unique=False)
+    op.create_index(op.f('ix_work_permit_person_id'), 'work_permit', ['person_id'], unique=False)
 
 
 def downgrade() -> None:
-    pass
+    op.drop_index(op.f('ix_work_permit_person_id'), table_name='work_permit')
+    op.drop_index(op.f('ix_work_permit_case_id'), table_name='work_permit')
+    op.drop_table('work_permit')

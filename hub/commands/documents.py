@@ -1,0 +1,72 @@
+"""``qhub permits issue --case NUMBER --out FILE.pdf`` (and a batch form)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import track
+
+from hub.settings import get_settings
+
+permits_app = typer.Typer(help="Autorizaciones de trabajo.", no_args_is_help=True)
+console = Console()
+
+
+@permits_app.command("issue")
+def issue(
+    case: list[int] = typer.Option(..., "--case", help="N.° de expediente (repetible)."),
+    out: Path = typer.Option(..., help="Archivo PDF, o carpeta si hay varios expedientes."),
+) -> None:
+    """Emite y firma autorizaciones de trabajo (la firma es la de la Secretaría Ejecutiva)."""
+    import psycopg
+
+    from auth.keys import KeyStore
+    from hub.db import locate_database
+    from hub.migrations import upgrade
+    from hub.readpool import libpq_url
+    from services.documents.identity import load_identity
+    from services.documents.service import issue_permit
+    from services.errors import DomainError
+
+    settings = get_settings()
+    location = locate_database(settings)
+    upgrade(location.url)
+    keys = KeyStore.load(settings)
+    identity = load_identity(
+        settings.data_dir / "signing", settings.signer_pkcs12, settings.signer_pkcs12_password
+    )
+
+    async def run() -> int:
+        failures = 0
+        async with await psycopg.AsyncConnection.connect(
+            libpq_url(location.url), autocommit=True
+        ) as conn:
+            for number in track(case, description="Emitiendo…", disable=len(case) == 1):
+                try:
+                    issued = await issue_permit(
+                        conn,
+                        number,
+                        identity,
+                        lambda c: keys.sign_jws(c, typ="qr+jwt"),
+                        settings.public_url,
+                        "cli:administrador",
+                    )
+                except DomainError as exc:
+                    failures += 1
+                    console.print(f"[red]{number}[/red]: {exc.message} ({exc.code})")
+                    continue
+                target = out if len(case) == 1 else out / f"autorizacion-{number}.pdf"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(issued.pdf)
+                console.print(f"{number}: {target} (válida hasta {issued.valid_to:%d/%m/%Y})")
+        return failures
+
+    if asyncio.run(run()):
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(permits_app, name="permits")

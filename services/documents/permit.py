@@ -1,0 +1,196 @@
+"""The work permit (autorización de trabajo, art. 14 of Law 27891): render, sign, verify.
+
+One A4 page in Spanish with every item DOMAIN.md lists, a QR code whose URL carries a
+compact token signed by the hub (verifiable offline against the published keys and
+online for current status), and a PAdES signature of the Executive Secretary (pyHanko).
+"""
+
+from __future__ import annotations
+
+import gettext
+import hashlib
+import io
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pycountry
+import qrcode
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
+
+from services.documents.identity import SigningIdentity
+
+LEGAL_TEXT = (
+    "De conformidad con el artículo 14 de la Ley N.° 27891, Ley del Refugiado, y su "
+    "Reglamento, la persona solicitante de la condición de refugiado identificada en el "
+    "presente documento se encuentra autorizada a trabajar en el territorio de la "
+    "República del Perú mientras su solicitud se encuentre en trámite, durante el período "
+    "de vigencia indicado."
+)
+_SPANISH = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["es"], fallback=True)
+DOCUMENT_TYPES = {
+    "passport": "Pasaporte",
+    "national_id": "Documento nacional de identidad",
+    "other": "Otro documento",
+}
+
+
+def country_es(code: str | None) -> str:
+    """The country's name in Spanish (ISO 3166 code in, name out)."""
+    if not code:
+        return "—"
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    return _SPANISH.gettext(getattr(country, "common_name", None) or country.name)
+
+
+def fecha(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else "—"
+
+
+@dataclass(frozen=True)
+class PermitData:
+    """Everything printed on a work permit."""
+
+    permit_id: str
+    issue_date: date
+    case_number: int
+    given_names: str
+    surnames: str
+    birth_date: date
+    country_of_birth: str | None
+    nationality: str
+    document_type: str | None
+    document_number: str | None
+    entry_date: date | None
+    street: str | None
+    department: str | None
+    province: str | None
+    district: str | None
+    phone: str | None
+    email: str | None
+    valid_from: date
+    valid_to: date
+    signer: str
+    verification_url: str
+
+
+def qr_png(url: str) -> bytes:
+    image = qrcode.make(
+        url, box_size=6, border=2, error_correction=qrcode.constants.ERROR_CORRECT_M
+    )
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def render_permit(data: PermitData) -> bytes:
+    """The unsigned one-page PDF."""
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4, pageCompression=1)
+    page.setTitle(f"Autorización de trabajo — expediente {data.case_number}")
+    page.setAuthor("Comisión Especial para los Refugiados")
+    page.setSubject(f"qhub-permit:{data.permit_id}")
+    width, height = A4
+    y = height - 25 * mm
+    page.setFont("Helvetica-Bold", 10)
+    page.drawString(20 * mm, y, "REPÚBLICA DEL PERÚ — MINISTERIO DE RELACIONES EXTERIORES")
+    y -= 5 * mm
+    page.drawString(20 * mm, y, "Comisión Especial para los Refugiados (CEPR)")
+    y -= 12 * mm
+    page.setFont("Helvetica-Bold", 15)
+    page.drawCentredString(width / 2, y, "AUTORIZACIÓN DE TRABAJO")
+    y -= 6 * mm
+    page.setFont("Helvetica", 9)
+    page.drawCentredString(
+        width / 2, y, "Solicitante de la condición de refugiado — art. 14, Ley N.° 27891"
+    )
+    y -= 12 * mm
+    rows = [
+        ("Fecha de emisión", fecha(data.issue_date)),
+        ("N.° de expediente", str(data.case_number)),
+        ("Nombres", data.given_names),
+        ("Apellidos", data.surnames),
+        ("Fecha de nacimiento", fecha(data.birth_date)),
+        ("Lugar de nacimiento (país)", country_es(data.country_of_birth)),
+        ("Nacionalidad", country_es(data.nationality)),
+        (
+            "Documento del país de origen",
+            " ".join(
+                v for v in (DOCUMENT_TYPES.get(data.document_type or ""), data.document_number) if v
+            )
+            or "—",
+        ),
+        ("Fecha de ingreso al Perú", fecha(data.entry_date)),
+        ("Domicilio", data.street or "—"),
+        (
+            "Departamento / provincia / distrito",
+            " / ".join(v or "—" for v in (data.department, data.province, data.district)),
+        ),
+        ("Teléfono", data.phone or "—"),
+        ("Correo electrónico", data.email or "—"),
+        ("Vigencia", f"desde {fecha(data.valid_from)} hasta {fecha(data.valid_to)}"),
+    ]
+    for label, value in rows:
+        page.setFont("Helvetica-Bold", 9.5)
+        page.drawString(20 * mm, y, label)
+        page.setFont("Helvetica", 9.5)
+        page.drawString(85 * mm, y, value)
+        y -= 6.5 * mm
+    y -= 4 * mm
+    text = page.beginText(20 * mm, y)
+    text.setFont("Helvetica", 9)
+    for line in _wrap(LEGAL_TEXT, 105):
+        text.textLine(line)
+    page.drawText(text)
+    qr = ImageReader(io.BytesIO(qr_png(data.verification_url)))
+    page.drawImage(qr, width - 70 * mm, 22 * mm, 48 * mm, 48 * mm)
+    page.setFont("Helvetica", 7.5)
+    page.drawString(width - 70 * mm, 19 * mm, "Escanee para verificar la validez")
+    page.setFont("Helvetica-Bold", 9)
+    page.drawString(20 * mm, 40 * mm, "Firmado digitalmente por:")
+    page.setFont("Helvetica", 9)
+    page.drawString(20 * mm, 35 * mm, data.signer[:80])
+    page.drawString(20 * mm, 30 * mm, "Secretaría Ejecutiva de la CEPR")
+    page.setFont("Helvetica", 7)
+    page.drawString(20 * mm, 12 * mm, f"Documento N.° {data.permit_id}")
+    page.showPage()
+    page.save()
+    return out.getvalue()
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        if len(current) + len(word) + 1 > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    if current:
+        lines.append(current)
+    return lines
+
+
+async def sign_pdf(pdf: bytes, identity: SigningIdentity) -> bytes:
+    """PAdES baseline signature (pyHanko) of the Executive Secretary."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    meta = signers.PdfSignatureMetadata(
+        field_name="FirmaSecretariaEjecutiva",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason="Autorización de trabajo — art. 14 de la Ley N.° 27891",
+        location="Lima, Perú",
+    )
+    out: Any = await signers.async_sign_pdf(writer, meta, signer=identity.signer)
+    return bytes(out.getvalue())
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

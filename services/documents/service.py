@@ -1,0 +1,215 @@
+"""Issuing and verifying work permits."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from psycopg import AsyncConnection
+
+from models.vocab import PENDING_STATUSES
+from services.documents.identity import SigningIdentity
+from services.documents.permit import PermitData, render_permit, sha256, sign_pdf
+from services.errors import Conflict, NotFound
+
+TOKEN_TYPE = "work-permit"
+VALIDITY_DAYS = 365
+Conn = AsyncConnection[Any]
+
+
+@dataclass(frozen=True)
+class IssuedPermit:
+    id: str
+    case_number: int
+    valid_from: date
+    valid_to: date
+    token: str
+    verification_url: str
+    pdf: bytes
+    sha256: str
+
+
+async def issue_permit(
+    conn: Conn,
+    case_number: int,
+    identity: SigningIdentity,
+    sign_token: Callable[[dict[str, Any]], str],
+    public_url: str,
+    actor: str,
+    today: date | None = None,
+) -> IssuedPermit:
+    """Render, sign and store the principal applicant's work permit for a pending claim.
+
+    Valid from the filing date to a year after issue; an earlier permit of the same person
+    becomes ``replaced``. Runs in one transaction: nothing is stored if anything fails.
+    """
+    today = today or date.today()
+    cursor = await conn.execute(
+        "SELECT c.id, c.number, c.status, c.filing_date, p.id, p.given_names,"
+        " p.paternal_surname, coalesce(p.maternal_surname, ''), p.birth_date,"
+        " p.country_of_birth, p.nationality, p.entry_date, p.street, p.department,"
+        " p.province, p.district, p.phone, p.email, d.doc_type, d.number"
+        " FROM case_file c JOIN case_member m ON m.case_id = c.id AND m.relationship = 'principal'"
+        " JOIN person p ON p.id = m.person_id"
+        " LEFT JOIN LATERAL (SELECT doc_type, number FROM identity_document"
+        "   WHERE person_id = p.id ORDER BY id LIMIT 1) d ON true"
+        " WHERE c.number = %s",
+        (case_number,),
+    )
+    row = await cursor.fetchone()
+    if row is None:
+        raise NotFound(f"No existe el expediente {case_number}.", "CASE_NOT_FOUND")
+    (
+        case_id,
+        number,
+        status,
+        filing,
+        person_id,
+        given,
+        paternal,
+        maternal,
+        born,
+        birth_country,
+        nationality,
+        entry,
+        street,
+        department,
+        province,
+        district,
+        phone,
+        email,
+        doc_type,
+        doc_number,
+    ) = row
+    if status not in PENDING_STATUSES:
+        raise Conflict(
+            "Solo se autoriza a trabajar a solicitantes con la solicitud en trámite "
+            f"(el expediente {number} está en estado «{status}»).",
+            "NOT_ELIGIBLE_FOR_PERMIT",
+        )
+    permit_id = uuid.uuid4().hex
+    valid_to = today + timedelta(days=VALIDITY_DAYS)
+    token = sign_token({"typ": TOKEN_TYPE, "jti": permit_id, "exp_date": valid_to.isoformat()})
+    url = f"{public_url}/v/{token}"
+    data = PermitData(
+        permit_id,
+        today,
+        number,
+        given,
+        f"{paternal} {maternal}".strip(),
+        born,
+        birth_country,
+        nationality,
+        doc_type,
+        doc_number,
+        entry,
+        street,
+        department,
+        province,
+        district,
+        phone,
+        email,
+        filing,
+        valid_to,
+        identity.signer_name,
+        url,
+    )
+    pdf = await sign_pdf(render_permit(data), identity)
+    digest = sha256(pdf)
+    async with conn.transaction():
+        await conn.execute(
+            "INSERT INTO work_permit (id, case_id, person_id, valid_from, valid_to, issued_by,"
+            " sha256, pdf) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            (permit_id, case_id, person_id, filing, valid_to, actor, digest, pdf),
+        )
+        await conn.execute(
+            "UPDATE work_permit SET status = 'replaced', replaced_by = %s"
+            " WHERE person_id = %s AND status = 'active' AND id <> %s",
+            (permit_id, person_id, permit_id),
+        )
+    return IssuedPermit(permit_id, number, filing, valid_to, token, url, pdf, digest)
+
+
+async def revoke_permit(conn: Conn, permit_id: str, reason: str) -> None:
+    """Revoke a permit: from now on its QR verifies as revoked."""
+    async with conn.transaction():
+        cursor = await conn.execute(
+            "UPDATE work_permit SET status = 'revoked', revoked_reason = %s"
+            " WHERE id = %s AND status = 'active' RETURNING id",
+            (reason, permit_id),
+        )
+        if await cursor.fetchone() is None:
+            raise NotFound("No hay una autorización vigente con ese número.", "PERMIT_NOT_FOUND")
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The certificate of validity (constancia de validez) a QR yields."""
+
+    status: str  # valid | revoked | replaced | expired | unknown | invalid
+    message: str
+    permit_id: str | None = None
+    given_names: str | None = None
+    surnames: str | None = None
+    birth_date: date | None = None
+    country_of_birth: str | None = None
+    nationality: str | None = None
+    document: str | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+MESSAGES = {
+    "valid": "La persona ha solicitado la condición de refugiado y está autorizada a trabajar.",
+    "revoked": "Esta autorización de trabajo fue REVOCADA y no es válida.",
+    "replaced": "Esta autorización fue REEMPLAZADA por una más reciente y no es válida.",
+    "expired": "Esta autorización de trabajo está VENCIDA.",
+    "unknown": "El documento no figura en los registros de la Comisión.",
+    "invalid": "El código no es una autorización emitida por la Comisión (firma no válida).",
+}
+
+
+async def verify_permit_token(
+    conn: Conn,
+    token: str,
+    verify_jws: Callable[[str], dict[str, Any]],
+    today: date | None = None,
+) -> Verification:
+    """Check the token's signature offline, then the permit's current status online."""
+    try:
+        claims = verify_jws(token)
+    except Exception:  # any signature or format problem: not one of ours
+        return Verification("invalid", MESSAGES["invalid"])
+    if claims.get("typ") != TOKEN_TYPE or not isinstance(claims.get("jti"), str):
+        return Verification("invalid", MESSAGES["invalid"])
+    cursor = await conn.execute(
+        "SELECT w.id, w.status, w.valid_from, w.valid_to, p.given_names,"
+        " trim(p.paternal_surname || ' ' || coalesce(p.maternal_surname, '')), p.birth_date,"
+        " p.country_of_birth, p.nationality,"
+        " (SELECT doc_type || ' ' || number FROM identity_document d WHERE d.person_id = p.id"
+        "  ORDER BY id LIMIT 1)"
+        " FROM work_permit w JOIN person p ON p.id = w.person_id WHERE w.id = %s",
+        (claims["jti"],),
+    )
+    row = await cursor.fetchone()
+    if row is None:
+        return Verification("unknown", MESSAGES["unknown"])
+    status = row[1]
+    if status == "active":
+        status = "expired" if row[3] < (today or date.today()) else "valid"
+    return Verification(
+        status,
+        MESSAGES[status],
+        row[0],
+        row[4],
+        row[5],
+        row[6],
+        row[7],
+        row[8],
+        row[9],
+        row[2],
+        row[3],
+    )

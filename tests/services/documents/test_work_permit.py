@@ -1,0 +1,176 @@
+"""Work permits checked by tools nobody here wrote: pyHanko's validator, poppler's pdfsig,
+zbar's QR decoder; tampering detected; revocation visible on the next verification."""
+
+from __future__ import annotations
+
+import base64
+import io
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from asn1crypto import pem, x509
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.auth.tokens import mint
+from tests.conftest import LiveHub
+from tests.factories import make_cases
+
+ISSUE = """mutation($n: Int!) { issueWorkPermit(caseNumber: $n) {
+  id caseNumber validFrom validTo verificationUrl sha256 pdfBase64 } }"""
+
+
+def graphql(hub: LiveHub, token: str | None, query: str, variables: Any = None) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    response = httpx.post(
+        f"{hub.url}/graphql",
+        json={"query": query, "variables": variables or {}},
+        headers=headers,
+        timeout=30,
+    )
+    return response.json()  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+async def issued(live_hub: LiveHub, engine: AsyncEngine, tmp_path_factory: Any) -> dict[str, Any]:
+    case = (await make_cases(engine, 1, status="under_review"))[0]
+    body = graphql(live_hub, mint("cepr-secretary", office="LIM"), ISSUE, {"n": case.number})
+    assert "errors" not in body, body
+    permit = body["data"]["issueWorkPermit"]
+    folder: Path = tmp_path_factory.mktemp("permit")
+    path = folder / "permiso.pdf"
+    path.write_bytes(base64.b64decode(permit["pdfBase64"]))
+    ca = httpx.get(f"{live_hub.url}/documents/ca.pem").content
+    (folder / "ca.pem").write_bytes(ca)
+    return {"permit": permit, "path": path, "ca": ca, "folder": folder, "case": case}
+
+
+def trust_roots(ca_pem: bytes) -> list[x509.Certificate]:
+    _, _, der = pem.unarmor(ca_pem)
+    return [x509.Certificate.load(der)]
+
+
+def test_pyhanko_validates_the_signature_by_its_bottom_line(issued: dict[str, Any]) -> None:
+    with issued["path"].open("rb") as handle:
+        reader = PdfFileReader(handle)
+        status = validate_pdf_signature(
+            reader.embedded_signatures[0], ValidationContext(trust_roots=trust_roots(issued["ca"]))
+        )
+        assert status.bottom_line, status.pretty_print_details()
+
+
+def test_pdfsig_trusting_the_commission_ca_says_valid(issued: dict[str, Any]) -> None:
+    assert shutil.which("pdfsig") and shutil.which("certutil"), "poppler-utils and libnss3-tools"
+    nss = issued["folder"] / "nss"
+    nss.mkdir(exist_ok=True)
+    subprocess.run(["certutil", "-N", "-d", f"sql:{nss}", "--empty-password"], check=True)
+    subprocess.run(
+        [
+            "certutil",
+            "-A",
+            "-n",
+            "cepr-ca",
+            "-t",
+            "CT,C,C",
+            "-i",
+            str(issued["folder"] / "ca.pem"),
+            "-d",
+            f"sql:{nss}",
+        ],
+        check=True,
+    )
+    out = subprocess.run(
+        ["pdfsig", "-nssdir", f"sql:{nss}", str(issued["path"])], capture_output=True, text=True
+    ).stdout
+    assert "Signature is Valid" in out, out
+    assert "Certificate is Trusted" in out, out
+
+
+def test_the_qr_on_the_rendered_page_carries_the_issued_token(issued: dict[str, Any]) -> None:
+    assert shutil.which("pdftoppm") and shutil.which("zbarimg"), "poppler-utils and zbar-tools"
+    png = issued["folder"] / "page"
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "150", "-singlefile", str(issued["path"]), str(png)], check=True
+    )
+    decoded = subprocess.run(
+        ["zbarimg", "--raw", "-q", f"{png}.png"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert decoded == issued["permit"]["verificationUrl"]
+
+
+def test_the_verification_page_shows_the_constancia(
+    live_hub: LiveHub, issued: dict[str, Any]
+) -> None:
+    page = httpx.get(
+        issued["permit"]["verificationUrl"].replace("http://127.0.0.1:8000", live_hub.url)
+    )
+    assert page.status_code == 200
+    assert 'data-status="valid"' in page.text and "Constancia de validez" in page.text
+    assert "válida desde" in page.text
+
+
+def test_a_tampered_pdf_is_refused_by_both_validators(issued: dict[str, Any]) -> None:
+    data = bytearray(issued["path"].read_bytes())
+    index = data.find(b"Persona")  # inside the signed content: alter one byte of the page text
+    index = index if index > 0 else len(data) // 3
+    data[index] ^= 0x01
+    tampered = issued["folder"] / "alterado.pdf"
+    tampered.write_bytes(bytes(data))
+    reader = PdfFileReader(io.BytesIO(bytes(data)))
+    status = validate_pdf_signature(
+        reader.embedded_signatures[0], ValidationContext(trust_roots=trust_roots(issued["ca"]))
+    )
+    assert not status.bottom_line
+    out = subprocess.run(["pdfsig", str(tampered)], capture_output=True, text=True).stdout
+    assert "Signature is Valid" not in out
+
+
+def test_tampered_and_garbage_tokens_get_a_clear_answer(
+    live_hub: LiveHub, issued: dict[str, Any]
+) -> None:
+    token = issued["permit"]["verificationUrl"].rsplit("/", 1)[1]
+    head, body, sig = token.split(".")
+    query = "query($t: String!) { verifyDocument(token: $t) { status message } }"
+    for bad in (f"{head}.{body[:-3]}AAA.{sig}", "garbage", ""):
+        answer = graphql(live_hub, None, query, {"t": bad})["data"]["verifyDocument"]
+        assert answer["status"] == "invalid" and answer["message"]
+    page = httpx.get(f"{live_hub.url}/v/not-a-token")
+    assert page.status_code == 404 and 'data-status="invalid"' in page.text
+
+
+def test_a_revoked_permit_verifies_as_revoked(live_hub: LiveHub, issued: dict[str, Any]) -> None:
+    token = issued["permit"]["verificationUrl"].rsplit("/", 1)[1]
+    query = "query($t: String!) { verifyDocument(token: $t) { status givenNames } }"
+    assert (
+        graphql(live_hub, None, query, {"t": token})["data"]["verifyDocument"]["status"] == "valid"
+    )
+    revoke = graphql(
+        live_hub,
+        mint("cepr-secretary", office="LIM"),
+        'mutation($id: ID!) { revokeWorkPermit(id: $id, reason: "prueba") }',
+        {"id": issued["permit"]["id"]},
+    )
+    assert revoke["data"] == {"revokeWorkPermit": True}
+    assert (
+        graphql(live_hub, None, query, {"t": token})["data"]["verifyDocument"]["status"]
+        == "revoked"
+    )
+
+
+def test_only_the_signing_role_can_issue(live_hub: LiveHub, issued: dict[str, Any]) -> None:
+    for role in ("cepr-supervisor", "cepr-registrar"):
+        body = graphql(live_hub, mint(role, office="LIM"), ISSUE, {"n": issued["case"].number})
+        assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+async def test_a_final_rejection_gets_no_permit(live_hub: LiveHub, engine: AsyncEngine) -> None:
+    case = (await make_cases(engine, 1, status="rejected_final"))[0]
+    body = graphql(live_hub, mint("cepr-secretary", office="LIM"), ISSUE, {"n": case.number})
+    assert body["errors"][0]["extensions"]["code"] == "NOT_ELIGIBLE_FOR_PERMIT"
+    assert body["data"] == {"issueWorkPermit": None}
