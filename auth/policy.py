@@ -114,7 +114,7 @@ _PUBLIC: dict[str, Grant] = {
     Category.REFERENCE: r(),
     Category.STATISTICS: r(),
     Category.VERIFICATION: r(),
-    Category.REGISTRATION: w(),
+    Category.REGISTRATION: rw(),  # submit, and read the answer to the submission
     Category.FEDERATION: r(),
     Category.STRUCTURE: r(),
 }
@@ -258,8 +258,16 @@ FIELDS: dict[str, dict[str, str]] = {
         "unhcrCases": C.NEEDS,
     },
     "Mutation": {
+        "preRegister": C.REGISTRATION,
         "issueWorkPermit": C.STATUS_SIGNING,
         "revokeWorkPermit": C.STATUS_SIGNING,
+    },
+    "PreRegistrationResult": {
+        "caseNumber": C.REGISTRATION,
+        "replayed": C.REGISTRATION,
+        "activationLogin": C.REGISTRATION,
+        "activationCode": C.REGISTRATION,
+        "instructions": C.REGISTRATION,
     },
     "IssuedWorkPermit": {
         "id": C.STATUS_SIGNING,

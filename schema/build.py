@@ -25,13 +25,14 @@ AREAS: dict[str, str] = {
     "health_view": "schema.health_view",
     "unhcr_view": "schema.unhcr_view",
     "documents": "schema.documents",
+    "casework": "schema.casework",
 }
 
 # subgraph name -> areas it serves. Served at /subgraphs/<name>/graphql.
 # Each root field lives in one subgraph (``access`` is shareable); the entity and value
 # types (Person, Case, …) are shareable, so views may return them.
 SUBGRAPHS: dict[str, list[str]] = {
-    "cases": ["core", "access", "audit", "statistics", "importing", "documents"],
+    "cases": ["core", "access", "audit", "statistics", "importing", "documents", "casework"],
     "migration": ["migration", "access"],
     "health": ["health_view", "access"],
     "unhcr": ["unhcr_view", "access"],

@@ -10,6 +10,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, pool, text
@@ -101,7 +102,7 @@ def free_port() -> int:
 class LiveHub:
     """A real uvicorn server running the hub in a thread, on a free loopback port."""
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, settings: Any = None) -> None:
         import threading
 
         import uvicorn
@@ -110,7 +111,7 @@ class LiveHub:
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.app = create_app(database_url, load_settings())
+        self.app = create_app(database_url, settings or load_settings())
         config = uvicorn.Config(
             self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
         )

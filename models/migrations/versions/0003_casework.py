@@ -1,11 +1,10 @@
-"""case work: appointments, prioritisation, assignment, eligibility
+"""case work: online pre-registration requests
 
 Revision ID: 0003_casework
 Revises: 0002_access
 """
 from alembic import op
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 
 revision = '0003_casework'
 down_revision = '0002_access'
@@ -14,8 +13,17 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table('pre_registration_request',
+    sa.Column('idempotency_key', sa.String(length=128), nullable=False),
+    sa.Column('request_hash', sa.String(length=64), nullable=False),
+    sa.Column('case_id', sa.BigInteger(), nullable=False),
+    sa.Column('client_address', sa.String(length=64), nullable=True),
+    sa.Column('received_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('case_number', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['case_file.id'], name=op.f('fk_pre_registration_request_case_id_case_file'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('idempotency_key', name=op.f('pk_pre_registration_request'))
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_table('pre_registration_request')

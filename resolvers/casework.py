@@ -1,0 +1,44 @@
+"""Resolvers of case work: parse, call one service function."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import strawberry
+
+from resolvers.migration import raw_arguments
+from services.casework import pre_registration as svc
+from services.errors import DomainError
+
+__all__ = ["pre_register", "raw_arguments"]
+
+
+async def pre_register(info: strawberry.Info, data: dict[str, Any]) -> Any:
+    ctx = info.context
+    request = getattr(ctx, "request", None)
+    address = request.client.host if request is not None and request.client else "desconocida"
+    limiter = ctx.state.services.get("pre_registration_limiter")
+    if limiter is None:
+        limiter = ctx.state.services["pre_registration_limiter"] = svc.RateLimiter(
+            ctx.state.settings.pre_registration_rate_per_minute
+        )
+    if not limiter.allow(address, time.monotonic()):
+        raise DomainError(
+            "Demasiadas solicitudes desde esta dirección; intente de nuevo en un minuto.",
+            "RATE_LIMITED",
+        )
+    parsed = svc.PreRegistrationIn(
+        idempotency_key=data.get("idempotencyKey") or "",
+        office_code=data.get("officeCode") or "",
+        applicant=svc.parse_person(data["applicant"]),
+        dependants=tuple(svc.parse_person(d, "child") for d in data.get("dependants") or ()),
+        entry_date=data.get("entryDate"),
+        phone=data.get("phone"),
+        email=data.get("email"),
+        department=data.get("department"),
+        province=data.get("province"),
+        district=data.get("district"),
+        street=data.get("street"),
+    )
+    return await ctx.run(svc.pre_register, parsed, address)

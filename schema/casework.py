@@ -1,0 +1,74 @@
+"""Case work: online pre-registration (no login)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from resolvers import casework as r
+from schema.enums import DocumentType, Relationship, Sex
+
+
+@strawberry.input(description="Documento del país de origen o pasaporte.")
+class DocumentData:
+    type: DocumentType
+    number: str
+    issuing_country: str = strawberry.field(description="Código ISO o nombre del país.")
+
+
+@strawberry.input(description="Datos de una persona (titular o dependiente).")
+class PersonData:
+    given_names: str
+    paternal_surname: str
+    maternal_surname: str | None = None
+    sex: Sex
+    birth_date: date
+    nationality: str = strawberry.field(description="Código ISO 3166 o nombre (p. ej. Venezuela).")
+    country_of_birth: str | None = None
+    document: DocumentData | None = None
+    relationship: Relationship | None = None
+
+
+@strawberry.input(description="Prerregistro en línea de una solicitud de refugio.")
+class PreRegistrationInput:
+    idempotency_key: str = strawberry.field(
+        description="Clave única del envío: reintentar con la misma clave no crea otro expediente."
+    )
+    office_code: str
+    applicant: PersonData
+    dependants: list[PersonData] | None = None
+    entry_date: date | None = None
+    phone: str | None = None
+    email: str | None = None
+    department: str | None = None
+    province: str | None = None
+    district: str | None = None
+    street: str | None = None
+
+
+@strawberry.federation.type(shareable=True, description="Resultado del prerregistro.")
+class PreRegistrationResult:
+    case_number: int
+    replayed: bool = strawberry.field(description="Verdadero si es un reintento ya recibido.")
+    activation_login: str | None
+    activation_code: str | None = strawberry.field(
+        description="Código para activar la cuenta de autoservicio; se muestra una sola vez."
+    )
+    instructions: str
+
+
+@strawberry.type
+class CaseworkMutation:
+    @strawberry.mutation(description="Prerregistro en línea, sin iniciar sesión, las 24 horas.")
+    @r.raw_arguments
+    async def pre_register(
+        self, info: strawberry.Info, input: PreRegistrationInput
+    ) -> PreRegistrationResult:
+        return await r.pre_register(info, input)  # type: ignore[no-any-return]
+
+
+QUERIES: list[type] = []
+MUTATIONS: list[type] = [CaseworkMutation]
+SUBSCRIPTIONS: list[type] = []
+TYPES: list[type] = []
