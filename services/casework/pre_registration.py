@@ -23,13 +23,16 @@ from typing import Any
 import phonenumbers
 import psycopg
 import pycountry
-from argon2 import PasswordHasher
 from psycopg import AsyncConnection
 
 from models.vocab import DocumentType, Relationship, Sex
 from services.errors import Conflict, FieldProblem, ValidationFailed
 
-HASHER = PasswordHasher(time_cost=1, memory_cost=8192)  # a short-lived activation code
+
+def hash_activation_code(code: str) -> str:
+    """Activation codes are random (72 bits): a plain digest suffices, a slow KDF would
+    only slow down every submission."""
+    return "sha256$" + hashlib.sha256(code.encode()).hexdigest()
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 DOCUMENT_PATTERNS = {
     ("national_id", "VE"): re.compile(r"^\d{6,9}$"),
@@ -423,7 +426,7 @@ async def pre_register(
             await conn.execute(
                 "INSERT INTO applicant_account (person_id, login, activation_code_hash)"
                 " VALUES (%s, %s, %s) ON CONFLICT (login) DO NOTHING",
-                (principal_id, login, HASHER.hash(code)),
+                (principal_id, login, hash_activation_code(code)),
             )
     except psycopg.errors.UniqueViolation as exc:
         constraint = getattr(exc.diag, "constraint_name", "") or ""
