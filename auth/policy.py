@@ -259,8 +259,14 @@ FIELDS: dict[str, dict[str, str]] = {
     },
     "Mutation": {
         "preRegister": C.REGISTRATION,
+        "changeCaseStatus": C.STATUS,
         "issueWorkPermit": C.STATUS_SIGNING,
         "revokeWorkPermit": C.STATUS_SIGNING,
+    },
+    "StatusTransition": {
+        "caseNumber": C.STATUS,
+        "fromStatus": C.STATUS_DETAILED,
+        "toStatus": C.STATUS_DETAILED,
     },
     "PreRegistrationResult": {
         "caseNumber": C.REGISTRATION,

@@ -11,7 +11,7 @@ from resolvers.migration import raw_arguments
 from services.casework import pre_registration as svc
 from services.errors import DomainError
 
-__all__ = ["pre_register", "raw_arguments"]
+__all__ = ["change_case_status", "pre_register", "raw_arguments"]
 
 
 async def pre_register(info: strawberry.Info, data: dict[str, Any]) -> Any:
@@ -42,3 +42,26 @@ async def pre_register(info: strawberry.Info, data: dict[str, Any]) -> Any:
         street=data.get("street"),
     )
     return await ctx.run(svc.pre_register, parsed, address)
+
+
+async def change_case_status(info: strawberry.Info, case_number: int, to: Any, reason: str) -> Any:
+    from auth.policy import RowScope
+    from models.vocab import CaseStatus
+    from services.casework.status import change_status
+
+    ctx = info.context
+    moved = await ctx.run(change_status, ctx.principal, case_number, CaseStatus(to), reason)
+    return Moved(
+        moved.case_number,
+        moved.from_status,
+        moved.to_status,
+        RowScope(office_codes=frozenset({moved.office_code})),
+    )
+
+
+class Moved:
+    def __init__(self, case_number: int, from_status: Any, to_status: Any, row_scope: Any) -> None:
+        self.case_number = case_number
+        self.from_status = from_status
+        self.to_status = to_status
+        self.row_scope = row_scope

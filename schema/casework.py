@@ -7,7 +7,7 @@ from datetime import date
 import strawberry
 
 from resolvers import casework as r
-from schema.enums import DocumentType, Relationship, Sex
+from schema.enums import CaseStatus, DocumentType, Relationship, Sex
 
 
 @strawberry.input(description="Documento del país de origen o pasaporte.")
@@ -58,8 +58,23 @@ class PreRegistrationResult:
     instructions: str
 
 
+@strawberry.federation.type(shareable=True, description="Cambio de estado registrado.")
+class StatusTransition:
+    case_number: int
+    from_status: CaseStatus
+    to_status: CaseStatus
+
+
 @strawberry.type
 class CaseworkMutation:
+    @strawberry.mutation(
+        description="Cambia el estado de un expediente (queda en el historial con su motivo)."
+    )
+    async def change_case_status(
+        self, info: strawberry.Info, case_number: int, to: CaseStatus, reason: str
+    ) -> StatusTransition:
+        return await r.change_case_status(info, case_number, to, reason)  # type: ignore[no-any-return]
+
     @strawberry.mutation(description="Prerregistro en línea, sin iniciar sesión, las 24 horas.")
     @r.raw_arguments
     async def pre_register(
