@@ -259,6 +259,8 @@ def build_contract(strawberry_schema: Any, role: Role, *, federation: bool = Fal
         return allowed_scope(role, type_name, field_name) is not None
 
     def wrap(type_name: str, field_name: str, fld: GraphQLField) -> Resolver | None:
+        if type_name == "Subscription":
+            return fld.resolve  # its function is the ``subscribe``; ``resolve`` maps events
         resolve = direct_resolver(fld) or fld.resolve
         if type_name in ROOT_TYPES:
             return resolve  # root fields: rows are checked on what they return

@@ -68,6 +68,7 @@ class Category(StrEnum):
     STATUS = "status"
     STATUS_WORK_PERMIT = "status.work_permit"  # holds a valid work permit, yes/no
     STATUS_SIGNING = "status.signing"  # issuing / revoking signed documents
+    STATUS_NOTIFICATIONS = "status.notifications"  # every case's protection changes, live
     STATUS_DETAILED = "status.detailed"  # the detailed workflow status (reveals decisions)
     CLAIM = "claim"
     CLAIM_DECISION_LETTER = "claim.decision_letter"
@@ -125,6 +126,7 @@ MATRIX: dict[Role, dict[str, Grant]] = {
         Category.IDENTITY: rw(OWN),
         Category.IDENTITY_SEARCH: r(A),
         Category.STATUS_SIGNING: Grant(),
+        Category.STATUS_NOTIFICATIONS: Grant(),
         Category.CONTACT: rw(OWN),
         Category.STATUS: rw(OWN),
         Category.NEEDS: rw(OWN),
@@ -140,6 +142,7 @@ MATRIX: dict[Role, dict[str, Grant]] = {
         Category.IDENTITY: r(ASG),
         Category.CONTACT: r(ASG),
         Category.STATUS: r(ASG),
+        Category.STATUS_NOTIFICATIONS: Grant(),
         Category.CLAIM: rw(ASG),
         Category.NEEDS: r(ASG),
         Category.FAMILY: r(ASG),
@@ -204,6 +207,7 @@ MATRIX: dict[Role, dict[str, Grant]] = {
         Category.IDENTITY: rw(SELF),
         Category.CONTACT: rw(SELF),
         Category.STATUS: r(SELF),
+        Category.STATUS_NOTIFICATIONS: Grant(),
         Category.CLAIM_DECISION_LETTER: r(SELF),
         Category.FAMILY: r(SELF),
         Category.PROFESSION: rw(SELF),
@@ -262,6 +266,15 @@ FIELDS: dict[str, dict[str, str]] = {
         "changeCaseStatus": C.STATUS,
         "issueWorkPermit": C.STATUS_SIGNING,
         "revokeWorkPermit": C.STATUS_SIGNING,
+    },
+    "Subscription": {
+        "protectionStatusChanged": C.STATUS_NOTIFICATIONS,
+    },
+    "ProtectionStatusEvent": {
+        "caseNumber": C.STATUS,
+        "protected": C.STATUS,
+        "basis": C.STATUS,
+        "at": C.STATUS,
     },
     "StatusTransition": {
         "caseNumber": C.STATUS,

@@ -152,7 +152,7 @@ def websocket_endpoint(subgraph: str | None) -> Any:
         except (WebSocketDisconnect, RuntimeError, ValueError):
             pass
         finally:
-            for task in tasks.values():
+            for task in list(tasks.values()):
                 task.cancel()
                 with contextlib.suppress(BaseException):
                     await task

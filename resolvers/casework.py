@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 import strawberry
@@ -47,10 +48,18 @@ async def pre_register(info: strawberry.Info, data: dict[str, Any]) -> Any:
 async def change_case_status(info: strawberry.Info, case_number: int, to: Any, reason: str) -> Any:
     from auth.policy import RowScope
     from models.vocab import CaseStatus
+    from services.casework.events import EVENTS, ProtectionEvent, protection_of
     from services.casework.status import change_status
 
     ctx = info.context
     moved = await ctx.run(change_status, ctx.principal, case_number, CaseStatus(to), reason)
+    before, after = protection_of(moved.from_status), protection_of(moved.to_status)
+    if before != after:
+        EVENTS.publish(
+            ProtectionEvent(
+                moved.case_number, after[0], after[1], moved.from_status.value, datetime.now(UTC)
+            )
+        )
     return Moved(
         moved.case_number,
         moved.from_status,
@@ -64,4 +73,21 @@ class Moved:
         self.case_number = case_number
         self.from_status = from_status
         self.to_status = to_status
+        self.row_scope = row_scope
+
+
+async def protection_events(info: strawberry.Info) -> Any:
+    from auth.policy import RowScope
+    from services.casework.events import EVENTS
+
+    async for event in EVENTS.subscribe():
+        yield Event(event, RowScope())
+
+
+class Event:
+    def __init__(self, event: Any, row_scope: Any) -> None:
+        self.case_number = event.case_number
+        self.protected = event.protected
+        self.basis = event.basis
+        self.at = event.at
         self.row_scope = row_scope

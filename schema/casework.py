@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import AsyncGenerator
+from datetime import date, datetime
 
 import strawberry
 
 from resolvers import casework as r
-from schema.enums import CaseStatus, DocumentType, Relationship, Sex
+from schema.enums import CaseStatus, DocumentType, ProtectionBasis, Relationship, Sex
 
 
 @strawberry.input(description="Documento del país de origen o pasaporte.")
@@ -83,7 +84,27 @@ class CaseworkMutation:
         return await r.pre_register(info, input)  # type: ignore[no-any-return]
 
 
+@strawberry.federation.type(shareable=True, description="Cambio de la protección de un caso.")
+class ProtectionStatusEvent:
+    case_number: int | None
+    protected: bool | None
+    basis: ProtectionBasis | None
+    at: datetime | None
+
+
+@strawberry.type
+class CaseworkSubscription:
+    @strawberry.subscription(
+        description="Avisa cuando un caso gana o pierde la protección frente a la expulsión."
+    )
+    async def protection_status_changed(
+        self, info: strawberry.Info
+    ) -> AsyncGenerator[ProtectionStatusEvent, None]:
+        async for event in r.protection_events(info):
+            yield event
+
+
 QUERIES: list[type] = []
 MUTATIONS: list[type] = [CaseworkMutation]
-SUBSCRIPTIONS: list[type] = []
+SUBSCRIPTIONS: list[type] = [CaseworkSubscription]
 TYPES: list[type] = []

@@ -110,3 +110,54 @@ async def test_illegal_moves_are_refused_and_change_nothing(
     ).json()
     assert agency["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     assert await state(engine, case.number) == before
+
+
+async def test_agencies_subscribed_learn_of_protection_changes(
+    live_hub: LiveHub, engine: AsyncEngine
+) -> None:
+    import asyncio
+    import json
+
+    from websockets.asyncio.client import connect
+
+    case = (await make_cases(engine, 1, office_code="LIM", status="rejected"))[0]
+    url = live_hub.url.replace("http://", "ws://") + "/graphql"
+    async with connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+        await ws.send(
+            json.dumps(
+                {
+                    "type": "connection_init",
+                    "payload": {
+                        "Authorization": f"Bearer {mint('migraciones')}",
+                        "X-Purpose": "deportation-protection",
+                    },
+                }
+            )
+        )
+        assert json.loads(await ws.recv()) == {"type": "connection_ack"}
+        await ws.send(
+            json.dumps(
+                {
+                    "type": "subscribe",
+                    "id": "s1",
+                    "payload": {
+                        "query": "subscription { protectionStatusChanged "
+                        "{ caseNumber protected basis } }"
+                    },
+                }
+            )
+        )
+        await asyncio.sleep(0.3)
+        # When the secretary makes the rejection final (no longer protected)
+        moved = await asyncio.to_thread(
+            move, live_hub, mint("cepr-secretary", office="LIM"), case.number, "REJECTED_FINAL"
+        )
+        assert "errors" not in moved, moved
+        # Then the Migration Office is told at once
+        message = json.loads(await asyncio.wait_for(ws.recv(), 5))
+        assert message["type"] == "next" and message["id"] == "s1"
+        assert message["payload"]["data"]["protectionStatusChanged"] == {
+            "caseNumber": case.number,
+            "protected": False,
+            "basis": None,
+        }
