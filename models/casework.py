@@ -1,13 +1,23 @@
-"""Case work records: online pre-registration requests (idempotency)."""
+"""Case work records: online pre-registration requests (idempotency), appointment slots."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, String, func
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base
+from models.base import Base, check_in
+from models.vocab import AppointmentMode, AppointmentPurpose, values
 
 
 class PreRegistrationRequest(Base):
@@ -24,3 +34,37 @@ class PreRegistrationRequest(Base):
         DateTime(timezone=True), server_default=func.now()
     )
     case_number: Mapped[int] = mapped_column(BigInteger)
+
+
+class AppointmentSlot(Base):
+    """A bookable time at an office, for one mode and purpose, with a capacity. ``booked``
+    never exceeds ``capacity`` (CHECK, and bookings use a conditional UPDATE)."""
+
+    __tablename__ = "appointment_slot"
+    __table_args__ = (
+        CheckConstraint("capacity > 0", name="capacity_positive"),
+        CheckConstraint("booked >= 0 AND booked <= capacity", name="within_capacity"),
+        CheckConstraint(check_in("mode", values(AppointmentMode)), name="mode"),
+        CheckConstraint(check_in("purpose", values(AppointmentPurpose)), name="purpose"),
+        UniqueConstraint("office_id", "starts_at", "mode", "purpose"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    minutes: Mapped[int] = mapped_column(Integer, server_default="30")
+    mode: Mapped[str] = mapped_column(String(16))
+    purpose: Mapped[str] = mapped_column(String(32))
+    capacity: Mapped[int] = mapped_column(Integer)
+    booked: Mapped[int] = mapped_column(Integer, server_default="0")
+
+
+class SlotBooking(Base):
+    """Which slot an appointment holds (one row per booked appointment)."""
+
+    __tablename__ = "slot_booking"
+
+    appointment_id: Mapped[int] = mapped_column(
+        ForeignKey("appointment.id", ondelete="CASCADE"), primary_key=True
+    )
+    slot_id: Mapped[int] = mapped_column(ForeignKey("appointment_slot.id"), index=True)

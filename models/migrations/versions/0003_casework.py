@@ -1,4 +1,4 @@
-"""case work: online pre-registration requests
+"""case work: online pre-registration requests, appointment slots and bookings
 
 Revision ID: 0003_casework
 Revises: 0002_access
@@ -23,7 +23,37 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['case_id'], ['case_file.id'], name=op.f('fk_pre_registration_request_case_id_case_file'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('idempotency_key', name=op.f('pk_pre_registration_request'))
     )
+    op.create_table('appointment_slot',
+    sa.Column('id', sa.BigInteger(), nullable=False),
+    sa.Column('office_id', sa.Integer(), nullable=False),
+    sa.Column('starts_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('minutes', sa.Integer(), server_default='30', nullable=False),
+    sa.Column('mode', sa.String(length=16), nullable=False),
+    sa.Column('purpose', sa.String(length=32), nullable=False),
+    sa.Column('capacity', sa.Integer(), nullable=False),
+    sa.Column('booked', sa.Integer(), server_default='0', nullable=False),
+    sa.CheckConstraint('booked >= 0 AND booked <= capacity', name=op.f('ck_appointment_slot_within_capacity')),
+    sa.CheckConstraint('capacity > 0', name=op.f('ck_appointment_slot_capacity_positive')),
+    sa.CheckConstraint("mode IN ('in_person', 'remote')", name=op.f('ck_appointment_slot_mode')),
+    sa.CheckConstraint("purpose IN ('registration_interview', 'biometric_enrolment', 'card_pickup', 'eligibility_interview')", name=op.f('ck_appointment_slot_purpose')),
+    sa.ForeignKeyConstraint(['office_id'], ['office.id'], name=op.f('fk_appointment_slot_office_id_office')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_appointment_slot')),
+    sa.UniqueConstraint('office_id', 'starts_at', 'mode', 'purpose', name=op.f('uq_appointment_slot_office_id_starts_at_mode_purpose')),
+    )
+    op.create_index(op.f('ix_appointment_slot_office_id'), 'appointment_slot', ['office_id'], unique=False)
+    op.create_table('slot_booking',
+    sa.Column('appointment_id', sa.BigInteger(), nullable=False),
+    sa.Column('slot_id', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['appointment_id'], ['appointment.id'], name=op.f('fk_slot_booking_appointment_id_appointment'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['slot_id'], ['appointment_slot.id'], name=op.f('fk_slot_booking_slot_id_appointment_slot')),
+    sa.PrimaryKeyConstraint('appointment_id', name=op.f('pk_slot_booking')),
+    )
+    op.create_index(op.f('ix_slot_booking_slot_id'), 'slot_booking', ['slot_id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_slot_booking_slot_id'), table_name='slot_booking')
+    op.drop_table('slot_booking')
+    op.drop_index(op.f('ix_appointment_slot_office_id'), table_name='appointment_slot')
+    op.drop_table('appointment_slot')
     op.drop_table('pre_registration_request')
