@@ -150,25 +150,105 @@ def protect(
     reason: dict[tuple[str, ...], str] = {
         key: "small" for key, count in table.items() if 0 < count < threshold
     }
-    changed = True
-    while changed:
-        changed = False
-        for axis in range(len(dims)):
-            others = [extended_axes[i] for i in range(len(dims)) if i != axis]
-            for fixed in itertools.product(*others):
-                line = [(*fixed[:axis], value, *fixed[axis:]) for value in extended_axes[axis]]
-                hidden = [key for key in line if key in reason]
-                if len(hidden) != 1:
-                    continue
-                candidates = [key for key in line if key not in reason and table[key] > 0]
-                if not candidates:
-                    continue  # the only other entries are zeros: nothing left to recover
-                # smallest first; inner cells before totals (totals are the most useful)
-                pick = min(candidates, key=lambda k: (TOTAL in k, table[k]))
-                reason[pick] = "complementary"
-                changed = True
+    lines = _lines(extended_axes)
+    while True:
+        _suppress_lonely(lines, table, reason)
+        # Subtraction along lines is not the only attack: a cell can also be pinned down
+        # by combining several lines (e.g. two suppressed cycles joined by one cell).
+        # Solve the published equations exactly; hide one more cell next to any
+        # suppressed cell they still determine, and start again.
+        determined = determined_cells(lines, set(reason))
+        if not determined:
+            break
+        _hide_partner(min(determined), lines, table, reason)
     cells = [
         Cell(key, None if key in reason else table[key], key in reason, reason.get(key))
         for key in itertools.product(*extended_axes)
     ]
     return StatisticsTable(dims, threshold, cells)
+
+
+Line = list[tuple[str, ...]]
+_PRIME = (1 << 61) - 1  # exact ranks of ±1 systems, computed modulo a large prime
+
+
+def _lines(extended_axes: list[list[str]]) -> list[Line]:
+    """Every line of the extended table (its last entry is the line's total)."""
+    out: list[Line] = []
+    for axis in range(len(extended_axes)):
+        others = [extended_axes[i] for i in range(len(extended_axes)) if i != axis]
+        for fixed in itertools.product(*others):
+            out.append([(*fixed[:axis], value, *fixed[axis:]) for value in extended_axes[axis]])
+    return out
+
+
+def _suppress_lonely(
+    lines: list[Line], table: dict[tuple[str, ...], int], reason: dict[tuple[str, ...], str]
+) -> None:
+    """Until nothing changes: a line with exactly one hidden entry gets a partner."""
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            hidden = [key for key in line if key in reason]
+            if len(hidden) != 1:
+                continue
+            candidates = [key for key in line if key not in reason and table[key] > 0]
+            if not candidates:
+                continue  # the only other entries are zeros: nothing left to recover
+            # smallest first; inner cells before totals (totals are the most useful)
+            pick = min(candidates, key=lambda k: (TOTAL in k, table[k]))
+            reason[pick] = "complementary"
+            changed = True
+
+
+def _hide_partner(
+    target: tuple[str, ...],
+    lines: list[Line],
+    table: dict[tuple[str, ...], int],
+    reason: dict[tuple[str, ...], str],
+) -> None:
+    """Hide the smallest published non-zero entry on a line through ``target`` (or, if
+    there is none, anywhere): ``target`` then has one more degree of freedom."""
+    near = [k for line in lines if target in line for k in line if k not in reason and table[k]]
+    pool = near or [k for k, n in table.items() if k not in reason and n > 0]
+    if pool:
+        reason[min(pool, key=lambda k: (TOTAL in k, table[k], k))] = "complementary"
+
+
+def determined_cells(lines: list[Line], hidden: set[tuple[str, ...]]) -> set[tuple[str, ...]]:
+    """The hidden entries whose value follows from the published ones by linear algebra.
+
+    Each line says: sum of its entries = its total. With the published entries moved to
+    the right-hand side, a hidden entry is determined exactly when its unit vector lies
+    in the row space of the hidden part, i.e. when, in reduced row-echelon form, its
+    pivot row has no other entry. Non-negativity is not used (no interval attack).
+    """
+    columns = {key: i for i, key in enumerate(sorted(hidden))}
+    pivots: dict[int, dict[int, int]] = {}
+    for line in lines:
+        row: dict[int, int] = {}
+        for position, key in enumerate(line):
+            if key in columns:
+                row[columns[key]] = 1 if position < len(line) - 1 else _PRIME - 1
+        for col in [c for c in row if c in pivots]:
+            factor = row.get(col, 0)
+            if factor:
+                for c, v in pivots[col].items():
+                    row[c] = (row.get(c, 0) - factor * v) % _PRIME
+                row = {c: v for c, v in row.items() if v}
+        if not row:
+            continue
+        pivot = min(row)
+        inverse = pow(row[pivot], _PRIME - 2, _PRIME)
+        row = {c: v * inverse % _PRIME for c, v in row.items()}
+        for other in pivots.values():
+            factor = other.get(pivot, 0)
+            if factor:
+                for c, v in row.items():
+                    other[c] = (other.get(c, 0) - factor * v) % _PRIME
+                for c in [c for c, v in other.items() if not v]:
+                    del other[c]
+        pivots[pivot] = row
+    keys = sorted(hidden)
+    return {keys[col] for col, row in pivots.items() if len(row) == 1}
