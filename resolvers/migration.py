@@ -7,9 +7,7 @@ from typing import Any
 
 import strawberry
 
-from auth.keys import KeyError_
 from services import protection as svc
-from services.errors import FieldProblem, ValidationFailed
 
 
 def _key(doc: Any) -> svc.DocumentKey:
@@ -62,10 +60,10 @@ class ChangePage:
 async def protection_assertion(info: strawberry.Info, document: Any) -> Any:
     record = await protection_status(info, document)
     ctx = info.context
-    keys = ctx.state.services["keys"]
-    claims = svc.assertion_claims(record, ctx.state.settings.issuer, ctx.principal.actor_label)
-    token = keys.sign_jws(claims, typ="protection-assertion+jwt")
-    return Assertion(token, keys.current_kid, record)
+    signed = svc.sign_assertion(
+        ctx.state.services["keys"], record, ctx.state.settings.issuer, ctx.principal.actor_label
+    )
+    return Assertion(signed.token, signed.key_id, record)
 
 
 class Assertion:
@@ -77,20 +75,8 @@ class Assertion:
 
 
 def verify_protection_assertion(info: strawberry.Info, token: str) -> Any:
-    keys = info.context.state.services["keys"]
-    try:
-        claims = keys.verify_jws(token)
-    except KeyError_ as exc:
-        return Verification(False, exc.code, exc.message, None)
-    if claims.get("typ") != "protection-assertion":
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    ("token",), "NOT_AN_ASSERTION", "El token no es una constancia de protección."
-                )
-            ]
-        )
-    return Verification(True, "VALID", "Firma válida del hub.", claims)
+    check = svc.verify_assertion(info.context.state.services["keys"], token)
+    return Verification(check.valid, check.code, check.message, check.claims)
 
 
 class Verification:
