@@ -1,4 +1,5 @@
-"""Case work records: online pre-registration requests (idempotency), appointment slots."""
+"""Case work records: online pre-registration requests (idempotency), appointment slots,
+case assignments."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    Text,
     UniqueConstraint,
     func,
 )
@@ -68,3 +70,18 @@ class SlotBooking(Base):
         ForeignKey("appointment.id", ondelete="CASCADE"), primary_key=True
     )
     slot_id: Mapped[int] = mapped_column(ForeignKey("appointment_slot.id"), index=True)
+
+
+class CaseAssignment(Base):
+    """Each assignment of a case to an eligibility officer, with the rule version applied."""
+
+    __tablename__ = "case_assignment"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officer.id"), index=True)
+    previous_officer_id: Mapped[int | None] = mapped_column(ForeignKey("officer.id"))
+    rule_version: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -1,4 +1,5 @@
-"""case work: online pre-registration requests, appointment slots and bookings
+"""case work: online pre-registration requests, appointment slots and bookings,
+case assignments
 
 Revision ID: 0003_casework
 Revises: 0002_access
@@ -50,8 +51,28 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_slot_booking_slot_id'), 'slot_booking', ['slot_id'], unique=False)
 
+    op.create_table('case_assignment',
+    sa.Column('id', sa.BigInteger(), nullable=False),
+    sa.Column('case_id', sa.BigInteger(), nullable=False),
+    sa.Column('officer_id', sa.Integer(), nullable=False),
+    sa.Column('previous_officer_id', sa.Integer(), nullable=True),
+    sa.Column('rule_version', sa.String(length=32), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('actor', sa.Text(), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['case_file.id'], name=op.f('fk_case_assignment_case_id_case_file'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['officer_id'], ['officer.id'], name=op.f('fk_case_assignment_officer_id_officer')),
+    sa.ForeignKeyConstraint(['previous_officer_id'], ['officer.id'], name=op.f('fk_case_assignment_previous_officer_id_officer')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_case_assignment')),
+    )
+    op.create_index(op.f('ix_case_assignment_case_id'), 'case_assignment', ['case_id'], unique=False)
+    op.create_index(op.f('ix_case_assignment_officer_id'), 'case_assignment', ['officer_id'], unique=False)
+
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_case_assignment_officer_id'), table_name='case_assignment')
+    op.drop_index(op.f('ix_case_assignment_case_id'), table_name='case_assignment')
+    op.drop_table('case_assignment')
     op.drop_index(op.f('ix_slot_booking_slot_id'), table_name='slot_booking')
     op.drop_table('slot_booking')
     op.drop_index(op.f('ix_appointment_slot_office_id'), table_name='appointment_slot')
