@@ -1,0 +1,96 @@
+"""UNHCR's protection view as a file: specific needs in UNHCR's codes, one row per need.
+
+The rows carry what UNHCR may read (ACCESS-POLICY.md: status, needs, family, case
+administration limited to the office, coarse identity) and never claim data. Persons
+appear under UNHCR's own pseudonymous identifier, not the hub's id. The list itself
+(filters, pagination, appointments) is served by ``services.case_queries.list_cases``
+with the ``needs`` scope; this module adds the export.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from typing import Any
+
+from psycopg import AsyncConnection
+
+from auth.policy import Category, Scope, read_scope
+from auth.principal import Principal
+from services.case_queries import CaseFilter
+from services.errors import Forbidden
+
+COLUMNS = (
+    "case_number",
+    "office",
+    "case_status",
+    "filing_date",
+    "household_size",
+    "person",
+    "relationship",
+    "sex",
+    "age",
+    "nationality",
+    "need_category",
+    "need_code",
+    "need_label",
+)
+
+
+async def needs_export(
+    conn: AsyncConnection[Any],
+    principal: Principal,
+    case_filter: CaseFilter,
+    pseudonym: Callable[[int], str],
+) -> str:
+    """CSV of the specific needs of the filtered cases, in UNHCR's specific-needs codes
+    (category and code as in ``models/data/specific_needs.csv``), one SQL statement.
+
+    ``pseudonym`` turns a person id into the caller's own identifier. Only a caller whose
+    ``needs`` read scope is nationwide (UNHCR, supervisors) may export.
+    """
+    if read_scope(principal.role, Category.NEEDS) is not Scope.ALL:
+        raise Forbidden("Su rol no puede exportar necesidades específicas.")
+    where = ["true"]
+    params: dict[str, Any] = {}
+    if case_filter.office_codes:
+        where.append("o.code = ANY(%(offices)s)")
+        params["offices"] = list(case_filter.office_codes)
+    if case_filter.statuses:
+        where.append("c.status = ANY(%(statuses)s)")
+        params["statuses"] = [s.value for s in case_filter.statuses]
+    if case_filter.need_codes:
+        where.append("n.code = ANY(%(needs)s)")
+        params["needs"] = list(case_filter.need_codes)
+    if case_filter.nationalities:
+        where.append("p.nationality = ANY(%(nats)s)")
+        params["nats"] = list(case_filter.nationalities)
+    if case_filter.filed_from:
+        where.append("c.filing_date >= %(filed_from)s")
+        params["filed_from"] = case_filter.filed_from
+    if case_filter.filed_to:
+        where.append("c.filing_date <= %(filed_to)s")
+        params["filed_to"] = case_filter.filed_to
+    cursor = await conn.execute(
+        "SELECT c.number, o.code, c.status, c.filing_date,"
+        " (SELECT count(*) FROM case_member x WHERE x.case_id = c.id),"
+        " n.person_id, m.relationship, p.sex, date_part('year', age(p.birth_date))::int,"
+        " p.nationality, s.category, s.code, s.label_en"
+        " FROM case_need n JOIN case_file c ON c.id = n.case_id"
+        " JOIN office o ON o.id = c.office_id"
+        " JOIN specific_need_code s ON s.code = n.code"
+        " JOIN person p ON p.id = n.person_id"
+        " LEFT JOIN case_member m ON m.case_id = c.id AND m.person_id = n.person_id"
+        f" WHERE {' AND '.join(where)} ORDER BY c.number, n.person_id, n.code",
+        params,
+    )
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for row in await cursor.fetchall():
+        number, office, status, filed, size, person_id, *rest = row
+        writer.writerow(
+            [number, office, status, filed.isoformat(), size, pseudonym(person_id), *rest]
+        )
+    return out.getvalue()
