@@ -34,7 +34,8 @@ class Dimension(StrEnum):
     NATIONALITY = "nationality"
     DEPARTMENT = "department"
     STATUS = "status"
-    PERIOD = "period"
+    PERIOD = "period"  # filing year
+    QUARTER = "quarter"  # filing year and quarter, e.g. 2024-Q1
 
 
 # SQL for each dimension over one row per person (their most recent case).
@@ -51,6 +52,10 @@ _EXPRESSIONS: dict[Dimension, str] = {
     Dimension.DEPARTMENT: "coalesce(p.department, 'SIN DATO')",
     Dimension.STATUS: "c.status",
     Dimension.PERIOD: "extract(year FROM c.filing_date)::int::text",
+    Dimension.QUARTER: (
+        "extract(year FROM c.filing_date)::int::text || '-Q'"
+        " || extract(quarter FROM c.filing_date)::int::text"
+    ),
 }
 
 

@@ -6,6 +6,7 @@ Gaussian elimination over every row, column, margin and 2-D slice)."""
 from __future__ import annotations
 
 import itertools
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
@@ -225,3 +226,23 @@ def _true(values: tuple[str, ...]) -> int:
     return sum(
         n for k, n in counts.items() if all(v in (TOTAL, c) for v, c in zip(values, k, strict=True))
     )
+
+
+async def test_counts_by_filing_quarter_and_sex_from_the_database(
+    engine: Any, database_url: str
+) -> None:
+    # Given 12 families of 3 (F, M, F) filed in 2019-Q2 and 12 filed in 2019-Q4
+    import psycopg
+
+    from hub.readpool import libpq_url
+    from services.statistics import statistics
+    from tests.factories import make_cases
+
+    await make_cases(engine, 12, office_code="LIM", filing_date=date(2019, 5, 2))
+    await make_cases(engine, 12, office_code="LIM", filing_date=date(2019, 11, 20))
+    async with await psycopg.AsyncConnection.connect(libpq_url(database_url)) as conn:
+        table = await statistics(conn, ["quarter", "sex"], 10)
+    counts = {c.values: c.count for c in table.cells}
+    # Then the quarters are labelled by year and quarter, with true counts
+    assert counts[("2019-Q2", "F")] == 24 and counts[("2019-Q2", "M")] == 12
+    assert counts[("2019-Q4", TOTAL)] == 36
