@@ -1,21 +1,25 @@
 """Case work records: online pre-registration requests (idempotency), appointment slots,
-case assignments."""
+case assignments, priorities and their rule versions."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
     Integer,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
     func,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, check_in
@@ -85,3 +89,35 @@ class CaseAssignment(Base):
     reason: Mapped[str] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class PriorityRuleSet(Base):
+    """One version of the prioritisation rules (immutable); exactly one is active."""
+
+    __tablename__ = "priority_rule_set"
+
+    version: Mapped[str] = mapped_column(String(32), primary_key=True)
+    rules: Mapped[dict[str, object]] = mapped_column(JSONB)
+    active: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    created_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class CasePriority(Base):
+    """A case's computed priority with its reasons and rule version, and any override."""
+
+    __tablename__ = "case_priority"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("case_file.id", ondelete="CASCADE"), primary_key=True
+    )
+    score: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    rule_version: Mapped[str] = mapped_column(String(32))
+    reasons: Mapped[list[dict[str, object]]] = mapped_column(JSONB)
+    computed_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    override_score: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    override_by: Mapped[str | None] = mapped_column(Text)
+    override_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,11 +1,12 @@
 """case work: online pre-registration requests, appointment slots and bookings,
-case assignments
+case assignments, priorities and rule versions
 
 Revision ID: 0003_casework
 Revises: 0002_access
 """
 from alembic import op
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 revision = '0003_casework'
 down_revision = '0002_access'
@@ -68,8 +69,32 @@ def upgrade() -> None:
     op.create_index(op.f('ix_case_assignment_case_id'), 'case_assignment', ['case_id'], unique=False)
     op.create_index(op.f('ix_case_assignment_officer_id'), 'case_assignment', ['officer_id'], unique=False)
 
+    op.create_table('priority_rule_set',
+    sa.Column('version', sa.String(length=32), nullable=False),
+    sa.Column('rules', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+    sa.Column('active', sa.Boolean(), server_default='false', nullable=False),
+    sa.Column('created_by', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.PrimaryKeyConstraint('version', name=op.f('pk_priority_rule_set')),
+    )
+    op.create_table('case_priority',
+    sa.Column('case_id', sa.BigInteger(), nullable=False),
+    sa.Column('score', sa.Numeric(precision=8, scale=2), nullable=False),
+    sa.Column('rule_version', sa.String(length=32), nullable=False),
+    sa.Column('reasons', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+    sa.Column('computed_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('override_score', sa.Numeric(precision=8, scale=2), nullable=True),
+    sa.Column('override_reason', sa.Text(), nullable=True),
+    sa.Column('override_by', sa.Text(), nullable=True),
+    sa.Column('override_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['case_file.id'], name=op.f('fk_case_priority_case_id_case_file'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('case_id', name=op.f('pk_case_priority')),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table('case_priority')
+    op.drop_table('priority_rule_set')
     op.drop_index(op.f('ix_case_assignment_officer_id'), table_name='case_assignment')
     op.drop_index(op.f('ix_case_assignment_case_id'), table_name='case_assignment')
     op.drop_table('case_assignment')
