@@ -144,7 +144,8 @@ async def test_refusals_change_nothing(database_url: str, engine: AsyncEngine) -
         after = await (await conn.execute("SELECT count(*) FROM priority_rule_set")).fetchone()
         override = await (
             await conn.execute(
-                "SELECT count(*) FROM case_priority WHERE case_id = %s AND override_score IS NOT NULL",
+                "SELECT count(*) FROM case_priority"
+                " WHERE case_id = %s AND override_score IS NOT NULL",
                 (case.id,),
             )
         ).fetchone()
