@@ -46,6 +46,36 @@ class ProtectionRecord:
     since: date | None
     person_id: int | None
     row_scope: RowScope
+    document_held: HeldDocument | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HeldDocument:
+    """The latest document the hub issued to the person and its status (no expiry for
+    cards; a work permit has ``valid_to``). Today only work permits exist
+    (``models/documents.py``); asylum-seeker cards join here when they land."""
+
+    kind: str  # work_permit (card later)
+    number: str
+    status: str  # active | revoked | replaced
+    valid_to: date | None
+
+
+def _held_document_join(person: str) -> str:
+    """The one place that knows where issued documents live: a LATERAL join giving
+    ``held.id, held.status, held.valid_to`` for the person column ``person``."""
+    return f"""LEFT JOIN LATERAL (
+    SELECT w.id, w.status, w.valid_to FROM work_permit w WHERE w.person_id = {person}
+    ORDER BY w.issued_at DESC LIMIT 1
+) held ON true"""
+
+
+def _held(number: str | None, status: str | None, valid_to: date | None) -> HeldDocument | None:
+    return (
+        None
+        if number is None or status is None
+        else HeldDocument("work_permit", number, status, valid_to)
+    )
 
 
 def normalise_document(doc_type: str, number: str, issuing_country: str) -> DocumentKey:
@@ -97,7 +127,7 @@ def validate_documents(documents: Sequence[DocumentKey]) -> list[DocumentKey]:
 # persons and their cases; the best protection per document (recognised over pending,
 # earliest filing first).
 _BY_DOCUMENTS = f"""
-SELECT q.ord, d.person_id, best.status, best.filing_date
+SELECT q.ord, d.person_id, best.status, best.filing_date, held.id, held.status, held.valid_to
 FROM unnest(%(types)s::text[], %(numbers)s::text[], %(countries)s::text[])
      WITH ORDINALITY AS q(doc_type, number, country, ord)
 LEFT JOIN identity_document d
@@ -110,20 +140,25 @@ LEFT JOIN LATERAL (
     ORDER BY (c.status IN ({", ".join(repr(s) for s in _RECOGNISED)})) DESC, c.filing_date
     LIMIT 1
 ) best ON true
+{_held_document_join("d.person_id")}
 ORDER BY q.ord
 """
 
 
 def _record(
-    doc: DocumentKey | None, person_id: int | None, status: str | None, since: date | None
+    doc: DocumentKey | None,
+    person_id: int | None,
+    status: str | None,
+    since: date | None,
+    held: HeldDocument | None = None,
 ) -> ProtectionRecord:
     scope = RowScope(person_ids=(person_id,) if person_id else ())
     if person_id is None:
         return ProtectionRecord(doc, False, False, None, None, None, scope)
     if status is None:
-        return ProtectionRecord(doc, True, False, None, None, person_id, scope)
+        return ProtectionRecord(doc, True, False, None, None, person_id, scope, held)
     basis = "recognised_refugee" if status in _RECOGNISED else "pending_claim"
-    return ProtectionRecord(doc, True, True, basis, since, person_id, scope)
+    return ProtectionRecord(doc, True, True, basis, since, person_id, scope, held)
 
 
 async def protection_by_documents(
@@ -143,7 +178,10 @@ async def protection_by_documents(
         binary=True,
     )
     rows = await cursor.fetchall()
-    return [_record(keys[ord_ - 1], pid, status, since) for ord_, pid, status, since in rows]
+    return [
+        _record(keys[row[0] - 1], row[1], row[2], row[3], _held(row[4], row[5], row[6]))
+        for row in rows
+    ]
 
 
 def fold(text: str) -> str:
@@ -221,17 +259,20 @@ async def protection_candidates(
 
 async def _protection_of_persons(conn: Conn, person_ids: list[int]) -> dict[int, ProtectionRecord]:
     cursor = await conn.execute(
-        f"""SELECT p.id, best.status, best.filing_date FROM unnest(%(ids)s::bigint[]) AS p(id)
+        f"""SELECT p.id, best.status, best.filing_date, held.id, held.status, held.valid_to
+        FROM unnest(%(ids)s::bigint[]) AS p(id)
         LEFT JOIN LATERAL (
             SELECT c.status, c.filing_date FROM case_member m JOIN case_file c ON c.id = m.case_id
             WHERE m.person_id = p.id
               AND c.status IN ({", ".join(repr(s) for s in _PENDING + _RECOGNISED)})
             ORDER BY (c.status IN ({", ".join(repr(s) for s in _RECOGNISED)})) DESC,
-                     c.filing_date LIMIT 1) best ON true""",
+                     c.filing_date LIMIT 1) best ON true
+        {_held_document_join("p.id")}""",
         {"ids": person_ids},
     )
     return {
-        pid: _record(None, pid, status, since) for pid, status, since in await cursor.fetchall()
+        row[0]: _record(None, row[0], row[1], row[2], _held(row[3], row[4], row[5]))
+        for row in await cursor.fetchall()
     }
 
 
@@ -309,6 +350,16 @@ def assertion_claims(record: ProtectionRecord, issuer: str, requested_by: str) -
         "protected": record.protected,
         "basis": record.basis,
         "since": record.since.isoformat() if record.since else None,
+        "heldDocument": {
+            "kind": record.document_held.kind,
+            "number": record.document_held.number,
+            "status": record.document_held.status,
+            "validTo": record.document_held.valid_to.isoformat()
+            if record.document_held.valid_to
+            else None,
+        }
+        if record.document_held
+        else None,
         "requestedBy": requested_by,
     }
 

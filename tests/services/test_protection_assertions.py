@@ -47,7 +47,8 @@ def test_an_assertion_verifies_with_its_key_id_and_time(tmp_path: Path) -> None:
     assert signed.key_id == keys.current_kid
     # no claim data, no person id
     assert set(check.claims) == {
-        "iss", "iat", "typ", "document", "found", "protected", "basis", "since", "requestedBy"
+        "iss", "iat", "typ", "document", "found", "protected", "basis", "since",
+        "heldDocument", "requestedBy",
     }  # fmt: skip
 
 
