@@ -1,5 +1,6 @@
 """Case work records: online pre-registration requests (idempotency), appointment slots,
-case assignments, priorities and their rule versions."""
+case assignments, priorities and their rule versions,
+biometric enrolments (references only) and possible duplicates."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     Numeric,
@@ -121,3 +123,48 @@ class CasePriority(Base):
     override_reason: Mapped[str | None] = mapped_column(Text)
     override_by: Mapped[str | None] = mapped_column(Text)
     override_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class BiometricEnrolment(Base):
+    """A person's enrolment: the matcher's reference to the template (never the template)."""
+
+    __tablename__ = "biometric_enrolment"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    matcher: Mapped[str] = mapped_column(String(32))
+    template_ref: Mapped[str] = mapped_column(String(64), unique=True)
+    enrolled_by: Mapped[str] = mapped_column(Text)
+    enrolled_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
+class LocalBiometricTemplate(Base):
+    """The demo/test matcher's own store: a SimHash fingerprint per reference."""
+
+    __tablename__ = "local_biometric_template"
+
+    reference: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    fingerprint: Mapped[int] = mapped_column(BigInteger)
+
+
+class PossibleDuplicate(Base):
+    """A match between two persons raised for review instead of registering twice."""
+
+    __tablename__ = "possible_duplicate"
+    __table_args__ = (
+        UniqueConstraint("person_id", "matched_person_id"),
+        CheckConstraint("status IN ('open', 'duplicate', 'distinct')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    matched_person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(16))
+    score: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(16), server_default="open")
+    raised_by: Mapped[str] = mapped_column(Text)
+    raised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -1,5 +1,6 @@
 """case work: online pre-registration requests, appointment slots and bookings,
-case assignments, priorities and rule versions
+case assignments, priorities and rule versions,
+biometric enrolments, possible duplicates
 
 Revision ID: 0003_casework
 Revises: 0002_access
@@ -91,8 +92,46 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('case_id', name=op.f('pk_case_priority')),
     )
 
+    op.create_table('biometric_enrolment',
+    sa.Column('person_id', sa.BigInteger(), nullable=False),
+    sa.Column('matcher', sa.String(length=32), nullable=False),
+    sa.Column('template_ref', sa.String(length=64), nullable=False),
+    sa.Column('enrolled_by', sa.Text(), nullable=False),
+    sa.Column('enrolled_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_biometric_enrolment_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('person_id', name=op.f('pk_biometric_enrolment')),
+    sa.UniqueConstraint('template_ref', name=op.f('uq_biometric_enrolment_template_ref')),
+    )
+    op.create_table('local_biometric_template',
+    sa.Column('reference', sa.String(length=64), nullable=False),
+    sa.Column('person_id', sa.BigInteger(), nullable=False),
+    sa.Column('fingerprint', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_local_biometric_template_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('reference', name=op.f('pk_local_biometric_template')),
+    )
+    op.create_index(op.f('ix_local_biometric_template_person_id'), 'local_biometric_template', ['person_id'], unique=False)
+    op.create_table('possible_duplicate',
+    sa.Column('id', sa.BigInteger(), nullable=False),
+    sa.Column('person_id', sa.BigInteger(), nullable=False),
+    sa.Column('matched_person_id', sa.BigInteger(), nullable=False),
+    sa.Column('source', sa.String(length=16), nullable=False),
+    sa.Column('score', sa.Float(), nullable=False),
+    sa.Column('status', sa.String(length=16), server_default='open', nullable=False),
+    sa.Column('raised_by', sa.Text(), nullable=False),
+    sa.Column('raised_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.CheckConstraint("status IN ('open', 'duplicate', 'distinct')", name=op.f('ck_possible_duplicate_status')),
+    sa.ForeignKeyConstraint(['matched_person_id'], ['person.id'], name=op.f('fk_possible_duplicate_matched_person_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_possible_duplicate_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_possible_duplicate')),
+    sa.UniqueConstraint('person_id', 'matched_person_id', name=op.f('uq_possible_duplicate_person_id_matched_person_id')),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table('possible_duplicate')
+    op.drop_index(op.f('ix_local_biometric_template_person_id'), table_name='local_biometric_template')
+    op.drop_table('local_biometric_template')
+    op.drop_table('biometric_enrolment')
     op.drop_table('case_priority')
     op.drop_table('priority_rule_set')
     op.drop_index(op.f('ix_case_assignment_officer_id'), table_name='case_assignment')
