@@ -1,6 +1,7 @@
 """Case work records: online pre-registration requests (idempotency), appointment slots,
 case assignments, priorities and their rule versions,
-biometric enrolments (references only) and possible duplicates."""
+biometric enrolments (references only) possible duplicates,
+agency webhook subscriptions and the notification outbox."""
 
 from __future__ import annotations
 
@@ -14,14 +15,16 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
     Text,
     UniqueConstraint,
     func,
+    text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, check_in
@@ -168,3 +171,47 @@ class PossibleDuplicate(Base):
     status: Mapped[str] = mapped_column(String(16), server_default="open")
     raised_by: Mapped[str] = mapped_column(Text)
     raised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class AgencySubscription(Base):
+    """An agency's webhook: where to post which events, and the HMAC key to sign them."""
+
+    __tablename__ = "agency_subscription"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency: Mapped[str] = mapped_column(String(16))
+    url: Mapped[str] = mapped_column(Text)
+    secret: Mapped[str] = mapped_column(Text)
+    events: Mapped[list[str]] = mapped_column(
+        ARRAY(Text), server_default="{protection_status_changed}"
+    )
+    active: Mapped[bool] = mapped_column(Boolean, server_default="true")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class NotificationOutbox(Base):
+    """One notification to one subscription, written with the change it reports."""
+
+    __tablename__ = "notification_outbox"
+    __table_args__ = (
+        Index(
+            "ix_notification_outbox_due",
+            "next_attempt_at",
+            postgresql_where=text("delivered_at IS NULL AND dead_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(
+        ForeignKey("agency_subscription.id", ondelete="CASCADE")
+    )
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id", ondelete="SET NULL"))
+    payload: Mapped[dict[str, object]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    next_attempt_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    dead_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)

@@ -15,6 +15,7 @@ from psycopg import AsyncConnection
 
 from auth.principal import Principal
 from models.vocab import CaseStatus, Role
+from services.casework.notifications import enqueue_protection_change
 from services.errors import Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
 
 S = CaseStatus
@@ -119,4 +120,6 @@ async def change_status(
             " VALUES (%s, %s, %s, %s, %s)",
             (case_id, current.value, to.value, principal.actor_label, reason.strip()),
         )
+        # subscribed agencies' webhooks, in the same transaction (outbox)
+        await enqueue_protection_change(conn, case_id, case_number, current, to)
     return Transition(case_number, current, to, office)

@@ -1,6 +1,6 @@
 """case work: online pre-registration requests, appointment slots and bookings,
 case assignments, priorities and rule versions,
-biometric enrolments, possible duplicates
+biometric enrolments, possible duplicates, webhook subscriptions and outbox
 
 Revision ID: 0003_casework
 Revises: 0002_access
@@ -126,8 +126,38 @@ def upgrade() -> None:
     sa.UniqueConstraint('person_id', 'matched_person_id', name=op.f('uq_possible_duplicate_person_id_matched_person_id')),
     )
 
+    op.create_table('agency_subscription',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('agency', sa.String(length=16), nullable=False),
+    sa.Column('url', sa.Text(), nullable=False),
+    sa.Column('secret', sa.Text(), nullable=False),
+    sa.Column('events', postgresql.ARRAY(sa.Text()), server_default='{protection_status_changed}', nullable=False),
+    sa.Column('active', sa.Boolean(), server_default='true', nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_agency_subscription')),
+    )
+    op.create_table('notification_outbox',
+    sa.Column('id', sa.BigInteger(), nullable=False),
+    sa.Column('subscription_id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.BigInteger(), nullable=True),
+    sa.Column('payload', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('attempts', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('delivered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('dead_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['case_file.id'], name=op.f('fk_notification_outbox_case_id_case_file'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['subscription_id'], ['agency_subscription.id'], name=op.f('fk_notification_outbox_subscription_id_agency_subscription'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notification_outbox')),
+    )
+    op.create_index('ix_notification_outbox_due', 'notification_outbox', ['next_attempt_at'], unique=False, postgresql_where=sa.text('delivered_at IS NULL AND dead_at IS NULL'))
+
 
 def downgrade() -> None:
+    op.drop_index('ix_notification_outbox_due', table_name='notification_outbox', postgresql_where=sa.text('delivered_at IS NULL AND dead_at IS NULL'))
+    op.drop_table('notification_outbox')
+    op.drop_table('agency_subscription')
     op.drop_table('possible_duplicate')
     op.drop_index(op.f('ix_local_biometric_template_person_id'), table_name='local_biometric_template')
     op.drop_table('local_biometric_template')
