@@ -343,7 +343,14 @@ FIELDS: dict[str, dict[str, str]] = {
         "protected": C.STATUS,
         "basis": C.STATUS,
         "since": C.STATUS,
+        "documentHeld": C.STATUS,
         "person": C.IDENTITY,
+    },
+    "HeldDocument": {
+        "kind": C.STATUS,
+        "number": C.STATUS,
+        "status": C.STATUS,
+        "validTo": C.STATUS,
     },
     "ProtectedDocument": {
         "type": C.STATUS,

@@ -27,6 +27,20 @@ class ProtectedDocument:
 
 @strawberry.federation.type(
     shareable=True,
+    description=(
+        "Último documento emitido por el hub a la persona (hoy el permiso de trabajo; "
+        "el carné cuando exista) y su estado."
+    ),
+)
+class HeldDocument:
+    kind: str | None = strawberry.field(description="work_permit (carné: más adelante).")
+    number: str | None
+    status: str | None = strawberry.field(description="active, revoked o replaced.")
+    valid_to: date | None
+
+
+@strawberry.federation.type(
+    shareable=True,
     description="Si la persona está protegida frente a la expulsión, por qué y desde cuándo.",
 )
 class ProtectionStatus:
@@ -35,6 +49,7 @@ class ProtectionStatus:
     protected: bool | None
     basis: ProtectionBasis | None
     since: date | None
+    document_held: HeldDocument | None
     person: Person | None = strawberry.field(resolver=r.record_person)
 
 

@@ -18,6 +18,7 @@ class StatDimension(StrEnum):
     DEPARTMENT = "department"
     STATUS = "status"
     PERIOD = "period"
+    QUARTER = "quarter"
 
 
 @strawberry.federation.type(shareable=True, description="Una celda (o un total: valor TOTAL).")
