@@ -204,3 +204,39 @@ async def test_change_feed_tells_what_changed_since_a_cursor(
     )
     bad = ask(live_hub, feed, {"a": "nonsense"})
     assert bad["errors"][0]["extensions"]["problems"][0]["code"] == "INVALID_CURSOR"
+
+
+async def test_the_answer_shows_the_permit_held_and_its_status(
+    live_hub: LiveHub, engine: AsyncEngine
+) -> None:
+    # Given a recognised refugee whose work permit was revoked
+    case = (await make_cases(engine, 1, status="recognised"))[0]
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO work_permit (id, case_id, person_id, valid_from, valid_to, status,"
+                " issued_by, sha256, pdf) VALUES (:i, :c, :p, '2024-01-01', '2026-01-01',"
+                " 'revoked', 'test', repeat('0', 64), '')"
+            ),
+            {"i": f"WPH-{case.id}", "c": case.id, "p": case.person_ids[0]},
+        )
+        number = (
+            await conn.execute(
+                text("SELECT number FROM identity_document WHERE person_id = :p"),
+                {"p": case.person_ids[0]},
+            )
+        ).scalar_one()
+    # When the Migration Office asks
+    query = """query($d: DocumentInput!) { protectionStatus(document: $d) {
+      protected documentHeld { kind number status validTo } } }"""
+    answer = ask(live_hub, query, {"d": doc(number)})["data"]["protectionStatus"]
+    # Then it sees the permit's number and that it is revoked (still protected: recognised)
+    assert answer == {
+        "protected": True,
+        "documentHeld": {
+            "kind": "work_permit",
+            "number": f"WPH-{case.id}",
+            "status": "revoked",
+            "validTo": "2026-01-01",
+        },
+    }
