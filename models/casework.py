@@ -1,7 +1,8 @@
 """Case work records: online pre-registration requests (idempotency), appointment slots,
 case assignments, priorities and their rule versions,
 biometric enrolments (references only) possible duplicates,
-agency webhook subscriptions and the notification outbox."""
+agency webhook subscriptions and the notification outbox, eligibility (interviews,
+assessments, decisions, appeals)."""
 
 from __future__ import annotations
 
@@ -215,3 +216,65 @@ class NotificationOutbox(Base):
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     dead_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class InterviewRecord(Base):
+    """An eligibility interview (claim data)."""
+
+    __tablename__ = "interview_record"
+    __table_args__ = (CheckConstraint(check_in("mode", values(AppointmentMode)), name="mode"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    mode: Mapped[str] = mapped_column(String(16))
+    held_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    language: Mapped[str] = mapped_column(String(8))
+    interpreter: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    summary: Mapped[str] = mapped_column(Text)
+    interviewer: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class EligibilityAssessment(Base):
+    """The eligibility officer's assessment and recommendation (claim data)."""
+
+    __tablename__ = "eligibility_assessment"
+    __table_args__ = (
+        CheckConstraint("recommendation IN ('recognise', 'reject')", name="recommendation"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    grounds: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    credibility: Mapped[str] = mapped_column(Text)
+    analysis: Mapped[str] = mapped_column(Text)
+    recommendation: Mapped[str] = mapped_column(String(16))
+    assessor: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class CaseDecision(Base):
+    """A decision on the claim with its reasons (first instance or appeal)."""
+
+    __tablename__ = "case_decision"
+    __table_args__ = (CheckConstraint("instance IN ('first', 'appeal')", name="instance"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    instance: Mapped[str] = mapped_column(String(8))
+    outcome: Mapped[str] = mapped_column(String(24))
+    reasons: Mapped[str] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(Text)
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ClaimAppeal(Base):
+    """An appeal against a first-instance rejection."""
+
+    __tablename__ = "claim_appeal"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    grounds: Mapped[str] = mapped_column(Text)
+    filed_by: Mapped[str] = mapped_column(Text)
+    filed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

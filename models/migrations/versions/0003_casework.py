@@ -1,6 +1,7 @@
 """case work: online pre-registration requests, appointment slots and bookings,
 case assignments, priorities and rule versions,
-biometric enrolments, possible duplicates, webhook subscriptions and outbox
+biometric enrolments, possible duplicates, webhook subscriptions and outbox,
+eligibility (interviews, assessments, decisions, appeals)
 
 Revision ID: 0003_casework
 Revises: 0002_access
@@ -153,8 +154,69 @@ def upgrade() -> None:
     )
     op.create_index('ix_notification_outbox_due', 'notification_outbox', ['next_attempt_at'], unique=False, postgresql_where=sa.text('delivered_at IS NULL AND dead_at IS NULL'))
 
+    op.create_table('interview_record',
+    sa.Column('id', sa.BigInteger(), nullable=False),
+    sa.Column('case_id', sa.BigInteger(), nullable=False),
+    sa.Column('mode', sa.String(length=16), nullable=False),
+    sa.Column('held_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('interpreter', sa.Boolean(), server_default='false', nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('interviewer', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.CheckConstraint("mode IN ('in_person', 'remote')", name=op.f('ck_interview_record_mode')),
+    sa.ForeignKeyConstraint(['case_id'], ['case_file.id'], name=op.f('fk_interview_record_case_id_case_file'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_interview_record')),
+    )
+    op.create_index(op.f('ix_interview_record_case_id'), 'interview_record', ['case_id'], unique=False)
+    op.create_table('eligibility_assessment',
+    sa.Column('id', sa.BigInteger(), nullable=False),
+    sa.Column('case_id', sa.BigInteger(), nullable=False),
+    sa.Column('grounds', postgresql.ARRAY(sa.Text()), nullable=False),
+    sa.Column('credibility', sa.Text(), nullable=False),
+    sa.Column('analysis', sa.Text(), nullable=False),
+    sa.Column('recommendation', sa.String(length=16), nullable=False),
+    sa.Column('assessor', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.CheckConstraint("recommendation IN ('recognise', 'reject')", name=op.f('ck_eligibility_assessment_recommendation')),
+    sa.ForeignKeyConstraint(['case_id'], ['case_file.id'], name=op.f('fk_eligibility_assessment_case_id_case_file'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_eligibility_assessment')),
+    )
+    op.create_index(op.f('ix_eligibility_assessment_case_id'), 'eligibility_assessment', ['case_id'], unique=False)
+    op.create_table('case_decision',
+    sa.Column('id', sa.BigInteger(), nullable=False),
+    sa.Column('case_id', sa.BigInteger(), nullable=False),
+    sa.Column('instance', sa.String(length=8), nullable=False),
+    sa.Column('outcome', sa.String(length=24), nullable=False),
+    sa.Column('reasons', sa.Text(), nullable=False),
+    sa.Column('decided_by', sa.Text(), nullable=False),
+    sa.Column('decided_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.CheckConstraint("instance IN ('first', 'appeal')", name=op.f('ck_case_decision_instance')),
+    sa.ForeignKeyConstraint(['case_id'], ['case_file.id'], name=op.f('fk_case_decision_case_id_case_file'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_case_decision')),
+    )
+    op.create_index(op.f('ix_case_decision_case_id'), 'case_decision', ['case_id'], unique=False)
+    op.create_table('claim_appeal',
+    sa.Column('id', sa.BigInteger(), nullable=False),
+    sa.Column('case_id', sa.BigInteger(), nullable=False),
+    sa.Column('grounds', sa.Text(), nullable=False),
+    sa.Column('filed_by', sa.Text(), nullable=False),
+    sa.Column('filed_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['case_file.id'], name=op.f('fk_claim_appeal_case_id_case_file'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_claim_appeal')),
+    )
+    op.create_index(op.f('ix_claim_appeal_case_id'), 'claim_appeal', ['case_id'], unique=False)
+
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_claim_appeal_case_id'), table_name='claim_appeal')
+    op.drop_table('claim_appeal')
+    op.drop_index(op.f('ix_case_decision_case_id'), table_name='case_decision')
+    op.drop_table('case_decision')
+    op.drop_index(op.f('ix_eligibility_assessment_case_id'), table_name='eligibility_assessment')
+    op.drop_table('eligibility_assessment')
+    op.drop_index(op.f('ix_interview_record_case_id'), table_name='interview_record')
+    op.drop_table('interview_record')
     op.drop_index('ix_notification_outbox_due', table_name='notification_outbox', postgresql_where=sa.text('delivered_at IS NULL AND dead_at IS NULL'))
     op.drop_table('notification_outbox')
     op.drop_table('agency_subscription')

@@ -1,0 +1,253 @@
+"""Eligibility (qualification): interview records, assessment and recommendation, the
+decision with its reasons, and the appeal. All of it is ``claim`` data under the policy.
+
+Interviews and assessments are written by the eligibility officer assigned to the case;
+the decision is the Executive Secretary's and moves the case through the status machine
+(which also queues the agencies' notifications); an appeal is filed by registry staff
+(registrar of the office, supervisor) for a rejected case. One transaction per write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from psycopg import AsyncConnection
+
+from auth.principal import Principal
+from models.vocab import AppointmentMode, CaseStatus, Role
+from services.casework import status
+from services.errors import Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
+
+
+class Ground(StrEnum):
+    """Grounds of the 1951 Convention and the Cartagena Declaration (Law 27891, art. 3)."""
+
+    RACE = "race"
+    RELIGION = "religion"
+    NATIONALITY = "nationality"
+    SOCIAL_GROUP = "social_group"
+    POLITICAL_OPINION = "political_opinion"
+    CARTAGENA = "cartagena"
+
+
+class Recommendation(StrEnum):
+    RECOGNISE = "recognise"
+    REJECT = "reject"
+
+
+class Outcome(StrEnum):
+    RECOGNISED = "recognised"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Recorded:
+    id: int
+    case_number: int
+    at: datetime
+
+
+def _required(value: str, path: str, what: str) -> list[FieldProblem]:
+    return [] if value.strip() else [FieldProblem((path,), "REQUIRED", f"Indique {what}.")]
+
+
+async def _case(
+    conn: AsyncConnection[Any], case_number: int
+) -> tuple[int, CaseStatus, int | None, str]:
+    row = await (
+        await conn.execute(
+            "SELECT c.id, c.status, c.assigned_officer_id, o.code FROM case_file c"
+            " JOIN office o ON o.id = c.office_id WHERE c.number = %s FOR UPDATE OF c",
+            (case_number,),
+        )
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"No existe el expediente {case_number}.", "CASE_NOT_FOUND")
+    return row[0], CaseStatus(row[1]), row[2], row[3]
+
+
+def _assigned(principal: Principal, officer_id: int | None) -> None:
+    if principal.role is not Role.CEPR_ELIGIBILITY or principal.officer_id != officer_id:
+        raise Forbidden(
+            "Solo el oficial de elegibilidad asignado puede registrar esta información."
+        )
+
+
+def _in_review(current: CaseStatus) -> None:
+    if current not in (CaseStatus.UNDER_REVIEW, CaseStatus.APPEAL):
+        raise Conflict(
+            "El expediente no está en evaluación de elegibilidad ni en apelación.",
+            "NOT_UNDER_REVIEW",
+        )
+
+
+async def record_interview(
+    conn: AsyncConnection[Any],
+    principal: Principal,
+    case_number: int,
+    *,
+    mode: AppointmentMode,
+    held_at: datetime,
+    summary: str,
+    language: str = "spa",
+    interpreter: bool = False,
+) -> Recorded:
+    """Record an eligibility interview (in person or remote) of a case under review."""
+    problems = _required(summary, "summary", "el resumen de la entrevista")
+    if held_at.tzinfo is None or held_at > datetime.now(held_at.tzinfo):
+        problems.append(
+            FieldProblem(("heldAt",), "INVALID", "La fecha de la entrevista no puede ser futura.")
+        )
+    if problems:
+        raise ValidationFailed(problems)
+    async with conn.transaction():
+        case_id, current, officer, _ = await _case(conn, case_number)
+        _assigned(principal, officer)
+        _in_review(current)
+        row = await (
+            await conn.execute(
+                "INSERT INTO interview_record (case_id, mode, held_at, summary, language,"
+                " interpreter, interviewer) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+                " RETURNING id, created_at",
+                (
+                    case_id,
+                    mode.value,
+                    held_at,
+                    summary.strip(),
+                    language,
+                    interpreter,
+                    principal.actor_label,
+                ),
+            )
+        ).fetchone()
+    assert row is not None
+    return Recorded(row[0], case_number, row[1])
+
+
+async def record_assessment(
+    conn: AsyncConnection[Any],
+    principal: Principal,
+    case_number: int,
+    *,
+    grounds: list[Ground],
+    credibility: str,
+    analysis: str,
+    recommendation: Recommendation,
+) -> Recorded:
+    """Record the assessment and recommendation (needs at least one interview first)."""
+    problems = _required(credibility, "credibility", "la evaluación de credibilidad")
+    problems += _required(analysis, "analysis", "el análisis del caso")
+    if recommendation is Recommendation.RECOGNISE and not grounds:
+        problems.append(
+            FieldProblem(
+                ("grounds",),
+                "REQUIRED",
+                "Indique al menos un motivo de la definición de refugiado para recomendar el"
+                " reconocimiento.",
+            )
+        )
+    if problems:
+        raise ValidationFailed(problems)
+    async with conn.transaction():
+        case_id, current, officer, _ = await _case(conn, case_number)
+        _assigned(principal, officer)
+        _in_review(current)
+        interviewed = await (
+            await conn.execute("SELECT 1 FROM interview_record WHERE case_id = %s", (case_id,))
+        ).fetchone()
+        if interviewed is None:
+            raise Conflict(
+                "Registre la entrevista de elegibilidad antes de la evaluación.", "NO_INTERVIEW"
+            )
+        row = await (
+            await conn.execute(
+                "INSERT INTO eligibility_assessment (case_id, grounds, credibility, analysis,"
+                " recommendation, assessor) VALUES (%s, %s, %s, %s, %s, %s)"
+                " RETURNING id, created_at",
+                (
+                    case_id,
+                    [g.value for g in grounds],
+                    credibility.strip(),
+                    analysis.strip(),
+                    recommendation.value,
+                    principal.actor_label,
+                ),
+            )
+        ).fetchone()
+    assert row is not None
+    return Recorded(row[0], case_number, row[1])
+
+
+async def decide(
+    conn: AsyncConnection[Any],
+    principal: Principal,
+    case_number: int,
+    outcome: Outcome,
+    reasons: str,
+) -> Recorded:
+    """The Executive Secretary's decision with its reasons. First instance: recognised or
+    rejected; on appeal: recognised or rejected_final. Needs an assessment."""
+    if principal.role is not Role.CEPR_SECRETARY:
+        raise Forbidden("Solo la Secretaría Ejecutiva decide las solicitudes.")
+    problems = _required(reasons, "reasons", "los fundamentos de la decisión")
+    if problems:
+        raise ValidationFailed(problems)
+    async with conn.transaction():
+        case_id, current, _, _ = await _case(conn, case_number)
+        _in_review(current)
+        assessed = await (
+            await conn.execute(
+                "SELECT 1 FROM eligibility_assessment WHERE case_id = %s AND created_at >="
+                " coalesce((SELECT max(filed_at) FROM claim_appeal WHERE case_id = %s),"
+                " '-infinity')",
+                (case_id, case_id),
+            )
+        ).fetchone()
+        if assessed is None:
+            raise Conflict(
+                "Falta la evaluación de elegibilidad de esta instancia.", "NO_ASSESSMENT"
+            )
+        instance = "appeal" if current is CaseStatus.APPEAL else "first"
+        to = (
+            CaseStatus.RECOGNISED
+            if outcome is Outcome.RECOGNISED
+            else CaseStatus.REJECTED_FINAL
+            if instance == "appeal"
+            else CaseStatus.REJECTED
+        )
+        await status.change_status(conn, principal, case_number, to, reasons)
+        row = await (
+            await conn.execute(
+                "INSERT INTO case_decision (case_id, instance, outcome, reasons, decided_by)"
+                " VALUES (%s, %s, %s, %s, %s) RETURNING id, decided_at",
+                (case_id, instance, to.value, reasons.strip(), principal.actor_label),
+            )
+        ).fetchone()
+    assert row is not None
+    return Recorded(row[0], case_number, row[1])
+
+
+async def file_appeal(
+    conn: AsyncConnection[Any], principal: Principal, case_number: int, grounds: str
+) -> Recorded:
+    """File an appeal against a first-instance rejection (registry staff)."""
+    problems = _required(grounds, "grounds", "los fundamentos de la apelación")
+    if problems:
+        raise ValidationFailed(problems)
+    async with conn.transaction():
+        case_id, _, _, _ = await _case(conn, case_number)
+        await status.change_status(
+            conn, principal, case_number, CaseStatus.APPEAL, "Apelación presentada"
+        )
+        row = await (
+            await conn.execute(
+                "INSERT INTO claim_appeal (case_id, grounds, filed_by) VALUES (%s, %s, %s)"
+                " RETURNING id, filed_at",
+                (case_id, grounds.strip(), principal.actor_label),
+            )
+        ).fetchone()
+    assert row is not None
+    return Recorded(row[0], case_number, row[1])
