@@ -23,6 +23,7 @@ ROUTE_MODULES = [
     "hub.routes_graphql",
     "hub.routes_statistics",
     "hub.routes_documents",
+    "hub.routes_console",
 ]
 
 

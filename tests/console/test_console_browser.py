@@ -1,0 +1,143 @@
+"""The officers' console in a real browser (Debian Chromium, headless, driven by Playwright).
+
+An officer logs in with username and password through ``/oauth/token``, sees the case
+list, opens a case and sees its family and UNHCR needs. The page talks only to the hub.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from auth.oauth import hash_secret
+from tests.conftest import LiveHub
+from tests.factories import MadeCase, make_cases
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "clave-de-consola"
+
+sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium missing")
+
+
+@pytest.fixture(scope="module")
+async def officer_and_cases(engine: AsyncEngine) -> list[MadeCase]:
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO officer (username, full_name, role, office_id, password_hash)"
+                " SELECT 'consola.sup', 'Carmen Mamani', 'cepr-supervisor', id, :h FROM office"
+                " WHERE code = 'LIM' ON CONFLICT (username) DO NOTHING"
+            ),
+            {"h": hash_secret(PASSWORD)},
+        )
+    return await make_cases(engine, 3, office_code="LIM", family_size=3, needs=("WR-WR", "SM-CI"))
+
+
+@pytest.fixture
+def browser_page(tmp_path: Path) -> Iterator[object]:
+    profile = tempfile.mkdtemp(prefix="qhub-chromium-")
+    with sync_api.sync_playwright() as pw:
+        # a fresh --user-data-dir: Playwright passes ``profile`` as that flag
+        browser = pw.chromium.launch_persistent_context(
+            profile,
+            executable_path=CHROMIUM,
+            args=FLAGS,
+            viewport={"width": 1280, "height": 1000},
+            locale="es-PE",
+        )
+        page = browser.new_page()
+        try:
+            yield page
+        finally:
+            browser.close()
+            shutil.rmtree(profile, ignore_errors=True)
+
+
+def visible_errors(page: object) -> list[str]:
+    return [
+        e.inner_text()
+        for e in page.locator(".error").all()  # type: ignore[attr-defined]
+        if e.is_visible()
+    ]
+
+
+def test_officer_logs_in_lists_cases_and_opens_one(
+    live_hub: LiveHub,
+    officer_and_cases: list[MadeCase],
+    browser_page: object,
+    tmp_path: Path,
+) -> None:
+    page = browser_page
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))  # type: ignore[attr-defined]
+    console_errors: list[str] = []
+    page.on("pageerror", lambda e: console_errors.append(str(e)))  # type: ignore[attr-defined]
+
+    # given the console, served by the hub
+    assert httpx.get(f"{live_hub.url}/console").status_code in (200, 308)
+    page.goto(f"{live_hub.url}/console/")  # type: ignore[attr-defined]
+
+    # when the officer logs in with username and password
+    page.fill("#username", "consola.sup")  # type: ignore[attr-defined]
+    page.fill("#password", PASSWORD)  # type: ignore[attr-defined]
+    page.click("#login-form button[type=submit]")  # type: ignore[attr-defined]
+
+    # then the case list shows the office's cases, and who is logged in
+    page.wait_for_selector("#cases tbody tr", timeout=20_000)  # type: ignore[attr-defined]
+    assert visible_errors(page) == []
+    assert "Supervisión CEPR · Oficina LIM" in page.inner_text("#who")  # type: ignore[attr-defined]
+    numbers = {c.number for c in officer_and_cases}
+    shown = {
+        int(n)
+        for n in page.locator("#cases tbody tr").evaluate_all(  # type: ignore[attr-defined]
+            "rows => rows.map(r => r.dataset.case)"
+        )
+    }
+    assert numbers <= shown
+    assert "Solicitante principal" in page.inner_text("#cases thead")  # type: ignore[attr-defined]
+    assert "sin permiso" not in page.inner_text("#cases tbody")  # type: ignore[attr-defined]
+    page.screenshot(path=str(tmp_path / "bandeja.png"), full_page=True)  # type: ignore[attr-defined]
+
+    # when the officer opens a case
+    case = officer_and_cases[0]
+    page.click(f'#cases tbody tr[data-case="{case.number}"] a')  # type: ignore[attr-defined]
+    page.wait_for_selector("#s-familia + * table tbody tr", timeout=20_000)  # type: ignore[attr-defined]
+
+    # then the family and the UNHCR needs are shown, with Spanish labels and no error
+    assert visible_errors(page) == []
+    title = page.inner_text("#detail-title")  # type: ignore[attr-defined]
+    assert title == f"Expediente N.º {case.number}"
+    family = page.locator("#s-familia + * table tbody tr")  # type: ignore[attr-defined]
+    assert family.count() >= 2
+    assert "Solicitante principal" in page.inner_text("#s-familia + *")  # type: ignore[attr-defined]
+    needs = page.inner_text("#s-necesidades + *")  # type: ignore[attr-defined]
+    assert "WR-WR" in needs and "SM-CI" in needs
+    assert "En evaluación" in page.inner_text("#detail-body")  # type: ignore[attr-defined]
+
+    out = Path(os.environ.get("QHUB_SCREENSHOT_DIR", tmp_path))
+    out.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(out / "expediente.png"), full_page=True)  # type: ignore[attr-defined]
+    shutil.copy(tmp_path / "bandeja.png", out / "bandeja.png") if out != tmp_path else None
+
+    # and the page talked to nobody but the hub, without a script error
+    assert console_errors == []
+    assert all(url.startswith(live_hub.url) for url in requests), requests
