@@ -240,6 +240,8 @@ C = Category
 FIELDS: dict[str, dict[str, str]] = {
     "Query": {
         "offices": C.REFERENCE,
+        "priorityRules": C.REFERENCE,
+        "officerQueue": C.NEEDS,
         "specificNeedCodes": C.REFERENCE,
         "person": C.IDENTITY,
         "case": C.STATUS,
@@ -264,6 +266,8 @@ FIELDS: dict[str, dict[str, str]] = {
     "Mutation": {
         "preRegister": C.REGISTRATION,
         "changeCaseStatus": C.STATUS,
+        "overridePriority": C.NEEDS,
+        "assignCases": C.CASE_ADMIN,
         "issueWorkPermit": C.STATUS_SIGNING,
         "revokeWorkPermit": C.STATUS_SIGNING,
     },
@@ -276,6 +280,26 @@ FIELDS: dict[str, dict[str, str]] = {
         "basis": C.STATUS,
         "at": C.STATUS,
     },
+    "PriorityRules": {"version": C.REFERENCE, "description": C.REFERENCE, "rules": C.REFERENCE},
+    "PriorityRule": {"rule": C.REFERENCE, "points": C.REFERENCE, "explanation": C.REFERENCE},
+    "PriorityReason": {"rule": C.NEEDS, "points": C.NEEDS, "explanation": C.NEEDS},
+    "QueueEntry": {
+        "caseNumber": C.NEEDS,
+        "officeCode": C.NEEDS,
+        "filingDate": C.NEEDS,
+        "score": C.NEEDS,
+        "computedScore": C.NEEDS,
+        "ruleVersion": C.NEEDS,
+        "reasons": C.NEEDS,
+        "overrideReason": C.NEEDS,
+        "overrideBy": C.NEEDS,
+    },
+    "AssignmentResult": {
+        "ruleVersion": C.CASE_ADMIN,
+        "assigned": C.CASE_ADMIN,
+        "unassigned": C.CASE_ADMIN,
+    },
+    "AssignedCase": {"caseNumber": C.CASE_ADMIN, "officerId": C.CASE_ADMIN, "reason": C.CASE_ADMIN},
     "StatusTransition": {
         "caseNumber": C.STATUS,
         "fromStatus": C.STATUS_DETAILED,

@@ -8,6 +8,7 @@ from datetime import date, datetime
 import strawberry
 
 from resolvers import casework as r
+from resolvers import casework_priority as rp
 from schema.enums import CaseStatus, DocumentType, ProtectionBasis, Relationship, Sex
 
 
@@ -104,7 +105,87 @@ class CaseworkSubscription:
             yield event
 
 
-QUERIES: list[type] = []
-MUTATIONS: list[type] = [CaseworkMutation]
+@strawberry.federation.type(shareable=True, description="Una regla de priorización.")
+class PriorityRule:
+    rule: str
+    points: float
+    explanation: str
+
+
+@strawberry.federation.type(
+    shareable=True, description="Reglas de priorización vigentes y su versión."
+)
+class PriorityRules:
+    version: str
+    description: str | None
+    rules: list[PriorityRule]
+
+
+@strawberry.federation.type(shareable=True, description="Un motivo de la prioridad de un caso.")
+class PriorityReason:
+    rule: str
+    points: float
+    explanation: str
+
+
+@strawberry.federation.type(
+    shareable=True, description="Un expediente en la cola, con su prioridad y sus motivos."
+)
+class QueueEntry:
+    case_number: int | None
+    office_code: str | None
+    filing_date: date | None
+    score: float | None = strawberry.field(description="Prioridad efectiva (con ajuste manual).")
+    computed_score: float | None
+    rule_version: str | None
+    reasons: list[PriorityReason] | None
+    override_reason: str | None
+    override_by: str | None
+
+
+@strawberry.federation.type(shareable=True, description="Un expediente asignado.")
+class AssignedCase:
+    case_number: int
+    officer_id: int
+    reason: str
+
+
+@strawberry.federation.type(shareable=True, description="Resultado de la asignación automática.")
+class AssignmentResult:
+    rule_version: str
+    assigned: list[AssignedCase]
+    unassigned: list[int]
+
+
+@strawberry.type
+class PriorityQuery:
+    @strawberry.field(description="Reglas de priorización vigentes, con su versión.")
+    async def priority_rules(self, info: strawberry.Info) -> PriorityRules:
+        return await rp.priority_rules(info)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Cola de expedientes del oficial, por prioridad.")
+    async def officer_queue(self, info: strawberry.Info, limit: int = 50) -> list[QueueEntry]:
+        return await rp.officer_queue(info, limit)  # type: ignore[no-any-return]
+
+
+@strawberry.type
+class PriorityMutation:
+    @strawberry.mutation(description="Ajuste manual de la prioridad de un expediente, con motivo.")
+    async def override_priority(
+        self, info: strawberry.Info, case_number: int, score: float | None, reason: str
+    ) -> QueueEntry:
+        return await rp.override_priority(info, case_number, score, reason)  # type: ignore[no-any-return]
+
+    @strawberry.mutation(
+        description="Asigna expedientes en evaluación a oficiales de elegibilidad."
+    )
+    async def assign_cases(
+        self, info: strawberry.Info, office_code: str, limit: int = 100
+    ) -> AssignmentResult:
+        return await rp.assign_cases(info, office_code, limit)  # type: ignore[no-any-return]
+
+
+QUERIES: list[type] = [PriorityQuery]
+MUTATIONS: list[type] = [CaseworkMutation, PriorityMutation]
 SUBSCRIPTIONS: list[type] = [CaseworkSubscription]
 TYPES: list[type] = []

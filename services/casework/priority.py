@@ -57,6 +57,7 @@ class QueueEntry:
     filing_date: date
     assigned_officer_id: int | None
     priority: Priority
+    office_code: str
 
 
 def file_rules() -> dict[str, Any]:
@@ -245,7 +246,8 @@ async def override(
 _SELECT = (
     "SELECT c.number, coalesce(p.override_score, p.score), p.score, p.rule_version, p.reasons,"
     " p.override_reason, p.override_by, p.override_at, c.status, c.filing_date,"
-    " c.assigned_officer_id FROM case_file c JOIN case_priority p ON p.case_id = c.id"
+    " c.assigned_officer_id, o.code FROM case_file c JOIN case_priority p ON p.case_id = c.id"
+    " JOIN office o ON o.id = c.office_id"
 )
 
 
@@ -294,4 +296,4 @@ async def officer_queue(
             (*params, OPEN, max(1, min(limit, 500))),
         )
     ).fetchall()
-    return [QueueEntry(r[0], r[8], r[9], r[10], _priority(r)) for r in rows]
+    return [QueueEntry(r[0], r[8], r[9], r[10], _priority(r), r[11]) for r in rows]
