@@ -6,6 +6,7 @@ one transaction, so 5,000 persons load in a few seconds on two cores.
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +16,9 @@ from typing import Any
 from faker import Faker
 from psycopg import Connection
 
-from models.vocab import CaseStatus, HealthProfession
+from models.vocab import PENDING_STATUSES, CaseStatus, HealthProfession
+from services.casework.assignment import RULE_VERSION as ASSIGNMENT_RULE_VERSION
+from services.casework.priority import file_rules, score
 
 DEMO_PASSWORD = "demo-qoricancha"
 
@@ -230,6 +233,8 @@ def generate_demo(
         (code, OFFICE_WEIGHTS.get(code, 50.0 / (len(offices) - 2))) for _, code, _ in offices
     ]
     summary = DemoSummary()
+    rules = file_rules()
+    need_categories = dict(conn.execute("SELECT code, category FROM specific_need_code").fetchall())
 
     officers = _officers(rnd, offices, password_hash)
     summary.officers = len(officers)
@@ -266,6 +271,8 @@ def generate_demo(
     appointment_rows: list[tuple[Any, ...]] = []
     health_rows: list[tuple[Any, ...]] = []
     consent_rows: list[tuple[Any, ...]] = []
+    priority_rows: list[tuple[Any, ...]] = []
+    assignment_rows: list[tuple[Any, ...]] = []
     used_documents: set[tuple[str, str, str]] = set()
     person_id = 0
     case_id = 0
@@ -378,12 +385,22 @@ def generate_demo(
             and office_id in eligibility_by_office
         ):
             assigned = rnd.choice(eligibility_by_office[office_id])
-        case_rows.append((case_id, number, office_id, status.value, filing, assigned))
         member_rows.extend((case_id, pid, rel) for pid, rel in members)
         path = [*STATUS_PATHS[status][1], status]
         moment = datetime.combine(filing, datetime.min.time(), tzinfo=UTC) + timedelta(hours=9)
         previous: str | None = None
         for step in path:
+            if assigned is not None and step is CaseStatus.UNDER_REVIEW:
+                assignment_rows.append(
+                    (
+                        case_id,
+                        assigned,
+                        ASSIGNMENT_RULE_VERSION,
+                        "Asignación automática: oficina y perfil del expediente, menor carga",
+                        "sistema:asignacion",
+                        moment,
+                    )
+                )
             history_rows.append(
                 (
                     case_id,
@@ -396,6 +413,7 @@ def generate_demo(
             )
             previous = step.value
             moment += timedelta(days=rnd.randrange(3, 90))
+        needs_start = len(need_rows)
         if rnd.random() < 0.25:
             # Needs of the principal (an adult); children's needs on a child, if there is one.
             adult_codes = [c for c, _ in NEED_WEIGHTS if c not in CHILD_CODES]
@@ -420,6 +438,29 @@ def generate_demo(
                     f"https://meet.cepr.gob.pe/cita-{number}" if remote else None,
                 )
             )
+        priority = None
+        if status in PENDING_STATUSES:
+            categories = {need_categories[row[2]] for row in need_rows[needs_start:]}
+            priority, reasons = score(rules, categories, nationality, filing, today)
+            priority_rows.append(
+                (
+                    case_id,
+                    priority,
+                    rules["version"],
+                    json.dumps(
+                        [
+                            {
+                                "rule": r.rule,
+                                "points": float(r.points),
+                                "explanation": r.explanation,
+                            }
+                            for r in reasons
+                        ]
+                    ),
+                    now,
+                )
+            )
+        case_rows.append((case_id, number, office_id, status.value, filing, assigned, priority))
         summary.statuses[status.value] = summary.statuses.get(status.value, 0) + 1
         if len(summary.sample_case_numbers) < 50:
             summary.sample_case_numbers.append(number)
@@ -458,9 +499,18 @@ def generate_demo(
     _copy(
         conn,
         "case_file",
-        ["id", "number", "office_id", "status", "filing_date", "assigned_officer_id"],
+        [
+            "id",
+            "number",
+            "office_id",
+            "status",
+            "filing_date",
+            "assigned_officer_id",
+            "priority_score",
+        ],
         case_rows,
     )
+    _priorities(conn, rules, priority_rows, assignment_rows)
     _copy(conn, "case_member", ["case_id", "person_id", "relationship"], member_rows)
     _copy(conn, "case_need", ["case_id", "person_id", "code"], need_rows)
     _copy(
@@ -500,6 +550,7 @@ def generate_demo(
         "status_change",
         "appointment",
         "consent",
+        "case_assignment",
     ):
         conn.execute(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
@@ -533,6 +584,33 @@ def generate_demo(
     summary.health_professionals = len(health_rows)
     summary.appointments = len(appointment_rows)
     return summary
+
+
+def _priorities(
+    conn: Connection[Any],
+    rules: dict[str, Any],
+    priority_rows: list[tuple[Any, ...]],
+    assignment_rows: list[tuple[Any, ...]],
+) -> None:
+    """The rule version in force, each open case's score with its reasons, and the
+    assignment record of every assigned case (as the casework services would leave them)."""
+    conn.execute(
+        "INSERT INTO priority_rule_set (version, rules, active, created_by)"
+        " VALUES (%s, %s, true, 'demo') ON CONFLICT (version) DO NOTHING",
+        (rules["version"], json.dumps(rules)),
+    )
+    _copy(
+        conn,
+        "case_priority",
+        ["case_id", "score", "rule_version", "reasons", "computed_at"],
+        priority_rows,
+    )
+    _copy(
+        conn,
+        "case_assignment",
+        ["case_id", "officer_id", "rule_version", "reason", "actor", "at"],
+        assignment_rows,
+    )
 
 
 def _officers(
@@ -597,3 +675,34 @@ def _document(
         if document not in used:
             used.add(document)
             return document
+
+
+@dataclass(frozen=True)
+class SampleKeys:
+    """Keys a benchmark or a test can look up: case numbers and (type, number, country)."""
+
+    case_numbers: list[int]
+    documents: list[tuple[str, str, str]]
+
+
+def sample_keys(conn: Connection[Any], count: int = 50, seed: int = 0) -> SampleKeys:
+    """``count`` case numbers and identity documents taken from the database, repeatably
+    (the same data and seed give the same sample), spread over the whole set."""
+    conn.execute("SELECT setseed(%s)", (((seed % 1000) / 1000.0),))
+    numbers = [
+        r[0]
+        for r in conn.execute(
+            "SELECT number FROM (SELECT number FROM case_file ORDER BY random() LIMIT %s) s"
+            " ORDER BY number",
+            (count,),
+        )
+    ]
+    documents = [
+        (r[0], r[1], r[2])
+        for r in conn.execute(
+            "SELECT doc_type, number, issuing_country FROM"
+            " (SELECT * FROM identity_document ORDER BY random() LIMIT %s) s ORDER BY id",
+            (count,),
+        )
+    ]
+    return SampleKeys(numbers, documents)

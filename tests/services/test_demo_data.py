@@ -7,10 +7,13 @@ from typing import Any
 
 import psycopg
 import pytest
+from rich.console import Console
 
+from hub.demo import ensure_demo_data
 from hub.readpool import libpq_url
-from models.vocab import CaseStatus
-from services.demo_data import generate_demo, has_data
+from hub.settings import load_settings
+from models.vocab import PENDING_STATUSES, CaseStatus
+from services.demo_data import generate_demo, has_data, sample_keys
 from tests.conftest import create_database, drop_database
 
 
@@ -82,5 +85,74 @@ def test_the_same_seed_gives_the_same_people(server_url: str, demo: Any) -> None
             assert first == second
             assert has_data(again)
             again.rollback()
+    finally:
+        drop_database(server_url, url)
+
+
+def test_documents_are_unique_and_sample_keys_find_real_ones(demo: Any) -> None:
+    conn, _ = demo
+    duplicates = conn.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM identity_document"
+        " GROUP BY issuing_country, doc_type, number HAVING count(*) > 1) d"
+    ).fetchone()[0]
+    keys = sample_keys(conn, count=10, seed=3)
+    found_cases = conn.execute(
+        "SELECT count(*) FROM case_file WHERE number = ANY(%s)", (keys.case_numbers,)
+    ).fetchone()[0]
+    found_documents = sum(
+        conn.execute(
+            "SELECT count(*) FROM identity_document"
+            " WHERE doc_type = %s AND number = %s AND issuing_country = %s",
+            document,
+        ).fetchone()[0]
+        for document in keys.documents
+    )
+    assert (duplicates, found_cases, found_documents) == (0, 10, 10)
+    assert sample_keys(conn, count=10, seed=3) == keys
+
+
+def test_open_cases_are_scored_and_assigned_cases_recorded(demo: Any) -> None:
+    conn, _ = demo
+    open_statuses = [s.value for s in PENDING_STATUSES]
+    unscored = conn.execute(
+        "SELECT count(*) FROM case_file c LEFT JOIN case_priority p ON p.case_id = c.id"
+        " WHERE c.status = ANY(%s) AND (p.case_id IS NULL OR c.priority_score <> p.score)",
+        (open_statuses,),
+    ).fetchone()[0]
+    unrecorded = conn.execute(
+        "SELECT count(*) FROM case_file c WHERE c.assigned_officer_id IS NOT NULL AND NOT EXISTS"
+        " (SELECT 1 FROM case_assignment a WHERE a.case_id = c.id"
+        "  AND a.officer_id = c.assigned_officer_id)"
+    ).fetchone()[0]
+    wrong_office = conn.execute(
+        "SELECT count(*) FROM case_file c JOIN officer o ON o.id = c.assigned_officer_id"
+        " WHERE o.office_id <> c.office_id OR o.role <> 'cepr-eligibility'"
+    ).fetchone()[0]
+    assigned = conn.execute(
+        "SELECT count(*) FROM case_file WHERE assigned_officer_id IS NOT NULL"
+    ).fetchone()[0]
+    active = conn.execute("SELECT version FROM priority_rule_set WHERE active").fetchall()
+    assert (unscored, unrecorded, wrong_office) == (0, 0, 0)
+    assert assigned > 0 and len(active) == 1
+
+
+def test_ensure_demo_data_leaves_a_database_with_persons_alone(server_url: str) -> None:
+    url = create_database(server_url, prefix="qhub_demo_ensure")
+    try:
+        with psycopg.connect(libpq_url(url)) as conn:
+            conn.execute(
+                "INSERT INTO person (given_names, paternal_surname, sex, birth_date, nationality)"
+                " VALUES ('Ana', 'Pérez', 'F', '1990-01-01', 'VE')"
+            )
+            conn.commit()
+        console = Console(record=True, width=120)
+        ensure_demo_data(url, load_settings(), console)
+        with psycopg.connect(libpq_url(url)) as conn:
+            counts = conn.execute(
+                "SELECT (SELECT count(*) FROM person), (SELECT count(*) FROM case_file),"
+                " (SELECT count(*) FROM officer)"
+            ).fetchone()
+        assert counts == (1, 0, 0)
+        assert "ya tiene datos" in console.export_text()
     finally:
         drop_database(server_url, url)
