@@ -18,12 +18,15 @@ import pycountry
 import qrcode
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
+from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from services.documents.identity import SigningIdentity
+
+# Binary (not ASCII85) compressed streams: smaller files, and ~4 ms less per permit.
+rl_config.useA85 = 0
 
 LEGAL_TEXT = (
     "De conformidad con el artículo 14 de la Ley N.° 27891, Ley del Refugiado, y su "
@@ -81,13 +84,38 @@ class PermitData:
     verification_url: str
 
 
-def qr_png(url: str) -> bytes:
-    image = qrcode.make(
-        url, box_size=6, border=2, error_correction=qrcode.constants.ERROR_CORRECT_M
+def qr_matrix(url: str) -> list[list[bool]]:
+    """The QR modules (quiet zone included). A fixed mask pattern skips qrcode's pure-Python
+    evaluation of all eight masks (~30 ms); any mask is valid for decoders."""
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, border=2, mask_pattern=0
     )
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
+    code.add_data(url)
+    code.make(fit=True)
+    return [list(row) for row in code.get_matrix()]
+
+
+def draw_qr(page: canvas.Canvas, url: str, x: float, y: float, size: float) -> None:
+    """Draw the QR as vector rectangles in module units (one per horizontal run of dark
+    modules), emitted as raw path operators: reportlab's rect() formats floats slowly."""
+    matrix = qr_matrix(url)
+    n = len(matrix)
+    ops: list[str] = []
+    for r, row in enumerate(matrix):
+        c = 0
+        while c < n:
+            if row[c]:
+                start = c
+                while c < n and row[c]:
+                    c += 1
+                ops.append(f"{start} {n - r - 1} {c - start} 1 re")
+            else:
+                c += 1
+    cell = size / n
+    page.saveState()
+    page.setFillColorRGB(0, 0, 0)
+    page.addLiteral(f"{cell:.4f} 0 0 {cell:.4f} {x:.3f} {y:.3f} cm\n" + "\n".join(ops) + "\nf")
+    page.restoreState()
 
 
 def render_permit(data: PermitData) -> bytes:
@@ -149,8 +177,7 @@ def render_permit(data: PermitData) -> bytes:
     for line in _wrap(LEGAL_TEXT, 105):
         text.textLine(line)
     page.drawText(text)
-    qr = ImageReader(io.BytesIO(qr_png(data.verification_url)))
-    page.drawImage(qr, width - 70 * mm, 22 * mm, 48 * mm, 48 * mm)
+    draw_qr(page, data.verification_url, width - 70 * mm, 22 * mm, 48 * mm)
     page.setFont("Helvetica", 7.5)
     page.drawString(width - 70 * mm, 19 * mm, "Escanee para verificar la validez")
     page.setFont("Helvetica-Bold", 9)
