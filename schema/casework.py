@@ -8,8 +8,18 @@ from datetime import date, datetime
 import strawberry
 
 from resolvers import casework as r
+from resolvers import casework_appointments as ra
 from resolvers import casework_priority as rp
-from schema.enums import CaseStatus, DocumentType, ProtectionBasis, Relationship, Sex
+from schema.enums import (
+    AppointmentMode,
+    AppointmentPurpose,
+    CaseStatus,
+    DocumentType,
+    ProtectionBasis,
+    Relationship,
+    Sex,
+)
+from services.casework import eligibility as eligibility_vocab
 
 
 @strawberry.input(description="Documento del país de origen o pasaporte.")
@@ -185,7 +195,94 @@ class PriorityMutation:
         return await rp.assign_cases(info, office_code, limit)  # type: ignore[no-any-return]
 
 
+Ground = strawberry.enum(eligibility_vocab.Ground, name="ClaimGround")
+Recommendation = strawberry.enum(eligibility_vocab.Recommendation, name="Recommendation")
+DecisionOutcome = strawberry.enum(eligibility_vocab.Outcome, name="DecisionOutcome")
+
+
+@strawberry.federation.type(shareable=True, description="Una cita reservada.")
+class AppointmentBooking:
+    appointment_id: int | None
+    case_number: int | None
+    office_code: str | None
+    starts_at: datetime | None
+    mode: AppointmentMode | None
+    purpose: AppointmentPurpose | None
+    video_link: str | None = strawberry.field(description="Enlace de videollamada (remota).")
+
+
+@strawberry.federation.type(shareable=True, description="Registro guardado en el expediente.")
+class CaseRecord:
+    id: int | None
+    case_number: int | None
+    at: datetime | None
+
+
+@strawberry.type
+class AppointmentMutation:
+    @strawberry.mutation(description="Reserva un cupo de un horario para un expediente.")
+    async def book_appointment(
+        self, info: strawberry.Info, case_number: int, slot_id: int
+    ) -> AppointmentBooking:
+        return await ra.book_appointment(info, case_number, slot_id)  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Cambia una cita a otro horario del mismo trámite.")
+    async def reschedule_appointment(
+        self, info: strawberry.Info, appointment_id: int, slot_id: int
+    ) -> AppointmentBooking:
+        return await ra.reschedule_appointment(info, appointment_id, slot_id)  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Anula una cita y libera su cupo.")
+    async def cancel_appointment(self, info: strawberry.Info, appointment_id: int) -> bool:
+        return await ra.cancel_appointment(info, appointment_id)
+
+    @strawberry.mutation(description="Registra una entrevista de elegibilidad.")
+    async def record_interview(
+        self,
+        info: strawberry.Info,
+        case_number: int,
+        mode: AppointmentMode,
+        held_at: datetime,
+        summary: str,
+        language: str = "spa",
+        interpreter: bool = False,
+    ) -> CaseRecord:
+        return await ra.record_interview(  # type: ignore[no-any-return]
+            info, case_number, mode, held_at, summary, language, interpreter
+        )
+
+    @strawberry.mutation(description="Registra la evaluación y la recomendación de elegibilidad.")
+    async def record_assessment(
+        self,
+        info: strawberry.Info,
+        case_number: int,
+        grounds: list[Ground],  # type: ignore[valid-type]
+        credibility: str,
+        analysis: str,
+        recommendation: Recommendation,  # type: ignore[valid-type]
+    ) -> CaseRecord:
+        return await ra.record_assessment(  # type: ignore[no-any-return]
+            info, case_number, grounds, credibility, analysis, recommendation
+        )
+
+    @strawberry.mutation(description="Decisión de la Secretaría Ejecutiva, con sus fundamentos.")
+    async def decide_case(
+        self,
+        info: strawberry.Info,
+        case_number: int,
+        outcome: DecisionOutcome,  # type: ignore[valid-type]
+        reasons: str,
+    ) -> CaseRecord:
+        return await ra.decide_case(info, case_number, outcome, reasons)  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Presenta una apelación contra una denegatoria.")
+    async def file_appeal(
+        self, info: strawberry.Info, case_number: int, grounds: str
+    ) -> CaseRecord:
+        return await ra.file_appeal(info, case_number, grounds)  # type: ignore[no-any-return]
+
+
 QUERIES: list[type] = [PriorityQuery]
-MUTATIONS: list[type] = [CaseworkMutation, PriorityMutation]
+MUTATIONS: list[type] = [CaseworkMutation, PriorityMutation, AppointmentMutation]
 SUBSCRIPTIONS: list[type] = [CaseworkSubscription]
 TYPES: list[type] = []

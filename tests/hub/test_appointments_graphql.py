@@ -1,0 +1,112 @@
+"""Appointments and eligibility over HTTP: book (remote: video link), cancel; the claim
+path from interview to decision; a full slot and a foreign office are refused."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.auth.tokens import mint
+from tests.conftest import LiveHub
+from tests.factories import make_cases
+
+
+def gql(hub: LiveHub, token: str, query: str, **variables: Any) -> dict[str, Any]:
+    response = httpx.post(
+        f"{hub.url}/graphql",
+        json={"query": query, "variables": variables},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
+    return response.json()  # type: ignore[no-any-return]
+
+
+BOOK = """mutation($n: Int!, $s: Int!) { bookAppointment(caseNumber: $n, slotId: $s) {
+  appointmentId caseNumber officeCode mode purpose videoLink } }"""
+
+
+async def test_book_cancel_and_refusals(live_hub: LiveHub, engine: AsyncEngine) -> None:
+    a, b = await make_cases(engine, 2, office_code="IQT", family_size=1, status="pre_registered")
+    async with engine.begin() as conn:
+        slot = (
+            await conn.execute(
+                text(
+                    "INSERT INTO appointment_slot (office_id, starts_at, mode, purpose, capacity)"
+                    " SELECT id, now() + interval '3 days', 'remote', 'registration_interview', 1"
+                    " FROM office WHERE code = 'IQT' RETURNING id"
+                )
+            )
+        ).scalar_one()
+    registrar = mint("cepr-registrar", office="IQT")
+    booked = gql(live_hub, registrar, BOOK, n=a.number, s=slot)["data"]["bookAppointment"]
+    assert booked["caseNumber"] == a.number
+    assert (booked["mode"], booked["purpose"]) == ("REMOTE", "REGISTRATION_INTERVIEW")
+    assert booked["videoLink"].startswith("https://")
+
+    full = gql(live_hub, registrar, BOOK, n=b.number, s=slot)
+    assert full["errors"][0]["extensions"]["code"] == "SLOT_FULL"
+    foreign = gql(live_hub, mint("cepr-registrar", office="LIM"), BOOK, n=b.number, s=slot)
+    assert foreign["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+    cancelled = gql(
+        live_hub,
+        registrar,
+        "mutation($i: Int!) { cancelAppointment(appointmentId: $i) }",
+        i=booked["appointmentId"],
+    )
+    assert cancelled["data"] == {"cancelAppointment": True}
+    again = gql(live_hub, registrar, BOOK, n=b.number, s=slot)
+    assert again["data"]["bookAppointment"]["caseNumber"] == b.number
+
+
+async def test_claim_path(live_hub: LiveHub, engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        officer = (
+            await conn.execute(
+                text(
+                    "INSERT INTO officer (username, full_name, role, office_id) SELECT"
+                    " 'elig-iqt-gql', 'Oficial', 'cepr-eligibility', id FROM office"
+                    " WHERE code = 'IQT' RETURNING id"
+                )
+            )
+        ).scalar_one()
+    case = (
+        await make_cases(engine, 1, office_code="IQT", family_size=1, assigned_officer_id=officer)
+    )[0]
+    me = mint("cepr-eligibility", office="IQT", officer=officer)
+    held = (datetime.now(UTC) - timedelta(hours=2)).isoformat()
+    interview = gql(
+        live_hub,
+        me,
+        """mutation($n: Int!, $h: DateTime!) { recordInterview(caseNumber: $n, mode: IN_PERSON,
+        heldAt: $h, summary: "Relato detallado") { caseNumber } }""",
+        n=case.number,
+        h=held,
+    )
+    assert interview["data"]["recordInterview"] == {"caseNumber": case.number}
+    assessed = gql(
+        live_hub,
+        me,
+        """mutation($n: Int!) { recordAssessment(caseNumber: $n, grounds: [POLITICAL_OPINION],
+        credibility: "Creíble", analysis: "Temor fundado", recommendation: RECOGNISE)
+        { caseNumber } }""",
+        n=case.number,
+    )
+    assert assessed["data"]["recordAssessment"] == {"caseNumber": case.number}
+    decided = gql(
+        live_hub,
+        mint("cepr-secretary", office="LIM"),
+        """mutation($n: Int!) { decideCase(caseNumber: $n, outcome: RECOGNISED,
+        reasons: "Cumple el artículo 3 a") { caseNumber } }""",
+        n=case.number,
+    )
+    assert decided["data"]["decideCase"] == {"caseNumber": case.number}
+    async with engine.connect() as conn:
+        status = (
+            await conn.execute(text("SELECT status FROM case_file WHERE id = :i"), {"i": case.id})
+        ).scalar_one()
+    assert status == "recognised"
