@@ -106,7 +106,7 @@ function h(tag, attrs = {}, ...children) {
 const deniedMark = () => h("span", { class: "denied", title: "Su rol no puede leer este dato" }, "— (sin permiso)");
 // value: the field's value; path: its response path; returns text or a "sin permiso" mark.
 function show(value, path, denied, fmt = (v) => v) {
-  if (isDenied(path, denied)) return deniedMark();
+  if (value === undefined || isDenied(path, denied)) return deniedMark();
   if (value == null || value === "") return "—";
   return fmt(value);
 }
@@ -119,7 +119,7 @@ const fmtDateTime = (d) => { const t = Date.parse(d); return Number.isNaN(t) ? d
 const fmtCountry = (c) => { const n = safe(() => regionNames?.of(c)); return n && n !== c ? `${n} (${c})` : c; };
 const fmtStatus = (s) => h("span", { class: "badge" }, STATUS_ES[s] || s);
 const fmtScore = (s) => Number(s).toLocaleString("es-PE", { maximumFractionDigits: 1 });
-const can = (type, field) => state.allowed.size === 0 || state.allowed.get(`${type}.${field}`) !== false;
+const can = (type, field) => state.allowed.get(`${type}.${field}`) === true;
 
 // ---------- session ----------
 async function loginWithPassword(username, password) {
@@ -174,10 +174,14 @@ function fillSelect(select, options) {
 }
 
 // ---------- inbox ----------
-const CASES_QUERY = `query Bandeja($first: Int!, $after: String, $filter: CaseFilter) {
+// Only the fields the role may ever read are asked for (each role has its own contract).
+const F = (type, field, sub = "") => (state.allowed.size && state.allowed.get(`${type}.${field}`) !== true ? "" : sub ? `${field} { ${sub} }` : field);
+const fields = (type, names) => names.split(" ").map((n) => F(type, n)).join(" ");
+const casesQuery = () => `query Bandeja($first: Int!, $after: String, $filter: CaseFilter) {
   cases(first: $first, after: $after, filter: $filter) {
-    edges { cursor node { number filingDate status priorityScore
-      principal { fullName nationality } office { code name } } }
+    edges { cursor node { number ${fields("Case", "filingDate status priorityScore")}
+      ${F("Case", "principal", fields("Person", "fullName nationality") || "__typename")}
+      ${F("Case", "office", "code name")} } }
     pageInfo { hasNextPage endCursor } } }`;
 
 function readFilter() {
@@ -203,7 +207,7 @@ async function loadCases(reset) {
   status.textContent = "Cargando expedientes…";
   more.disabled = true;
   try {
-    const { data, errors, denied } = await gql(CASES_QUERY, { first: PAGE, after: state.after, filter: state.filter });
+    const { data, errors, denied } = await gql(casesQuery(), { first: PAGE, after: state.after, filter: state.filter });
     showErrors($("#inbox-errors"), errors);
     const conn = data.cases;
     const offset = tbody.children.length;
@@ -235,15 +239,16 @@ function caseRow(c, path, denied) {
 }
 
 // ---------- detail ----------
-const PERSON = `id fullName sex birthDate nationality documents { type number issuingCountry }`;
-const CASE_QUERY = `query Expediente($n: Int!) { case(number: $n) {
-  number filingDate status priorityScore protectedFromRemoval
-  office { code name } assignedOfficer { username fullName officeCode }
-  principal { ${PERSON} phone email entryDate }
-  members { relationship person { ${PERSON} } }
-  needs { code category label detail personId }
-  history { fromStatus toStatus actor reason at }
-  appointments { id officeCode startsAt mode purpose status videoLink } } }`;
+const person = (extra = "") => `id ${fields("Person", `fullName sex birthDate nationality ${extra}`.trim())}
+  ${F("Person", "documents", "type number issuingCountry")}`;
+const caseQuery = () => `query Expediente($n: Int!) { case(number: $n) {
+  number ${fields("Case", "filingDate status priorityScore protectedFromRemoval")}
+  ${F("Case", "office", "code name")} ${F("Case", "assignedOfficer", "username fullName officeCode")}
+  ${F("Case", "principal", person("phone email entryDate"))}
+  ${F("Case", "members", `relationship person { ${person()} }`)}
+  ${F("Case", "needs", "code category label detail personId")}
+  ${F("Case", "history", "fromStatus toStatus actor reason at")}
+  ${F("Case", "appointments", "id officeCode startsAt mode purpose status videoLink")} } }`;
 
 async function loadCase(number) {
   const body = $("#detail-body");
@@ -253,7 +258,7 @@ async function loadCase(number) {
   $("#detail-errors").hidden = true;
   status.textContent = "Cargando expediente…";
   try {
-    const { data, errors, denied } = await gql(CASE_QUERY, { n: number });
+    const { data, errors, denied } = await gql(caseQuery(), { n: number });
     showErrors($("#detail-errors"), errors);
     status.textContent = "";
     const c = data.case;
@@ -273,11 +278,12 @@ function kv(pairs) {
   return h("dl", { class: "kv" }, pairs.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
 }
 function list(items, path, denied, render, emptyText) {
-  if (isDenied(path, denied)) return deniedMark();
+  if (items === undefined || isDenied(path, denied)) return deniedMark();
   if (items == null || !items.length) return h("p", { class: "empty" }, emptyText);
   return render(items);
 }
 function docs(person, path, denied) {
+  if (person && person.documents === undefined) return deniedMark();
   if (isDenied(`${path}.documents`, denied)) return deniedMark();
   if (!person?.documents?.length) return "—";
   return person.documents.map((d) => `${DOC_ES[d.type] || (d.type ?? "?")} ${d.number ?? ""}${d.issuingCountry ? ` (${d.issuingCountry})` : ""}`).join("; ");
@@ -295,7 +301,7 @@ function renderCase(c, denied) {
     ["Oficial asignado", show(c.assignedOfficer && `${c.assignedOfficer.fullName ?? c.assignedOfficer.username} (${c.assignedOfficer.officeCode ?? "—"})`,
       `${p}.assignedOfficer`, denied)],
   ]);
-  const principal = isDenied(`${p}.principal`, denied) ? deniedMark() : pr == null ? h("p", { class: "empty" }, "Sin datos.") : kv([
+  const principal = pr === undefined || isDenied(`${p}.principal`, denied) ? deniedMark() : pr == null ? h("p", { class: "empty" }, "Sin datos.") : kv([
     ["Nombre", show(pr.fullName, `${p}.principal.fullName`, denied)],
     ["Sexo", show(pr.sex, `${p}.principal.sex`, denied, (s) => SEX_ES[s] || s)],
     ["Nacimiento", show(pr.birthDate, `${p}.principal.birthDate`, denied, fmtDate)],

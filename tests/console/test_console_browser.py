@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +24,7 @@ from tests.conftest import LiveHub
 from tests.factories import MadeCase, make_cases
 
 CHROMIUM = "/usr/bin/chromium"
+QHUB = str(Path(sys.executable).with_name("qhub"))
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -141,3 +144,37 @@ def test_officer_logs_in_lists_cases_and_opens_one(
     # and the page talked to nobody but the hub, without a script error
     assert console_errors == []
     assert all(url.startswith(live_hub.url) for url in requests), requests
+
+
+def test_pasted_token_of_an_unassigned_eligibility_officer_sees_sin_permiso(
+    live_hub: LiveHub,
+    officer_and_cases: list[MadeCase],
+    browser_page: object,
+) -> None:
+    # given an eligibility officer of LIM not assigned to the case, with a token pasted
+    # in the "avanzado" option
+    token = subprocess.run(
+        [QHUB, "token", "--role", "cepr-eligibility", "--office", "LIM"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    page = browser_page
+    page.goto(f"{live_hub.url}/console/")  # type: ignore[attr-defined]
+    page.click("details.advanced summary")  # type: ignore[attr-defined]
+    page.fill("#token", token)  # type: ignore[attr-defined]
+    page.click("#token-form button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_selector("#inbox-status:has-text('No hay expedientes')")  # type: ignore[attr-defined]
+    assert "Elegibilidad CEPR · Oficina LIM" in page.inner_text("#who")  # type: ignore[attr-defined]
+
+    # when they open the case directly
+    number = officer_and_cases[0].number
+    page.goto(f"{live_hub.url}/console/#/expediente/{number}")  # type: ignore[attr-defined]
+    page.wait_for_selector("#detail-body .kv")  # type: ignore[attr-defined]
+
+    # then every field reads "— (sin permiso)", no error box, no broken page
+    body = page.inner_text("#detail-body")  # type: ignore[attr-defined]
+    assert body.count("— (sin permiso)") >= 8
+    assert "Persona" not in body
+    assert visible_errors(page) == []
+    assert page.locator("#s-accion").count() == 0  # type: ignore[attr-defined]
