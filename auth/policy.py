@@ -275,6 +275,8 @@ FIELDS: dict[str, dict[str, str]] = {
         "recordAssessment": C.CLAIM,
         "decideCase": C.STATUS,
         "fileAppeal": C.STATUS,
+        "registerCase": C.STATUS,
+        "enrolBiometrics": C.BIOMETRICS,
         "issueWorkPermit": C.STATUS_SIGNING,
         "revokeWorkPermit": C.STATUS_SIGNING,
     },
@@ -316,6 +318,17 @@ FIELDS: dict[str, dict[str, str]] = {
         "videoLink": C.CASE_ADMIN,
     },
     "CaseRecord": {"id": C.STATUS, "caseNumber": C.STATUS, "at": C.STATUS},
+    "RegistrationResult": {
+        "caseNumber": C.STATUS,
+        "status": C.STATUS_DETAILED,
+        "memberIds": C.FAMILY,
+    },
+    "EnrolmentResult": {
+        "outcome": C.BIOMETRICS_MATCH,
+        "personId": C.BIOMETRICS_MATCH,
+        "duplicateId": C.BIOMETRICS_MATCH,
+        "score": C.BIOMETRICS_MATCH,
+    },
     "AssignedCase": {"caseNumber": C.CASE_ADMIN, "officerId": C.CASE_ADMIN, "reason": C.CASE_ADMIN},
     "StatusTransition": {
         "caseNumber": C.STATUS,

@@ -10,11 +10,13 @@ import strawberry
 from resolvers import casework as r
 from resolvers import casework_appointments as ra
 from resolvers import casework_priority as rp
+from resolvers import casework_registration as rr
 from schema.enums import (
     AppointmentMode,
     AppointmentPurpose,
     CaseStatus,
     DocumentType,
+    EducationLevel,
     ProtectionBasis,
     Relationship,
     Sex,
@@ -282,7 +284,81 @@ class AppointmentMutation:
         return await ra.file_appeal(info, case_number, grounds)  # type: ignore[no-any-return]
 
 
+@strawberry.input(description="Perfil de un miembro del expediente.")
+class MemberProfileData:
+    person_id: int
+    languages: list[str] | None = None
+    education_level: EducationLevel | None = None  # type: ignore[valid-type]
+    profession: str | None = None
+
+
+@strawberry.input(description="Nuevo miembro de la familia.")
+class NewMemberData:
+    given_names: str
+    paternal_surname: str
+    sex: Sex  # type: ignore[valid-type]
+    birth_date: date
+    nationality: str
+    relationship: Relationship  # type: ignore[valid-type]
+    maternal_surname: str | None = None
+
+
+@strawberry.input(description="Necesidad específica (código ACNUR) de un miembro.")
+class NeedData:
+    person_id: int
+    code: str
+    detail: str | None = None
+
+
+@strawberry.input(description="Registro del expediente en la entrevista.")
+class RegistrationInput:
+    case_number: int
+    identity_confirmed: bool
+    profiles: list[MemberProfileData] | None = None
+    new_members: list[NewMemberData] | None = None
+    needs: list[NeedData] | None = None
+
+
+@strawberry.federation.type(shareable=True, description="Expediente registrado.")
+class RegistrationResult:
+    case_number: int | None
+    status: CaseStatus | None
+    member_ids: list[int] | None
+
+
+@strawberry.federation.type(
+    shareable=True, description="Resultado del enrolamiento (solo el resultado del cotejo)."
+)
+class EnrolmentResult:
+    outcome: str | None = strawberry.field(
+        description="ENROLLED, ALREADY_ENROLLED o POSSIBLE_DUPLICATE."
+    )
+    person_id: int | None
+    duplicate_id: int | None
+    score: float | None
+
+
+@strawberry.type
+class RegistrationMutation:
+    @strawberry.mutation(description="Registra el expediente (identidad, familia, necesidades).")
+    async def register_case(
+        self, info: strawberry.Info, input: RegistrationInput
+    ) -> RegistrationResult:
+        return await rr.register_case(info, input)  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Enrola datos biométricos (plantilla en base64).")
+    async def enrol_biometrics(
+        self, info: strawberry.Info, person_id: int, template: str
+    ) -> EnrolmentResult:
+        return await rr.enrol_biometrics(info, person_id, template)  # type: ignore[no-any-return]
+
+
 QUERIES: list[type] = [PriorityQuery]
-MUTATIONS: list[type] = [CaseworkMutation, PriorityMutation, AppointmentMutation]
+MUTATIONS: list[type] = [
+    CaseworkMutation,
+    PriorityMutation,
+    AppointmentMutation,
+    RegistrationMutation,
+]
 SUBSCRIPTIONS: list[type] = [CaseworkSubscription]
 TYPES: list[type] = []
