@@ -145,6 +145,7 @@ function setToken(token) { state.token = token; sessionStorage.setItem(TOKEN_KEY
 function logout(errors) {
   sessionStorage.removeItem(TOKEN_KEY);
   state.token = null; state.who = null; state.allowed.clear();
+  $("#cases tbody").replaceChildren();
   $("#who").replaceChildren();
   if (errors) showErrors($("#login-error"), errors);
   location.hash = "#/";
@@ -236,6 +237,36 @@ function caseRow(c, path, denied) {
     h("td", {}, show(c.filingDate, `${path}.filingDate`, denied, fmtDate)),
     h("td", {}, show(c.priorityScore, `${path}.priorityScore`, denied, fmtScore)),
     h("td", {}, show(c.office?.code, `${path}.office`, denied)));
+}
+
+// ---------- priority queue ----------
+const fmtReasons = (rs) => (rs?.length ? h("ul", { class: "plain" }, rs.map((r) => h("li", {}, `${r.explanation} (${fmtScore(r.points)})`))) : "—");
+
+async function loadQueue() {
+  const tbody = $("#queue-table tbody");
+  const status = $("#queue-status");
+  tbody.replaceChildren();
+  status.textContent = "Cargando cola…";
+  try {
+    const { data, errors, denied } = await gql(`{ officerQueue(limit: 200) { caseNumber officeCode filingDate
+      score computedScore ruleVersion reasons { rule points explanation } overrideReason overrideBy } }`);
+    showErrors($("#queue-errors"), errors);
+    const rows = data.officerQueue || [];
+    rows.forEach((q, i) => {
+      const path = `officerQueue.${i}`;
+      tbody.append(h("tr", {},
+        h("th", { scope: "row" }, q.caseNumber == null ? show(null, `${path}.caseNumber`, denied) : h("a", { href: `#/expediente/${q.caseNumber}` }, `N.º ${q.caseNumber}`)),
+        h("td", {}, show(q.officeCode, `${path}.officeCode`, denied)),
+        h("td", {}, show(q.filingDate, `${path}.filingDate`, denied, fmtDate)),
+        h("td", {}, show(q.score, `${path}.score`, denied, fmtScore)),
+        h("td", {}, isDenied(`${path}.reasons`, denied) ? deniedMark() : fmtReasons(q.reasons)),
+        h("td", {}, q.overrideReason ? `${q.overrideReason}${q.overrideBy ? ` (${q.overrideBy})` : ""}; calculada ${fmtScore(q.computedScore)}` : "—")));
+    });
+    status.textContent = rows.length ? `${rows.length} expediente${rows.length === 1 ? "" : "s"} en la cola.` : "La cola está vacía.";
+  } catch (e) {
+    status.textContent = "";
+    showErrors($("#queue-errors"), e.errors || [{ message: e.message, extensions: { code: "ERROR" } }]);
+  }
 }
 
 // ---------- detail ----------
@@ -330,10 +361,13 @@ function renderCase(c, denied) {
     hs.map((x) => [x.at ? fmtDateTime(x.at) : "—", x.fromStatus ? STATUS_ES[x.fromStatus] || x.fromStatus : "—",
       STATUS_ES[x.toStatus] || x.toStatus || "—", x.actor || "—", x.reason || "—"]), "Historial de estados"), "Sin cambios de estado.");
   const appts = list(c.appointments, `${p}.appointments`, denied, (as) => table(
-    ["Fecha y hora", "Motivo", "Modalidad", "Estado", "Oficina"],
+    ["Fecha y hora", "Motivo", "Modalidad", "Estado", "Oficina", "Acción"],
     as.map((a) => [a.startsAt ? fmtDateTime(a.startsAt) : "—", APPT_PURPOSE_ES[a.purpose] || a.purpose || "—",
       a.mode === "REMOTE" && a.videoLink ? h("a", { href: a.videoLink, rel: "noopener" }, MODE_ES.REMOTE) : MODE_ES[a.mode] || a.mode || "—",
-      APPT_STATUS_ES[a.status] || a.status || "—", a.officeCode || "—"]), "Citas"), "Sin citas.");
+      APPT_STATUS_ES[a.status] || a.status || "—", a.officeCode || "—",
+      a.status === "BOOKED" && a.id != null && can("Mutation", "cancelAppointment")
+        ? h("button", { type: "button", class: "small secondary", onclick: () => cancelAppointment(c.number, a.id) }, "Cancelar cita") : ""]),
+    "Citas"), "Sin citas.");
   const parts = [
     h("div", { class: "grid" }, section("Resumen", summary, "s-resumen"), section("Solicitante principal", principal, "s-principal")),
     section("Familia", family, "s-familia"),
@@ -342,6 +376,7 @@ function renderCase(c, denied) {
     section("Citas", appts, "s-citas"),
   ];
   if (can("Mutation", "changeCaseStatus") && c.number != null) parts.push(section("Cambiar estado", statusForm(c), "s-accion"));
+  if (can("Mutation", "overridePriority") && c.number != null) parts.push(section("Ajustar prioridad", priorityForm(c), "s-prioridad"));
   return h("div", {}, parts);
 }
 
@@ -375,11 +410,50 @@ function statusForm(c) {
   return form;
 }
 
+function failBox(out, e) {
+  out.className = "error"; out.hidden = false;
+  showErrors(out, e.errors || [{ message: e.message, extensions: { code: "ERROR" } }]);
+}
+
+async function cancelAppointment(number, id) {
+  if (!window.confirm("¿Cancelar esta cita?")) return;
+  const out = $("#detail-errors");
+  try {
+    const { data, errors } = await gql("mutation($id: Int!) { cancelAppointment(appointmentId: $id) }", { id: Number(id) });
+    if (errors.length || !data.cancelAppointment) { failBox(out, { errors }); return; }
+    await loadCase(number);
+  } catch (e) { failBox(out, e); }
+}
+
+function priorityForm(c) {
+  const out = h("div", { role: "status", "aria-live": "polite" });
+  const score = h("input", { id: "prio-score", type: "number", step: "0.1", min: "0", inputmode: "decimal" });
+  const reason = h("textarea", { id: "prio-reason", rows: 2, required: true });
+  return h("form", { novalidate: true, onsubmit: async (ev) => {
+    ev.preventDefault();
+    if (!reason.value.trim()) { failBox(out, { errors: [{ message: "Indique el motivo del ajuste.", extensions: { code: "VALIDATION_FAILED" } }] }); return; }
+    out.className = "status"; out.textContent = "Guardando…";
+    try {
+      const { data, errors } = await gql(`mutation($n: Int!, $s: Float, $r: String!) {
+        overridePriority(caseNumber: $n, score: $s, reason: $r) { score computedScore reasons { rule points explanation } } }`,
+      { n: c.number, s: score.value === "" ? null : Number(score.value), r: reason.value.trim() });
+      if (errors.length || !data.overridePriority) { failBox(out, { errors }); return; }
+      const q = data.overridePriority;
+      out.className = "status";
+      out.replaceChildren(h("p", {}, `Prioridad efectiva: ${q.score == null ? "—" : fmtScore(q.score)} (calculada: ${q.computedScore == null ? "—" : fmtScore(q.computedScore)}).`), fmtReasons(q.reasons));
+    } catch (e) { failBox(out, e); }
+  } },
+  h("label", { for: "prio-score" }, "Nueva prioridad (vacío: volver a la calculada)"), score,
+  h("label", { for: "prio-reason" }, "Motivo (se muestra junto a la prioridad)"), reason,
+  h("button", { type: "submit" }, "Ajustar prioridad"), out);
+}
+
 // ---------- routing ----------
 async function render() {
   const loggedIn = Boolean(state.token);
   $("#login").hidden = loggedIn;
-  if (!loggedIn) { $("#inbox").hidden = true; $("#detail").hidden = true; $("#username").focus(); return; }
+  $("#nav").hidden = !loggedIn;
+  if (!loggedIn) { for (const id of ["#inbox", "#queue", "#detail"]) $(id).hidden = true; $("#username").focus(); return; }
   if (!state.who) {
     try { await loadSession(); } catch (e) {
       $("#inbox").hidden = false;
@@ -388,9 +462,17 @@ async function render() {
     }
   }
   const m = location.hash.match(/^#\/expediente\/(\d+)$/);
-  $("#inbox").hidden = Boolean(m);
+  const queue = location.hash === "#/cola" && can("Query", "officerQueue");
+  $("#inbox").hidden = Boolean(m) || queue;
+  $("#queue").hidden = !queue;
   $("#detail").hidden = !m;
+  $('[data-nav="queue"]').hidden = !can("Query", "officerQueue");
+  for (const a of document.querySelectorAll("[data-nav]")) {
+    const current = (a.dataset.nav === "queue") === queue && !m;
+    if (current) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
+  }
   if (m) await loadCase(Number(m[1]));
+  else if (queue) await loadQueue();
   else if (!$("#cases tbody").children.length) await loadCases(true);
 }
 

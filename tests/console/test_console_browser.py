@@ -141,6 +141,12 @@ def test_officer_logs_in_lists_cases_and_opens_one(
     page.screenshot(path=str(out / "expediente.png"), full_page=True)  # type: ignore[attr-defined]
     shutil.copy(tmp_path / "bandeja.png", out / "bandeja.png") if out != tmp_path else None
 
+    # and the supervisor's priority queue opens without an error
+    page.click('[data-nav="queue"]')  # type: ignore[attr-defined]
+    page.wait_for_selector("#queue-status:has-text('cola')")  # type: ignore[attr-defined]
+    assert visible_errors(page) == []
+    page.screenshot(path=str(out / "cola.png"), full_page=True)  # type: ignore[attr-defined]
+
     # and the page talked to nobody but the hub, without a script error
     assert console_errors == []
     assert all(url.startswith(live_hub.url) for url in requests), requests
