@@ -68,5 +68,44 @@ def issue(
         raise typer.Exit(1)
 
 
+def verify(
+    document: str = typer.Argument(..., help="Token, URL de verificación, imagen del QR o PDF."),
+    keys: Path | None = typer.Option(
+        None, "--keys", help="jwks.json publicado (por defecto, las claves locales del hub)."
+    ),
+    ca: Path | None = typer.Option(
+        None, "--ca", help="CA de la Comisión (PEM) para la firma del PDF (por defecto, la local)."
+    ),
+) -> None:
+    """Verifica un documento sin conexión: firma del código QR (y del PDF) contra las claves
+    publicadas. El estado actual (revocado / reemplazado) lo da la página /v/{token}."""
+    import json
+
+    from auth.keys import KeyStore, verify_with_jwks
+    from services.documents.offline import verify_input
+
+    settings = get_settings()
+    jwks = (
+        json.loads(keys.read_text(encoding="utf-8"))
+        if keys
+        else KeyStore.load(settings).public_jwks()
+    )
+    ca_path = ca or settings.data_dir / "signing" / "ca.pem"
+    ca_pem = ca_path.read_bytes() if ca_path.is_file() else None
+    result = verify_input(document, lambda token: verify_with_jwks(token, jwks), ca_pem)
+    for line in result.details:
+        console.print(line)
+    colour = "green" if result.ok else "red"
+    console.print(f"[{colour}]{result.code}[/{colour}]: {result.message}")
+    if result.claims:
+        console.print(
+            f"Documento N.° {result.claims.get('jti')}"
+            f" — vigente hasta {result.claims.get('exp_date')}"
+        )
+    if not result.ok:
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(permits_app, name="permits")
+    app.command("verify")(verify)
