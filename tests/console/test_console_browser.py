@@ -36,6 +36,7 @@ FLAGS = [
     "--disable-sync",
 ]
 PASSWORD = "clave-de-consola"
+PAGE = 25  # console/app.js: rows per "Cargar más"
 
 sync_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium missing")
@@ -52,7 +53,9 @@ async def officer_and_cases(engine: AsyncEngine) -> list[MadeCase]:
             ),
             {"h": hash_secret(PASSWORD)},
         )
-    return await make_cases(engine, 3, office_code="LIM", family_size=3, needs=("WR-WR", "SM-CI"))
+    return await make_cases(
+        engine, PAGE + 2, office_code="LIM", family_size=3, needs=("WR-WR", "SM-CI")
+    )
 
 
 @pytest.fixture
@@ -108,13 +111,23 @@ def test_officer_logs_in_lists_cases_and_opens_one(
     page.wait_for_selector("#cases tbody tr", timeout=20_000)  # type: ignore[attr-defined]
     assert visible_errors(page) == []
     assert "Supervisión CEPR · Oficina LIM" in page.inner_text("#who")  # type: ignore[attr-defined]
+    rows = page.locator("#cases tbody tr")  # type: ignore[attr-defined]
+    assert rows.count() == PAGE
+    assert "(hay más)" in page.inner_text("#inbox-status")  # type: ignore[attr-defined]
+
+    # and "Cargar más" fetches the next pages (keyset) until our cases are all there
     numbers = {c.number for c in officer_and_cases}
-    shown = {
-        int(n)
-        for n in page.locator("#cases tbody tr").evaluate_all(  # type: ignore[attr-defined]
-            "rows => rows.map(r => r.dataset.case)"
+    shown: set[int] = set()
+    for _ in range(200):
+        shown = {int(n) for n in rows.evaluate_all("rows => rows.map(r => r.dataset.case)")}
+        if numbers <= shown or not page.is_visible("#more"):  # type: ignore[attr-defined]
+            break
+        before = rows.count()
+        page.click("#more")  # type: ignore[attr-defined]
+        page.wait_for_function(  # type: ignore[attr-defined]
+            f"document.querySelectorAll('#cases tbody tr').length > {before}"
         )
-    }
+    assert len(shown) == rows.count()  # no case twice
     assert numbers <= shown
     assert "Solicitante principal" in page.inner_text("#cases thead")  # type: ignore[attr-defined]
     assert "sin permiso" not in page.inner_text("#cases tbody")  # type: ignore[attr-defined]
