@@ -10,6 +10,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from hub.state import HubState
+from services.documents.certificate import render_certificate
 from services.documents.identity import load_identity
 from services.documents.permit import country_es, fecha
 from services.documents.service import Verification, verify_permit_token
@@ -52,12 +53,22 @@ th{{text-align:left;padding:.3rem 1rem .3rem 0;vertical-align:top}}</style></hea
 <table>{rows}</table></body></html>"""
 
 
-async def verification_page(request: Request) -> HTMLResponse:
+async def verification_page(request: Request) -> Response:
+    """The constancia in HTML, or as a PDF when the path ends in ``.pdf``."""
     state: HubState = request.app.state.hub
-    token = request.path_params["token"]
+    token: str = request.path_params["token"]
+    as_pdf = token.endswith(".pdf")
+    token = token.removesuffix(".pdf")
     async with state.pool.connection() as conn:
         result = await verify_permit_token(conn, token, state.services["keys"].verify_jws)
     status = 200 if result.status not in ("invalid", "unknown") else 404
+    if as_pdf:
+        return Response(
+            render_certificate(result),
+            status_code=status,
+            media_type="application/pdf",
+            headers={"Content-Disposition": 'inline; filename="constancia-de-validez.pdf"'},
+        )
     return HTMLResponse(render(result), status_code=status)
 
 

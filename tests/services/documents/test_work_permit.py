@@ -115,6 +115,21 @@ def test_the_verification_page_shows_the_constancia(
     assert "válida desde" in page.text
 
 
+def test_the_constancia_as_pdf_says_the_same(live_hub: LiveHub, issued: dict[str, Any]) -> None:
+    url = issued["permit"]["verificationUrl"].replace("http://127.0.0.1:8000", live_hub.url)
+    response = httpx.get(f"{url}.pdf")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    path = issued["folder"] / "constancia.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "CONSTANCIA DE VALIDEZ" in text and "válida desde" in text
+    garbage = httpx.get(f"{live_hub.url}/v/basura.pdf")
+    assert garbage.status_code == 404 and garbage.headers["content-type"] == "application/pdf"
+
+
 def test_a_tampered_pdf_is_refused_by_both_validators(issued: dict[str, Any]) -> None:
     data = bytearray(issued["path"].read_bytes())
     index = data.find(b"Persona")  # inside the signed content: alter one byte of the page text
