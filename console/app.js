@@ -456,6 +456,7 @@ async function render() {
   if (!loggedIn) { for (const id of ["#inbox", "#queue", "#detail"]) $(id).hidden = true; $("#username").focus(); return; }
   if (!state.who) {
     try { await loadSession(); } catch (e) {
+      if (!state.token) return; // rejected token: logout() already shows the login with the error
       $("#inbox").hidden = false;
       showErrors($("#inbox-errors"), e.errors || [{ message: e.message, extensions: { code: "ERROR" } }]);
       return;

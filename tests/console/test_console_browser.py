@@ -197,3 +197,18 @@ def test_pasted_token_of_an_unassigned_eligibility_officer_sees_sin_permiso(
     assert "Persona" not in body
     assert visible_errors(page) == []
     assert page.locator("#s-accion").count() == 0  # type: ignore[attr-defined]
+
+
+def test_a_bad_token_shows_its_code_and_spanish_message_on_the_login(
+    live_hub: LiveHub, browser_page: object
+) -> None:
+    page = browser_page
+    page.goto(f"{live_hub.url}/console/")  # type: ignore[attr-defined]
+    page.click("details.advanced summary")  # type: ignore[attr-defined]
+    page.fill("#token", "no-es-un-token")  # type: ignore[attr-defined]
+    page.click("#token-form button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_selector("#login-error:not([hidden])")  # type: ignore[attr-defined]
+    assert page.inner_text("#login-error").startswith("INVALID_TOKEN — ")  # type: ignore[attr-defined]
+    assert page.is_visible("#login-form")  # type: ignore[attr-defined]
+    assert not page.is_visible("#inbox")  # type: ignore[attr-defined]
+    assert page.evaluate("sessionStorage.getItem('qhub.token')") is None  # type: ignore[attr-defined]
