@@ -24,6 +24,7 @@ ROUTE_MODULES = [
     "hub.routes_statistics",
     "hub.routes_documents",
     "hub.routes_console",
+    "hub.routes_webhooks",
 ]
 
 
