@@ -17,10 +17,21 @@ console = Console()
 
 @permits_app.command("issue")
 def issue(
-    case: list[int] = typer.Option(..., "--case", help="N.° de expediente (repetible)."),
+    case: list[int] = typer.Option([], "--case", help="N.° de expediente (repetible)."),
     out: Path = typer.Option(..., help="Archivo PDF, o carpeta si hay varios expedientes."),
+    cases: Path | None = typer.Option(
+        None, "--cases", help="Archivo con un n.° de expediente por línea."
+    ),
+    all_eligible: bool = typer.Option(
+        False,
+        "--all-eligible",
+        help="Todos los expedientes en trámite cuyo titular no tiene autorización vigente.",
+    ),
 ) -> None:
     """Emite y firma autorizaciones de trabajo (la firma es la de la Secretaría Ejecutiva)."""
+    case = list(case)
+    if cases is not None:
+        case += [int(line) for line in cases.read_text(encoding="utf-8").split() if line.strip()]
     import psycopg
 
     from auth.keys import KeyStore
@@ -28,7 +39,7 @@ def issue(
     from hub.migrations import upgrade
     from hub.readpool import libpq_url
     from services.documents.identity import load_identity
-    from services.documents.service import issue_permit
+    from services.documents.service import eligible_cases, issue_permit
     from services.errors import DomainError
 
     settings = get_settings()
@@ -44,7 +55,15 @@ def issue(
         async with await psycopg.AsyncConnection.connect(
             libpq_url(location.url), autocommit=True
         ) as conn:
-            for number in track(case, description="Emitiendo…", disable=len(case) == 1):
+            if all_eligible:
+                case.extend(await eligible_cases(conn))
+            if not case:
+                console.print(
+                    "No hay expedientes que emitir (use --case, --cases o --all-eligible)."
+                )
+                return 0
+            batch = len(case) > 1 or all_eligible or cases is not None
+            for number in track(case, description="Emitiendo…", disable=not batch):
                 try:
                     issued = await issue_permit(
                         conn,
@@ -58,7 +77,7 @@ def issue(
                     failures += 1
                     console.print(f"[red]{number}[/red]: {exc.message} ({exc.code})")
                     continue
-                target = out if len(case) == 1 else out / f"autorizacion-{number}.pdf"
+                target = out / f"autorizacion-{number}.pdf" if batch else out
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(issued.pdf)
                 console.print(f"{number}: {target} (válida hasta {issued.valid_to:%d/%m/%Y})")

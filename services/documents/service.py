@@ -133,6 +133,19 @@ async def issue_permit(
     return IssuedPermit(permit_id, number, filing, valid_to, token, url, pdf, digest)
 
 
+async def eligible_cases(conn: Conn, today: date | None = None) -> list[int]:
+    """Case numbers with a pending claim whose principal holds no active, unexpired permit."""
+    cursor = await conn.execute(
+        "SELECT c.number FROM case_file c"
+        " JOIN case_member m ON m.case_id = c.id AND m.relationship = 'principal'"
+        " WHERE c.status = ANY(%s) AND NOT EXISTS (SELECT 1 FROM work_permit w"
+        "   WHERE w.person_id = m.person_id AND w.status = 'active' AND w.valid_to >= %s)"
+        " ORDER BY c.number",
+        ([str(s.value) for s in PENDING_STATUSES], today or date.today()),
+    )
+    return [row[0] for row in await cursor.fetchall()]
+
+
 async def revoke_permit(conn: Conn, permit_id: str, reason: str) -> None:
     """Revoke a permit: from now on its QR verifies as revoked."""
     async with conn.transaction():
