@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 
 from auth.policy import RowScope
-from models.vocab import AppointmentMode
+from models.vocab import AppointmentMode, AppointmentPurpose
 from resolvers.casework_priority import Mapped
 from services.casework import appointments, eligibility
 
@@ -108,3 +108,50 @@ async def decide_case(info: strawberry.Info, case_number: int, outcome: str, rea
 async def file_appeal(info: strawberry.Info, case_number: int, grounds: str) -> Any:
     ctx = info.context
     return _recorded(await ctx.run(eligibility.file_appeal, ctx.principal, case_number, grounds))
+
+
+def _slot(s: appointments.Slot) -> Mapped:
+    return Mapped(
+        RowScope(),
+        id=s.id,
+        office_code=s.office_code,
+        starts_at=s.starts_at,
+        minutes=s.minutes,
+        mode=s.mode,
+        purpose=s.purpose,
+        capacity=s.capacity,
+        booked=s.booked,
+    )
+
+
+async def create_slot(
+    info: strawberry.Info,
+    office_code: str,
+    starts_at: datetime,
+    mode: Any,
+    purpose: Any,
+    capacity: int,
+    minutes: int,
+) -> Any:
+    ctx = info.context
+    slot = await ctx.run(
+        lambda conn, p: appointments.create_slot(
+            conn,
+            p,
+            office_code=office_code,
+            starts_at=starts_at,
+            mode=AppointmentMode(mode),
+            purpose=AppointmentPurpose(purpose),
+            capacity=capacity,
+            minutes=minutes,
+        ),
+        ctx.principal,
+    )
+    return _slot(slot)
+
+
+async def open_slots(info: strawberry.Info, office_code: str, purpose: Any) -> Any:
+    slots = await info.context.run(
+        appointments.open_slots, office_code, AppointmentPurpose(purpose) if purpose else None
+    )
+    return [_slot(s) for s in slots]

@@ -175,6 +175,15 @@ class PriorityQuery:
     async def priority_rules(self, info: strawberry.Info) -> PriorityRules:
         return await rp.priority_rules(info)  # type: ignore[no-any-return]
 
+    @strawberry.field(description="Horarios de una oficina con cupos libres.")
+    async def appointment_slots(
+        self,
+        info: strawberry.Info,
+        office_code: str,
+        purpose: AppointmentPurpose | None = None,
+    ) -> list[AppointmentSlot]:
+        return await ra.open_slots(info, office_code, purpose)  # type: ignore[no-any-return]
+
     @strawberry.field(description="Cola de expedientes del oficial, por prioridad.")
     async def officer_queue(self, info: strawberry.Info, limit: int = 50) -> list[QueueEntry]:
         return await rp.officer_queue(info, limit)  # type: ignore[no-any-return]
@@ -213,6 +222,18 @@ class AppointmentBooking:
     video_link: str | None = strawberry.field(description="Enlace de videollamada (remota).")
 
 
+@strawberry.federation.type(shareable=True, description="Horario de citas con cupos.")
+class AppointmentSlot:
+    id: int
+    office_code: str
+    starts_at: datetime
+    minutes: int
+    mode: AppointmentMode
+    purpose: AppointmentPurpose
+    capacity: int
+    booked: int
+
+
 @strawberry.federation.type(shareable=True, description="Registro guardado en el expediente.")
 class CaseRecord:
     id: int | None
@@ -222,6 +243,21 @@ class CaseRecord:
 
 @strawberry.type
 class AppointmentMutation:
+    @strawberry.mutation(description="Abre un horario de citas con su capacidad.")
+    async def create_appointment_slot(
+        self,
+        info: strawberry.Info,
+        office_code: str,
+        starts_at: datetime,
+        mode: AppointmentMode,
+        purpose: AppointmentPurpose,
+        capacity: int,
+        minutes: int = 30,
+    ) -> AppointmentSlot:
+        return await ra.create_slot(  # type: ignore[no-any-return]
+            info, office_code, starts_at, mode, purpose, capacity, minutes
+        )
+
     @strawberry.mutation(description="Reserva un cupo de un horario para un expediente.")
     async def book_appointment(
         self, info: strawberry.Info, case_number: int, slot_id: int

@@ -110,3 +110,29 @@ async def test_claim_path(live_hub: LiveHub, engine: AsyncEngine) -> None:
             await conn.execute(text("SELECT status FROM case_file WHERE id = :i"), {"i": case.id})
         ).scalar_one()
     assert status == "recognised"
+
+
+async def test_supervisor_opens_a_slot_that_anyone_can_list(live_hub: LiveHub) -> None:
+    supervisor = mint("cepr-supervisor", office="LIM")
+    created = gql(
+        live_hub,
+        supervisor,
+        """mutation { createAppointmentSlot(officeCode: "ICA", startsAt: "2032-05-04T09:00:00Z",
+        mode: IN_PERSON, purpose: CARD_PICKUP, capacity: 4) { id capacity booked } }""",
+    )["data"]["createAppointmentSlot"]
+    assert (created["capacity"], created["booked"]) == (4, 0)
+    listed = gql(
+        live_hub,
+        mint("cepr-registrar", office="ICA"),
+        '{ appointmentSlots(officeCode: "ICA", purpose: CARD_PICKUP) { id officeCode } }',
+    )["data"]["appointmentSlots"]
+    assert {"id": created["id"], "officeCode": "ICA"} in listed
+    invalid = gql(
+        live_hub,
+        supervisor,
+        """mutation { createAppointmentSlot(officeCode: "ICA", startsAt: "2032-05-04T10:00:00Z",
+        mode: REMOTE, purpose: CARD_PICKUP, capacity: 0, minutes: 1) { id } }""",
+    )
+    error = invalid["errors"][0]
+    assert error["extensions"]["code"] == "VALIDATION_FAILED"
+    assert len(error["extensions"]["problems"]) == 2
