@@ -19,6 +19,7 @@ from psycopg import AsyncConnection
 from auth.principal import Principal
 from models.vocab import AppointmentMode, CaseStatus, Role
 from services.casework import status
+from services.casework.registration import _language
 from services.errors import Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
 
 
@@ -97,6 +98,15 @@ async def record_interview(
 ) -> Recorded:
     """Record an eligibility interview (in person or remote) of a case under review."""
     problems = _required(summary, "summary", "el resumen de la entrevista")
+    language_code = _language(language)
+    if language_code is None:
+        problems.append(
+            FieldProblem(
+                ("language",),
+                "UNKNOWN_LANGUAGE",
+                f"Idioma desconocido: «{language[:40]}» (use el código ISO 639).",
+            )
+        )
     if held_at.tzinfo is None or held_at > datetime.now(held_at.tzinfo):
         problems.append(
             FieldProblem(("heldAt",), "INVALID", "La fecha de la entrevista no puede ser futura.")
@@ -117,7 +127,7 @@ async def record_interview(
                     mode.value,
                     held_at,
                     summary.strip(),
-                    language,
+                    language_code,
                     interpreter,
                     principal.actor_label,
                 ),

@@ -129,9 +129,11 @@ async def test_refusals_change_nothing(database_url: str, engine: AsyncEngine) -
                 mode=AppointmentMode.IN_PERSON,
                 held_at=datetime.now(UTC) + timedelta(days=2),
                 summary=" ",
+                language="lengua-inexistente",
             )
         assert [(p.path, p.code) for p in bad.value.problems] == [
             (("summary",), "REQUIRED"),
+            (("language",), "UNKNOWN_LANGUAGE"),
             (("heldAt",), "INVALID"),
         ]
         with pytest.raises(ValidationFailed) as bad_assessment:
