@@ -19,7 +19,10 @@ from services.documents.service import Verification, verify_permit_token
 async def startup(state: HubState) -> None:
     settings = state.settings
     state.services["signing_identity"] = load_identity(
-        settings.data_dir / "signing", settings.signer_pkcs12, settings.signer_pkcs12_password
+        settings.data_dir / "signing",
+        settings.signer_pkcs12,
+        settings.signer_pkcs12_password,
+        settings.tsa_url,
     )
 
 

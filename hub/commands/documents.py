@@ -47,7 +47,10 @@ def issue(
     upgrade(location.url)
     keys = KeyStore.load(settings)
     identity = load_identity(
-        settings.data_dir / "signing", settings.signer_pkcs12, settings.signer_pkcs12_password
+        settings.data_dir / "signing",
+        settings.signer_pkcs12,
+        settings.signer_pkcs12_password,
+        settings.tsa_url,
     )
 
     async def run() -> int:

@@ -27,6 +27,7 @@ class SigningIdentity:
     signer: signers.Signer
     ca_pem: bytes
     signer_name: str
+    tsa_url: str | None = None  # RFC 3161 timestamp authority, when configured
 
 
 def _name(common_name: str) -> x509.Name:
@@ -117,7 +118,10 @@ def create_demo_identity(directory: Path) -> None:
 
 
 def load_identity(
-    directory: Path, pkcs12: str | None = None, password: str | None = None
+    directory: Path,
+    pkcs12: str | None = None,
+    password: str | None = None,
+    tsa_url: str | None = None,
 ) -> SigningIdentity:
     """The production PKCS#12 identity if configured, else the demo one (created if needed)."""
     if pkcs12:
@@ -128,7 +132,9 @@ def load_identity(
             raise ValueError("No se pudo cargar el archivo PKCS#12 de firma.")
         chain = list(signer.cert_registry)
         root = chain[-1] if chain else signer.signing_cert
-        return SigningIdentity(signer, root.dump(), signer.signing_cert.subject.human_friendly)
+        return SigningIdentity(
+            signer, root.dump(), signer.signing_cert.subject.human_friendly, tsa_url
+        )
     if not (directory / "signer.key").exists():
         create_demo_identity(directory)
     ca = asn1_x509.Certificate.load(
@@ -152,4 +158,4 @@ def load_identity(
         cert_registry=SimpleCertificateStore.from_certs([ca]),  # type: ignore[no-untyped-call]
     )
     common_name = cert_c.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value
-    return SigningIdentity(signer, (directory / "ca.pem").read_bytes(), str(common_name))
+    return SigningIdentity(signer, (directory / "ca.pem").read_bytes(), str(common_name), tsa_url)

@@ -17,7 +17,7 @@ from typing import Any
 import pycountry
 import qrcode
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import fields, signers
+from pyhanko.sign import fields, signers, timestamps
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -207,7 +207,8 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 async def sign_pdf(pdf: bytes, identity: SigningIdentity) -> bytes:
-    """PAdES baseline signature (pyHanko) of the Executive Secretary."""
+    """PAdES baseline signature (pyHanko) of the Executive Secretary, with an RFC 3161
+    signature timestamp when the identity names a timestamp authority."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     meta = signers.PdfSignatureMetadata(
         field_name="FirmaSecretariaEjecutiva",
@@ -215,7 +216,10 @@ async def sign_pdf(pdf: bytes, identity: SigningIdentity) -> bytes:
         reason="Autorización de trabajo — art. 14 de la Ley N.° 27891",
         location="Lima, Perú",
     )
-    out: Any = await signers.async_sign_pdf(writer, meta, signer=identity.signer)
+    stamper = timestamps.HTTPTimeStamper(identity.tsa_url) if identity.tsa_url else None
+    out: Any = await signers.async_sign_pdf(
+        writer, meta, signer=identity.signer, timestamper=stamper
+    )
     return bytes(out.getvalue())
 
 
