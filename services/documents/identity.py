@@ -159,3 +159,44 @@ def load_identity(
     )
     common_name = cert_c.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value
     return SigningIdentity(signer, (directory / "ca.pem").read_bytes(), str(common_name), tsa_url)
+
+
+def _pem_certificate(path: Path) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(
+        x509.load_pem_x509_certificate(path.read_bytes()).public_bytes(serialization.Encoding.DER)
+    )
+
+
+def load_pkcs11_identity(
+    module: str,
+    token_label: str,
+    pin: str,
+    key_label: str,
+    cert_pem: Path,
+    ca_pem: Path,
+    tsa_url: str | None = None,
+    raw_ecdsa: bool = True,
+) -> SigningIdentity:
+    """The Executive Secretary's key on a PKCS#11 token (HSM, smart card, SoftHSM2).
+
+    The private key never leaves the token; the signer's certificate and the CA are given as
+    PEM files (tokens often hold only the key). ``raw_ecdsa``: hash on the host and ask the
+    token for plain CKM_ECDSA (SoftHSM2 and many cards lack CKM_ECDSA_SHA256); use False for
+    RSA keys.
+    """
+    from pyhanko.config.pkcs11 import TokenCriteria
+    from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
+
+    session = open_pkcs11_session(
+        module, token_criteria=TokenCriteria(label=token_label), user_pin=pin
+    )
+    cert = _pem_certificate(cert_pem)
+    ca = _pem_certificate(ca_pem)
+    signer = PKCS11Signer(
+        session,
+        key_label=key_label,
+        signing_cert=cert,
+        ca_chain=[ca],
+        use_raw_mechanism=raw_ecdsa,
+    )
+    return SigningIdentity(signer, ca_pem.read_bytes(), cert.subject.human_friendly, tsa_url)
