@@ -11,19 +11,14 @@ from starlette.routing import BaseRoute, Route
 
 from hub.state import HubState
 from services.documents.certificate import render_certificate
-from services.documents.identity import load_identity
+from services.documents.identity import identity_from_settings
 from services.documents.permit import country_es, fecha
 from services.documents.service import Verification, verify_permit_token
 
 
 async def startup(state: HubState) -> None:
     settings = state.settings
-    state.services["signing_identity"] = load_identity(
-        settings.data_dir / "signing",
-        settings.signer_pkcs12,
-        settings.signer_pkcs12_password,
-        settings.tsa_url,
-    )
+    state.services["signing_identity"] = identity_from_settings(settings)
 
 
 def render(v: Verification) -> str:

@@ -42,6 +42,13 @@ class Settings:
     signer_pkcs12: str | None = None
     signer_pkcs12_password: str | None = None
     tsa_url: str | None = None
+    # PKCS#11 token holding the Executive Secretary's key (takes precedence over PKCS#12)
+    pkcs11_module: str | None = None
+    pkcs11_token_label: str | None = None
+    pkcs11_pin: str | None = None
+    pkcs11_key_label: str | None = None
+    signer_cert_pem: str | None = None
+    signer_ca_pem: str | None = None
     external_issuers: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -74,5 +81,11 @@ def load_settings() -> Settings:
         signer_pkcs12=_env("SIGNER_PKCS12"),
         signer_pkcs12_password=_env("SIGNER_PKCS12_PASSWORD"),
         tsa_url=_env("TSA_URL"),
+        pkcs11_module=_env("PKCS11_MODULE"),
+        pkcs11_token_label=_env("PKCS11_TOKEN_LABEL"),
+        pkcs11_pin=_env("PKCS11_PIN"),
+        pkcs11_key_label=_env("PKCS11_KEY_LABEL"),
+        signer_cert_pem=_env("SIGNER_CERT_PEM"),
+        signer_ca_pem=_env("SIGNER_CA_PEM"),
         external_issuers=_env("EXTERNAL_ISSUERS"),
     )

@@ -38,7 +38,7 @@ def issue(
     from hub.db import locate_database
     from hub.migrations import upgrade
     from hub.readpool import libpq_url
-    from services.documents.identity import load_identity
+    from services.documents.identity import identity_from_settings
     from services.documents.service import eligible_cases, issue_permit
     from services.errors import DomainError
 
@@ -46,12 +46,7 @@ def issue(
     location = locate_database(settings)
     upgrade(location.url)
     keys = KeyStore.load(settings)
-    identity = load_identity(
-        settings.data_dir / "signing",
-        settings.signer_pkcs12,
-        settings.signer_pkcs12_password,
-        settings.tsa_url,
-    )
+    identity = identity_from_settings(settings)
 
     async def run() -> int:
         failures = 0

@@ -11,6 +11,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -200,3 +201,25 @@ def load_pkcs11_identity(
         use_raw_mechanism=raw_ecdsa,
     )
     return SigningIdentity(signer, ca_pem.read_bytes(), cert.subject.human_friendly, tsa_url)
+
+
+def identity_from_settings(settings: Any) -> SigningIdentity:
+    """PKCS#11 token if configured, else the PKCS#12 file, else the demo identity under
+    ``data_dir/signing`` (created on first use)."""
+    tsa_url: str | None = settings.tsa_url
+    if settings.pkcs11_module:
+        return load_pkcs11_identity(
+            settings.pkcs11_module,
+            settings.pkcs11_token_label or "",
+            settings.pkcs11_pin or "",
+            settings.pkcs11_key_label or "",
+            Path(settings.signer_cert_pem),
+            Path(settings.signer_ca_pem),
+            tsa_url,
+        )
+    return load_identity(
+        settings.data_dir / "signing",
+        settings.signer_pkcs12,
+        settings.signer_pkcs12_password,
+        tsa_url,
+    )

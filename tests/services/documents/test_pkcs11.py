@@ -17,7 +17,8 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from services.documents.identity import create_demo_identity, load_pkcs11_identity
+from hub.settings import Settings
+from services.documents.identity import create_demo_identity, identity_from_settings
 from services.documents.permit import PermitData, render_permit, sign_pdf
 
 MODULE = "/usr/lib/softhsm/libsofthsm2.so"
@@ -72,9 +73,17 @@ def token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 async def test_a_permit_signed_on_softhsm2_validates(token: Path) -> None:
     signing = token / "signing"
-    identity = load_pkcs11_identity(
-        MODULE, "cepr", "1234", "secretaria", signing / "signer.pem", signing / "ca.pem"
+    settings = Settings(
+        data_dir=token / "var",
+        pkcs11_module=MODULE,
+        pkcs11_token_label="cepr",
+        pkcs11_pin="1234",
+        pkcs11_key_label="secretaria",
+        signer_cert_pem=str(signing / "signer.pem"),
+        signer_ca_pem=str(signing / "ca.pem"),
     )
+    identity = identity_from_settings(settings)
+    assert not (token / "var" / "signing").exists()  # no demo identity was made
     page = render_permit(
         PermitData(
             "2" * 32,
