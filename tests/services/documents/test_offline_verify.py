@@ -18,7 +18,7 @@ from auth.keys import KeyStore, verify_with_jwks
 from hub.readpool import libpq_url
 from services.documents.identity import load_identity
 from services.documents.offline import verify_input
-from services.documents.service import issue_permit
+from services.documents.service import issue_permit, verify_permit_token
 from tests.factories import make_cases
 
 
@@ -44,7 +44,17 @@ async def issued(database_url: str, engine: AsyncEngine, tmp_path_factory: Any) 
     pdf.write_bytes(permit.pdf)
     jwks = keys.public_jwks()
     (folder / "jwks.json").write_text(json.dumps(jwks))
-    return {"permit": permit, "pdf": pdf, "folder": folder, "ca": identity.ca_pem, "jwks": jwks}
+    return {
+        "permit": permit,
+        "pdf": pdf,
+        "folder": folder,
+        "ca": identity.ca_pem,
+        "jwks": jwks,
+        "keys": keys,
+        "identity": identity,
+        "case": case,
+        "url": database_url,
+    }
 
 
 def check(issued: dict[str, Any], argument: str, ca: bytes | None = None) -> Any:
@@ -123,3 +133,23 @@ def test_qhub_verify_command_with_a_keys_file(issued: dict[str, Any]) -> None:
     bad = CliRunner().invoke(app, ["verify", "basura", *args])
     assert bad.exit_code == 1
     assert "INVALID_TOKEN" in bad.output
+
+
+async def test_renewal_replaces_the_old_permit(issued: dict[str, Any]) -> None:
+    # given a second permit for the same case (renewal), when the first QR is scanned
+    keys, url = issued["keys"], issued["url"]
+    async with await psycopg.AsyncConnection.connect(libpq_url(url), autocommit=True) as conn:
+        renewed = await issue_permit(
+            conn,
+            issued["case"].number,
+            issued["identity"],
+            lambda c: keys.sign_jws(c),
+            "https://hub.example",
+            "test",
+        )
+        old = await verify_permit_token(conn, issued["permit"].token, keys.verify_jws)
+        new = await verify_permit_token(conn, renewed.token, keys.verify_jws)
+    # then the old one says replaced (and still verifies offline: it was ours), the new is valid
+    assert (old.status, new.status) == ("replaced", "valid")
+    assert "REEMPLAZADA" in old.message
+    assert check(issued, issued["permit"].token).code == "VALID"
