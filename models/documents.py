@@ -33,3 +33,24 @@ class WorkPermit(Base):
     revoked_reason: Mapped[str | None] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class AsylumCard(Base):
+    """An issued asylum-seeker card: no expiry; active until revoked or replaced."""
+
+    __tablename__ = "asylum_card"
+    __table_args__ = (CheckConstraint(check_in("status", PERMIT_STATUSES), name="status"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    number: Mapped[str] = mapped_column(String(24), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    issued_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), server_default="active")
+    replaced_by: Mapped[str | None] = mapped_column(ForeignKey("asylum_card.id"))
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    issued_by: Mapped[str] = mapped_column(Text)
+    revoked_reason: Mapped[str | None] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)

@@ -5,14 +5,20 @@ the QR tells whether the card is still valid (revoked and replaced cards verify 
 from __future__ import annotations
 
 import io
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from services.documents.permit import country_es, draw_qr, fecha
+from services.documents.identity import SigningIdentity
+from services.documents.permit import country_es, draw_qr, fecha, sha256, sign_pdf
+from services.documents.service import MESSAGES, Conn, Verification
+from services.errors import NotFound
 
 ID1 = (85.60 * mm, 53.98 * mm)
 CARD_TOKEN_TYPE = "asylum-card"
@@ -72,3 +78,108 @@ def render_card(data: CardData) -> bytes:
     page.showPage()
     page.save()
     return out.getvalue()
+
+
+@dataclass(frozen=True)
+class IssuedCard:
+    id: str
+    number: str
+    case_number: int
+    token: str
+    verification_url: str
+    pdf: bytes
+    sha256: str
+
+
+async def issue_card(
+    conn: Conn,
+    case_number: int,
+    identity: SigningIdentity,
+    sign_token: Callable[[dict[str, Any]], str],
+    public_url: str,
+    actor: str,
+    photo: bytes | None = None,
+    today: date | None = None,
+) -> IssuedCard:
+    """Render, sign and store the principal applicant's card; the previous active card of the
+    person becomes ``replaced``. One transaction."""
+    today = today or date.today()
+    cursor = await conn.execute(
+        "SELECT c.id, c.number, p.id, p.given_names,"
+        " trim(p.paternal_surname || ' ' || coalesce(p.maternal_surname, '')), p.nationality,"
+        " o.id, o.name, (SELECT count(*) FROM asylum_card a WHERE a.case_id = c.id)"
+        " FROM case_file c JOIN case_member m ON m.case_id = c.id AND m.relationship = 'principal'"
+        " JOIN person p ON p.id = m.person_id JOIN office o ON o.id = c.office_id"
+        " WHERE c.number = %s",
+        (case_number,),
+    )
+    row = await cursor.fetchone()
+    if row is None:
+        raise NotFound(f"No existe el expediente {case_number}.", "CASE_NOT_FOUND")
+    case_id, number, person_id, given, surnames, nationality, office_id, office, count = row
+    card_id = uuid.uuid4().hex
+    card_number = f"{number}-{count + 1}"
+    token = sign_token({"typ": CARD_TOKEN_TYPE, "jti": card_id})
+    url = f"{public_url}/v/{token}"
+    data = CardData(card_number, number, given, surnames, nationality, office, today, url, photo)
+    pdf = await sign_pdf(render_card(data), identity)
+    digest = sha256(pdf)
+    async with conn.transaction():
+        await conn.execute(
+            "INSERT INTO asylum_card (id, number, case_id, person_id, office_id, issued_on,"
+            " issued_by, sha256, pdf) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (card_id, card_number, case_id, person_id, office_id, today, actor, digest, pdf),
+        )
+        await conn.execute(
+            "UPDATE asylum_card SET status = 'replaced', replaced_by = %s"
+            " WHERE person_id = %s AND status = 'active' AND id <> %s",
+            (card_id, person_id, card_id),
+        )
+    return IssuedCard(card_id, card_number, number, token, url, pdf, digest)
+
+
+async def revoke_card(conn: Conn, card_id: str, reason: str) -> None:
+    async with conn.transaction():
+        cursor = await conn.execute(
+            "UPDATE asylum_card SET status = 'revoked', revoked_reason = %s"
+            " WHERE id = %s AND status = 'active' RETURNING id",
+            (reason, card_id),
+        )
+        if await cursor.fetchone() is None:
+            raise NotFound("No hay un carné activo con ese número.", "CARD_NOT_FOUND")
+
+
+CARD_MESSAGES = {
+    "valid": "La persona ha solicitado la condición de refugiado; el carné está VIGENTE.",
+    "revoked": "Este carné fue REVOCADO y no es válido.",
+    "replaced": "Este carné fue REEMPLAZADO por uno más reciente y no es válido.",
+}
+
+
+async def verify_card_claims(conn: Conn, claims: dict[str, Any]) -> Verification:
+    cursor = await conn.execute(
+        "SELECT a.number, a.status, a.issued_on, p.given_names,"
+        " trim(p.paternal_surname || ' ' || coalesce(p.maternal_surname, '')), p.birth_date,"
+        " p.country_of_birth, p.nationality,"
+        " (SELECT doc_type || ' ' || number FROM identity_document d WHERE d.person_id = p.id"
+        "  ORDER BY id LIMIT 1)"
+        " FROM asylum_card a JOIN person p ON p.id = a.person_id WHERE a.id = %s",
+        (claims["jti"],),
+    )
+    row = await cursor.fetchone()
+    if row is None:
+        return Verification("unknown", MESSAGES["unknown"])
+    status = "valid" if row[1] == "active" else row[1]
+    return Verification(
+        status,
+        CARD_MESSAGES[status],
+        row[0],
+        row[3],
+        row[4],
+        row[5],
+        row[6],
+        row[7],
+        row[8],
+        row[2],
+        None,
+    )

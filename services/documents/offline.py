@@ -108,7 +108,9 @@ def verify_token(
             else "El código no es un documento emitido por la Comisión (firma no válida)."
         )
         return OfflineResult(False, code, message)
-    if claims.get("typ") != TOKEN_TYPE or not isinstance(claims.get("jti"), str):
+    if claims.get("typ") not in (TOKEN_TYPE, "asylum-card") or not isinstance(
+        claims.get("jti"), str
+    ):
         return OfflineResult(False, "INVALID_TOKEN", "El código no corresponde a un documento.")
     ends = claims.get("exp_date")
     if isinstance(ends, str) and ends < (today or date.today()).isoformat():

@@ -196,7 +196,13 @@ async def verify_permit_token(
         claims = verify_jws(token)
     except Exception:  # any signature or format problem: not one of ours
         return Verification("invalid", MESSAGES["invalid"])
-    if claims.get("typ") != TOKEN_TYPE or not isinstance(claims.get("jti"), str):
+    if not isinstance(claims.get("jti"), str):
+        return Verification("invalid", MESSAGES["invalid"])
+    if claims.get("typ") == "asylum-card":
+        from services.documents.card import verify_card_claims
+
+        return await verify_card_claims(conn, claims)
+    if claims.get("typ") != TOKEN_TYPE:
         return Verification("invalid", MESSAGES["invalid"])
     cursor = await conn.execute(
         "SELECT w.id, w.status, w.valid_from, w.valid_to, p.given_names,"

@@ -8,9 +8,16 @@ import subprocess
 from datetime import date
 from pathlib import Path
 
+import psycopg
 from PIL import Image
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.documents.card import CardData, render_card
+from auth.keys import KeyStore
+from hub.readpool import libpq_url
+from services.documents.card import CardData, issue_card, render_card, revoke_card
+from services.documents.identity import load_identity
+from services.documents.service import verify_permit_token
+from tests.factories import make_cases
 
 
 def test_card_is_id1_with_a_readable_qr_and_no_expiry(tmp_path: Path) -> None:
@@ -45,3 +52,30 @@ def test_card_is_id1_with_a_readable_qr_and_no_expiry(tmp_path: Path) -> None:
         ["zbarimg", "--raw", "-q", str(tmp_path / "c.png")], capture_output=True, text=True
     ).stdout.strip()
     assert decoded == url
+
+
+async def test_card_lifecycle_valid_replaced_revoked(
+    database_url: str, engine: AsyncEngine, tmp_path: Path
+) -> None:
+    # given a case and the signing identity and keys
+    case = (await make_cases(engine, 1, status="registered"))[0]
+    identity = load_identity(tmp_path / "signing")
+    keys = KeyStore.open(tmp_path / "keys")
+    async with await psycopg.AsyncConnection.connect(
+        libpq_url(database_url), autocommit=True
+    ) as conn:
+        first = await issue_card(
+            conn, case.number, identity, lambda c: keys.sign_jws(c), "https://h", "test"
+        )
+        assert (await verify_permit_token(conn, first.token, keys.verify_jws)).status == "valid"
+        # when a new card is printed, the first verifies as replaced
+        second = await issue_card(
+            conn, case.number, identity, lambda c: keys.sign_jws(c), "https://h", "test"
+        )
+        old = await verify_permit_token(conn, first.token, keys.verify_jws)
+        assert (old.status, old.valid_to) == ("replaced", None)
+        assert second.number == f"{case.number}-2"
+        # when the second is revoked, the next verification says revoked
+        await revoke_card(conn, second.id, "prueba")
+        again = await verify_permit_token(conn, second.token, keys.verify_jws)
+        assert again.status == "revoked" and "REVOCADO" in again.message
