@@ -10,7 +10,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from hub.state import HubState
-from services.documents.certificate import render_certificate
+from services.documents.certificate import render_certificate, vigencia
 from services.documents.identity import identity_from_settings
 from services.documents.permit import country_es, fecha
 from services.documents.service import Verification, verify_permit_token
@@ -32,7 +32,7 @@ def render(v: Verification) -> str:
             ("Lugar de nacimiento", country_es(v.country_of_birth)),
             ("Nacionalidad", country_es(v.nationality)),
             ("Documento", v.document),
-            ("Vigencia", f"válida desde {fecha(v.valid_from)} hasta {fecha(v.valid_to)}"),
+            ("Vigencia", vigencia(v)),
             ("N.° de documento", v.permit_id),
         ]
         rows = "".join(

@@ -14,6 +14,13 @@ from services.documents.permit import country_es, fecha
 from services.documents.service import Verification
 
 
+def vigencia(v: Verification) -> str:
+    """ "válida desde … hasta …"; a card has no end date."""
+    if v.valid_to is None:
+        return f"emitido el {fecha(v.valid_from)}, sin fecha de vencimiento"
+    return f"válida desde {fecha(v.valid_from)} hasta {fecha(v.valid_to)}"
+
+
 def certificate_rows(v: Verification) -> list[tuple[str, str]]:
     if not v.permit_id:
         return []
@@ -24,7 +31,7 @@ def certificate_rows(v: Verification) -> list[tuple[str, str]]:
         ("Lugar de nacimiento", country_es(v.country_of_birth)),
         ("Nacionalidad", country_es(v.nationality)),
         ("Documento", v.document or "—"),
-        ("Vigencia", f"válida desde {fecha(v.valid_from)} hasta {fecha(v.valid_to)}"),
+        ("Vigencia", vigencia(v)),
         ("N.° de documento", v.permit_id),
     ]
 
