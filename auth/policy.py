@@ -68,6 +68,7 @@ class Category(StrEnum):
     STATUS = "status"
     STATUS_WORK_PERMIT = "status.work_permit"  # holds a valid work permit, yes/no
     STATUS_SIGNING = "status.signing"  # issuing / revoking signed documents
+    STATUS_SELF_SERVICE = "status.self_service"  # my permit: download and renewal
     STATUS_NOTIFICATIONS = "status.notifications"  # every case's protection changes, live
     STATUS_DETAILED = "status.detailed"  # the detailed workflow status (reveals decisions)
     CLAIM = "claim"
@@ -207,6 +208,7 @@ MATRIX: dict[Role, dict[str, Grant]] = {
         Category.IDENTITY: rw(SELF),
         Category.CONTACT: rw(SELF),
         Category.STATUS: r(SELF),
+        Category.STATUS_SELF_SERVICE: rw(SELF),
         Category.STATUS_NOTIFICATIONS: Grant(),
         Category.CLAIM_DECISION_LETTER: r(SELF),
         Category.FAMILY: r(SELF),
@@ -217,6 +219,12 @@ MATRIX: dict[Role, dict[str, Grant]] = {
     },
     Role.PUBLIC: dict(_PUBLIC),
 }
+
+# A person's own permit (download, renewal) is the person's alone: no role inherits it
+# from its grant on ``status``.
+for _role, _grants in MATRIX.items():
+    if _role is not Role.APPLICANT:
+        _grants.setdefault(Category.STATUS_SELF_SERVICE, Grant())
 
 ROLE_PURPOSES: dict[Role, frozenset[Purpose]] = {
     Role.CEPR_REGISTRAR: frozenset({Purpose.CASE_MANAGEMENT}),
@@ -262,6 +270,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "statistics": C.STATISTICS,
         "healthProfessionals": C.PROFESSION_DIRECTORY,
         "verifyDocument": C.VERIFICATION,
+        "myWorkPermit": C.STATUS_SELF_SERVICE,
         "unhcrCases": C.NEEDS,
     },
     "Mutation": {
@@ -280,6 +289,9 @@ FIELDS: dict[str, dict[str, str]] = {
         "registerCase": C.STATUS,
         "enrolBiometrics": C.BIOMETRICS,
         "issueWorkPermit": C.STATUS_SIGNING,
+        "issueAsylumCard": C.STATUS_SIGNING,
+        "revokeAsylumCard": C.STATUS_SIGNING,
+        "renewMyWorkPermit": C.STATUS_SELF_SERVICE,
         "revokeWorkPermit": C.STATUS_SIGNING,
     },
     "Subscription": {
@@ -362,6 +374,21 @@ FIELDS: dict[str, dict[str, str]] = {
         "verificationUrl": C.STATUS_SIGNING,
         "sha256": C.STATUS_SIGNING,
         "pdfBase64": C.STATUS_SIGNING,
+    },
+    "IssuedAsylumCard": {
+        "id": C.STATUS_SIGNING,
+        "number": C.STATUS_SIGNING,
+        "caseNumber": C.STATUS_SIGNING,
+        "verificationUrl": C.STATUS_SIGNING,
+        "sha256": C.STATUS_SIGNING,
+        "pdfBase64": C.STATUS_SIGNING,
+    },
+    "MyWorkPermit": {
+        "id": C.STATUS_SELF_SERVICE,
+        "validFrom": C.STATUS_SELF_SERVICE,
+        "validTo": C.STATUS_SELF_SERVICE,
+        "status": C.STATUS_SELF_SERVICE,
+        "pdfBase64": C.STATUS_SELF_SERVICE,
     },
     "DocumentVerification": {
         "status": C.VERIFICATION,

@@ -44,3 +44,80 @@ class Issued:
 async def revoke_work_permit(info: strawberry.Info, permit_id: str, reason: str) -> bool:
     await info.context.run(svc.revoke_permit, permit_id, reason)
     return True
+
+
+async def issue_card(info: strawberry.Info, case_number: int) -> Any:
+    from services.documents.card import issue_card as issue
+
+    ctx = info.context
+    issued = await ctx.run(
+        issue,
+        case_number,
+        ctx.state.services["signing_identity"],
+        lambda claims: ctx.state.services["keys"].sign_jws(claims, typ="qr+jwt"),
+        ctx.state.settings.public_url,
+        ctx.principal.actor_label,
+    )
+    return IssuedCardView(issued)
+
+
+class IssuedCardView:
+    def __init__(self, issued: Any) -> None:
+        self.id = issued.id
+        self.number = issued.number
+        self.case_number = issued.case_number
+        self.verification_url = issued.verification_url
+        self.sha256 = issued.sha256
+        self.pdf_base64 = base64.b64encode(issued.pdf).decode()
+        self.row_scope = RowScope()
+
+
+async def revoke_card(info: strawberry.Info, card_id: str, reason: str) -> bool:
+    from services.documents.card import revoke_card as revoke
+
+    await info.context.run(revoke, card_id, reason)
+    return True
+
+
+def _own_person(info: strawberry.Info) -> int:
+    from services.errors import Forbidden
+
+    person = info.context.principal.person_id
+    if person is None:
+        raise Forbidden("Solo la persona titular puede usar su autoservicio.")
+    return int(person)
+
+
+async def my_work_permit(info: strawberry.Info) -> Any:
+    person = _own_person(info)
+    held = await info.context.run(svc.own_permit, person)
+    if held is None:
+        return None
+    return HeldView(held, RowScope(person_ids=(person,)))
+
+
+class HeldView:
+    def __init__(self, held: Any, row_scope: RowScope) -> None:
+        self.id = held.id
+        self.valid_from = held.valid_from
+        self.valid_to = held.valid_to
+        self.status = held.status
+        self.pdf_base64 = base64.b64encode(held.pdf).decode()
+        self.row_scope = row_scope
+
+
+async def renew_my_work_permit(info: strawberry.Info) -> Any:
+    person = _own_person(info)
+    ctx = info.context
+    number = await ctx.run(svc.own_case_number, person)
+    issued = await ctx.run(
+        svc.issue_permit,
+        number,
+        ctx.state.services["signing_identity"],
+        lambda claims: ctx.state.services["keys"].sign_jws(claims, typ="qr+jwt"),
+        ctx.state.settings.public_url,
+        f"autoservicio:{ctx.principal.subject}",
+    )
+    view = Issued(issued)
+    view.row_scope = RowScope(person_ids=(person,))
+    return view

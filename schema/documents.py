@@ -38,8 +38,31 @@ class DocumentVerification:
     valid_to: date | None
 
 
+@strawberry.federation.type(shareable=True, description="Carné de solicitante emitido y firmado.")
+class IssuedAsylumCard:
+    id: strawberry.ID | None
+    number: str | None
+    case_number: int | None
+    verification_url: str | None
+    sha256: str | None
+    pdf_base64: str | None
+
+
+@strawberry.federation.type(shareable=True, description="Mi autorización de trabajo vigente.")
+class MyWorkPermit:
+    id: strawberry.ID | None
+    valid_from: date | None
+    valid_to: date | None
+    status: str | None
+    pdf_base64: str | None = strawberry.field(description="El PDF firmado, en base64.")
+
+
 @strawberry.type
 class DocumentsQuery:
+    @strawberry.field(description="Mi autorización de trabajo más reciente (autoservicio).")
+    async def my_work_permit(self, info: strawberry.Info) -> MyWorkPermit | None:
+        return await r.my_work_permit(info)  # type: ignore[no-any-return]
+
     @strawberry.field(description="Verifica el token de un código QR (autorización de trabajo).")
     async def verify_document(self, info: strawberry.Info, token: str) -> DocumentVerification:
         return await r.verify_document(info, token)  # type: ignore[no-any-return]
@@ -52,6 +75,24 @@ class DocumentsMutation:
         self, info: strawberry.Info, case_number: int
     ) -> IssuedWorkPermit | None:
         return await r.issue_work_permit(info, case_number)  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Emite y firma el carné del titular (sin vencimiento).")
+    async def issue_asylum_card(
+        self, info: strawberry.Info, case_number: int
+    ) -> IssuedAsylumCard | None:
+        return await r.issue_card(info, case_number)  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Revoca un carné: su QR dirá «revocado».")
+    async def revoke_asylum_card(
+        self, info: strawberry.Info, id: strawberry.ID, reason: str
+    ) -> bool:
+        return await r.revoke_card(info, str(id), reason)
+
+    @strawberry.mutation(
+        description="Renueva mi autorización de trabajo; la anterior queda reemplazada."
+    )
+    async def renew_my_work_permit(self, info: strawberry.Info) -> IssuedWorkPermit | None:
+        return await r.renew_my_work_permit(info)  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Revoca una autorización: su QR dirá «revocada».")
     async def revoke_work_permit(

@@ -232,3 +232,40 @@ async def verify_permit_token(
         row[2],
         row[3],
     )
+
+
+async def own_case_number(conn: Conn, person_id: int) -> int:
+    """The pending case in which the person is the principal applicant."""
+    pending = [s.value for s in PENDING_STATUSES]
+    row = await (
+        await conn.execute(
+            "SELECT c.number FROM case_member m JOIN case_file c ON c.id = m.case_id"
+            " WHERE m.person_id = %s AND m.relationship = 'principal' AND c.status = ANY(%s)"
+            " ORDER BY c.filing_date DESC LIMIT 1",
+            (person_id, pending),
+        )
+    ).fetchone()
+    if row is None:
+        raise NotFound("No tiene una solicitud en trámite a su nombre.", "NO_PENDING_CASE")
+    return int(row[0])
+
+
+@dataclass(frozen=True)
+class HeldPermit:
+    id: str
+    valid_from: date
+    valid_to: date
+    status: str
+    pdf: bytes
+
+
+async def own_permit(conn: Conn, person_id: int) -> HeldPermit | None:
+    """The person's most recent work permit (to download), if any."""
+    row = await (
+        await conn.execute(
+            "SELECT id, valid_from, valid_to, status, pdf FROM work_permit WHERE person_id = %s"
+            " ORDER BY issued_at DESC LIMIT 1",
+            (person_id,),
+        )
+    ).fetchone()
+    return HeldPermit(row[0], row[1], row[2], row[3], bytes(row[4])) if row else None
