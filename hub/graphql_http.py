@@ -19,6 +19,7 @@ import orjson
 from graphql import (
     DocumentNode,
     ExecutionResult,
+    FieldNode,
     GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
@@ -362,6 +363,13 @@ async def handle(
             context.operation_name = params.operation_name or (
                 operation.name.value if operation.name else None
             )
+        if operation.operation is OperationType.MUTATION and hasattr(context, "mutation_fields"):
+            context.mutation_fields = [
+                sel.name.value
+                for sel in operation.selection_set.selections
+                if isinstance(sel, FieldNode)
+            ]
+            context.mutation_variables = params.variables
         result = await run_operation(schema, document, operation, context, params)
     finally:
         await finish(context, result)

@@ -11,6 +11,7 @@ import base64
 from typing import Any
 from urllib.parse import unquote
 
+from psycopg_pool import AsyncConnectionPool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
@@ -27,6 +28,7 @@ from auth.oauth import (
     parse_form,
 )
 from auth.tokens import Authenticator, TokenIssuer
+from hub.readpool import libpq_url
 from hub.state import HubState
 from models.vocab import Purpose, Role
 from services.pseudonyms import Pseudonymizer
@@ -58,7 +60,13 @@ async def startup(state: HubState) -> None:
     state.services["pseudonyms"] = Pseudonymizer.from_file(
         state.settings.keys_dir / "pseudonym.key"
     )
-    writer = AccessLogWriter(state.pool)
+    # The log writer has connections of its own: requests wait for it, never the reverse.
+    log_pool = AsyncConnectionPool(
+        libpq_url(state.database_url), min_size=1, max_size=2, configure=_autocommit, open=False
+    )
+    await log_pool.open(wait=True, timeout=30)
+    state.services["access_log_pool"] = log_pool
+    writer = AccessLogWriter(log_pool)
     writer.start()
     state.services["access_log_writer"] = writer
 
@@ -71,11 +79,55 @@ async def startup(state: HubState) -> None:
 
     state.services["record_access"] = record_access
 
+    async def record_write(ctx: Any, result: Any) -> None:
+        from auth.policy import field_category
+
+        entry = entry_for(
+            ctx.principal,
+            "write",
+            [],
+            {field_category("Mutation", f) or "unknown" for f in ctx.mutation_fields},
+            operation=ctx.operation_name or ",".join(ctx.mutation_fields),
+            changes={
+                "mutations": ctx.mutation_fields,
+                "arguments": redact(ctx.mutation_variables),
+                "succeeded": not result.errors,
+            },
+        )
+        await writer.write(entry)
+
+    state.services["record_write"] = record_write
+
+
+SECRET_KEYS = frozenset({"password", "template", "photo", "activationcode", "pin", "secret"})
+
+
+def redact(value: Any) -> Any:
+    """Arguments as logged: no secrets, no biometric templates, no bulky values."""
+    if isinstance(value, dict):
+        return {
+            k: "[omitido]" if k.lower().replace("_", "") in SECRET_KEYS else redact(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [redact(v) for v in value[:50]] + (["…"] if len(value) > 50 else [])
+    if isinstance(value, str) and len(value) > 64:
+        # variables are named by the client, so a template may hide under any name
+        return f"[omitido: {len(value)} caracteres]"
+    return value
+
+
+async def _autocommit(conn: Any) -> None:
+    await conn.set_autocommit(True)
+
 
 async def shutdown(state: HubState) -> None:
     writer: AccessLogWriter | None = state.services.get("access_log_writer")
     if writer is not None:
         await writer.stop()
+    log_pool = state.services.get("access_log_pool")
+    if log_pool is not None:
+        await log_pool.close()
 
 
 def _basic_client_id(header: str | None) -> str | None:

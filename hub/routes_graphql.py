@@ -116,16 +116,19 @@ def _endpoint(subgraph: str | None) -> Any:
     async def finish(ctx: RequestContext | Any, result: ExecutionResult | None) -> None:
         if not isinstance(ctx, RequestContext):
             return
+        # Give the connection back first: the log writer must never wait for connections
+        # that requests hold while they wait for the log.
+        await ctx.close()
+        record_write = ctx.state.services.get("record_write")
+        record = ctx.state.services.get("record_access")
         try:
-            record = ctx.state.services.get("record_access")
+            if record_write is not None and ctx.mutation_fields and result is not None:
+                await record_write(ctx, result)
             if record is not None and ctx.reads:
-                try:
-                    await record(ctx, result)
-                except Exception as exc:
-                    log.error("access log write failed", exc_info=exc)
-                    raise AccessNotLogged from exc
-        finally:
-            await ctx.close()
+                await record(ctx, result)
+        except Exception as exc:
+            log.error("access log write failed", exc_info=exc)
+            raise AccessNotLogged from exc
 
     def needs_token(ctx: Any, query: str, document: Any) -> bool:
         """An anonymous query that only fails for lack of a role: 401, not 400."""

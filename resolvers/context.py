@@ -30,6 +30,9 @@ class RequestContext:
         # (scope, id(row_scope)) -> allowed; row checks are cached per record.
         self.decisions: dict[tuple[str, int], bool] = {}
         self.operation_name: str | None = None
+        # Top-level mutation fields of this request and their variables (the write log).
+        self.mutation_fields: list[str] = []
+        self.mutation_variables: dict[str, Any] | None = None
         # Whether any read grant of this role has a row condition (then records need
         # their row scopes); roles without any can skip building them.
         self.row_conditions = role_has_row_conditions(principal.role)
