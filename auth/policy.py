@@ -74,6 +74,7 @@ class Category(StrEnum):
     CLAIM = "claim"
     CLAIM_DECISION_LETTER = "claim.decision_letter"
     NEEDS = "needs"
+    NEEDS_EXPORT = "needs.export"  # the nationwide specific-needs file (UNHCR's codes)
     BIOMETRICS = "biometrics"  # enrolment records (write), template references
     BIOMETRICS_MATCH = "biometrics.match"  # match results only
     FAMILY = "family"
@@ -131,6 +132,7 @@ MATRIX: dict[Role, dict[str, Grant]] = {
         Category.CONTACT: rw(OWN),
         Category.STATUS: rw(OWN),
         Category.NEEDS: rw(OWN),
+        Category.NEEDS_EXPORT: Grant(),  # a file of every office's needs: not an office's job
         Category.BIOMETRICS: w(OWN),
         Category.BIOMETRICS_MATCH: r(OWN),
         Category.FAMILY: rw(OWN),
@@ -146,6 +148,7 @@ MATRIX: dict[Role, dict[str, Grant]] = {
         Category.STATUS_NOTIFICATIONS: Grant(),
         Category.CLAIM: rw(ASG),
         Category.NEEDS: r(ASG),
+        Category.NEEDS_EXPORT: Grant(),
         Category.FAMILY: r(ASG),
         Category.PROFESSION: r(ASG),
         Category.PROFESSION_DIRECTORY: Grant(),
@@ -272,6 +275,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "verifyDocument": C.VERIFICATION,
         "myWorkPermit": C.STATUS_SELF_SERVICE,
         "unhcrCases": C.NEEDS,
+        "unhcrNeedsExport": C.NEEDS_EXPORT,
     },
     "Mutation": {
         "preRegister": C.REGISTRATION,
@@ -412,6 +416,14 @@ FIELDS: dict[str, dict[str, str]] = {
         "licenceNumber": C.PROFESSION,
         "yearsExperience": C.PROFESSION,
         "region": C.CONTACT,
+    },
+    # The export's rows hold needs, status, family and coarse identity; the service
+    # refuses anyone who does not read all of them nationwide.
+    "NeedsExportFile": {
+        "filename": C.STRUCTURE,
+        "contentType": C.STRUCTURE,
+        "rowCount": C.NEEDS_EXPORT,
+        "csv": C.NEEDS_EXPORT,
     },
     "HealthProfessionalPage": {
         "items": C.STRUCTURE,

@@ -25,6 +25,7 @@ ROUTE_MODULES = [
     "hub.routes_documents",
     "hub.routes_console",
     "hub.routes_webhooks",
+    "hub.routes_exports",
 ]
 
 

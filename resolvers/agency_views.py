@@ -37,6 +37,34 @@ def professional_person(root: hw.HealthProfessionalRecord, info: strawberry.Info
     return info.context.loaders.person.load(root.person_id)
 
 
+async def unhcr_needs_export(info: strawberry.Info, case_filter: Any) -> Any:
+    from resolvers.core import service_case_filter
+
+    return await export_needs(info.context, service_case_filter(case_filter))
+
+
+async def export_needs(ctx: Any, case_filter: Any) -> Any:
+    """The export for a request context; its persons are recorded as read."""
+    from services.unhcr_view import EXPORTED_CATEGORIES, needs_export
+
+    pseudonyms = ctx.state.services["pseudonyms"]
+    agency = ctx.principal.agency
+    alias = str if agency is None else (lambda pid: pseudonyms.pseudonym(agency.value, pid))
+    export = await ctx.run(needs_export, ctx.principal, case_filter, alias)
+    for category in EXPORTED_CATEGORIES:
+        ctx.record_read(category.value, export.person_ids)
+    return ExportFile(export.filename, export.row_count, export.csv)
+
+
+class ExportFile:
+    content_type = "text/csv; charset=utf-8"
+
+    def __init__(self, filename: str, row_count: int, csv: str) -> None:
+        self.filename = filename
+        self.row_count = row_count
+        self.csv = csv
+
+
 async def unhcr_cases(
     info: strawberry.Info, case_filter: Any, first: int, after: str | None
 ) -> Any:

@@ -52,7 +52,7 @@ async def offices(info: strawberry.Info) -> list[OfficeRecord]:
 
 
 async def specific_need_codes(info: strawberry.Info) -> list[Any]:
-    return await _ctx(info).run(q.all_need_codes)
+    return list(await _ctx(info).run(q.all_need_codes))
 
 
 # Other agencies see pseudonymous person ids (services/pseudonyms.py); the commission and
@@ -120,6 +120,20 @@ class Connection:
     page_info: PageInfoRecord
 
 
+def service_case_filter(filter: Any) -> q.CaseFilter:
+    """The service's case filter from the GraphQL input (None: every case)."""
+    if filter is None:
+        return q.CaseFilter()
+    return q.CaseFilter(
+        office_codes=tuple(filter.office_codes or ()),
+        statuses=tuple(CaseStatus(s) for s in (filter.statuses or ())),
+        need_codes=tuple(filter.need_codes or ()),
+        nationalities=tuple(filter.nationalities or ()),
+        filed_from=filter.filed_from,
+        filed_to=filter.filed_to,
+    )
+
+
 async def cases(
     info: strawberry.Info,
     first: int = 50,
@@ -127,16 +141,7 @@ async def cases(
     filter: Any = None,
     scope_category: str = "case_admin",
 ) -> Connection:
-    case_filter = q.CaseFilter()
-    if filter is not None:
-        case_filter = q.CaseFilter(
-            office_codes=tuple(filter.office_codes or ()),
-            statuses=tuple(CaseStatus(s) for s in (filter.statuses or ())),
-            need_codes=tuple(filter.need_codes or ()),
-            nationalities=tuple(filter.nationalities or ()),
-            filed_from=filter.filed_from,
-            filed_to=filter.filed_to,
-        )
+    case_filter = service_case_filter(filter)
     ctx = _ctx(info)
     page = await ctx.run(q.list_cases, ctx.principal, case_filter, first, after, scope_category)
     loader = ctx.loaders.case

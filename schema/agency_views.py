@@ -55,6 +55,18 @@ class HealthQuery:
         )
 
 
+@strawberry.type(description="Archivo CSV de necesidades específicas en los códigos de ACNUR.")
+class NeedsExportFile:
+    filename: str
+    content_type: str = strawberry.field(description="Siempre text/csv; charset=utf-8.")
+    row_count: int = strawberry.field(description="Filas de datos (una por necesidad).")
+    csv: str = strawberry.field(
+        description="Una fila por necesidad: expediente, oficina, estado, fecha de solicitud,"
+        " tamaño del hogar, persona (identificador de ACNUR), parentesco, sexo, edad,"
+        " nacionalidad, categoría, código y etiqueta de la necesidad."
+    )
+
+
 @strawberry.type
 class UnhcrQuery:
     @strawberry.field(
@@ -68,6 +80,15 @@ class UnhcrQuery:
         filter: CaseFilter | None = None,
     ) -> CaseConnection:
         return await r.unhcr_cases(info, filter, first, after)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="Exportación de necesidades específicas (códigos de ACNUR) de los"
+        " expedientes filtrados; también en GET /exports/unhcr-needs.csv."
+    )
+    async def unhcr_needs_export(
+        self, info: strawberry.Info, filter: CaseFilter | None = None
+    ) -> NeedsExportFile:
+        return await r.unhcr_needs_export(info, filter)  # type: ignore[no-any-return]
 
 
 HEALTH_QUERIES: list[type] = [HealthQuery]

@@ -12,6 +12,8 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from psycopg import AsyncConnection
@@ -38,19 +40,42 @@ COLUMNS = (
 )
 
 
+# What every row reveals; a caller must read each of them nationwide to export.
+EXPORTED_CATEGORIES = (
+    Category.NEEDS,
+    Category.STATUS,
+    Category.FAMILY,
+    Category.IDENTITY,
+    Category.CASE_ADMIN_OFFICE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NeedsExport:
+    """The export file and whose data it holds (the access log records them)."""
+
+    csv: str
+    row_count: int
+    person_ids: tuple[int, ...]
+    filename: str
+
+
 async def needs_export(
     conn: AsyncConnection[Any],
     principal: Principal,
     case_filter: CaseFilter,
     pseudonym: Callable[[int], str],
-) -> str:
+    today: date | None = None,
+) -> NeedsExport:
     """CSV of the specific needs of the filtered cases, in UNHCR's specific-needs codes
     (category and code as in ``models/data/specific_needs.csv``), one SQL statement.
 
-    ``pseudonym`` turns a person id into the caller's own identifier. Only a caller whose
-    ``needs`` read scope is nationwide (UNHCR, supervisors) may export.
+    ``pseudonym`` turns a person id into the caller's own identifier. Only a caller who
+    reads every exported category nationwide (UNHCR, supervisors) may export; anyone
+    else gets ``Forbidden`` before anything is read.
     """
-    if read_scope(principal.role, Category.NEEDS) is not Scope.ALL:
+    needed = (Category.NEEDS_EXPORT, *EXPORTED_CATEGORIES)
+    if any(read_scope(principal.role, c) is not Scope.ALL for c in needed):
         raise Forbidden("Su rol no puede exportar necesidades específicas.")
     where = ["true"]
     params: dict[str, Any] = {}
@@ -88,9 +113,15 @@ async def needs_export(
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
-    for row in await cursor.fetchall():
+    rows = await cursor.fetchall()
+    persons: dict[int, str] = {}
+    for row in rows:
         number, office, status, filed, size, person_id, *rest = row
-        writer.writerow(
-            [number, office, status, filed.isoformat(), size, pseudonym(person_id), *rest]
-        )
-    return out.getvalue()
+        alias = persons.get(person_id)
+        if alias is None:
+            alias = persons[person_id] = pseudonym(person_id)
+        writer.writerow([number, office, status, filed.isoformat(), size, alias, *rest])
+    day = (today or date.today()).isoformat()
+    return NeedsExport(
+        out.getvalue(), len(rows), tuple(sorted(persons)), f"acnur-necesidades-{day}.csv"
+    )

@@ -33,9 +33,10 @@ async def test_needs_are_exported_in_unhcr_codes_under_unhcr_pseudonyms(
     hub = Pseudonymizer(b"k" * 32)
     async with await psycopg.AsyncConnection.connect(libpq_url(database_url)) as conn:
         # When UNHCR exports the PEM cases
-        text = await needs_export(
+        export = await needs_export(
             conn, ACNUR, CaseFilter(office_codes=("PEM",)), lambda i: hub.pseudonym("acnur", i)
         )
+    text = export.csv
     mine = {str(c.number) for c in pem}
     assert tuple(next(csv.reader(io.StringIO(text)))) == COLUMNS
     rows = [r for r in csv.DictReader(io.StringIO(text)) if r["case_number"] in mine]
@@ -47,6 +48,10 @@ async def test_needs_are_exported_in_unhcr_codes_under_unhcr_pseudonyms(
     assert {r["need_category"] for r in rows} == {"SP", "SM"}
     assert {r["household_size"] for r in rows} == {"3"}
     assert {r["relationship"] for r in rows} == {"principal"}
+    # and the export names whose data it holds (for the access log), once each
+    assert set(export.person_ids) >= {c.person_ids[0] for c in pem}
+    assert len(set(export.person_ids)) == len(export.person_ids)
+    assert export.row_count == len(list(csv.DictReader(io.StringIO(text))))
     # persons appear only under UNHCR's pseudonym, which the hub can turn back
     for row, case in zip(sorted(rows, key=lambda r: r["case_number"])[::2], pem, strict=True):
         assert hub.person_id("acnur", row["person"]) == case.person_ids[0]
@@ -58,7 +63,7 @@ async def test_filters_by_need_code_and_refuses_other_agencies(
 ) -> None:
     made = await make_cases(engine, 1, office_code="TBP", needs=("DS-PM",))
     async with await psycopg.AsyncConnection.connect(libpq_url(database_url)) as conn:
-        text = await needs_export(conn, ACNUR, CaseFilter(need_codes=("DS-PM",)), str)
+        text = (await needs_export(conn, ACNUR, CaseFilter(need_codes=("DS-PM",)), str)).csv
         with pytest.raises(Forbidden):
             await needs_export(conn, MINSA, CaseFilter(), str)
     rows = list(csv.DictReader(io.StringIO(text)))
