@@ -18,7 +18,7 @@ import contextlib
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -45,6 +45,8 @@ class Entry:
     person_ids: tuple[int, ...]
     categories: tuple[str, ...]
     changes: Mapping[str, Any] | None = None
+    # Not part of the entry: which staged row changes (``write_change``) it takes in.
+    request_key: str | None = field(default=None, compare=False)
 
     def canonical(self) -> bytes:
         """The bytes the hash covers: every field, in a fixed order and form."""
@@ -75,8 +77,10 @@ def entry_for(
     categories: Iterable[str],
     operation: str | None = None,
     changes: Mapping[str, Any] | None = None,
+    request_key: str | None = None,
 ) -> Entry:
-    """An entry describing what ``principal`` did, stamped now."""
+    """An entry describing what ``principal`` did, stamped now; ``request_key`` names the
+    request whose staged row changes the entry takes in when it is appended."""
     return Entry(
         at=datetime.now(UTC),
         client_id=principal.client_id,
@@ -89,6 +93,7 @@ def entry_for(
         person_ids=tuple(sorted(set(person_ids))),
         categories=tuple(sorted(set(categories))),
         changes=changes,
+        request_key=request_key,
     )
 
 
@@ -104,6 +109,7 @@ async def append(conn: AsyncConnection[Any], entries: Sequence[Entry]) -> None:
     if not entries:
         return
     cursor = conn.cursor()
+    entries = await _with_row_changes(cursor, entries)
     await cursor.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
     await cursor.execute("SELECT entry_hash FROM access_log ORDER BY id DESC LIMIT 1")
     row = await cursor.fetchone()
@@ -130,6 +136,73 @@ async def append(conn: AsyncConnection[Any], entries: Sequence[Entry]) -> None:
         )
         previous = digest
     await cursor.executemany(_INSERT, rows)
+
+
+async def _with_row_changes(cursor: Any, entries: Sequence[Entry]) -> Sequence[Entry]:
+    """Entries with the before/after of the rows their requests changed, taken out of
+    ``write_change`` in the caller's transaction (so they move, never copy or vanish)."""
+    keys = [e.request_key for e in entries if e.request_key]
+    if not keys:
+        return entries
+    await cursor.execute(
+        "DELETE FROM write_change WHERE request_key = ANY(%s)"
+        " RETURNING id, request_key, table_name, operation, row_key, before, after",
+        (keys,),
+    )
+    staged: dict[str, list[tuple[Any, ...]]] = {}
+    for row in sorted(await cursor.fetchall()):
+        staged.setdefault(row[1], []).append(row)
+    cases = {c for rows in staged.values() for c in _cases(rows)}
+    members: dict[int, set[int]] = {}
+    if cases:
+        await cursor.execute(
+            "SELECT case_id, person_id FROM case_member WHERE case_id = ANY(%s)", (list(cases),)
+        )
+        for case_id, person_id in await cursor.fetchall():
+            members.setdefault(case_id, set()).add(person_id)
+    result = []
+    for entry in entries:
+        rows = staged.get(entry.request_key or "")
+        if not rows:
+            result.append(entry)
+            continue
+        changed = [
+            {"table": t, "operation": op.lower(), "key": key, "before": old, "after": new}
+            for _, _, t, op, key, old, new in rows
+        ]
+        persons = set(entry.person_ids) | _persons(changed)
+        for case_id in _cases(rows):
+            persons |= members.get(case_id, set())
+        result.append(
+            replace(
+                entry,
+                changes={**(entry.changes or {}), "rows": changed},
+                person_ids=tuple(sorted(persons)),
+            )
+        )
+    return result
+
+
+def _cases(rows: Iterable[tuple[Any, ...]]) -> set[int]:
+    """The cases staged rows belong to (a case row, or a row naming a case)."""
+    found: set[int] = set()
+    for _, _, table, _, key, old, new in rows:
+        for values in (key, old or {}, new or {}):
+            value = values.get("id") if table == "case_file" else values.get("case_id")
+            if isinstance(value, int):
+                found.add(value)
+    return found
+
+
+def _persons(rows: Iterable[Mapping[str, Any]]) -> set[int]:
+    """Whose data the changed rows are (a person row, or a row naming a person)."""
+    found: set[int] = set()
+    for row in rows:
+        for values in (row["key"], row["before"] or {}, row["after"] or {}):
+            value = values.get("id") if row["table"] == "person" else values.get("person_id")
+            if isinstance(value, int):
+                found.add(value)
+    return found
 
 
 @dataclass

@@ -93,6 +93,7 @@ async def startup(state: HubState) -> None:
                 "arguments": redact(ctx.mutation_variables),
                 "succeeded": not result.errors,
             },
+            request_key=ctx.write_key,
         )
         await writer.write(entry)
 

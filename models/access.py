@@ -50,3 +50,27 @@ class AccessLogEntry(Base):
     changes: Mapped[dict[str, object] | None] = mapped_column(JSONB)
     prev_hash: Mapped[bytes] = mapped_column(LargeBinary)
     entry_hash: Mapped[bytes] = mapped_column(LargeBinary, unique=True)
+
+
+class WriteChange(Base):
+    """A row a request's mutation changed, staged by a trigger until the request's write
+    entry takes it into the access log (and removes it here, in the same transaction).
+
+    Rows are captured only while the connection names a request (``qhub.request``);
+    ``before``/``after`` hold the changed columns only, with secrets, templates and
+    bulky values left out (``qhub_redact_row``).
+    """
+
+    __tablename__ = "write_change"
+    __table_args__ = (Index("ix_write_change_request", "request_key"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    request_key: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.clock_timestamp()
+    )
+    table_name: Mapped[str] = mapped_column(Text)
+    operation: Mapped[str] = mapped_column(String(8))
+    row_key: Mapped[dict[str, object]] = mapped_column(JSONB)
+    before: Mapped[dict[str, object] | None] = mapped_column(JSONB)
+    after: Mapped[dict[str, object] | None] = mapped_column(JSONB)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -13,6 +15,7 @@ from auth.principal import Principal
 from hub.state import HubState
 
 T = TypeVar("T")
+log = logging.getLogger("qhub.context")
 
 
 class RequestContext:
@@ -33,6 +36,9 @@ class RequestContext:
         # Top-level mutation fields of this request and their variables (the write log).
         self.mutation_fields: list[str] = []
         self.mutation_variables: dict[str, Any] | None = None
+        # Names this request's writes on its connection (``qhub.request``), so the
+        # database stages the before/after of every row they change for the write log.
+        self.write_key: str | None = None
         # Whether any read grant of this role has a row condition (then records need
         # their row scopes); roles without any can skip building them.
         self.row_conditions = role_has_row_conditions(principal.role)
@@ -46,6 +52,11 @@ class RequestContext:
             if self._conn is None:
                 self._lease = self.state.pool.connection()
                 self._conn = await self._lease.__aenter__()
+            if self.mutation_fields and self.write_key is None:
+                self.write_key = uuid.uuid4().hex
+                await self._conn.execute(
+                    "SELECT set_config('qhub.request', %s, false)", (self.write_key,)
+                )
             return await fn(self._conn, *args)
 
     def record_read(self, category: str, person_ids: tuple[int, ...]) -> None:
@@ -56,5 +67,11 @@ class RequestContext:
 
     async def close(self) -> None:
         if self._lease is not None:
-            lease, self._lease, self._conn = self._lease, None, None
+            lease, conn, self._lease, self._conn = self._lease, self._conn, None, None
+            if self.write_key is not None and conn is not None:
+                try:
+                    await conn.execute("SELECT set_config('qhub.request', '', false)")
+                except Exception:  # never hand the next request a connection that is ours
+                    log.warning("could not clear qhub.request; closing the connection")
+                    await conn.close()
             await lease.__aexit__(None, None, None)
