@@ -81,18 +81,32 @@ def free_port() -> int:
 
 @contextmanager
 def hub_process(
-    database_url: str, env: dict[str, str] | None = None, bootstrap: str | None = None
+    database_url: str,
+    env: dict[str, str] | None = None,
+    bootstrap: str | None = None,
+    workers: int = 1,
 ) -> Iterator[str]:
-    """The hub served by one uvicorn worker in a child process; yields its base URL.
+    """The hub served by uvicorn (``workers`` processes) in a child process; yields its URL.
 
     ``bootstrap`` names a module imported first (benchmarks' variants of the hub)."""
     port = free_port()
     preload = f"import {bootstrap}; " if bootstrap else ""
+    if workers == 1:
+        serve = (
+            f"uvicorn.run(create_app({database_url!r}), host='127.0.0.1', port={port}, "
+            "log_level='warning', access_log=False)"
+        )
+    else:
+        serve = (
+            "import asyncio, os; from hub.app import prime; "
+            f"os.environ['QHUB_DATABASE_URL'] = {database_url!r}; "
+            f"asyncio.run(prime(create_app({database_url!r}))); "
+            "uvicorn.run('hub.app:app_from_environment', factory=True, host='127.0.0.1', "
+            f"port={port}, log_level='warning', access_log=False, workers={workers})"
+        )
     code = (
         f"import uvicorn, sys; sys.path.insert(0, {str(ROOT)!r}); {preload}"
-        "from hub.app import create_app; "
-        f"uvicorn.run(create_app({database_url!r}), host='127.0.0.1', port={port}, "
-        "log_level='warning', access_log=False)"
+        f"from hub.app import create_app; {serve}"
     )
     proc = subprocess.Popen(
         [sys.executable, "-c", code], env={**os.environ, **(env or {})}, cwd=ROOT

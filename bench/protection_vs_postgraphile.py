@@ -248,7 +248,9 @@ async def warm_up(base: str, make_body: Any, headers: dict[str, str]) -> None:
     await http_load("warm-up", base, make_body, headers, seconds=1.0)
 
 
-async def run(url: str, rows: int, seconds: float, log_dir: Path) -> list[Stats]:
+async def run(
+    url: str, rows: int, seconds: float, log_dir: Path, workers_list: tuple[int, ...] = (1, 2)
+) -> list[Stats]:
     results = [await psycopg_baseline(url, rows, seconds)]
     with postgraphile(url, log_dir / "postgraphile.log") as base:
         await warm_up(
@@ -281,18 +283,20 @@ async def run(url: str, rows: int, seconds: float, log_dir: Path) -> list[Stats]
         return graphql_body(HUB_QUERY, {"doc": document})
 
     headers = {"Authorization": f"Bearer {token}", "X-Purpose": "deportation-protection"}
-    with hub_process(url) as base:
-        await warm_up(base, hub_body, headers)
-        results.append(
-            await http_load(
-                "hub protectionStatus (token, policy, access log)",
-                base,
-                hub_body,
-                headers,
-                seconds=seconds,
-                check=_ok,
+    for workers in workers_list:
+        with hub_process(url, workers=workers) as base:
+            await warm_up(base, hub_body, headers)
+            label = "1 worker" if workers == 1 else f"{workers} workers"
+            results.append(
+                await http_load(
+                    f"hub protectionStatus ({label}; token, policy, log)",
+                    base,
+                    hub_body,
+                    headers,
+                    seconds=seconds,
+                    check=_ok,
+                )
             )
-        )
     return results
 
 
@@ -301,7 +305,11 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--record", action="store_true", help="append to bench/RESULTS.md")
+    parser.add_argument(
+        "--workers", default="1,2", help="uvicorn worker counts to measure the hub with"
+    )
     args = parser.parse_args()
+    workers = tuple(int(w) for w in args.workers.split(","))
     import tempfile
 
     t0 = time.perf_counter()
@@ -309,15 +317,16 @@ def main() -> None:
     load(url, args.rows)
     print(f"loaded {args.rows} persons/documents/cases in {time.perf_counter() - t0:.1f} s")
     with tempfile.TemporaryDirectory(prefix="qhub-bench-pgl-") as tmp:
-        results = asyncio.run(run(url, args.rows, args.seconds, Path(tmp)))
+        results = asyncio.run(run(url, args.rows, args.seconds, Path(tmp), workers))
     baseline, peer = results[0], results[1]
     lines = [f"machine: {machine()}; {args.rows} documents; 16 clients", baseline.line()]
     lines.append(peer.line(baseline))
-    if len(results) > 2:
-        hub = results[2]
+    for hub in results[2:]:
         lines.append(hub.line(baseline))
+    for hub in results[2:]:
         lines.append(
-            f"  -> hub ÷ PostGraphile {hub.rate / peer.rate:.2f}x (aim ≥ 1.0); "
+            f"  -> {hub.name.split('(')[1].split(';')[0]}: hub ÷ PostGraphile"
+            f" {hub.rate / peer.rate:.2f}x (aim ≥ 1.0); "
             f"hub ÷ psycopg {hub.rate / baseline.rate:.2f}x (aim ≥ 0.5)"
         )
     lines.append(f"  -> PostGraphile ÷ psycopg {peer.rate / baseline.rate:.2f}x")

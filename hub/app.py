@@ -65,3 +65,18 @@ def create_app(database_url: str, settings: Settings | None = None) -> Starlette
             await engine.dispose()
 
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+def app_from_environment() -> Starlette:
+    """The hub for ``QHUB_DATABASE_URL`` (uvicorn's factory when it runs several workers)."""
+    settings = get_settings()
+    if not settings.database_url:
+        raise RuntimeError("QHUB_DATABASE_URL no está definido.")
+    return create_app(settings.database_url, settings)
+
+
+async def prime(app: Starlette) -> None:
+    """Start and stop ``app`` once, so files made on first start (signing keys, the
+    documents CA, the pseudonym key) exist before several workers start at once."""
+    async with app.router.lifespan_context(app):
+        pass

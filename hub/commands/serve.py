@@ -16,7 +16,9 @@ def serve(
     demo: bool = typer.Option(
         False, "--demo", help="Carga datos de demostración si la base está vacía."
     ),
-    workers: int = typer.Option(1, help="Procesos de uvicorn (solo con base externa)."),
+    workers: int = typer.Option(
+        1, min=1, help="Procesos de uvicorn; el registro de accesos los encadena en orden."
+    ),
 ) -> None:
     """Inicia el hub: aplica migraciones pendientes y sirve /graphql."""
     import uvicorn
@@ -45,12 +47,25 @@ def serve(
         "  Token de prueba: [cyan]qhub token --role cepr-supervisor[/cyan] "
         "(o .venv/bin/qhub …); envíelo como 'Authorization: Bearer <token>'"
     )
+    if workers == 1:
+        uvicorn.run(create_app(location.url, settings), host=host, port=port, log_level="info")
+        return
+    import asyncio
+    import os
+
+    from hub.app import prime
+
+    # Workers are separate processes: they find the database (the embedded server keeps
+    # running in this one) through the environment, like an external server's URL.
+    os.environ["QHUB_DATABASE_URL"] = location.url
+    asyncio.run(prime(create_app(location.url, settings)))
     uvicorn.run(
-        create_app(location.url, settings),
+        "hub.app:app_from_environment",
+        factory=True,
         host=host,
         port=port,
         log_level="info",
-        workers=1 if location.embedded is not None else workers,
+        workers=workers,
     )
 
 
