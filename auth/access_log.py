@@ -97,10 +97,10 @@ def entry_for(
     )
 
 
-_INSERT = (
-    "INSERT INTO access_log (at, client_id, subject, agency, role, purpose, operation,"
-    " action, person_ids, categories, changes, prev_hash, entry_hash)"
-    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+# COPY, not INSERTs: a batch is one statement, and rows cost a fraction to send.
+_COPY = (
+    "COPY access_log (at, client_id, subject, agency, role, purpose, operation,"
+    " action, person_ids, categories, changes, prev_hash, entry_hash) FROM STDIN"
 )
 
 
@@ -135,7 +135,9 @@ async def append(conn: AsyncConnection[Any], entries: Sequence[Entry]) -> None:
             )
         )
         previous = digest
-    await cursor.executemany(_INSERT, rows)
+    async with cursor.copy(_COPY) as copy:
+        for row in rows:
+            await copy.write_row(row)
 
 
 async def _with_row_changes(cursor: Any, entries: Sequence[Entry]) -> Sequence[Entry]:

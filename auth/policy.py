@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 from models.vocab import Purpose, Role
 
@@ -680,6 +681,7 @@ def write_scope(role: Role, category: str) -> Scope | None:
     return grant.write if grant else None
 
 
+@cache
 def role_has_row_conditions(role: Role) -> bool:
     """Whether any of the role's read grants depends on the record (office, case, consent)."""
     return any(g.read not in (None, Scope.ALL) for g in MATRIX.get(role, {}).values())

@@ -47,10 +47,11 @@ from graphql import (
     is_leaf_type,
     located_error,
 )
-from graphql.execution.values import get_argument_values, get_variable_values
+from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from graphql.pyutils import is_awaitable
 
 from auth.enforce import check_row, forbidden
+from hub.variables import Coercer, compile_variables
 
 BACKREF = "strawberry-definition"
 _NONE: Any = None  # placeholder of FieldPlan parts that ``__typename`` does not have
@@ -635,6 +636,17 @@ class FastExecutor:
 
     def __init__(self) -> None:
         self._plans: dict[tuple[int, int, str | None], OperationPlan | None] = {}
+        self._coercers: dict[tuple[int, int, str | None], Coercer | None] = {}
+
+    def coercer_for(
+        self, schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode
+    ) -> Coercer | None:
+        key = (id(schema), id(document), operation.name.value if operation.name else None)
+        if key not in self._coercers:
+            if len(self._coercers) > 4096:
+                self._coercers.clear()
+            self._coercers[key] = compile_variables(schema, operation.variable_definitions or ())
+        return self._coercers[key]
 
     def plan_for(
         self, schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode
@@ -662,7 +674,13 @@ class FastExecutor:
         plan = self.plan_for(schema, document, operation)
         if plan is None:
             return None
-        coerced = get_variable_values(schema, operation.variable_definitions or (), variables or {})
+        coercer = self.coercer_for(schema, document, operation)
+        fast = coercer(variables or {}) if coercer is not None else None
+        coerced: VariableValues | list[GraphQLError] | None = fast
+        if fast is None:  # not plainly valid: graphql-core coerces, and explains errors
+            coerced = get_variable_values(
+                schema, operation.variable_definitions or (), variables or {}
+            )
         if isinstance(coerced, list):
             return ExecutionResult(None, coerced)
         fragments = {
