@@ -4,7 +4,9 @@ Every read of personal data by another agency, every read of ``claim`` data by a
 and every write, becomes one entry. A request's entry is appended by a background
 writer that commits many entries in one transaction; the request waits for that commit,
 so nothing is answered that was not logged, and the log costs one transaction per batch
-instead of one per request. Appends from several processes are serialised by an
+instead of one per request; reads of one batch by the same caller for the same purpose,
+operation and categories share one entry that names every person read
+(``merge_reads``). Appends from several processes are serialised by an
 advisory lock, under which the writer reads the last hash and extends the chain.
 
 ``verify_chain`` recomputes every hash and names the first entry that was altered or
@@ -224,6 +226,55 @@ def _persons(rows: Iterable[Mapping[str, Any]]) -> set[int]:
     return found
 
 
+def merge_reads(entries: Sequence[Entry]) -> list[Entry]:
+    """One entry for the reads of one batch that differ only in time and persons.
+
+    The same caller (client, subject, agency, role), purpose, operation and categories:
+    the entry names every person read, the earliest time, and how many requests it
+    stands for (``changes.requests``) — the log answers who read whose data, why and
+    when (to the batch's milliseconds) with a row per batch instead of per request.
+    Writes and single reads are kept as they are.
+    """
+    groups: dict[tuple[Any, ...], list[Entry]] = {}
+    order: list[tuple[Any, ...] | Entry] = []
+    for entry in entries:
+        if entry.action != "read" or entry.request_key is not None or entry.changes:
+            order.append(entry)
+            continue
+        key = (
+            entry.client_id,
+            entry.subject,
+            entry.agency,
+            entry.role,
+            entry.purpose,
+            entry.operation,
+            entry.categories,
+        )
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(entry)
+    merged: list[Entry] = []
+    for item in order:
+        if isinstance(item, Entry):
+            merged.append(item)
+            continue
+        group = groups[item]
+        if len(group) == 1:
+            merged.append(group[0])
+            continue
+        persons = sorted({p for e in group for p in e.person_ids})
+        merged.append(
+            replace(
+                group[0],
+                at=min(e.at for e in group),
+                person_ids=tuple(persons),
+                changes={"requests": len(group)},
+            )
+        )
+    return merged
+
+
 @dataclass
 class AccessLogWriter:
     """Group commit: requests hand in entries and wait until their batch is committed."""
@@ -257,7 +308,7 @@ class AccessLogWriter:
                 batch.append(self._queue.get_nowait())
             try:
                 async with self.pool.connection() as conn, conn.transaction():
-                    await append(conn, [entry for entry, _ in batch])
+                    await append(conn, merge_reads([entry for entry, _ in batch]))
             except Exception as exc:  # every waiting request learns its entry failed
                 for _, future in batch:
                     if not future.done():
