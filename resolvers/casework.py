@@ -10,6 +10,7 @@ import strawberry
 
 from resolvers.migration import raw_arguments
 from services.casework import pre_registration as svc
+from services.casework.person_input import parse_person
 from services.errors import DomainError
 
 __all__ = ["change_case_status", "pre_register", "raw_arguments"]
@@ -32,8 +33,8 @@ async def pre_register(info: strawberry.Info, data: dict[str, Any]) -> Any:
     parsed = svc.PreRegistrationIn(
         idempotency_key=data.get("idempotencyKey") or "",
         office_code=data.get("officeCode") or "",
-        applicant=svc.parse_person(data["applicant"]),
-        dependants=tuple(svc.parse_person(d, "child") for d in data.get("dependants") or ()),
+        applicant=parse_person(data["applicant"]),
+        dependants=tuple(parse_person(d, "child") for d in data.get("dependants") or ()),
         entry_date=data.get("entryDate"),
         phone=data.get("phone"),
         email=data.get("email"),

@@ -11,7 +11,7 @@ import strawberry
 from auth.policy import RowScope
 from resolvers.casework_priority import Mapped
 from services.casework import biometrics, registration
-from services.casework.pre_registration import parse_person
+from services.casework.person_input import parse_person
 from services.errors import FieldProblem, ValidationFailed
 
 # The hub's matcher: the local demo matcher until an AFIS adapter is configured.

@@ -20,7 +20,7 @@ from auth.principal import Principal
 from models.vocab import CaseStatus, EducationLevel, Relationship, Role
 from services.casework import priority, status
 from services.casework.biometrics import open_duplicates
-from services.casework.pre_registration import PersonIn, _person_problems
+from services.casework.person_input import PersonIn, person_problems
 from services.errors import Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
 
 
@@ -109,7 +109,7 @@ async def register_case(
     today = date.today()
     members: list[PersonIn] = []
     for i, person in enumerate(request.new_members):
-        clean, found = _person_problems(person, ("newMembers", i), today)
+        clean, found = person_problems(person, ("newMembers", i), today)
         problems.extend(found)
         if person.relationship in (Relationship.PRINCIPAL.value, "") or (
             person.relationship not in Relationship._value2member_map_

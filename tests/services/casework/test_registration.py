@@ -16,7 +16,7 @@ from auth.principal import Principal
 from hub.readpool import libpq_url
 from models.vocab import Agency, Role
 from services.casework import biometrics, registration
-from services.casework.pre_registration import PersonIn
+from services.casework.person_input import PersonIn
 from services.errors import Conflict, ValidationFailed
 from tests.factories import make_cases
 
