@@ -19,6 +19,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
+from auth.policy import AGENCY_ROLES
 from auth.tokens import AGENCY_OF_ROLE, AuthError
 from models.vocab import Role
 
@@ -46,14 +47,18 @@ class ExternalIssuer:
         return self._keys
 
     def map_role(self, claims: dict[str, Any]) -> Role:
+        """The hub role of an external token: the issuer's fixed role, or the first of the
+        token's role values that the issuer's ``map`` names. Values are never taken as
+        hub roles by themselves: another agency's identity provider cannot mint
+        commission roles by putting their names in a claim."""
         if isinstance(self.role, str):
-            return Role(self.role)
+            return _agency_role(self.role)
         raw = claims.get(self.role.get("claim", "role"))
         values = raw if isinstance(raw, list) else [raw]
+        mapping = self.role.get("map", {})
         for value in values:
-            mapped = self.role.get("map", {}).get(value, value)
-            if mapped in Role._value2member_map_ and mapped != Role.PUBLIC.value:
-                return Role(mapped)
+            if isinstance(value, str) and value in mapping:
+                return _agency_role(mapping[value])
         raise AuthError("INVALID_TOKEN", "El token externo no indica un rol reconocido.")
 
 
@@ -67,6 +72,12 @@ class ExternalIssuers:
         issuers = {}
         for name, conf in data.items():
             algorithms = [a for a in conf.get("algorithms", ["RS256"]) if a in ALLOWED]
+            if not algorithms:
+                raise ValueError(f"QHUB_EXTERNAL_ISSUERS: {name}: ningún algoritmo admitido.")
+            role = conf["role"]
+            # Refuse a configuration that names a non-agency role now, not at the first token.
+            for target in [role] if isinstance(role, str) else role.get("map", {}).values():
+                _agency_role(target)
             issuers[name] = ExternalIssuer(
                 issuer=name,
                 jwks_url=conf["jwks_url"],
@@ -108,6 +119,18 @@ class ExternalIssuers:
             "purposes": purposes if isinstance(purposes, list) else str(purposes).split(),
             "client_id": claims.get("azp") or claims.get("client_id"),
         }
+
+
+def _agency_role(name: str) -> Role:
+    """Only other agencies' roles come from their identity providers; commission staff
+    and applicants sign in with the hub itself."""
+    role = Role._value2member_map_.get(name)
+    if role is None or role not in AGENCY_ROLES:
+        raise ValueError(
+            f"QHUB_EXTERNAL_ISSUERS: «{name}» no es un rol de agencia "
+            f"({', '.join(sorted(r.value for r in AGENCY_ROLES))})."
+        )
+    return Role(role)
 
 
 def _unverified_issuer(token: str) -> str | None:

@@ -123,9 +123,11 @@ def principal_from_claims(
         raise AuthError("INVALID_TOKEN", "El token no indica un rol conocido.") from exc
     if role is Role.PUBLIC:
         raise AuthError("INVALID_TOKEN", "El token no indica un rol conocido.")
+    # The token's purposes, within the role's data-sharing agreement: a token (above all
+    # one from another agency's identity provider) cannot widen the agreement.
     held = frozenset(
         Purpose(p) for p in claims.get("purposes", []) if p in Purpose._value2member_map_
-    )
+    ) & ROLE_PURPOSES.get(role, frozenset())
     purpose = _purpose(role, held, requested_purpose)
     office = claims.get("office")
     officer = claims.get("officer_id")
