@@ -78,6 +78,7 @@ class Category(StrEnum):
     NEEDS_EXPORT = "needs.export"  # the nationwide specific-needs file (UNHCR's codes)
     BIOMETRICS = "biometrics"  # enrolment records (write), template references
     BIOMETRICS_MATCH = "biometrics.match"  # match results only
+    BIOMETRICS_REVIEW = "biometrics.review"  # deciding a possible duplicate
     FAMILY = "family"
     FAMILY_PROTECTION = "family.protection"  # protection status of linked members
     PROFESSION = "profession"
@@ -136,6 +137,7 @@ MATRIX: dict[Role, dict[str, Grant]] = {
         Category.NEEDS_EXPORT: Grant(),  # a file of every office's needs: not an office's job
         Category.BIOMETRICS: w(OWN),
         Category.BIOMETRICS_MATCH: r(OWN),
+        Category.BIOMETRICS_REVIEW: Grant(),  # raises reviews; a supervisor decides them
         Category.FAMILY: rw(OWN),
         Category.PROFESSION: rw(OWN),
         Category.PROFESSION_DIRECTORY: Grant(),
@@ -164,6 +166,7 @@ MATRIX: dict[Role, dict[str, Grant]] = {
         Category.CLAIM: r(),
         Category.NEEDS: rw(),
         Category.BIOMETRICS_MATCH: r(),
+        Category.BIOMETRICS_REVIEW: rw(),
         Category.FAMILY: r(),
         Category.PROFESSION: r(),
         Category.CASE_ADMIN: rw(),
@@ -277,6 +280,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "myWorkPermit": C.STATUS_SELF_SERVICE,
         "unhcrCases": C.NEEDS,
         "unhcrNeedsExport": C.NEEDS_EXPORT,
+        "possibleDuplicates": C.BIOMETRICS_MATCH,
     },
     "Mutation": {
         "preRegister": C.REGISTRATION,
@@ -298,6 +302,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "revokeAsylumCard": C.STATUS_SIGNING,
         "renewMyWorkPermit": C.STATUS_SELF_SERVICE,
         "revokeWorkPermit": C.STATUS_SIGNING,
+        "resolvePossibleDuplicate": C.BIOMETRICS_REVIEW,
     },
     "Subscription": {
         "protectionStatusChanged": C.STATUS_NOTIFICATIONS,
@@ -420,6 +425,24 @@ FIELDS: dict[str, dict[str, str]] = {
     },
     # The export's rows hold needs, status, family and coarse identity; the service
     # refuses anyone who does not read all of them nationwide.
+    "PossibleDuplicate": {
+        **{
+            f: C.BIOMETRICS_MATCH
+            for f in (
+                "id",
+                "score",
+                "source",
+                "status",
+                "raisedBy",
+                "raisedAt",
+                "resolvedBy",
+                "resolvedAt",
+                "resolutionNote",
+                "person",
+                "matchedPerson",
+            )
+        }
+    },
     "NeedsExportFile": {
         "filename": C.STRUCTURE,
         "contentType": C.STRUCTURE,

@@ -172,6 +172,10 @@ class PossibleDuplicate(Base):
     status: Mapped[str] = mapped_column(String(16), server_default="open")
     raised_by: Mapped[str] = mapped_column(Text)
     raised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # The review: a supervisor decides 'duplicate' or 'distinct', and says why.
+    resolved_by: Mapped[str | None] = mapped_column(Text)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolution_note: Mapped[str | None] = mapped_column(Text)
 
 
 class AgencySubscription(Base):

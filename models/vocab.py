@@ -141,3 +141,11 @@ class RecognitionStatus(StrEnum):
 
 def values(enum: type[StrEnum]) -> tuple[str, ...]:
     return tuple(member.value for member in enum)
+
+
+class DuplicateStatus(StrEnum):
+    """A possible duplicate under review, or the supervisor's decision on it."""
+
+    OPEN = "open"
+    DUPLICATE = "duplicate"
+    DISTINCT = "distinct"

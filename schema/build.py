@@ -26,13 +26,23 @@ AREAS: dict[str, str] = {
     "unhcr_view": "schema.unhcr_view",
     "documents": "schema.documents",
     "casework": "schema.casework",
+    "duplicates": "schema.duplicates",
 }
 
 # subgraph name -> areas it serves. Served at /subgraphs/<name>/graphql.
 # Each root field lives in one subgraph (``access`` is shareable); the entity and value
 # types (Person, Case, …) are shareable, so views may return them.
 SUBGRAPHS: dict[str, list[str]] = {
-    "cases": ["core", "access", "audit", "statistics", "importing", "documents", "casework"],
+    "cases": [
+        "core",
+        "access",
+        "audit",
+        "statistics",
+        "importing",
+        "documents",
+        "casework",
+        "duplicates",
+    ],
     "migration": ["migration", "access"],
     "health": ["health_view", "access"],
     "unhcr": ["unhcr_view", "access"],

@@ -27,3 +27,12 @@ class _ProtectionBasis(StrEnum):
 ProtectionBasis = strawberry.enum(_ProtectionBasis, name="ProtectionBasis")
 HealthProfession = strawberry.enum(vocab.HealthProfession, name="HealthProfession")
 RecognitionStatus = strawberry.enum(vocab.RecognitionStatus, name="RecognitionStatus")
+DuplicateStatus = strawberry.enum(vocab.DuplicateStatus, name="DuplicateStatus")
+
+
+class _DuplicateDecision(StrEnum):
+    DUPLICATE = "duplicate"
+    DISTINCT = "distinct"
+
+
+DuplicateDecision = strawberry.enum(_DuplicateDecision, name="DuplicateDecision")

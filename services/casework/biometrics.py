@@ -20,7 +20,7 @@ from psycopg import AsyncConnection
 
 from auth.principal import Principal
 from models.vocab import Role
-from services.errors import FieldProblem, Forbidden, NotFound, ValidationFailed
+from services.errors import Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,29 @@ async def enrol(
         ).fetchone()
         if existing is not None:
             return EnrolmentResult(EnrolmentOutcome.ALREADY_ENROLLED, person_id, existing[0])
-        matches = await matcher.search(conn, template, exclude_person=person_id)
+        reviewed = dict(
+            await (
+                await conn.execute(
+                    "SELECT matched_person_id, status FROM possible_duplicate"
+                    " WHERE person_id = %s AND status <> 'open'"
+                    " UNION ALL SELECT person_id, status FROM possible_duplicate"
+                    " WHERE matched_person_id = %s AND status <> 'open'",
+                    (person_id, person_id),
+                )
+            ).fetchall()
+        )
+        if "duplicate" in reviewed.values():
+            raise Conflict(
+                "Esta persona fue declarada duplicada de otra ya registrada: continúe con el"
+                " registro existente.",
+                "DECLARED_DUPLICATE",
+            )
+        # A match a supervisor judged to be another person no longer blocks enrolment.
+        matches = [
+            m
+            for m in await matcher.search(conn, template, exclude_person=person_id)
+            if reviewed.get(m.person_id) != "distinct"
+        ]
         if matches:
             best = matches[0]
             dup = await (

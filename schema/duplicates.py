@@ -1,0 +1,65 @@
+"""Review of possible duplicates raised by biometric enrolment."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from resolvers import duplicates as r
+from schema.core import Person
+from schema.enums import DuplicateDecision, DuplicateStatus
+
+
+@strawberry.federation.type(
+    shareable=True,
+    description="Posible duplicado: el cotejo biométrico de una persona coincidió con otra.",
+)
+class PossibleDuplicate:
+    id: int
+    score: float = strawberry.field(description="Similitud del cotejo (1.0 = idéntico).")
+    source: str
+    status: DuplicateStatus
+    raised_by: str
+    raised_at: datetime
+    resolved_by: str | None
+    resolved_at: datetime | None
+    resolution_note: str | None
+    person: Person | None = strawberry.field(
+        resolver=r.duplicate_person, description="La persona que se estaba enrolando."
+    )
+    matched_person: Person | None = strawberry.field(
+        resolver=r.duplicate_matched_person, description="La persona ya enrolada que coincidió."
+    )
+
+
+@strawberry.type
+class DuplicateQuery:
+    @strawberry.field(
+        description="Posibles duplicados por revisar (o todos con status: null), del más antiguo."
+    )
+    async def possible_duplicates(
+        self,
+        info: strawberry.Info,
+        status: DuplicateStatus | None = DuplicateStatus.OPEN,  # type: ignore[attr-defined]
+        first: int = 50,
+        after: int | None = None,
+    ) -> list[PossibleDuplicate]:
+        return await r.possible_duplicates(info, status, first, after)  # type: ignore[no-any-return]
+
+
+@strawberry.type
+class DuplicateMutation:
+    @strawberry.mutation(
+        description="Decide un posible duplicado: DUPLICATE (la misma persona) o DISTINCT."
+    )
+    async def resolve_possible_duplicate(
+        self, info: strawberry.Info, id: int, decision: DuplicateDecision, note: str
+    ) -> PossibleDuplicate:
+        return await r.resolve_possible_duplicate(info, id, decision, note)  # type: ignore[no-any-return]
+
+
+QUERIES: list[type] = [DuplicateQuery]
+MUTATIONS: list[type] = [DuplicateMutation]
+SUBSCRIPTIONS: list[type] = []
+TYPES: list[type] = []
