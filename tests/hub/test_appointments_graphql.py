@@ -4,26 +4,14 @@ path from interview to decision; a full slot and a foreign office are refused.""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.auth.tokens import mint
 from tests.conftest import LiveHub
 from tests.factories import make_cases
-
-
-def gql(hub: LiveHub, token: str, query: str, **variables: Any) -> dict[str, Any]:
-    response = httpx.post(
-        f"{hub.url}/graphql",
-        json={"query": query, "variables": variables},
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=30,
-    )
-    return response.json()  # type: ignore[no-any-return]
-
+from tests.graphql_client import gql
 
 BOOK = """mutation($n: Int!, $s: Int!) { bookAppointment(caseNumber: $n, slotId: $s) {
   appointmentId caseNumber officeCode mode purpose videoLink } }"""

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from tests.auth.tokens import mint
 from tests.conftest import LiveHub
 from tests.factories import make_cases
+from tests.graphql_client import gql
 
 ENROL = """mutation($p: Int!, $t: String!) { enrolBiometrics(personId: $p, template: $t) {
   outcome duplicateId } }"""
@@ -24,16 +25,6 @@ RESOLVE = """mutation($id: Int!, $d: DuplicateDecision!, $n: String!) {
   resolvePossibleDuplicate(id: $id, decision: $d, note: $n) {
     id status resolvedBy resolutionNote resolvedAt } }"""
 REGISTER = """mutation($i: RegistrationInput!) { registerCase(input: $i) { status } }"""
-
-
-def gql(hub: LiveHub, token: str, query: str, **variables: Any) -> dict[str, Any]:
-    response = httpx.post(
-        f"{hub.url}/graphql",
-        json={"query": query, "variables": variables},
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=30,
-    )
-    return response.json()  # type: ignore[no-any-return]
 
 
 async def raise_duplicate(hub: LiveHub, engine: AsyncEngine, office: str) -> tuple[Any, ...]:

@@ -3,9 +3,6 @@ case's reasons, supervisor override shown, assignment; refusals for other roles.
 
 from __future__ import annotations
 
-from typing import Any
-
-import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -13,17 +10,7 @@ from services.casework import priority
 from tests.auth.tokens import mint
 from tests.conftest import LiveHub
 from tests.factories import make_cases
-
-
-def gql(hub: LiveHub, token: str, query: str, **variables: Any) -> dict[str, Any]:
-    response = httpx.post(
-        f"{hub.url}/graphql",
-        json={"query": query, "variables": variables},
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=30,
-    )
-    return response.json()  # type: ignore[no-any-return]
-
+from tests.graphql_client import gql
 
 QUEUE = """query { officerQueue(limit: 500) { caseNumber score computedScore ruleVersion
   reasons { rule points explanation } overrideReason overrideBy } }"""

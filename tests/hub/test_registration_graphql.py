@@ -5,30 +5,19 @@ from __future__ import annotations
 
 import base64
 import os
-from typing import Any
 
-import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.auth.tokens import mint
 from tests.conftest import LiveHub
 from tests.factories import make_cases
+from tests.graphql_client import gql
 
 ENROL = """mutation($p: Int!, $t: String!) { enrolBiometrics(personId: $p, template: $t) {
   outcome personId duplicateId } }"""
 REGISTER = """mutation($i: RegistrationInput!) { registerCase(input: $i) {
   caseNumber status memberIds } }"""
-
-
-def gql(hub: LiveHub, token: str, query: str, **variables: Any) -> dict[str, Any]:
-    response = httpx.post(
-        f"{hub.url}/graphql",
-        json={"query": query, "variables": variables},
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=30,
-    )
-    return response.json()  # type: ignore[no-any-return]
 
 
 async def test_enrol_register_and_duplicate(live_hub: LiveHub, engine: AsyncEngine) -> None:
