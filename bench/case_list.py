@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import (
     Stats,
+    analyze,
     call_load,
     fresh_database,
     graphql_body,
@@ -137,6 +138,7 @@ def main() -> None:
 
     url = fresh_database()
     numbers = asyncio.run(load_data(url, args.cases))
+    analyze(url)
     from bench.tokens import bench_token
 
     BENCH_HEADERS.update(

@@ -71,6 +71,17 @@ def fresh_database(prefix: str = "qhub_bench") -> str:
     return url
 
 
+def analyze(database_url: str) -> None:
+    """Planner statistics after a benchmark's bulk load, as the hub's own loaders take
+    them (demo data, import): measuring plans made without statistics measures nothing."""
+    from sqlalchemy import create_engine, pool, text
+
+    engine = create_engine(database_url, isolation_level="AUTOCOMMIT", poolclass=pool.NullPool)
+    with engine.connect() as conn:
+        conn.execute(text("ANALYZE"))
+    engine.dispose()
+
+
 def free_port() -> int:
     import socket
 

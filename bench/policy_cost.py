@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.case_list import LIST, ONE, load_data
-from bench.harness import fresh_database, graphql_body, http_load, hub_process, machine
+from bench.harness import analyze, fresh_database, graphql_body, http_load, hub_process, machine
 from bench.tokens import bench_token
 
 PROTECTION = """query Protection($n: Int!) {
@@ -73,6 +73,7 @@ def main() -> None:
     args = parser.parse_args()
     url = fresh_database()
     numbers = asyncio.run(load_data(url, 2100))
+    analyze(url)
     with hub_process(url) as base:
         on = asyncio.run(runs(base, numbers, args.seconds, "policy on "))
     with hub_process(url, bootstrap="bench.without_policy") as base:

@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx
 
-from bench.harness import fresh_database, hub_process, machine
+from bench.harness import analyze, fresh_database, hub_process, machine
 from bench.protection_vs_postgraphile import load, number
 from bench.tokens import bench_token
 
@@ -33,6 +33,7 @@ def main() -> None:
     args = parser.parse_args()
     url = fresh_database()
     load(url, args.rows)
+    analyze(url)
     headers = {
         "Authorization": f"Bearer {bench_token('migraciones')}",
         "X-Purpose": "deportation-protection",

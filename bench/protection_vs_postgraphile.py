@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.harness import (
     ROOT,
     Stats,
+    analyze,
     call_load,
     free_port,
     fresh_database,
@@ -315,6 +316,7 @@ def main() -> None:
     t0 = time.perf_counter()
     url = fresh_database("qhub_bench_protect")
     load(url, args.rows)
+    analyze(url)
     print(f"loaded {args.rows} persons/documents/cases in {time.perf_counter() - t0:.1f} s")
     with tempfile.TemporaryDirectory(prefix="qhub-bench-pgl-") as tmp:
         results = asyncio.run(run(url, args.rows, args.seconds, Path(tmp), workers))

@@ -268,6 +268,11 @@ async def run_import(
         except BaseException:
             await trans.rollback()
             raise
+        if not options.dry_run:
+            # A bulk load leaves the planner without statistics until autovacuum runs;
+            # plans made without them scan whole tables per row.
+            await conn.execute(text("ANALYZE person, identity_document, case_file, case_member"))
+            await conn.commit()
     report.seconds = time.perf_counter() - t0
     return report
 
