@@ -269,6 +269,64 @@ async function loadQueue() {
   }
 }
 
+// ---------- possible duplicates ----------
+const personCell = (p, path, denied) => (p == null ? show(null, path, denied)
+  : h("span", {}, show(p.fullName, `${path}.fullName`, denied), p.birthDate ? ` · ${fmtDate(p.birthDate)}` : "",
+    p.nationality ? ` · ${p.nationality}` : "", ` (id ${p.id})`));
+
+async function loadDuplicates() {
+  const tbody = $("#duplicates-table tbody");
+  const status = $("#duplicates-status");
+  tbody.replaceChildren();
+  status.textContent = "Cargando revisiones…";
+  const who = `id ${fields("Person", "fullName birthDate nationality")}`;
+  try {
+    const { data, errors, denied } = await gql(`{ possibleDuplicates(status: OPEN, first: 200) {
+      id score raisedBy raisedAt person { ${who} } matchedPerson { ${who} } } }`);
+    showErrors($("#duplicates-errors"), errors);
+    const rows = data.possibleDuplicates || [];
+    rows.forEach((d, i) => {
+      const path = `possibleDuplicates.${i}`;
+      tbody.append(h("tr", { "data-review": d.id },
+        h("th", { scope: "row" }, `N.º ${d.id}`),
+        h("td", {}, personCell(d.person, `${path}.person`, denied)),
+        h("td", {}, personCell(d.matchedPerson, `${path}.matchedPerson`, denied)),
+        h("td", {}, `${Math.round(d.score * 100)} %`),
+        h("td", {}, `${d.raisedBy} · ${fmtDateTime(d.raisedAt)}`),
+        h("td", {}, can("Mutation", "resolvePossibleDuplicate") ? decisionForm(d) : "Pendiente (decide supervisión)")));
+    });
+    status.textContent = rows.length ? `${rows.length} revisi${rows.length === 1 ? "ón pendiente" : "ones pendientes"}.` : "No hay posibles duplicados por revisar.";
+  } catch (e) {
+    status.textContent = "";
+    showErrors($("#duplicates-errors"), e.errors || [{ message: e.message, extensions: { code: "ERROR" } }]);
+  }
+}
+
+function decisionForm(d) {
+  const out = h("div", { role: "status", "aria-live": "polite" });
+  const decision = h("select", { id: `dup-${d.id}-decision`, required: true },
+    h("option", { value: "DISTINCT" }, "Son personas distintas"),
+    h("option", { value: "DUPLICATE" }, "Es la misma persona"));
+  const note = h("textarea", { id: `dup-${d.id}-note`, rows: 2, required: true });
+  return h("form", { class: "decision", novalidate: true, onsubmit: async (ev) => {
+    ev.preventDefault();
+    if (note.value.trim().length < 10) { failBox(out, { errors: [{ message: "Explique la decisión (al menos 10 caracteres).", extensions: { code: "NOTE_REQUIRED" } }] }); return; }
+    out.className = "status"; out.textContent = "Guardando…";
+    try {
+      const { data, errors } = await gql(`mutation($id: Int!, $d: DuplicateDecision!, $n: String!) {
+        resolvePossibleDuplicate(id: $id, decision: $d, note: $n) { id status resolvedBy } }`,
+      { id: d.id, d: decision.value, n: note.value.trim() });
+      const done = data?.resolvePossibleDuplicate;
+      if (errors.length || !done) { failBox(out, { errors }); return; }
+      ev.target.replaceWith(h("p", { class: "status" },
+        `${done.status === "DUPLICATE" ? "Misma persona" : "Personas distintas"} — decidido por ${done.resolvedBy}.`));
+    } catch (e) { failBox(out, e); }
+  } },
+  h("label", { for: `dup-${d.id}-decision` }, "Decisión"), decision,
+  h("label", { for: `dup-${d.id}-note` }, "Motivo"), note,
+  h("button", { type: "submit" }, "Decidir"), out);
+}
+
 // ---------- detail ----------
 const person = (extra = "") => `id ${fields("Person", `fullName sex birthDate nationality ${extra}`.trim())}
   ${F("Person", "documents", "type number issuingCountry")}`;
@@ -453,7 +511,7 @@ async function render() {
   const loggedIn = Boolean(state.token);
   $("#login").hidden = loggedIn;
   $("#nav").hidden = !loggedIn;
-  if (!loggedIn) { for (const id of ["#inbox", "#queue", "#detail"]) $(id).hidden = true; $("#username").focus(); return; }
+  if (!loggedIn) { for (const id of ["#inbox", "#queue", "#duplicates", "#detail"]) $(id).hidden = true; $("#username").focus(); return; }
   if (!state.who) {
     try { await loadSession(); } catch (e) {
       if (!state.token) return; // rejected token: logout() already shows the login with the error
@@ -464,16 +522,20 @@ async function render() {
   }
   const m = location.hash.match(/^#\/expediente\/(\d+)$/);
   const queue = location.hash === "#/cola" && can("Query", "officerQueue");
-  $("#inbox").hidden = Boolean(m) || queue;
+  const dups = location.hash === "#/duplicados" && can("Query", "possibleDuplicates");
+  $("#inbox").hidden = Boolean(m) || queue || dups;
   $("#queue").hidden = !queue;
+  $("#duplicates").hidden = !dups;
   $("#detail").hidden = !m;
   $('[data-nav="queue"]').hidden = !can("Query", "officerQueue");
+  $('[data-nav="duplicates"]').hidden = !can("Query", "possibleDuplicates");
+  const page = m ? "detail" : queue ? "queue" : dups ? "duplicates" : "inbox";
   for (const a of document.querySelectorAll("[data-nav]")) {
-    const current = (a.dataset.nav === "queue") === queue && !m;
-    if (current) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
+    if (a.dataset.nav === page) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
   }
   if (m) await loadCase(Number(m[1]));
   else if (queue) await loadQueue();
+  else if (dups) await loadDuplicates();
   else if (!$("#cases tbody").children.length) await loadCases(true);
 }
 

@@ -6,6 +6,7 @@ list, opens a case and sees its family and UNHCR needs. The page talks only to t
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import subprocess
@@ -20,8 +21,10 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from auth.oauth import hash_secret
+from tests.auth.tokens import mint
 from tests.conftest import LiveHub
 from tests.factories import MadeCase, make_cases
+from tests.graphql_client import gql
 
 CHROMIUM = "/usr/bin/chromium"
 QHUB = str(Path(sys.executable).with_name("qhub"))
@@ -212,3 +215,77 @@ def test_a_bad_token_shows_its_code_and_spanish_message_on_the_login(
     assert page.is_visible("#login-form")  # type: ignore[attr-defined]
     assert not page.is_visible("#inbox")  # type: ignore[attr-defined]
     assert page.evaluate("sessionStorage.getItem('qhub.token')") is None  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+async def open_review(live_hub: LiveHub, engine: AsyncEngine) -> tuple[int, MadeCase]:
+    """Two persons of Tacna enrolled with one template: the second raises a review."""
+    first, second = await make_cases(
+        engine, 2, office_code="TCQ", family_size=1, status="appointment_scheduled", needs=()
+    )
+    registrar = mint("cepr-registrar", office="TCQ")
+    template = base64.b64encode(os.urandom(300)).decode()
+    enrol = (
+        "mutation($p: Int!, $t: String!)"
+        " { enrolBiometrics(personId: $p, template: $t) { outcome duplicateId } }"
+    )
+    assert (
+        gql(live_hub, registrar, enrol, p=first.person_ids[0], t=template)["data"][
+            "enrolBiometrics"
+        ]["outcome"]
+        == "ENROLLED"
+    )
+    raised = gql(live_hub, registrar, enrol, p=second.person_ids[0], t=template)
+    return int(raised["data"]["enrolBiometrics"]["duplicateId"]), second
+
+
+def use_token(page: object, hub: LiveHub, token: str) -> None:
+    page.goto(f"{hub.url}/console/")  # type: ignore[attr-defined]
+    page.click("details.advanced summary")  # type: ignore[attr-defined]
+    page.fill("#token", token)  # type: ignore[attr-defined]
+    page.click("#token-form button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_selector("#who button")  # type: ignore[attr-defined]
+
+
+def test_a_supervisor_decides_a_possible_duplicate_in_the_console(
+    live_hub: LiveHub, open_review: tuple[int, MadeCase], browser_page: object, tmp_path: Path
+) -> None:
+    review, second = open_review
+    page = browser_page
+    # given the Tacna registrar: the review is listed, the decision is not theirs
+    use_token(page, live_hub, mint("cepr-registrar", office="TCQ"))
+    page.click('[data-nav="duplicates"]')  # type: ignore[attr-defined]
+    row = f'#duplicates-table tr[data-review="{review}"]'
+    page.wait_for_selector(row)  # type: ignore[attr-defined]
+    assert "Pendiente (decide supervisión)" in page.inner_text(row)  # type: ignore[attr-defined]
+    assert f"(id {second.person_ids[0]})" in page.inner_text(row)  # type: ignore[attr-defined]
+    page.click("#who button")  # log out  # type: ignore[attr-defined]
+
+    # when a supervisor opens the page and decides "personas distintas" with a reason
+    use_token(page, live_hub, mint("cepr-supervisor", office="LIM"))
+    page.goto(f"{live_hub.url}/console/#/duplicados")  # type: ignore[attr-defined]
+    page.wait_for_selector(row)  # type: ignore[attr-defined]
+    assert page.get_attribute('[data-nav="duplicates"]', "aria-current") == "page"  # type: ignore[attr-defined]
+    page.select_option(f"#dup-{review}-decision", "DISTINCT")  # type: ignore[attr-defined]
+    page.click(f"{row} button[type=submit]")  # without a reason first  # type: ignore[attr-defined]
+    page.wait_for_selector(f"{row} .error:has-text('NOTE_REQUIRED')")  # type: ignore[attr-defined]
+    page.fill(f"#dup-{review}-note", "Hermanos gemelos, documentos distintos.")  # type: ignore[attr-defined]
+    out = Path(os.environ.get("QHUB_SCREENSHOT_DIR", tmp_path))
+    out.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(out / "duplicados.png"), full_page=True)  # type: ignore[attr-defined]
+    page.click(f"{row} button[type=submit]")  # type: ignore[attr-defined]
+
+    # then the row says what was decided, and the database holds it
+    page.wait_for_selector(f"{row} :text('Personas distintas')")  # type: ignore[attr-defined]
+    assert visible_errors(page) == []
+    status = _status_sync(live_hub, review)
+    assert status == "DISTINCT"
+
+
+def _status_sync(hub: LiveHub, review: int) -> str:
+    body = gql(
+        hub,
+        mint("cepr-supervisor", office="LIM"),
+        "query { possibleDuplicates(status: null, first: 200) { id status } }",
+    )
+    return next(d["status"] for d in body["data"]["possibleDuplicates"] if d["id"] == review)
