@@ -16,7 +16,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
-from auth.access_log import AccessLogWriter, entry_for
+from auth.access_log import entry_for
+from auth.access_log_append import AccessLogWriter
 from auth.keys import KeyStore
 from auth.oauth import (
     CONSOLE_CLIENT,

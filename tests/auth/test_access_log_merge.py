@@ -11,7 +11,8 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from auth.access_log import Entry, merge_reads
+from auth.access_log import Entry
+from auth.access_log_append import merge_reads
 from tests.auth.tokens import agency_person_id, mint
 from tests.conftest import LiveHub
 from tests.factories import make_cases

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 
 import psycopg
 
-from auth.access_log import GENESIS, Entry, append, chain_hash
+from auth.access_log import GENESIS, Entry, chain_hash
+from auth.access_log_append import append
 from hub.readpool import libpq_url
 
 AWKWARD = 'tab\there, line\nbreak, back\\slash, "quotes", {braces}, Ñandú 🌎, \\N'
