@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 
 from services import protection as svc
+from services import protection_assertions as assertions
 
 
 def _key(doc: Any) -> svc.DocumentKey:
@@ -60,7 +61,7 @@ class ChangePage:
 async def protection_assertion(info: strawberry.Info, document: Any) -> Any:
     record = await protection_status(info, document)
     ctx = info.context
-    signed = svc.sign_assertion(
+    signed = assertions.sign_assertion(
         ctx.state.services["keys"], record, ctx.state.settings.issuer, ctx.principal.actor_label
     )
     return Assertion(signed.token, signed.key_id, record)
@@ -75,7 +76,7 @@ class Assertion:
 
 
 def verify_protection_assertion(info: strawberry.Info, token: str) -> Any:
-    check = svc.verify_assertion(info.context.state.services["keys"], token)
+    check = assertions.verify_assertion(info.context.state.services["keys"], token)
     return Verification(check.valid, check.code, check.message, check.claims)
 
 

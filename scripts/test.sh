@@ -11,5 +11,5 @@ for dir in tests/js federation; do
   fi
 done
 echo "== ruff"; .venv/bin/ruff check .
-echo "== mypy (strict for services/ and auth/)"; .venv/bin/mypy services auth hub
+echo "== mypy (strict for services/ and auth/)"; .venv/bin/mypy services auth hub resolvers
 echo "== pytest"; .venv/bin/pytest -q "$@"

@@ -12,13 +12,8 @@ import pytest
 from auth.keys import KeyStore
 from auth.policy import RowScope
 from services.errors import ValidationFailed
-from services.protection import (
-    DocumentKey,
-    ProtectionRecord,
-    normalise_document,
-    sign_assertion,
-    verify_assertion,
-)
+from services.protection import DocumentKey, ProtectionRecord, normalise_document
+from services.protection_assertions import sign_assertion, verify_assertion
 from services.pseudonyms import Pseudonymizer
 
 
