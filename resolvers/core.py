@@ -121,9 +121,22 @@ class Connection:
 
 
 def service_case_filter(filter: Any) -> q.CaseFilter:
-    """The service's case filter from the GraphQL input (None: every case)."""
+    """The service's case filter from the GraphQL input (None: every case): graphql-core's
+    coerced dict (GraphQL names) for resolvers marked ``raw_arguments``, else Strawberry's
+    input object."""
     if filter is None:
         return q.CaseFilter()
+    if isinstance(filter, dict):
+        return q.CaseFilter(
+            office_codes=tuple(filter.get("officeCodes") or ()),
+            statuses=tuple(
+                CaseStatus(getattr(s, "value", s)) for s in filter.get("statuses") or ()
+            ),
+            need_codes=tuple(filter.get("needCodes") or ()),
+            nationalities=tuple(filter.get("nationalities") or ()),
+            filed_from=filter.get("filedFrom"),
+            filed_to=filter.get("filedTo"),
+        )
     return q.CaseFilter(
         office_codes=tuple(filter.office_codes or ()),
         statuses=tuple(CaseStatus(s) for s in (filter.statuses or ())),

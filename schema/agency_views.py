@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from resolvers import agency_views as r
+from resolvers.migration import raw_arguments
 from schema.core import CaseConnection, CaseFilter, Person
 from schema.enums import HealthProfession, RecognitionStatus
 
@@ -72,6 +73,7 @@ class UnhcrQuery:
     @strawberry.field(
         description="Vista de protección de ACNUR: expedientes con necesidades, familia, estado."
     )
+    @raw_arguments
     async def unhcr_cases(
         self,
         info: strawberry.Info,

@@ -14,6 +14,7 @@ from typing import Any
 import strawberry
 
 from resolvers import core as r
+from resolvers.migration import raw_arguments
 from schema.enums import (
     AppointmentMode,
     AppointmentPurpose,
@@ -210,6 +211,7 @@ class CoreQuery:
     @strawberry.field(
         description="Expedientes visibles para quien consulta, por fecha de solicitud."
     )
+    @raw_arguments
     async def cases(
         self,
         info: strawberry.Info,
