@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "hub.commands.documents",
     "hub.commands.federation",
     "hub.commands.import_cmd",
+    "hub.commands.webhooks",
 ]
 
 app = typer.Typer(

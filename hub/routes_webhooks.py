@@ -1,14 +1,13 @@
 """Background delivery of agencies' webhooks (issue 4): no routes, a task in the lifespan.
 
-Enabled with ``QHUB_WEBHOOK_DISPATCH=1`` (off by default so that test hubs sharing a
-database with the outbox tests do not deliver their rows); several hub processes may run
-it at once (rows are claimed with SKIP LOCKED).
+On unless ``QHUB_WEBHOOK_DISPATCH=0`` (the test suite turns it off for hubs that share a
+database with the outbox tests); several hub processes may run it at once (rows are
+claimed with SKIP LOCKED). Subscriptions: ``qhub webhooks add``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 
 from starlette.routing import BaseRoute
 
@@ -25,7 +24,7 @@ def routes() -> list[BaseRoute]:
 
 async def startup(state: HubState) -> None:
     global _task
-    if os.environ.get("QHUB_WEBHOOK_DISPATCH") == "1" and state.pool is not None:
+    if state.settings.webhook_dispatch and state.pool is not None:
         _stop.clear()
         _task = asyncio.create_task(run_dispatcher(state.pool, _stop))
 

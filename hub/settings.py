@@ -50,6 +50,8 @@ class Settings:
     signer_cert_pem: str | None = None
     signer_ca_pem: str | None = None
     external_issuers: str | None = None
+    # Deliver agencies' webhooks from this process (several processes may: rows are claimed).
+    webhook_dispatch: bool = True
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -88,4 +90,5 @@ def load_settings() -> Settings:
         signer_cert_pem=_env("SIGNER_CERT_PEM"),
         signer_ca_pem=_env("SIGNER_CA_PEM"),
         external_issuers=_env("EXTERNAL_ISSUERS"),
+        webhook_dispatch=_env_bool("WEBHOOK_DISPATCH", True),
     )

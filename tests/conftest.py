@@ -26,6 +26,10 @@ from hub.state import HubState
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Hubs started by tests share a database with the outbox tests: they must not deliver
+# those rows. The test that checks delivery end to end turns it on for its own hub.
+os.environ.setdefault("QHUB_WEBHOOK_DISPATCH", "0")
+
 
 @pytest.fixture(scope="session")
 def server_url() -> Iterator[str]:
