@@ -13,9 +13,12 @@ from resolvers.casework_priority import Mapped
 from services.casework import appointments, eligibility
 
 
-def _booking(b: appointments.Booking) -> Mapped:
+def _booking(b: appointments.Booking, principal: Any) -> Mapped:
+    # The service has checked the caller's right to this case: its office for staff, its
+    # membership for an applicant (who then reads the booking as their own).
+    own = (principal.person_id,) if principal.person_id is not None else ()
     return Mapped(
-        RowScope(office_codes=frozenset({b.office_code})),
+        RowScope(person_ids=own, office_codes=frozenset({b.office_code})),
         appointment_id=b.appointment_id,
         case_number=b.case_number,
         office_code=b.office_code,
@@ -28,12 +31,14 @@ def _booking(b: appointments.Booking) -> Mapped:
 
 async def book_appointment(info: strawberry.Info, case_number: int, slot_id: int) -> Any:
     ctx = info.context
-    return _booking(await ctx.run(appointments.book, ctx.principal, case_number, slot_id))
+    booked = await ctx.run(appointments.book, ctx.principal, case_number, slot_id)
+    return _booking(booked, ctx.principal)
 
 
 async def reschedule_appointment(info: strawberry.Info, appointment_id: int, slot_id: int) -> Any:
     ctx = info.context
-    return _booking(await ctx.run(appointments.reschedule, ctx.principal, appointment_id, slot_id))
+    moved = await ctx.run(appointments.reschedule, ctx.principal, appointment_id, slot_id)
+    return _booking(moved, ctx.principal)
 
 
 async def cancel_appointment(info: strawberry.Info, appointment_id: int) -> bool:

@@ -124,3 +124,72 @@ async def test_supervisor_opens_a_slot_that_anyone_can_list(live_hub: LiveHub) -
     error = invalid["errors"][0]
     assert error["extensions"]["code"] == "VALIDATION_FAILED"
     assert len(error["extensions"]["problems"]) == 2
+
+
+async def test_an_applicant_books_moves_and_cancels_their_own_appointment_online(
+    live_hub: LiveHub, engine: AsyncEngine
+) -> None:
+    # Given two pre-registered cases in Puno and two open remote interview slots
+    mine, theirs = await make_cases(
+        engine, 2, office_code="PUN", family_size=1, status="pre_registered"
+    )
+    async with engine.begin() as conn:
+        first, second = (
+            await conn.execute(
+                text(
+                    "INSERT INTO appointment_slot (office_id, starts_at, mode, purpose, capacity)"
+                    " SELECT id, now() + d * interval '1 day', 'remote',"
+                    " 'registration_interview', 2"
+                    " FROM office, (VALUES (4), (5)) AS v(d) WHERE code = 'PUN' RETURNING id"
+                )
+            )
+        ).scalars()
+    applicant = mint("applicant", person=mine.person_ids[0])
+    # When the applicant lists the slots and books one for their own case
+    slots = gql(
+        live_hub,
+        applicant,
+        '{ appointmentSlots(officeCode: "PUN", purpose: REGISTRATION_INTERVIEW) { id } }',
+    )["data"]["appointmentSlots"]
+    assert {first, second} <= {s["id"] for s in slots}
+    booked = gql(live_hub, applicant, BOOK, n=mine.number, s=first)["data"]["bookAppointment"]
+    # Then it is booked, remote, with its video link, and the case moves on
+    assert (booked["caseNumber"], booked["mode"]) == (mine.number, "REMOTE")
+    assert booked["videoLink"].startswith("https://")
+    async with engine.connect() as conn:
+        status = (
+            await conn.execute(
+                text("SELECT status FROM case_file WHERE number = :n"), {"n": mine.number}
+            )
+        ).scalar_one()
+    assert status == "appointment_scheduled"
+    # and the applicant can move it and cancel it
+    moved = gql(
+        live_hub,
+        applicant,
+        """mutation($i: Int!, $s: Int!) { rescheduleAppointment(appointmentId: $i, slotId: $s) {
+          appointmentId startsAt } }""",
+        i=booked["appointmentId"],
+        s=second,
+    )["data"]["rescheduleAppointment"]
+    cancelled = gql(
+        live_hub,
+        applicant,
+        "mutation($i: Int!) { cancelAppointment(appointmentId: $i) }",
+        i=moved["appointmentId"],
+    )
+    assert cancelled["data"] == {"cancelAppointment": True}
+    # but not book for somebody else's case: refused, nothing booked
+    other = gql(live_hub, applicant, BOOK, n=theirs.number, s=first)
+    assert other["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    async with engine.connect() as conn:
+        booked_for_them = (
+            await conn.execute(
+                text(
+                    "SELECT count(*) FROM appointment a JOIN case_file c ON c.id = a.case_id"
+                    " WHERE c.number = :n"
+                ),
+                {"n": theirs.number},
+            )
+        ).scalar_one()
+    assert booked_for_them == 0
