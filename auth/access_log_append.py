@@ -86,10 +86,12 @@ async def _with_row_changes(cursor: Any, entries: Sequence[Entry]) -> Sequence[E
         " RETURNING id, request_key, table_name, operation, row_key, before, after",
         (keys,),
     )
-    staged: dict[str, list[tuple[Any, ...]]] = {}
-    for row in sorted(await cursor.fetchall()):
-        staged.setdefault(row[1], []).append(row)
-    cases = {c for rows in staged.values() for c in _cases(rows)}
+    staged: dict[str, list[dict[str, Any]]] = {}
+    for _, key, table, op, row_key, old, new in sorted(await cursor.fetchall()):
+        staged.setdefault(key, []).append(
+            {"table": table, "operation": op.lower(), "key": row_key, "before": old, "after": new}
+        )
+    cases = {c for rows in staged.values() for c in _ids(rows, "case_file", "case_id")}
     members: dict[int, set[int]] = {}
     if cases:
         await cursor.execute(
@@ -103,40 +105,26 @@ async def _with_row_changes(cursor: Any, entries: Sequence[Entry]) -> Sequence[E
         if not rows:
             result.append(entry)
             continue
-        changed = [
-            {"table": t, "operation": op.lower(), "key": key, "before": old, "after": new}
-            for _, _, t, op, key, old, new in rows
-        ]
-        persons = set(entry.person_ids) | _persons(changed)
-        for case_id in _cases(rows):
+        persons = set(entry.person_ids) | _ids(rows, "person", "person_id")
+        for case_id in _ids(rows, "case_file", "case_id"):
             persons |= members.get(case_id, set())
         result.append(
             replace(
                 entry,
-                changes={**(entry.changes or {}), "rows": changed},
+                changes={**(entry.changes or {}), "rows": rows},
                 person_ids=tuple(sorted(persons)),
             )
         )
     return result
 
 
-def _cases(rows: Iterable[tuple[Any, ...]]) -> set[int]:
-    """The cases staged rows belong to (a case row, or a row naming a case)."""
-    found: set[int] = set()
-    for _, _, table, _, key, old, new in rows:
-        for values in (key, old or {}, new or {}):
-            value = values.get("id") if table == "case_file" else values.get("case_id")
-            if isinstance(value, int):
-                found.add(value)
-    return found
-
-
-def _persons(rows: Iterable[Mapping[str, Any]]) -> set[int]:
-    """Whose data the changed rows are (a person row, or a row naming a person)."""
+def _ids(rows: Iterable[Mapping[str, Any]], table: str, reference: str) -> set[int]:
+    """The ids of ``table`` the changed rows concern: a row of that table (its ``id``), or
+    a row naming one (``reference``, e.g. ``person_id``)."""
     found: set[int] = set()
     for row in rows:
         for values in (row["key"], row["before"] or {}, row["after"] or {}):
-            value = values.get("id") if row["table"] == "person" else values.get("person_id")
+            value = values.get("id") if row["table"] == table else values.get(reference)
             if isinstance(value, int):
                 found.add(value)
     return found
@@ -151,44 +139,33 @@ def merge_reads(entries: Sequence[Entry]) -> list[Entry]:
     when (to the batch's milliseconds) with a row per batch instead of per request.
     Writes and single reads are kept as they are.
     """
-    groups: dict[tuple[Any, ...], list[Entry]] = {}
-    order: list[tuple[Any, ...] | Entry] = []
-    for entry in entries:
+    # Insertion-ordered groups; an entry that is not merged is a group of its own.
+    groups: dict[Any, list[Entry]] = {}
+    for index, entry in enumerate(entries):
         if entry.action != "read" or entry.request_key is not None or entry.changes:
-            order.append(entry)
-            continue
-        key = (
-            entry.client_id,
-            entry.subject,
-            entry.agency,
-            entry.role,
-            entry.purpose,
-            entry.operation,
-            entry.categories,
-        )
-        if key not in groups:
-            groups[key] = []
-            order.append(key)
-        groups[key].append(entry)
-    merged: list[Entry] = []
-    for item in order:
-        if isinstance(item, Entry):
-            merged.append(item)
-            continue
-        group = groups[item]
-        if len(group) == 1:
-            merged.append(group[0])
-            continue
-        persons = sorted({p for e in group for p in e.person_ids})
-        merged.append(
-            replace(
-                group[0],
-                at=min(e.at for e in group),
-                person_ids=tuple(persons),
-                changes={"requests": len(group)},
+            key: Any = index
+        else:
+            key = (
+                entry.client_id,
+                entry.subject,
+                entry.agency,
+                entry.role,
+                entry.purpose,
+                entry.operation,
+                entry.categories,
             )
+        groups.setdefault(key, []).append(entry)
+    return [
+        group[0]
+        if len(group) == 1
+        else replace(
+            group[0],
+            at=min(e.at for e in group),
+            person_ids=tuple(sorted({p for e in group for p in e.person_ids})),
+            changes={"requests": len(group)},
         )
-    return merged
+        for group in groups.values()
+    ]
 
 
 @dataclass

@@ -38,6 +38,7 @@ from graphql import (
     specified_directives,
 )
 
+from auth.direct_resolvers import Resolver, direct_resolver
 from auth.policy import (
     AGENCY_ROLES,
     PERSONAL_CATEGORIES,
@@ -53,8 +54,6 @@ from models.vocab import Purpose, Role
 
 ROOT_TYPES = ("Query", "Mutation", "Subscription")
 FEDERATION_FIELDS = ("_service", "_entities")
-
-Resolver = Callable[..., Any]
 
 
 def allowed_scope(role: Role, type_name: str, field_name: str) -> Scope | None:
@@ -80,70 +79,6 @@ def row_allowed(principal: Principal, scope: Scope, row: RowScope) -> bool:
     if scope is Scope.SELF:
         return principal.person_id is not None and principal.person_id in row.person_ids
     return False
-
-
-def direct_resolver(fld: GraphQLField) -> Resolver | None:
-    """The field's own function, called without Strawberry's per-call wrapper.
-
-    Strawberry wraps every resolver to convert arguments and run field extensions; a
-    field with neither only needs its function called with a Strawberry ``Info``.
-    Attribute fields become a plain ``getattr`` (marked ``_qhub_attr`` for the plan
-    executor). Fields with arguments or extensions keep Strawberry's resolver.
-    """
-    from strawberry.types.info import Info
-
-    definition = (fld.extensions or {}).get("strawberry-definition")
-    if definition is None or definition.extensions:
-        return None
-    base = definition.base_resolver
-    if fld.args:
-        # Arguments already coerced by graphql-core are enough for resolvers that say so;
-        # Strawberry's own conversion builds an object per input value (10,000 for a batch).
-        raw = base is not None and getattr(base.wrapped_func, "_qhub_raw_args", False)
-        if not raw:
-            return None
-        fn = base.wrapped_func
-        names = {arg.graphql_name or arg.python_name: arg.python_name for arg in base.arguments}
-
-        def call_raw(source: Any, info: Any, **args: Any) -> Any:
-            python = {names.get(k, k): v for k, v in args.items()}
-            return fn(source, Info(_raw_info=info, _field=definition), **python)
-
-        return call_raw
-    if getattr(definition, "permission_classes", None):
-        return None
-    if base is None:
-        name = definition.python_name
-
-        def get_attribute(source: Any, info: Any, **_: Any) -> Any:
-            return getattr(source, name)
-
-        get_attribute._qhub_attr = name  # type: ignore[attr-defined]
-        return get_attribute
-    if base.is_graphql_generic:
-        return None
-    params = list(inspect.signature(base.wrapped_func).parameters)
-    fn = base.wrapped_func
-    if params in (["root", "info"], ["self", "info"]):
-
-        def call_with_root(source: Any, info: Any, **_: Any) -> Any:
-            return fn(source, Info(_raw_info=info, _field=definition))
-
-        batch = getattr(fn, "_qhub_batch", None)
-        if batch is not None:
-
-            def call_batch(sources: list[Any], info: Any) -> Any:
-                return batch(sources, Info(_raw_info=info, _field=definition))
-
-            call_with_root._qhub_batch = call_batch  # type: ignore[attr-defined]
-        return call_with_root
-    if params == ["info"]:
-
-        def call(source: Any, info: Any, **_: Any) -> Any:
-            return fn(Info(_raw_info=info, _field=definition))
-
-        return call
-    return None
 
 
 def _forbidden(category: str, scope: Scope) -> GraphQLError:
@@ -433,45 +368,3 @@ def annotate_federation_directives(strawberry_schema: Any) -> None:
                 *fld.directives,
                 RequiresScopes(scopes=[[f"role:{role.value}"] for role in roles]),
             ]
-
-
-@dataclass(frozen=True)
-class FieldAccess:
-    """What the policy says about one field for one role (for ``explainAccess``)."""
-
-    type_name: str
-    field_name: str
-    category: str | None
-    allowed: bool
-    condition: str | None
-    reason: str
-
-
-def explain(role: Role, type_name: str, field_name: str) -> FieldAccess:
-    """Why ``role`` may or may not use a field — from the same declaration that is enforced."""
-    category = field_category(type_name, field_name)
-    if category is None:
-        return FieldAccess(
-            type_name,
-            field_name,
-            None,
-            False,
-            None,
-            "El campo no tiene política declarada: no se entrega a nadie.",
-        )
-    scope = allowed_scope(role, type_name, field_name)
-    verb = "escribir" if type_name == "Mutation" else "leer"
-    if scope is None:
-        return FieldAccess(
-            type_name,
-            field_name,
-            category,
-            False,
-            None,
-            f"El rol «{role.value}» no puede {verb} datos de la categoría «{category}».",
-        )
-    condition = None if scope is Scope.ALL else scope.value
-    reason = f"El rol «{role.value}» puede {verb} la categoría «{category}»" + (
-        "." if condition is None else f" con la condición «{condition}»."
-    )
-    return FieldAccess(type_name, field_name, category, True, condition, reason)

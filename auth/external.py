@@ -125,12 +125,12 @@ def _agency_role(name: str) -> Role:
     """Only other agencies' roles come from their identity providers; commission staff
     and applicants sign in with the hub itself."""
     role = Role._value2member_map_.get(name)
-    if role is None or role not in AGENCY_ROLES:
+    if role not in AGENCY_ROLES:
         raise ValueError(
             f"QHUB_EXTERNAL_ISSUERS: «{name}» no es un rol de agencia "
             f"({', '.join(sorted(r.value for r in AGENCY_ROLES))})."
         )
-    return Role(role)
+    return Role(name)
 
 
 def _unverified_issuer(token: str) -> str | None:

@@ -425,26 +425,25 @@ FIELDS: dict[str, dict[str, str]] = {
         "yearsExperience": C.PROFESSION,
         "region": C.CONTACT,
     },
+    # A review shows match results; its persons' own fields keep their categories.
+    "PossibleDuplicate": dict.fromkeys(
+        (
+            "id",
+            "score",
+            "source",
+            "status",
+            "raisedBy",
+            "raisedAt",
+            "resolvedBy",
+            "resolvedAt",
+            "resolutionNote",
+            "person",
+            "matchedPerson",
+        ),
+        C.BIOMETRICS_MATCH,
+    ),
     # The export's rows hold needs, status, family and coarse identity; the service
     # refuses anyone who does not read all of them nationwide.
-    "PossibleDuplicate": {
-        **{
-            f: C.BIOMETRICS_MATCH
-            for f in (
-                "id",
-                "score",
-                "source",
-                "status",
-                "raisedBy",
-                "raisedAt",
-                "resolvedBy",
-                "resolvedAt",
-                "resolutionNote",
-                "person",
-                "matchedPerson",
-            )
-        }
-    },
     "NeedsExportFile": {
         "filename": C.STRUCTURE,
         "contentType": C.STRUCTURE,

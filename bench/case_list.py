@@ -73,6 +73,7 @@ async def raw_baselines(url: str, numbers: list[int], seconds: float) -> tuple[S
     from auth.principal import Principal
     from hub.readpool import libpq_url
     from models.vocab import Agency, Role
+    from services import case_list
     from services import case_queries as q
 
     who = Principal(role=Role.CEPR_SUPERVISOR, agency=Agency.CEPR, subject="bench")
@@ -82,7 +83,9 @@ async def raw_baselines(url: str, numbers: list[int], seconds: float) -> tuple[S
     async def one_list(i: int) -> None:
         async with pool.connection() as conn:
             office = OFFICES[i % len(OFFICES)]
-            page = await q.list_cases(conn, who, q.CaseFilter(office_codes=(office,)), 50, None)
+            page = await case_list.list_cases(
+                conn, who, case_list.CaseFilter(office_codes=(office,)), 50, None
+            )
             principals = [c.principal_id for c in page.cases if c.principal_id]
             await q.persons_by_ids(conn, principals)
             await q.needs_by_case(conn, [c.id for c in page.cases])

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 import hub.routes_graphql as routes
-from auth.enforce import Contract, direct_resolver, filter_schema
+from auth.direct_resolvers import direct_resolver
+from auth.enforce import Contract, filter_schema
 from models.vocab import Role
 from schema.build import full_schema
 

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from graphql import GraphQLError
 
-from services.errors import DomainError
+from services.errors import DomainError, FieldProblem
 
 log = logging.getLogger("qhub.errors")
 
 _VALIDATION_PREFIX = "Consulta GraphQL no válida: "
 _PARSE_PREFIX = "La consulta GraphQL no se puede leer: "
+
+
+def problem_list(problems: Iterable[FieldProblem]) -> list[dict[str, Any]]:
+    """Invalid input values as JSON: field path, stable code, Spanish message."""
+    return [{"path": list(p.path), "code": p.code, "message": p.message} for p in problems]
 
 
 def format_error(error: GraphQLError, default_code: str | None = None) -> dict[str, Any]:
@@ -24,10 +30,7 @@ def format_error(error: GraphQLError, default_code: str | None = None) -> dict[s
         formatted["message"] = original.message
         extensions["code"] = original.code
         if original.problems:
-            extensions["problems"] = [
-                {"path": list(p.path), "code": p.code, "message": p.message}
-                for p in original.problems
-            ]
+            extensions["problems"] = problem_list(original.problems)
     elif original is not None and not isinstance(original, GraphQLError):
         # A bug: log it with its traceback, tell the caller nothing internal.
         log.error("unexpected error at %s", error.path, exc_info=original)
@@ -45,3 +48,14 @@ def format_error(error: GraphQLError, default_code: str | None = None) -> dict[s
         extensions["code"] = default_code or "BAD_USER_INPUT"
     formatted["extensions"] = extensions
     return formatted
+
+
+class RequestError(Exception):
+    """The request is not a well-formed GraphQL-over-HTTP request (nothing executed)."""
+
+    def __init__(self, status: int, message: str, code: str, headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.code = code
+        self.headers = headers or {}

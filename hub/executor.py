@@ -17,6 +17,7 @@ test_executor.py`` checks that both executors give the same results.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
@@ -34,37 +35,54 @@ from hub.plan_runner import PlanRunner
 from hub.variables import Coercer, compile_variables
 
 
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """What one operation needs on every request: its plan, its variable coercer (None:
+    graphql-core's), its fragments by name."""
+
+    plan: OperationPlan
+    coerce: Coercer | None
+    fragments: dict[str, FragmentDefinitionNode]
+
+
 class FastExecutor:
     """Compiles and caches plans; ``None`` from ``try_execute`` means: use graphql-core."""
 
     def __init__(self) -> None:
-        self._plans: dict[tuple[int, int, str | None], OperationPlan | None] = {}
-        self._coercers: dict[tuple[int, int, str | None], Coercer | None] = {}
+        self._compiled: dict[tuple[int, int, str | None], Compiled | None] = {}
 
-    def coercer_for(
+    def compiled_for(
         self, schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode
-    ) -> Coercer | None:
+    ) -> Compiled | None:
+        """The operation compiled once (None: the plan executor does not cover it)."""
         key = (id(schema), id(document), operation.name.value if operation.name else None)
-        if key not in self._coercers:
-            if len(self._coercers) > 4096:
-                self._coercers.clear()
-            self._coercers[key] = compile_variables(schema, operation.variable_definitions or ())
-        return self._coercers[key]
+        if key in self._compiled:
+            return self._compiled[key]
+        compiled: Compiled | None
+        try:
+            plan = Compiler(schema, document).compile(operation)
+        except Unsupported:
+            compiled = None
+        else:
+            compiled = Compiled(
+                plan,
+                compile_variables(schema, operation.variable_definitions or ()),
+                {
+                    d.name.value: d
+                    for d in document.definitions
+                    if isinstance(d, FragmentDefinitionNode)
+                },
+            )
+        if len(self._compiled) > 4096:
+            self._compiled.clear()
+        self._compiled[key] = compiled
+        return compiled
 
     def plan_for(
         self, schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode
     ) -> OperationPlan | None:
-        key = (id(schema), id(document), operation.name.value if operation.name else None)
-        if key in self._plans:
-            return self._plans[key]
-        try:
-            plan: OperationPlan | None = Compiler(schema, document).compile(operation)
-        except Unsupported:
-            plan = None
-        if len(self._plans) > 4096:
-            self._plans.clear()
-        self._plans[key] = plan
-        return plan
+        compiled = self.compiled_for(schema, document, operation)
+        return compiled.plan if compiled is not None else None
 
     async def try_execute(
         self,
@@ -74,19 +92,16 @@ class FastExecutor:
         context: Any,
         variables: dict[str, Any] | None,
     ) -> ExecutionResult | None:
-        plan = self.plan_for(schema, document, operation)
-        if plan is None:
+        compiled = self.compiled_for(schema, document, operation)
+        if compiled is None:
             return None
-        coercer = self.coercer_for(schema, document, operation)
-        fast = coercer(variables or {}) if coercer is not None else None
-        coerced: VariableValues | list[GraphQLError] | None = fast
-        if fast is None:  # not plainly valid: graphql-core coerces, and explains errors
+        coerced: VariableValues | list[GraphQLError] | None = None
+        if compiled.coerce is not None:
+            coerced = compiled.coerce(variables or {})
+        if coerced is None:  # not plainly valid: graphql-core coerces, and explains errors
             coerced = get_variable_values(
                 schema, operation.variable_definitions or (), variables or {}
             )
         if isinstance(coerced, list):
             return ExecutionResult(None, coerced)
-        fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
-        return await PlanRunner(schema, plan, fragments, context, coerced).run()
+        return await PlanRunner(schema, compiled.plan, compiled.fragments, context, coerced).run()

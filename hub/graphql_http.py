@@ -7,10 +7,8 @@ follows the spec's status codes for ``application/graphql-response+json``.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -33,8 +31,9 @@ from graphql.pyutils import is_awaitable
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from hub.errors import format_error
+from hub.errors import RequestError, format_error
 from hub.executor import FastExecutor
+from hub.persisted_queries import LRU, persisted_query, remember_persisted
 from hub.validation_rules import MaxDepthRule
 
 log = logging.getLogger("qhub.graphql")
@@ -42,17 +41,6 @@ log = logging.getLogger("qhub.graphql")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 MAX_BODY = 2 * 1024 * 1024
-
-
-class RequestError(Exception):
-    """The request is not a well-formed GraphQL-over-HTTP request (nothing executed)."""
-
-    def __init__(self, status: int, message: str, code: str, headers: dict[str, str] | None = None):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.code = code
-        self.headers = headers or {}
 
 
 @dataclass(frozen=True)
@@ -63,25 +51,8 @@ class GraphQLParams:
     extensions: dict[str, Any] | None
 
 
-class _LRU:
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._data: OrderedDict[Any, Any] = OrderedDict()
-
-    def get(self, key: Any) -> Any:
-        value = self._data.get(key)
-        if value is not None:
-            self._data.move_to_end(key)
-        return value
-
-    def put(self, key: Any, value: Any) -> None:
-        self._data[key] = value
-        if len(self._data) > self._size:
-            self._data.popitem(last=False)
-
-
-_PARSED = _LRU(2048)
-_VALIDATED = _LRU(4096)
+_PARSED = LRU(2048)
+_VALIDATED = LRU(4096)
 RULES = (*specified_rules, MaxDepthRule)
 
 
@@ -162,45 +133,6 @@ def params_from(data: Any, from_query_string: bool) -> GraphQLParams:
         operation_name=operation_name,
         extensions=extensions,
     )
-
-
-_PERSISTED = _LRU(10_000)
-
-
-def _persisted_hash(extensions: dict[str, Any] | None) -> str | None:
-    if not extensions:
-        return None
-    persisted = extensions.get("persistedQuery")
-    if not isinstance(persisted, dict):
-        return None
-    if persisted.get("version") != 1 or not isinstance(persisted.get("sha256Hash"), str):
-        raise RequestError(
-            400, "persistedQuery no es válido (versión 1 y sha256Hash).", "BAD_REQUEST"
-        )
-    return persisted["sha256Hash"].lower()  # type: ignore[no-any-return]
-
-
-def persisted_query(extensions: dict[str, Any] | None) -> str:
-    """The text of an automatic persisted query (Apollo APQ), by its SHA-256."""
-    digest = _persisted_hash(extensions)
-    if digest is None:
-        raise RequestError(400, "Falta el parámetro 'query'.", "BAD_REQUEST")
-    query = _PERSISTED.get(digest)
-    if query is None:
-        # Apollo clients retry with the full text when they see this code (status 200).
-        raise RequestError(200, "PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
-    return query  # type: ignore[no-any-return]
-
-
-def remember_persisted(query: str, extensions: dict[str, Any]) -> None:
-    digest = _persisted_hash(extensions)
-    if digest is None:
-        return
-    if hashlib.sha256(query.encode()).hexdigest() != digest:
-        raise RequestError(
-            400, "provided sha does not match query", "PERSISTED_QUERY_HASH_MISMATCH"
-        )
-    _PERSISTED.put(digest, query)
 
 
 async def read_params(request: Request) -> GraphQLParams:

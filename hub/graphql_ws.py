@@ -15,8 +15,8 @@ import orjson
 from graphql import GraphQLError, OperationType, subscribe
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from hub.errors import format_error
-from hub.graphql_http import RequestError, find_operation, parse_cached, validate_cached
+from hub.errors import RequestError, format_error
+from hub.graphql_http import find_operation, parse_cached, validate_cached
 from hub.state import HubState
 
 PROTOCOL = "graphql-transport-ws"

@@ -16,13 +16,18 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from auth.principal import ANONYMOUS
-from hub.graphql_http import RequestError
-from hub.routes_graphql import AccessNotLogged, _auth_error, authenticate
+from hub.errors import RequestError, problem_list
+from hub.routes_graphql import (
+    AccessNotLogged,
+    access_log_unavailable,
+    principal_of,
+    record_request,
+)
 from hub.state import HubState
 from models.vocab import CaseStatus
 from resolvers.agency_views import export_needs
 from resolvers.context import RequestContext
-from services.case_queries import CaseFilter
+from services.case_list import CaseFilter
 from services.errors import DomainError, FieldProblem, ValidationFailed
 
 _STATUSES = {s.value: s for s in CaseStatus} | {s.name.lower(): s for s in CaseStatus}
@@ -82,35 +87,24 @@ def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
 async def unhcr_needs_csv(request: Request) -> Response:
     state: HubState = request.app.state.hub
     try:
-        principal = await authenticate(request, state)
+        principal = await principal_of(request, state)
     except RequestError as exc:
         return _error(exc.status, exc.code, exc.message)
-    except Exception as exc:
-        if getattr(exc, "code", None) is None and not hasattr(exc, "status"):
-            raise
-        err = _auth_error(exc)
-        return _error(err.status, err.code, err.message)
     if principal is ANONYMOUS:
         return _error(401, "UNAUTHENTICATED", "Inicie sesión para descargar la exportación.")
     ctx = RequestContext(state, principal, request)
     ctx.operation_name = "unhcrNeedsExport"
     try:
         export = await export_needs(ctx, case_filter_from_query(request))
+        await record_request(ctx, None)
     except ValidationFailed as exc:
-        problems = [
-            {"path": list(p.path), "code": p.code, "message": p.message} for p in exc.problems
-        ]
-        return _error(400, exc.code, exc.message, problems=problems)
+        return _error(400, exc.code, exc.message, problems=problem_list(exc.problems))
     except DomainError as exc:
         return _error(403 if exc.code == "FORBIDDEN" else 400, exc.code, exc.message)
+    except AccessNotLogged:
+        return access_log_unavailable("la exportación no se entregó.")
     finally:
         await ctx.close()
-    record = state.services.get("record_access")
-    if record is not None and ctx.reads:
-        try:
-            await record(ctx, None)
-        except Exception as exc:  # nothing leaves that could not be logged
-            raise AccessNotLogged from exc
     return Response(
         export.csv,
         media_type=export.content_type,
@@ -118,16 +112,5 @@ async def unhcr_needs_csv(request: Request) -> Response:
     )
 
 
-async def _guarded(request: Request) -> Response:
-    try:
-        return await unhcr_needs_csv(request)
-    except AccessNotLogged:
-        return _error(
-            503,
-            "ACCESS_LOG_UNAVAILABLE",
-            "El registro de accesos no está disponible; la exportación no se entregó.",
-        )
-
-
 def routes() -> list[BaseRoute]:
-    return [Route("/exports/unhcr-needs.csv", _guarded)]
+    return [Route("/exports/unhcr-needs.csv", unhcr_needs_csv)]

@@ -22,7 +22,8 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from auth.enforce import Contract, build_contract
 from auth.principal import ANONYMOUS, Principal
-from hub.graphql_http import RequestError, handle, validate_cached
+from hub.errors import RequestError
+from hub.graphql_http import handle, validate_cached
 from hub.state import HubState
 from models.vocab import Role
 from resolvers.context import RequestContext
@@ -99,36 +100,62 @@ class AccessNotLogged(Exception):
     """The access log could not record this request's reads."""
 
 
+async def principal_of(request: Request, state: HubState) -> Principal:
+    """The caller; ``RequestError`` (401/403 with the token's code) when the token or the
+    purpose does not hold."""
+    try:
+        return await authenticate(request, state)
+    except RequestError:
+        raise
+    except Exception as exc:
+        if getattr(exc, "code", None) is None and not hasattr(exc, "status"):
+            raise
+        raise _auth_error(exc) from exc
+
+
+async def record_request(ctx: RequestContext, result: ExecutionResult | None) -> None:
+    """Give the request's connection back, then log its writes and reads;
+    ``AccessNotLogged`` when the log cannot take them."""
+    # Connection first: the log writer must never wait for connections that requests
+    # hold while they wait for the log.
+    await ctx.close()
+    record_write = ctx.state.services.get("record_write")
+    record = ctx.state.services.get("record_access")
+    try:
+        if record_write is not None and ctx.mutation_fields and result is not None:
+            await record_write(ctx, result)
+        if record is not None and ctx.reads:
+            await record(ctx, result)
+    except Exception as exc:
+        log.error("access log write failed", exc_info=exc)
+        raise AccessNotLogged from exc
+
+
+def access_log_unavailable(what_happened: str) -> JSONResponse:
+    """503: nothing is answered that could not be logged."""
+    return JSONResponse(
+        {
+            "errors": [
+                {
+                    "message": f"El registro de accesos no está disponible; {what_happened}",
+                    "extensions": {"code": "ACCESS_LOG_UNAVAILABLE"},
+                }
+            ]
+        },
+        status_code=503,
+    )
+
+
 def _endpoint(subgraph: str | None) -> Any:
     async def prepare(request: Request) -> tuple[GraphQLSchema, RequestContext]:
         state: HubState = request.app.state.hub
-        try:
-            principal = await authenticate(request, state)
-        except RequestError:
-            raise
-        except Exception as exc:
-            if getattr(exc, "code", None) is None and not hasattr(exc, "status"):
-                raise
-            raise _auth_error(exc) from exc
+        principal = await principal_of(request, state)
         contract = contract_for(principal.role, subgraph)
         return contract.schema, RequestContext(state, principal, request)
 
     async def finish(ctx: RequestContext | Any, result: ExecutionResult | None) -> None:
-        if not isinstance(ctx, RequestContext):
-            return
-        # Give the connection back first: the log writer must never wait for connections
-        # that requests hold while they wait for the log.
-        await ctx.close()
-        record_write = ctx.state.services.get("record_write")
-        record = ctx.state.services.get("record_access")
-        try:
-            if record_write is not None and ctx.mutation_fields and result is not None:
-                await record_write(ctx, result)
-            if record is not None and ctx.reads:
-                await record(ctx, result)
-        except Exception as exc:
-            log.error("access log write failed", exc_info=exc)
-            raise AccessNotLogged from exc
+        if isinstance(ctx, RequestContext):
+            await record_request(ctx, result)
 
     def needs_token(ctx: Any, query: str, document: Any) -> bool:
         """An anonymous query that only fails for lack of a role: 401, not 400."""
@@ -140,19 +167,7 @@ def _endpoint(subgraph: str | None) -> Any:
         try:
             return await handle(request, prepare, finish, _ide_html, needs_token)
         except AccessNotLogged:
-            # Nothing is answered that could not be logged.
-            return JSONResponse(
-                {
-                    "errors": [
-                        {
-                            "message": "El registro de accesos no está disponible; "
-                            "la consulta no se entregó. Intente de nuevo.",
-                            "extensions": {"code": "ACCESS_LOG_UNAVAILABLE"},
-                        }
-                    ]
-                },
-                status_code=503,
-            )
+            return access_log_unavailable("la consulta no se entregó. Intente de nuevo.")
 
     return endpoint
 

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from hub.errors import problem_list
 from hub.state import HubState
 from services.errors import ValidationFailed
 from services.statistics import statistics
@@ -22,10 +23,7 @@ async def statistics_csv(request: Request) -> Response:
             {
                 "error": exc.code,
                 "message": exc.message,
-                "problems": [
-                    {"path": list(p.path), "code": p.code, "message": p.message}
-                    for p in exc.problems
-                ],
+                "problems": problem_list(exc.problems),
             },
             status_code=400,
         )

@@ -51,6 +51,8 @@ def _leaf(type_: GraphQLScalarType | GraphQLEnumType) -> Coerce:
     parse = type_.parse_value
 
     def coerce(value: Any, depth: int) -> Any:
+        if value is None:
+            return None
         try:
             result = parse(value)
         except Exception as exc:
@@ -88,12 +90,7 @@ def _compile(type_: GraphQLInputType, seen: dict[str, Coerce]) -> Coerce:
     if isinstance(type_, GraphQLInputObjectType):
         return _input_object(type_, seen)
     if isinstance(type_, GraphQLEnumType | GraphQLScalarType):
-        leaf = _leaf(type_)
-
-        def nullable_leaf(value: Any, depth: int) -> Any:
-            return None if value is None else leaf(value, depth)
-
-        return nullable_leaf
+        return _leaf(type_)
     raise _Miss
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import strawberry
 
-from auth.enforce import FieldAccess, explain
+from auth.explain import FieldAccess, explain
 from services.errors import FieldProblem, ValidationFailed
 
 

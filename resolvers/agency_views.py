@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import strawberry
@@ -45,12 +46,12 @@ async def unhcr_needs_export(info: strawberry.Info, case_filter: Any) -> Any:
 
 async def export_needs(ctx: Any, case_filter: Any) -> Any:
     """The export for a request context; its persons are recorded as read."""
+    from resolvers.core import person_id_seen_by
     from services.unhcr_view import EXPORTED_CATEGORIES, needs_export
 
-    pseudonyms = ctx.state.services["pseudonyms"]
-    agency = ctx.principal.agency
-    alias = str if agency is None else (lambda pid: pseudonyms.pseudonym(agency.value, pid))
-    export = await ctx.run(needs_export, ctx.principal, case_filter, alias)
+    export = await ctx.run(
+        needs_export, ctx.principal, case_filter, partial(person_id_seen_by, ctx)
+    )
     for category in EXPORTED_CATEGORIES:
         ctx.record_read(category.value, export.person_ids)
     return ExportFile(export.filename, export.row_count, export.csv)

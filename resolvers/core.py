@@ -10,6 +10,7 @@ from typing import Any
 import strawberry
 
 from models.vocab import CaseStatus
+from services import case_list
 from services import case_queries as q
 from services.errors import FieldProblem, ValidationFailed
 from services.records import (
@@ -61,10 +62,14 @@ PSEUDONYMOUS_AGENCIES = frozenset({"migraciones", "minsa", "acnur"})
 
 
 def public_person_id(info: Any, person_id: int) -> str:
-    principal = _ctx(info).principal
-    if principal.agency.value in PSEUDONYMOUS_AGENCIES:
-        pseudonyms = _ctx(info).state.services["pseudonyms"]
-        return pseudonyms.pseudonym(principal.agency.value, person_id)  # type: ignore[no-any-return]
+    return person_id_seen_by(_ctx(info), person_id)
+
+
+def person_id_seen_by(ctx: Any, person_id: int) -> str:
+    """The identifier of ``person_id`` that the request's caller sees."""
+    agency = ctx.principal.agency.value
+    if agency in PSEUDONYMOUS_AGENCIES:
+        return ctx.state.services["pseudonyms"].pseudonym(agency, person_id)  # type: ignore[no-any-return]
     return str(person_id)
 
 
@@ -120,14 +125,14 @@ class Connection:
     page_info: PageInfoRecord
 
 
-def service_case_filter(filter: Any) -> q.CaseFilter:
+def service_case_filter(filter: Any) -> case_list.CaseFilter:
     """The service's case filter from the GraphQL input (None: every case): graphql-core's
     coerced dict (GraphQL names) for resolvers marked ``raw_arguments``, else Strawberry's
     input object."""
     if filter is None:
-        return q.CaseFilter()
+        return case_list.CaseFilter()
     if isinstance(filter, dict):
-        return q.CaseFilter(
+        return case_list.CaseFilter(
             office_codes=tuple(filter.get("officeCodes") or ()),
             statuses=tuple(
                 CaseStatus(getattr(s, "value", s)) for s in filter.get("statuses") or ()
@@ -137,7 +142,7 @@ def service_case_filter(filter: Any) -> q.CaseFilter:
             filed_from=filter.get("filedFrom"),
             filed_to=filter.get("filedTo"),
         )
-    return q.CaseFilter(
+    return case_list.CaseFilter(
         office_codes=tuple(filter.office_codes or ()),
         statuses=tuple(CaseStatus(s) for s in (filter.statuses or ())),
         need_codes=tuple(filter.need_codes or ()),
@@ -156,7 +161,9 @@ async def cases(
 ) -> Connection:
     case_filter = service_case_filter(filter)
     ctx = _ctx(info)
-    page = await ctx.run(q.list_cases, ctx.principal, case_filter, first, after, scope_category)
+    page = await ctx.run(
+        case_list.list_cases, ctx.principal, case_filter, first, after, scope_category
+    )
     loader = ctx.loaders.case
     for record in page.cases:
         loader.prime(record.id, record)

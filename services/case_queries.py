@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from psycopg import AsyncConnection
 from psycopg.rows import namedtuple_row
 
-from auth.policy import Category, RowScope, Scope, read_scope
-from auth.principal import Principal
-from models.vocab import CaseStatus
-from services.errors import DomainError, FieldProblem, Forbidden, NotFound, ValidationFailed
+from auth.policy import RowScope
+from services.errors import NotFound
 from services.records import (
     AppointmentRecord,
-    CasePage,
     CaseRecord,
     DocumentRecord,
     NeedCodeRecord,
@@ -29,8 +22,6 @@ from services.records import (
     StatusChangeRecord,
 )
 
-MAX_PAGE = 1000
-
 Conn = AsyncConnection[Any]
 
 
@@ -40,7 +31,7 @@ def id_array(ids: Sequence[int]) -> str:
     return "{" + ",".join(str(int(i)) for i in ids) + "}"
 
 
-async def _rows(conn: Conn, sql: str, params: dict[str, Any] | None = None) -> list[Any]:
+async def named_rows(conn: Conn, sql: str, params: dict[str, Any] | None = None) -> list[Any]:
     """Rows as named tuples (``row.column``)."""
     async with conn.cursor(row_factory=namedtuple_row, binary=True) as cursor:
         await cursor.execute(sql, params)
@@ -110,7 +101,7 @@ async def documents_by_person(
     conn: Conn, person_ids: Sequence[int]
 ) -> list[list[tuple[str, str, str]]]:
     """(type, number, issuing country) of each person's documents, in the order of ids."""
-    rows = await _rows(conn, _DOCUMENTS_SQL, {"ids": id_array(person_ids)})
+    rows = await named_rows(conn, _DOCUMENTS_SQL, {"ids": id_array(person_ids)})
     by_person: dict[int, list[tuple[str, str, str]]] = {}
     for row in rows:
         by_person.setdefault(row.person_id, []).append(
@@ -123,12 +114,12 @@ def documents_for(person: PersonRecord, docs: list[tuple[str, str, str]]) -> lis
     return [DocumentRecord(t, n, c, person.row_scope) for t, n, c in docs]
 
 
-_CASE_COLUMNS = """
+CASE_COLUMNS = """
     c.id, c.number, c.status, c.filing_date, c.priority_score, c.office_id,
     o.code AS office_code, c.assigned_officer_id,
     mm.principal_id, mm.member_ids, mm.relationships
 """
-_CASE_JOINS = """
+CASE_JOINS = """
     JOIN office o ON o.id = c.office_id
     LEFT JOIN LATERAL (
         SELECT (array_agg(m.person_id) FILTER (WHERE m.relationship = 'principal'))[1]
@@ -142,7 +133,7 @@ _CASE_JOINS = """
 """
 
 
-def _case_record(row: Any) -> CaseRecord:
+def case_record(row: Any) -> CaseRecord:
     members = list(row.member_ids or ())
     scope = RowScope(
         person_ids=tuple(members),
@@ -169,20 +160,18 @@ def _case_record(row: Any) -> CaseRecord:
 
 async def case_by_number(conn: Conn, number: int) -> CaseRecord:
     """The case with this expediente number; ``NotFound`` (CASE_NOT_FOUND) otherwise."""
-    sql = f"SELECT {_CASE_COLUMNS} FROM case_file c {_CASE_JOINS} WHERE c.number = %(n)s"
-    found_rows = await _rows(conn, sql, {"n": number})
+    sql = f"SELECT {CASE_COLUMNS} FROM case_file c {CASE_JOINS} WHERE c.number = %(n)s"
+    found_rows = await named_rows(conn, sql, {"n": number})
     row = found_rows[0] if found_rows else None
     if row is None:
         raise NotFound(f"No existe el expediente {number}.", "CASE_NOT_FOUND")
-    return _case_record(row)
+    return case_record(row)
 
 
 async def cases_by_ids(conn: Conn, ids: Sequence[int]) -> list[CaseRecord | None]:
-    sql = (
-        f"SELECT {_CASE_COLUMNS} FROM case_file c {_CASE_JOINS} WHERE c.id = ANY(%(ids)s::bigint[])"
-    )
-    rows = await _rows(conn, sql, {"ids": id_array(ids)})
-    found = {row.id: _case_record(row) for row in rows}
+    sql = f"SELECT {CASE_COLUMNS} FROM case_file c {CASE_JOINS} WHERE c.id = ANY(%(ids)s::bigint[])"
+    rows = await named_rows(conn, sql, {"ids": id_array(ids)})
+    found = {row.id: case_record(row) for row in rows}
     return [found.get(i) for i in ids]
 
 
@@ -196,7 +185,7 @@ async def memberships_by_person(
     conn: Conn, person_ids: Sequence[int]
 ) -> list[list[tuple[int, str]]]:
     """(case id, relationship) of each person's case memberships."""
-    rows = await _rows(conn, _CASES_OF_PERSON_SQL, {"ids": id_array(person_ids)})
+    rows = await named_rows(conn, _CASES_OF_PERSON_SQL, {"ids": id_array(person_ids)})
     by_person: dict[int, list[tuple[int, str]]] = {}
     for row in rows:
         by_person.setdefault(row.person_id, []).append((row.case_id, row.relationship))
@@ -211,7 +200,7 @@ _NEEDS_SQL = (
 
 
 async def needs_by_case(conn: Conn, case_ids: Sequence[int]) -> list[list[NeedRecord]]:
-    rows = await _rows(conn, _NEEDS_SQL, {"ids": id_array(case_ids)})
+    rows = await named_rows(conn, _NEEDS_SQL, {"ids": id_array(case_ids)})
     by_case: dict[int, list[NeedRecord]] = {}
     unscoped = RowScope()
     for row in rows:
@@ -230,21 +219,21 @@ async def needs_by_case(conn: Conn, case_ids: Sequence[int]) -> list[list[NeedRe
 
 
 async def all_offices(conn: Conn) -> list[OfficeRecord]:
-    rows = await _rows(
+    rows = await named_rows(
         conn, "SELECT id, code, name, kind, department, address FROM office ORDER BY id"
     )
     return [OfficeRecord(r.id, r.code, r.name, r.kind, r.department, r.address) for r in rows]
 
 
 async def all_need_codes(conn: Conn) -> list[NeedCodeRecord]:
-    rows = await _rows(
+    rows = await named_rows(
         conn, "SELECT code, category, label_es, label_en FROM specific_need_code ORDER BY code"
     )
     return [NeedCodeRecord(r.code, r.category, r.label_es, r.label_en) for r in rows]
 
 
 async def officers_by_ids(conn: Conn, ids: Sequence[int]) -> list[OfficerRecord | None]:
-    rows = await _rows(
+    rows = await named_rows(
         conn,
         (
             "SELECT f.id, f.username, f.full_name, o.code, f.role FROM officer f "
@@ -257,7 +246,7 @@ async def officers_by_ids(conn: Conn, ids: Sequence[int]) -> list[OfficerRecord 
 
 
 async def history_by_case(conn: Conn, case_ids: Sequence[int]) -> list[list[StatusChangeRecord]]:
-    rows = await _rows(
+    rows = await named_rows(
         conn,
         (
             "SELECT case_id, from_status, to_status, actor, reason, at FROM status_change "
@@ -276,7 +265,7 @@ async def history_by_case(conn: Conn, case_ids: Sequence[int]) -> list[list[Stat
 async def appointments_by_case(
     conn: Conn, case_ids: Sequence[int]
 ) -> list[list[AppointmentRecord]]:
-    rows = await _rows(
+    rows = await named_rows(
         conn,
         (
             "SELECT a.id, a.case_id, o.code, a.starts_at, a.mode, a.purpose, a.status, "
@@ -293,115 +282,3 @@ async def appointments_by_case(
             )
         )
     return [by_case.get(i, []) for i in case_ids]
-
-
-@dataclass(frozen=True)
-class CaseFilter:
-    """Filters of the case list. Empty tuples / None mean "any"."""
-
-    office_codes: tuple[str, ...] = ()
-    statuses: tuple[CaseStatus, ...] = ()
-    need_codes: tuple[str, ...] = ()
-    nationalities: tuple[str, ...] = ()
-    filed_from: date | None = None
-    filed_to: date | None = None
-
-
-def encode_cursor(filing_date: date, case_id: int) -> str:
-    raw = f"c1:{filing_date.isoformat()}:{case_id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[date, int]:
-    """Inverse of ``encode_cursor``; ``ValidationFailed`` (INVALID_CURSOR) for anything else."""
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        tag, day, ident = base64.urlsafe_b64decode(padded.encode()).decode().split(":")
-        if tag != "c1":
-            raise ValueError(tag)
-        return date.fromisoformat(day), int(ident)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise ValidationFailed(
-            [FieldProblem(("after",), "INVALID_CURSOR", "El cursor no es válido para esta lista.")],
-            "El cursor no es válido para esta lista.",
-        ) from exc
-
-
-async def list_cases(
-    conn: Conn,
-    principal: Principal,
-    case_filter: CaseFilter,
-    first: int,
-    after: str | None,
-    scope_category: str = Category.CASE_ADMIN,
-) -> CasePage:
-    """One page of the cases the principal may list, newest filing first (keyset paginated).
-
-    The policy's read scope of ``scope_category`` (``case_admin`` for the officers' list,
-    ``needs`` for UNHCR's protection view) decides the rows: own office for registrars,
-    assigned cases for eligibility officers, all for supervisors and UNHCR.
-    """
-    if first < 0 or first > MAX_PAGE:
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    ("first",), "INVALID_PAGE_SIZE", f"'first' debe estar entre 0 y {MAX_PAGE}."
-                )
-            ]
-        )
-    scope = read_scope(principal.role, scope_category)
-    where = ["true"]
-    params: dict[str, Any] = {"limit": first + 1}
-    if scope is None:
-        raise Forbidden("Su rol no puede listar expedientes.")
-    if scope is Scope.OWN_OFFICE:
-        where.append("o.code = %(own_office)s")
-        params["own_office"] = principal.office_code or ""
-    elif scope is Scope.ASSIGNED:
-        where.append("c.assigned_officer_id = %(own_officer)s")
-        params["own_officer"] = principal.officer_id or -1
-    elif scope is not Scope.ALL:
-        raise DomainError("Alcance de lectura no soportado para listas.", "FORBIDDEN")
-    if case_filter.office_codes:
-        where.append("o.code = ANY(%(offices)s)")
-        params["offices"] = list(case_filter.office_codes)
-    if case_filter.statuses:
-        where.append("c.status = ANY(%(statuses)s)")
-        params["statuses"] = [s.value for s in case_filter.statuses]
-    if case_filter.need_codes:
-        where.append(
-            "EXISTS (SELECT 1 FROM case_need n WHERE n.case_id = c.id AND n.code = ANY(%(needs)s))"
-        )
-        params["needs"] = list(case_filter.need_codes)
-    if case_filter.nationalities:
-        where.append(
-            "EXISTS (SELECT 1 FROM case_member m JOIN person p ON p.id = m.person_id "
-            "WHERE m.case_id = c.id AND m.relationship = 'principal' "
-            "AND p.nationality = ANY(%(nats)s))"
-        )
-        params["nats"] = list(case_filter.nationalities)
-    if case_filter.filed_from:
-        where.append("c.filing_date >= %(filed_from)s")
-        params["filed_from"] = case_filter.filed_from
-    if case_filter.filed_to:
-        where.append("c.filing_date <= %(filed_to)s")
-        params["filed_to"] = case_filter.filed_to
-    if after:
-        after_date, after_id = decode_cursor(after)
-        where.append("(c.filing_date, c.id) < (%(after_date)s, %(after_id)s)")
-        params["after_date"] = after_date
-        params["after_id"] = after_id
-    # Pick the page first, then gather members for its cases only.
-    sql = (
-        f"SELECT {_CASE_COLUMNS} FROM ("
-        f"SELECT c.* FROM case_file c JOIN office o ON o.id = c.office_id "
-        f"WHERE {' AND '.join(where)} ORDER BY c.filing_date DESC, c.id DESC "
-        f"LIMIT %(limit)s) c {_CASE_JOINS} ORDER BY c.filing_date DESC, c.id DESC"
-    )
-    rows = await _rows(conn, sql, params)
-    records = [_case_record(row) for row in rows[:first]]
-    return CasePage(
-        cases=records,
-        cursors=[encode_cursor(c.filing_date, c.id) for c in records],
-        has_next_page=len(rows) > first,
-    )

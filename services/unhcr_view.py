@@ -3,7 +3,7 @@
 The rows carry what UNHCR may read (ACCESS-POLICY.md: status, needs, family, case
 administration limited to the office, coarse identity) and never claim data. Persons
 appear under UNHCR's own pseudonymous identifier, not the hub's id. The list itself
-(filters, pagination, appointments) is served by ``services.case_queries.list_cases``
+(filters, pagination, appointments) is served by ``services.case_list.list_cases``
 with the ``needs`` scope; this module adds the export.
 """
 
@@ -20,7 +20,7 @@ from psycopg import AsyncConnection
 
 from auth.policy import Category, Scope, read_scope
 from auth.principal import Principal
-from services.case_queries import CaseFilter
+from services.case_list import CaseFilter, filter_conditions
 from services.errors import Forbidden
 
 COLUMNS = (
@@ -77,26 +77,11 @@ async def needs_export(
     needed = (Category.NEEDS_EXPORT, *EXPORTED_CATEGORIES)
     if any(read_scope(principal.role, c) is not Scope.ALL for c in needed):
         raise Forbidden("Su rol no puede exportar necesidades específicas.")
-    where = ["true"]
-    params: dict[str, Any] = {}
-    if case_filter.office_codes:
-        where.append("o.code = ANY(%(offices)s)")
-        params["offices"] = list(case_filter.office_codes)
-    if case_filter.statuses:
-        where.append("c.status = ANY(%(statuses)s)")
-        params["statuses"] = [s.value for s in case_filter.statuses]
-    if case_filter.need_codes:
-        where.append("n.code = ANY(%(needs)s)")
-        params["needs"] = list(case_filter.need_codes)
-    if case_filter.nationalities:
-        where.append("p.nationality = ANY(%(nats)s)")
-        params["nats"] = list(case_filter.nationalities)
-    if case_filter.filed_from:
-        where.append("c.filing_date >= %(filed_from)s")
-        params["filed_from"] = case_filter.filed_from
-    if case_filter.filed_to:
-        where.append("c.filing_date <= %(filed_to)s")
-        params["filed_to"] = case_filter.filed_to
+    # a row per need: the need and the person it belongs to are the row's own
+    conditions, params = filter_conditions(
+        case_filter, "n.code = ANY(%(needs)s)", "p.nationality = ANY(%(nats)s)"
+    )
+    where = ["true", *conditions]
     cursor = await conn.execute(
         "SELECT c.number, o.code, c.status, c.filing_date,"
         " (SELECT count(*) FROM case_member x WHERE x.case_id = c.id),"

@@ -33,7 +33,7 @@ def contracts_cmd(
 @policy_app.command("explain")
 def explain_cmd(role: str, field: str = typer.Argument(..., help="Tipo.campo")) -> None:
     """Explica si un rol puede leer un campo y por qué."""
-    from auth.enforce import explain
+    from auth.explain import explain
 
     type_name, _, field_name = field.partition(".")
     access = explain(Role(role), type_name, field_name)

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from psycopg import AsyncConnection
 
 from auth.principal import Principal
-from models.vocab import Role
+from models.vocab import DuplicateStatus, Role
 from services.errors import Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
 
 
@@ -159,7 +159,7 @@ async def enrol(
                 )
             ).fetchall()
         )
-        if "duplicate" in reviewed.values():
+        if DuplicateStatus.DUPLICATE in reviewed.values():
             raise Conflict(
                 "Esta persona fue declarada duplicada de otra ya registrada: continúe con el"
                 " registro existente.",
@@ -169,7 +169,7 @@ async def enrol(
         matches = [
             m
             for m in await matcher.search(conn, template, exclude_person=person_id)
-            if reviewed.get(m.person_id) != "distinct"
+            if reviewed.get(m.person_id) != DuplicateStatus.DISTINCT
         ]
         if matches:
             best = matches[0]

@@ -92,15 +92,18 @@ async def list_possible_duplicates(
     if after_id is not None:
         where.append("d.id > %(after)s")
         params["after"] = after_id
+    having = ""
     if principal.role is Role.CEPR_REGISTRAR:
-        where.append(
-            "EXISTS (SELECT 1 FROM case_member m2 JOIN case_file c2 ON c2.id = m2.case_id"
-            " JOIN office o2 ON o2.id = c2.office_id"
-            " WHERE m2.person_id = d.person_id AND o2.code = %(office)s)"
-        )
+        # the offices the select already gathers for the row scope
+        having = " HAVING bool_or(o.code = %(office)s)"
         params["office"] = principal.office_code or ""
     cursor = await conn.execute(
-        _SELECT + " WHERE " + " AND ".join(where) + _GROUP + " ORDER BY d.id LIMIT %(first)s",
+        _SELECT
+        + " WHERE "
+        + " AND ".join(where)
+        + _GROUP
+        + having
+        + " ORDER BY d.id LIMIT %(first)s",
         params,
     )
     return [_record(row) for row in await cursor.fetchall()]

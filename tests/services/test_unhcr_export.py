@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from auth.principal import Principal
 from hub.readpool import libpq_url
 from models.vocab import Agency, Role
-from services.case_queries import CaseFilter
+from services.case_list import CaseFilter
 from services.errors import Forbidden
 from services.pseudonyms import Pseudonymizer
 from services.unhcr_view import COLUMNS, needs_export
