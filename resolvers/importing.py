@@ -11,6 +11,7 @@ import strawberry
 from auth.policy import RowScope
 from services.errors import FieldProblem, ValidationFailed
 from services.importing import adjudication as adj
+from services.importing import merging
 
 
 def _id(raw: object, name: str = "id") -> int:
@@ -206,5 +207,5 @@ async def reject_import_pair(info: strawberry.Info, id: strawberry.ID) -> Any:
 
 async def undo_import_merge(info: strawberry.Info, id: strawberry.ID) -> strawberry.ID:
     async with info.context.state.engine.begin() as conn:
-        restored = await adj.undo_merge(conn, _id(id), _actor(info))
+        restored = await merging.undo_merge(conn, _id(id), _actor(info))
     return strawberry.ID(str(restored))

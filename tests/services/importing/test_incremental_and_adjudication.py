@@ -18,8 +18,8 @@ from services.importing.adjudication import (
     list_pairs,
     person_provenance,
     reject_pair,
-    undo_merge,
 )
+from services.importing.merging import undo_merge
 from services.importing.service import ImportOptions, run_import
 from tests.services.importing.conftest import DEV_SET, dev_files
 
