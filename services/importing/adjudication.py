@@ -6,14 +6,18 @@ merge is also undone).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from models.importing import ImportPair
 from services.errors import Conflict, NotFound
+from services.importing.linkage import Pair
 from services.importing.merging import MergeResult, dumps, insert_sql, merge_persons
 
 
@@ -312,3 +316,43 @@ async def detach_row(conn: AsyncConnection, row_id: int, actor: str) -> int:
         {**p, "snap": dumps({"row_id": row_id}), "a": actor},
     )
     return int(new)
+
+
+async def queue_pairs(
+    conn: AsyncConnection,
+    batch_id: int,
+    queued: Sequence[Pair],
+    person_of: Callable[[str], int | None],
+    row_of: Callable[[str], int | None],
+) -> int:
+    """Put an import's uncertain pairs in the queue: each pair of distinct persons once,
+    the lower id first, with the rows that raised it; returns how many the batch holds."""
+    pair_params = []
+    for qp in queued:
+        pa, pb = person_of(qp.a), person_of(qp.b)
+        if pa is None or pb is None or pa == pb:
+            continue
+        ra, rb = row_of(qp.a), row_of(qp.b)
+        if pa > pb:
+            pa, pb, ra, rb = pb, pa, rb, ra
+        pair_params.append(
+            {
+                "batch_id": batch_id,
+                "person_a_id": pa,
+                "person_b_id": pb,
+                "row_a_id": ra,
+                "row_b_id": rb,
+                "probability": qp.probability,
+                "detail": {
+                    "weight": round(qp.weight, 3),
+                    **{k: int(v) for k, v in qp.detail.items()},
+                },
+            }
+        )
+    if not pair_params:
+        return 0
+    await conn.execute(pg_insert(ImportPair).on_conflict_do_nothing(), pair_params)
+    counted = await conn.execute(
+        text("SELECT count(*) FROM import_pair WHERE batch_id = :b"), {"b": batch_id}
+    )
+    return int(counted.scalar_one())
