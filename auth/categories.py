@@ -1,0 +1,47 @@
+"""The data categories of ACCESS-POLICY.md, with the narrower ones the matrix needs: the
+vocabulary both halves of the policy declaration use (``auth.policy`` grants them to
+roles, ``auth.policy_fields`` assigns every field to one)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    """Data categories of ACCESS-POLICY.md, with the narrower ones the matrix needs."""
+
+    IDENTITY = "identity"
+    IDENTITY_SEARCH = "identity.search"  # nationwide de-duplication candidates
+    CONTACT = "contact"
+    STATUS = "status"
+    STATUS_WORK_PERMIT = "status.work_permit"  # holds a valid work permit, yes/no
+    STATUS_SIGNING = "status.signing"  # issuing / revoking signed documents
+    STATUS_SELF_SERVICE = "status.self_service"  # my permit: download and renewal
+    STATUS_NOTIFICATIONS = "status.notifications"  # every case's protection changes, live
+    STATUS_DETAILED = "status.detailed"  # the detailed workflow status (reveals decisions)
+    CLAIM = "claim"
+    CLAIM_DECISION_LETTER = "claim.decision_letter"
+    NEEDS = "needs"
+    NEEDS_EXPORT = "needs.export"  # the nationwide specific-needs file (UNHCR's codes)
+    BIOMETRICS = "biometrics"  # enrolment records (write), template references
+    BIOMETRICS_MATCH = "biometrics.match"  # match results only
+    BIOMETRICS_REVIEW = "biometrics.review"  # deciding a possible duplicate
+    FAMILY = "family"
+    FAMILY_PROTECTION = "family.protection"  # protection status of linked members
+    PROFESSION = "profession"
+    # The directory of consenting health professionals (a list across all persons).
+    PROFESSION_DIRECTORY = "profession.directory"
+    CASE_ADMIN = "case_admin"
+    CASE_ADMIN_OFFICE = "case_admin.office"
+    CASE_ADMIN_APPOINTMENTS = "case_admin.appointments"
+    AUDIT = "audit"
+    AUDIT_SELF = "audit.self"  # who read my data
+    # Not personal data:
+    REFERENCE = "reference"  # offices, needs codes, policy explanations
+    STATISTICS = "statistics"  # aggregates with small-cell suppression
+    VERIFICATION = "verification"  # what a card / permit QR shows anyone
+    REGISTRATION = "registration"  # online pre-registration (anyone may submit)
+    FEDERATION = "federation"  # _service / _entities plumbing
+    # The shape of a result (connections, edges, page info): no data of its own, and only
+    # reachable through a root field whose own category is checked.
+    STRUCTURE = "structure"
