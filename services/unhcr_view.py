@@ -21,6 +21,7 @@ from psycopg import AsyncConnection
 from auth.policy import Category, Scope, read_scope
 from auth.principal import Principal
 from services.case_list import CaseFilter, filter_conditions
+from services.csv_safety import safe_row
 from services.errors import Forbidden
 
 COLUMNS = (
@@ -105,7 +106,7 @@ async def needs_export(
         alias = persons.get(person_id)
         if alias is None:
             alias = persons[person_id] = pseudonym(person_id)
-        writer.writerow([number, office, status, filed.isoformat(), size, alias, *rest])
+        writer.writerow(safe_row([number, office, status, filed.isoformat(), size, alias, *rest]))
     day = (today or date.today()).isoformat()
     return NeedsExport(
         out.getvalue(), len(rows), tuple(sorted(persons)), f"acnur-necesidades-{day}.csv"

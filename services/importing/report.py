@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from services.csv_safety import safe_row
 from services.importing.service import ImportReport
 
 
@@ -68,11 +69,11 @@ def write_report(r: ImportReport, directory: Path) -> list[Path]:
         w = csv.writer(fh)
         w.writerow(["archivo", "hoja", "fila", "campo", "columna", "motivo"])
         for x in r.rejected:
-            w.writerow([x.file, x.sheet, x.row, x.field, x.column or "", x.message])
+            w.writerow(safe_row([x.file, x.sheet, x.row, x.field, x.column or "", x.message]))
     with summary.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["concepto", "cantidad"])
-        w.writerows(summary_lines(r))
+        w.writerows(safe_row(line) for line in summary_lines(r))
     with sheets.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(
@@ -89,15 +90,17 @@ def write_report(r: ImportReport, directory: Path) -> list[Path]:
         )
         for s in r.sheets:
             w.writerow(
-                [
-                    s.file,
-                    s.sheet,
-                    s.header_row,
-                    s.rows,
-                    s.encoding or "",
-                    s.delimiter or "",
-                    "; ".join(f"{k}={v}" for k, v in s.columns.items()),
-                    s.skipped or "",
-                ]
+                safe_row(
+                    [
+                        s.file,
+                        s.sheet,
+                        s.header_row,
+                        s.rows,
+                        s.encoding or "",
+                        s.delimiter or "",
+                        "; ".join(f"{k}={v}" for k, v in s.columns.items()),
+                        s.skipped or "",
+                    ]
+                )
             )
     return [md, rejected, summary, sheets]
