@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     Text,
@@ -143,6 +144,7 @@ class BiometricEnrolment(Base):
     enrolled_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary)  # JPEG/PNG taken at enrolment
 
 
 class LocalBiometricTemplate(Base):

@@ -23,6 +23,8 @@ from psycopg import AsyncConnection
 from services.casework.person_input import EMAIL, PersonIn, person_problems
 from services.errors import Conflict, FieldProblem, ValidationFailed
 
+ACTIVATION_DAYS = 30  # the activation code expires (services/accounts.py accepts it)
+
 
 def hash_activation_code(code: str) -> str:
     """Activation codes are random (72 bits): a plain digest suffices, a slow KDF would
@@ -245,9 +247,10 @@ async def pre_register(
             code = secrets.token_urlsafe(9)
             login = clean.email or f"exp{number}@autoservicio.cepr.gob.pe"
             await conn.execute(
-                "INSERT INTO applicant_account (person_id, login, activation_code_hash)"
-                " VALUES (%s, %s, %s) ON CONFLICT (login) DO NOTHING",
-                (principal_id, login, hash_activation_code(code)),
+                "INSERT INTO applicant_account (person_id, login, activation_code_hash,"
+                " activation_expires_at) VALUES (%s, %s, %s, now() + %s * interval '1 day')"
+                " ON CONFLICT (login) DO NOTHING",
+                (principal_id, login, hash_activation_code(code), ACTIVATION_DAYS),
             )
     except psycopg.errors.UniqueViolation as exc:
         constraint = getattr(exc.diag, "constraint_name", "") or ""
