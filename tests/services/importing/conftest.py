@@ -1,4 +1,5 @@
-"""Fixtures for the import tests: a fresh database per module (imports change many rows)."""
+"""Fixtures for the import tests: a fresh database per module (imports change many rows) and
+messy spreadsheets made by the project's own generator, with their truth (no ``../shared``)."""
 
 from __future__ import annotations
 
@@ -10,17 +11,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.db import create_engine
 from hub.settings import load_settings
-from tests.conftest import ROOT, create_database, drop_database
+from services.importing.synthetic import SyntheticSet, generate
+from tests.conftest import create_database, drop_database
 
-DEV_SET = ROOT.parent / "shared" / "data" / "spreadsheets-dev"
+
+def make_set(directory: Path, seed: int = 16) -> SyntheticSet:
+    """250 families in eight files: layouts, encodings, title rows, noise, invalid rows."""
+    return generate(directory, seed=seed, cases=250, files=8)
 
 
-def dev_files() -> list[Path]:
-    if not (DEV_SET / "truth.csv").exists():
-        pytest.skip("development spreadsheets not available")
-    return sorted(
-        p for p in DEV_SET.iterdir() if p.suffix in {".xlsx", ".csv"} and p.name != "truth.csv"
-    )
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> SyntheticSet:
+    return make_set(tmp_path_factory.mktemp("planillas"))
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@ the adjudication queue: confirm merges, undo restores, reject closes."""
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from datetime import date
 
@@ -21,63 +20,86 @@ from services.importing.adjudication import (
 )
 from services.importing.merging import undo_merge
 from services.importing.service import ImportOptions, run_import
-from tests.services.importing.conftest import DEV_SET, dev_files
+from services.importing.synthetic import SyntheticSet
+from services.importing.synthetic_people import PersonTruth
 
-LATER = "registro_lima_2019.xlsx"
 
-
-def truth_person() -> dict[tuple[str, str, int], str]:
-    with (DEV_SET / "truth.csv").open(encoding="utf-8") as fh:
-        return {
-            (t["file"], t["sheet"], int(t["row_number"])): t["person_id"]
-            for t in csv.DictReader(fh)
-        }
+def online_candidate(synthetic: SyntheticSet) -> PersonTruth:
+    """A person with a document, a birth date and rows in the first files only."""
+    later = synthetic.files[-1].name
+    files_of: dict[str, set[str]] = defaultdict(set)
+    for (f, _, _), t in synthetic.truth.items():
+        files_of[t.person_id].add(f)
+    return next(
+        p
+        for p in synthetic.population.persons
+        if p.doc_type == "national_id" and later not in files_of[p.id] and files_of[p.id]
+    )
 
 
 @pytest.fixture(scope="module")
-async def online_person(import_engine: AsyncEngine) -> int:
-    """A person who pre-registered online (no import row): Andrés Yepes Romero, ode_arequipa."""
+async def online_person(import_engine: AsyncEngine, synthetic: SyntheticSet) -> int:
+    """A person who pre-registered online (no import row), with the document of the sheets."""
+    p = online_candidate(synthetic)
     async with import_engine.begin() as conn:
         pid = (
             await conn.execute(
                 text(
                     "INSERT INTO person (given_names, paternal_surname, maternal_surname, "
-                    "sex, birth_date, "
-                    "nationality) VALUES ('Andrés', 'Yepes', 'Romero', 'M', '1949-07-30', "
-                    "'VE') RETURNING id"
-                )
+                    "sex, birth_date, nationality) VALUES (:g, :p, :m, :s, :b, :n) RETURNING id"
+                ),
+                {
+                    "g": p.given,
+                    "p": p.paternal,
+                    "m": p.maternal,
+                    "s": p.sex,
+                    "b": p.birth_date,
+                    "n": p.nationality,
+                },
             )
         ).scalar_one()
         await conn.execute(
             text(
                 "INSERT INTO identity_document (person_id, doc_type, number, issuing_country) "
-                "VALUES (:p, 'national_id', '26590551', 'VE')"
+                "VALUES (:p, 'national_id', :d, :n)"
             ),
-            {"p": pid},
+            {"p": pid, "d": p.doc_number, "n": p.nationality},
         )
     return int(pid)
 
 
-async def test_one_more_sheet_later_links_to_existing_persons(
-    import_engine: AsyncEngine, online_person: int
+async def test_one_more_sheet_later_links_to_existing_persons_and_ids_stay(
+    import_engine: AsyncEngine, online_person: int, synthetic: SyntheticSet
 ) -> None:
-    first_files = [p for p in dev_files() if p.name != LATER]
-    first = await run_import(import_engine, first_files, ImportOptions())
-    # the online registration took the rows of ode_arequipa.xlsx row 2 instead of a new person
-    assert first.row_person[("ode_arequipa.xlsx", "REG_OFFICE", 2)] == online_person
+    tp = {k: t.person_id for k, t in synthetic.truth.items()}
+    first = await run_import(import_engine, synthetic.files[:-1], ImportOptions())
+    # the online registration took the rows of that person instead of a new person
+    online = online_candidate(synthetic)
+    online_rows = [k for k in first.row_person if tp[k] == online.id]
+    assert online_rows and {first.row_person[k] for k in online_rows} == {online_person}
     async with import_engine.connect() as conn:
         persons_before = (await conn.execute(text("SELECT count(*) FROM person"))).scalar_one()
-    later = await run_import(
-        import_engine, [p for p in dev_files() if p.name == LATER], ImportOptions()
-    )
-    assert later.rows_linked_to_existing > 0.6 * later.rows_imported
+    later = await run_import(import_engine, synthetic.files[-1:], ImportOptions())
+    assert later.rows_linked_to_existing > 0.3 * later.rows_imported
     async with import_engine.connect() as conn:
         persons_after = (await conn.execute(text("SELECT count(*) FROM person"))).scalar_one()
+        keyed = {
+            (f, s, r): pid
+            for f, s, r, pid in (
+                await conn.execute(
+                    text(
+                        "SELECT file_name, sheet_name, row_number, person_id FROM import_row "
+                        "WHERE status = 'imported'"
+                    )
+                )
+            ).all()
+        }
+    # ids are stable: no row of the first import changed person, no person was renumbered
+    assert {k: keyed[k] for k in first.row_person} == first.row_person
     assert persons_after - persons_before == later.persons_created
     # every row of the later sheet whose person was already imported is linked to that person
-    tp = truth_person()
     hub_of_truth: dict[str, set[int]] = defaultdict(set)
-    for k, pid in {**first.row_person}.items():
+    for k, pid in first.row_person.items():
         hub_of_truth[tp[k]].add(pid)
     linked = wrong = 0
     for k, pid in later.row_person.items():
@@ -88,8 +110,7 @@ async def test_one_more_sheet_later_links_to_existing_persons(
                 tp[x] != tp[k] for x, p in first.row_person.items() if p == pid
             )
     assert wrong == 0
-    # measured: 529 of 559 (94.6 %); the rest became new persons or wait in the queue
-    assert linked > 0.93 * sum(1 for k in later.row_person if tp[k] in hub_of_truth)
+    assert linked > 0.9 * sum(1 for k in later.row_person if tp[k] in hub_of_truth)
 
 
 async def test_adjudication_confirm_undo_reject(import_engine: AsyncEngine) -> None:
