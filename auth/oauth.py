@@ -8,14 +8,19 @@ loads the client and the user from the database, and hands them in through
 
 from __future__ import annotations
 
+import base64
+import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import cache
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from authlib.oauth2.rfc6749 import AuthorizationServer, ClientMixin, OAuth2Request
+from authlib.oauth2.rfc6749.errors import InvalidGrantError
 from authlib.oauth2.rfc6749.grants import (
     ClientCredentialsGrant,
     ResourceOwnerPasswordCredentialsGrant,
@@ -35,13 +40,30 @@ def hash_secret(secret: str) -> str:
     return HASHER.hash(secret)
 
 
-def check_secret(stored: str | None, given: str) -> bool:
-    if not stored:
-        return False
+@cache
+def dummy_hash() -> str:
+    """A hash made with the hasher's own parameters, of a secret nobody knows: what an
+    unknown user's password is checked against, so that it costs the same time."""
+    return HASHER.hash("qhub-dummy-" + base64.b64encode(os.urandom(24)).decode())
+
+
+def check_secret(stored: str | None, given: str, hasher: PasswordHasher = HASHER) -> bool:
+    """Whether ``given`` matches ``stored``. Without a stored hash (unknown user or client)
+    the work is done all the same, against ``dummy_hash()``, and the answer is no."""
     try:
-        return HASHER.verify(stored, given)
+        matches = hasher.verify(stored or dummy_hash(), given)
     except (VerificationError, InvalidHashError):
         return False
+    return bool(matches) and stored is not None
+
+
+class WrongCredentials(InvalidGrantError):  # type: ignore[misc]
+    """RFC 6749 ``invalid_grant`` for a wrong username or password, in Spanish, with a code."""
+
+    description = "Usuario o contraseña incorrectos."
+
+    def get_body(self) -> list[tuple[str, str]]:
+        return [*super().get_body(), ("code", "INVALID_CREDENTIALS")]
 
 
 @dataclass
@@ -133,20 +155,24 @@ class _PasswordGrant(ResourceOwnerPasswordCredentialsGrant):  # type: ignore[mis
 
     def authenticate_user(self, username: str, password: str) -> User | None:
         request: TokenRequest = self.request.qhub
-        user = request.user
-        if user is None or not check_secret(request.user_password_hash, password):
-            return None
-        return user
+        # An unknown user's password is checked too (against the dummy hash): same time.
+        if not check_secret(request.user_password_hash, password) or request.user is None:
+            raise WrongCredentials()
+        return request.user
 
 
 class _ClientCredentialsGrant(ClientCredentialsGrant):  # type: ignore[misc]
     TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["client_secret_basic", "client_secret_post"]
 
 
+# The agency client loaded for the token request being answered (requests are answered
+# in worker threads, each in its own copy of the context).
+_LOADED_CLIENT: ContextVar[Client | None] = ContextVar("qhub_loaded_client", default=None)
+
+
 @dataclass
 class HubAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
     issuer: TokenIssuer
-    _pending: dict[str, Client] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         super().__init__(scopes_supported=[])
@@ -155,7 +181,10 @@ class HubAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
         self.register_token_generator("default", self._generate)
 
     def query_client(self, client_id: str) -> Client | None:
-        return PUBLIC_CLIENTS.get(client_id) or self._pending.get(client_id)
+        loaded = _LOADED_CLIENT.get()
+        if loaded is not None and loaded.client_id == client_id:
+            return loaded
+        return PUBLIC_CLIENTS.get(client_id)
 
     def save_token(self, token: dict[str, Any], request: Any) -> None:
         """Access tokens are self-contained JWTs; nothing to store."""
@@ -205,14 +234,13 @@ class HubAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
         }
 
     def token_response(self, request: TokenRequest) -> tuple[int, Any, list[tuple[str, str]]]:
-        """The RFC 6749 token response for a fully loaded request."""
-        if request.client is not None:
-            self._pending[request.client.client_id] = request.client
+        """The RFC 6749 token response for a fully loaded request. Slow (argon2, signing):
+        call it off the event loop (``asyncio.to_thread``)."""
+        loaded = _LOADED_CLIENT.set(request.client)
         try:
             return self.create_token_response(request)  # type: ignore[no-any-return]
         finally:
-            if request.client is not None:
-                self._pending.pop(request.client.client_id, None)
+            _LOADED_CLIENT.reset(loaded)
 
 
 def parse_form(body: bytes) -> dict[str, str]:

@@ -7,6 +7,7 @@ At start-up this module installs, for the GraphQL endpoints, the authenticator
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from typing import Any
 from urllib.parse import unquote
@@ -19,6 +20,7 @@ from starlette.routing import BaseRoute, Route
 from auth.access_log import entry_for
 from auth.access_log_append import AccessLogWriter
 from auth.keys import KeyStore
+from auth.login_throttle import LoginThrottle
 from auth.oauth import (
     CONSOLE_CLIENT,
     SELF_SERVICE_CLIENT,
@@ -29,6 +31,7 @@ from auth.oauth import (
     parse_form,
 )
 from auth.tokens import Authenticator, TokenIssuer
+from hub.client_address import request_address, throttle_key
 from hub.readpool import libpq_url
 from hub.state import HubState
 from models.vocab import Purpose, Role
@@ -58,6 +61,11 @@ async def startup(state: HubState) -> None:
         external = ExternalIssuers.from_json(state.settings.external_issuers)
     state.services["authenticate"] = Authenticator(issuer, external)
     state.services["oauth_server"] = HubAuthorizationServer(issuer)
+    state.services["login_throttle"] = LoginThrottle(
+        state.settings.login_limits_account,
+        state.settings.login_limits_address,
+        state.settings.rate_limit_storage,
+    )
     state.services["pseudonyms"] = Pseudonymizer.from_file(
         state.settings.keys_dir / "pseudonym.key"
     )
@@ -166,7 +174,23 @@ async def token_endpoint(request: Request) -> JSONResponse:
     if client_id and client_id not in (CONSOLE_CLIENT, SELF_SERVICE_CLIENT):
         token_request.client = await load_client(state, client_id)
     username = form.get("username")
-    if form.get("grant_type") == "password" and username:
+    throttle: LoginThrottle = state.services["login_throttle"]
+    address = throttle_key(request_address(request))
+    account = f"{client_id}:{(username or '').strip().lower()}"
+    password_login = form.get("grant_type") == "password"
+    if password_login:
+        refusal = await throttle.attempt(account, address)
+        if refusal is not None:
+            return JSONResponse(
+                {
+                    "error": "too_many_attempts",
+                    "error_description": refusal.message,
+                    "code": "TOO_MANY_ATTEMPTS",
+                },
+                status_code=429,
+                headers={"Retry-After": str(refusal.retry_after), **NO_STORE},
+            )
+    if password_login and username:
         if client_id == CONSOLE_CLIENT:
             token_request.user, token_request.user_password_hash = await load_officer(
                 state, username
@@ -175,7 +199,13 @@ async def token_endpoint(request: Request) -> JSONResponse:
             token_request.user, token_request.user_password_hash = await load_applicant(
                 state, username
             )
-    status, body, headers = server.token_response(token_request)
+    # argon2 and signing take tens of milliseconds: never on the event loop.
+    status, body, headers = await asyncio.to_thread(server.token_response, token_request)
+    if password_login:
+        if status == 200:
+            await throttle.succeeded(account)
+        else:
+            await throttle.failed(address)
     return JSONResponse(body, status_code=status, headers={**dict(headers), **NO_STORE})
 
 

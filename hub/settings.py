@@ -52,6 +52,15 @@ class Settings:
     external_issuers: str | None = None
     # Deliver agencies' webhooks from this process (several processes may: rows are claimed).
     webhook_dispatch: bool = True
+    # Hardening (issue 13): proxies whose X-Forwarded-For is believed (comma-separated CIDRs),
+    # password-login throttles (limits' notation; per account and per client address),
+    # where throttle counters live (limits' storage URI), GraphiQL on or off, JSON logs.
+    trusted_proxies: str | None = None
+    login_limits_account: str = "5/minute;10/15 minutes;20/hour"
+    login_limits_address: str = "20/minute;100/hour"
+    rate_limit_storage: str = "async+memory://"
+    graphiql: bool = True
+    log_json: bool = True
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -91,4 +100,10 @@ def load_settings() -> Settings:
         signer_ca_pem=_env("SIGNER_CA_PEM"),
         external_issuers=_env("EXTERNAL_ISSUERS"),
         webhook_dispatch=_env_bool("WEBHOOK_DISPATCH", True),
+        trusted_proxies=_env("TRUSTED_PROXIES"),
+        login_limits_account=_env("LOGIN_LIMITS_ACCOUNT") or Settings.login_limits_account,
+        login_limits_address=_env("LOGIN_LIMITS_ADDRESS") or Settings.login_limits_address,
+        rate_limit_storage=_env("RATE_LIMIT_STORAGE") or Settings.rate_limit_storage,
+        graphiql=_env_bool("GRAPHIQL", True),
+        log_json=_env_bool("LOG_JSON", True),
     )

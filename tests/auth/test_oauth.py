@@ -109,5 +109,8 @@ def test_officer_with_a_wrong_password_gets_no_token(live_hub: LiveHub, agency_c
         },
     )
     assert response.status_code == 400
-    assert response.json()["error"] == "invalid_request"
-    assert "access_token" not in response.json()
+    assert response.json() == {
+        "error": "invalid_grant",
+        "error_description": "Usuario o contraseña incorrectos.",
+        "code": "INVALID_CREDENTIALS",
+    }
