@@ -87,13 +87,25 @@ def entry_for(
         agency=principal.agency.value,
         role=principal.role.value,
         purpose=principal.purpose.value if principal.purpose else None,
-        operation=operation,
+        operation=_without_nul(operation),
         action=action,
         person_ids=tuple(sorted(set(person_ids))),
         categories=tuple(sorted(set(categories))),
-        changes=changes,
+        changes=_without_nul(changes),
         request_key=request_key,
     )
+
+
+def _without_nul(value: Any) -> Any:
+    """PostgreSQL's text and JSON hold no NUL character, and a caller may send one (in an
+    operation name, in the arguments of a refused write): logged as U+FFFD instead."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd") if "\x00" in value else value
+    if isinstance(value, Mapping):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_nul(v) for v in value]
+    return value
 
 
 # COPY, not INSERTs: a batch is one statement, and rows cost a fraction to send.

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from hub.client_address import request_address, throttle_key
 from hub.errors import problem_list
 from hub.routes_auth import NO_STORE
 from hub.state import HubState
@@ -69,7 +70,7 @@ def _handler(
     async def endpoint(request: Request) -> Response:
         state: HubState = request.app.state.hub
         limiter: RateLimiter = state.services["account_limiter"]
-        address = request.client.host if request.client else "?"
+        address = throttle_key(request_address(request))
         if not limiter.allow(address, time.monotonic()):
             return _error(
                 DomainError(

@@ -8,6 +8,7 @@ from typing import Any
 
 import strawberry
 
+from hub.client_address import UNKNOWN, request_address, throttle_key
 from resolvers.migration import raw_arguments
 from services.casework import pre_registration as svc
 from services.casework.person_input import parse_person
@@ -19,7 +20,8 @@ __all__ = ["change_case_status", "pre_register", "raw_arguments"]
 async def pre_register(info: strawberry.Info, data: dict[str, Any]) -> Any:
     ctx = info.context
     request = getattr(ctx, "request", None)
-    address = request.client.host if request is not None and request.client else "desconocida"
+    # the client's address; behind a configured trusted proxy, the one it forwarded
+    address = throttle_key(request_address(request)) if request is not None else UNKNOWN
     limiter = ctx.state.services.get("pre_registration_limiter")
     if limiter is None:
         limiter = ctx.state.services["pre_registration_limiter"] = svc.RateLimiter(

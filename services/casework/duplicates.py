@@ -20,6 +20,7 @@ from auth.policy import RowScope
 from auth.principal import Principal
 from models.vocab import DuplicateStatus, Role
 from services.errors import Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
+from services.input_limits import REASON, text_problem
 
 MAX_PAGE = 200
 
@@ -127,7 +128,10 @@ async def resolve_possible_duplicate(
         problems.append(
             FieldProblem(("decision",), "INVALID_DECISION", "Decida DUPLICATE o DISTINCT.")
         )
-    if len(note.strip()) < 10:
+    capped = text_problem(("note",), note, REASON)
+    if capped is not None:
+        problems.append(capped)
+    elif len(note.strip()) < 10:
         problems.append(
             FieldProblem(
                 ("note",), "NOTE_REQUIRED", "Explique la decisión (al menos 10 caracteres)."

@@ -21,6 +21,7 @@ from models.vocab import AppointmentMode, CaseStatus, Role
 from services.casework import status
 from services.casework.registration import _language
 from services.errors import Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
+from services.input_limits import LONG_TEXT, text_problem
 
 
 class Ground(StrEnum):
@@ -52,6 +53,9 @@ class Recorded:
 
 
 def _required(value: str, path: str, what: str) -> list[FieldProblem]:
+    capped = text_problem((path,), value, LONG_TEXT)
+    if capped is not None:
+        return [capped]
     return [] if value.strip() else [FieldProblem((path,), "REQUIRED", f"Indique {what}.")]
 
 

@@ -15,7 +15,9 @@ from typing import Any
 import pycountry
 
 from models.vocab import DocumentType, Relationship, Sex
+from services import input_limits as limits
 from services.errors import FieldProblem
+from services.input_limits import text_problems
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 DOCUMENT_PATTERNS = {
@@ -97,9 +99,28 @@ def country_code(value: str | None) -> str | None:
     return _spanish_countries().get(_fold(text))
 
 
+def _text_caps(p: PersonIn, path: tuple[str | int, ...]) -> list[FieldProblem]:
+    number = p.document.number if p.document else None
+    issuing = p.document.issuing_country if p.document else None
+    return text_problems(
+        [
+            ((*path, "givenNames"), p.given_names, limits.NAME),
+            ((*path, "paternalSurname"), p.paternal_surname, limits.NAME),
+            ((*path, "maternalSurname"), p.maternal_surname, limits.NAME),
+            ((*path, "nationality"), p.nationality, limits.CODE),
+            ((*path, "countryOfBirth"), p.country_of_birth, limits.CODE),
+            ((*path, "document", "number"), number, limits.DOCUMENT_NUMBER),
+            ((*path, "document", "issuingCountry"), issuing, limits.CODE),
+        ]
+    )
+
+
 def person_problems(
     p: PersonIn, path: tuple[str | int, ...], today: date
 ) -> tuple[PersonIn, list[FieldProblem]]:
+    capped = _text_caps(p, path)
+    if capped:
+        return p, capped  # nothing else is looked at in an oversized or binary value
     problems: list[FieldProblem] = []
     if not p.given_names.strip():
         problems.append(FieldProblem((*path, "givenNames"), "REQUIRED", "Indique los nombres."))

@@ -18,10 +18,13 @@ from typing import Any
 
 import phonenumbers
 import psycopg
+from cachetools import LRUCache
 from psycopg import AsyncConnection
 
+from services import input_limits as limits
 from services.casework.person_input import EMAIL, PersonIn, person_problems
 from services.errors import Conflict, FieldProblem, ValidationFailed
+from services.input_limits import count_problem, text_problems
 
 ACTIVATION_DAYS = 30  # the activation code expires (services/accounts.py accepts it)
 
@@ -61,7 +64,23 @@ def validate(
 ) -> tuple[PreRegistrationIn, str | None]:
     """The request with values normalised (ISO countries, E.164 phone), or every problem."""
     today = today or date.today()
-    problems: list[FieldProblem] = []
+    too_many = count_problem(("input", "dependants"), request.dependants, limits.MAX_DEPENDANTS)
+    if too_many is not None:  # refused before any of them is looked at
+        raise ValidationFailed([too_many])
+    problems: list[FieldProblem] = text_problems(
+        [
+            (("input", "idempotencyKey"), request.idempotency_key, 128),
+            (("input", "officeCode"), request.office_code, limits.CODE),
+            (("input", "phone"), request.phone, limits.PHONE),
+            (("input", "email"), request.email, limits.EMAIL),
+            (("input", "department"), request.department, limits.PLACE),
+            (("input", "province"), request.province, limits.PLACE),
+            (("input", "district"), request.district, limits.PLACE),
+            (("input", "street"), request.street, limits.STREET),
+        ]
+    )
+    if problems:
+        raise ValidationFailed(problems)
     if not 8 <= len(request.idempotency_key) <= 128:
         problems.append(
             FieldProblem(
@@ -298,10 +317,18 @@ async def _replay(
 
 @dataclass
 class RateLimiter:
-    """Per-address token bucket (in process; with several processes each has its own)."""
+    """Per-address token bucket (in process; with several processes each has its own).
+
+    Memory is bounded: past ``max_addresses`` the least recently seen address's bucket is
+    dropped (cachetools' LRU) — one bucket, not all of them; a bucket idle for a minute is
+    full again anyway, so dropping it forgets nothing an attacker could use."""
 
     per_minute: int
-    buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
+    max_addresses: int = 100_000
+    buckets: LRUCache[str, tuple[float, float]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.buckets = LRUCache(maxsize=self.max_addresses)
 
     def allow(self, address: str, now: float) -> bool:
         tokens, last = self.buckets.get(address, (float(self.per_minute), now))
@@ -310,6 +337,4 @@ class RateLimiter:
             self.buckets[address] = (tokens, now)
             return False
         self.buckets[address] = (tokens - 1.0, now)
-        if len(self.buckets) > 100_000:
-            self.buckets.clear()
         return True

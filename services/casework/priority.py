@@ -25,6 +25,7 @@ from psycopg.types.json import Jsonb
 from auth.principal import Principal
 from models.vocab import PENDING_STATUSES, Role
 from services.errors import FieldProblem, Forbidden, NotFound, ValidationFailed
+from services.input_limits import REASON, text_problem
 
 RULES_FILE = Path(__file__).resolve().parents[2] / "models" / "data" / "priority_rules.json"
 OPEN = sorted(s.value for s in PENDING_STATUSES)
@@ -212,7 +213,10 @@ async def override(
     if principal.role is not Role.CEPR_SUPERVISOR:
         raise Forbidden("Solo un supervisor o supervisora puede modificar la prioridad.")
     problems = []
-    if not reason.strip():
+    capped = text_problem(("reason",), reason, REASON)
+    if capped is not None:
+        problems.append(capped)
+    elif not reason.strip():
         problems.append(FieldProblem(("reason",), "REQUIRED", "Indique el motivo del cambio."))
     if new_score is not None and not Decimal(0) <= new_score <= MAX_SCORE:
         problems.append(
