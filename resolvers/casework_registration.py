@@ -57,15 +57,22 @@ async def register_case(info: strawberry.Info, data: Any) -> Any:
     )
 
 
-async def enrol_biometrics(info: strawberry.Info, person_id: int, template: str) -> Any:
-    ctx = info.context
+def _base64(value: str, name: str) -> bytes:
     try:
-        raw = base64.b64decode(template, validate=True)
+        return base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
         raise ValidationFailed(
-            [FieldProblem(("template",), "INVALID", "La plantilla debe venir en base64.")]
+            [FieldProblem((name,), "INVALID", "El valor debe venir en base64.")]
         ) from None
-    result = await ctx.run(biometrics.enrol, ctx.principal, MATCHER, person_id, raw)
+
+
+async def enrol_biometrics(
+    info: strawberry.Info, person_id: int, template: str, photo: str | None = None
+) -> Any:
+    ctx = info.context
+    raw = _base64(template, "template")
+    picture = _base64(photo, "photo") if photo else None
+    result = await ctx.run(biometrics.enrol, ctx.principal, MATCHER, person_id, raw, picture)
     return Mapped(
         RowScope(office_codes=frozenset({ctx.principal.office_code or ""})),
         outcome=result.outcome.value.upper(),

@@ -382,11 +382,14 @@ class RegistrationMutation:
     ) -> RegistrationResult:
         return await rr.register_case(info, input)  # type: ignore[no-any-return]
 
-    @strawberry.mutation(description="Enrola datos biométricos (plantilla en base64).")
+    @strawberry.mutation(
+        description="Enrola datos biométricos (plantilla en base64) y la fotografía tomada"
+        " en el enrolamiento (JPEG o PNG en base64, para el carné y la autorización)."
+    )
     async def enrol_biometrics(
-        self, info: strawberry.Info, person_id: int, template: str
+        self, info: strawberry.Info, person_id: int, template: str, photo: str | None = None
     ) -> EnrolmentResult:
-        return await rr.enrol_biometrics(info, person_id, template)  # type: ignore[no-any-return]
+        return await rr.enrol_biometrics(info, person_id, template, photo)  # type: ignore[no-any-return]
 
 
 QUERIES: list[type] = [PriorityQuery]

@@ -92,6 +92,9 @@ class LocalMatcher:
         return reference
 
 
+MAX_PHOTO = 2 * 1024 * 1024
+
+
 class EnrolmentOutcome(StrEnum):
     ENROLLED = "enrolled"
     ALREADY_ENROLLED = "already_enrolled"
@@ -113,17 +116,31 @@ async def enrol(
     matcher: BiometricMatcher,
     person_id: int,
     template: bytes,
+    photo: bytes | None = None,
 ) -> EnrolmentResult:
     """Enrol a person's biometrics (registrars of the person's case office).
 
     1:N search first: a match with another person records a possible duplicate for
     review and enrols nothing; otherwise the matcher keeps the template and the hub stores
-    its reference. One transaction."""
+    its reference, with the photo taken at enrolment (JPEG or PNG, for the card and the
+    permit). One transaction."""
     if principal.role is not Role.CEPR_REGISTRAR:
         raise Forbidden("Solo un registrador o registradora puede enrolar datos biométricos.")
     if len(template) < 16:
         raise ValidationFailed(
             [FieldProblem(("template",), "INVALID", "La plantilla biométrica no es válida.")]
+        )
+    if photo is not None and (
+        not photo.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")) or len(photo) > MAX_PHOTO
+    ):
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    ("photo",),
+                    "INVALID_PHOTO",
+                    "La fotografía debe ser una imagen JPEG o PNG de hasta 2 MB.",
+                )
+            ]
         )
     async with conn.transaction():
         row = await (
@@ -147,6 +164,11 @@ async def enrol(
             )
         ).fetchone()
         if existing is not None:
+            if photo is not None:  # a new photo replaces the one taken before
+                await conn.execute(
+                    "UPDATE biometric_enrolment SET photo = %s WHERE person_id = %s",
+                    (photo, person_id),
+                )
             return EnrolmentResult(EnrolmentOutcome.ALREADY_ENROLLED, person_id, existing[0])
         reviewed = dict(
             await (
@@ -188,9 +210,9 @@ async def enrol(
             )
         reference = await matcher.enrol(conn, person_id, template)
         await conn.execute(
-            "INSERT INTO biometric_enrolment (person_id, matcher, template_ref, enrolled_by)"
-            " VALUES (%s, %s, %s, %s)",
-            (person_id, matcher.name, reference, principal.actor_label),
+            "INSERT INTO biometric_enrolment (person_id, matcher, template_ref, enrolled_by,"
+            " photo) VALUES (%s, %s, %s, %s, %s)",
+            (person_id, matcher.name, reference, principal.actor_label, photo),
         )
     return EnrolmentResult(EnrolmentOutcome.ENROLLED, person_id, reference)
 

@@ -21,6 +21,7 @@ from pyhanko.sign import fields, signers, timestamps
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from services.documents.identity import SigningIdentity
@@ -30,10 +31,22 @@ rl_config.useA85 = 0
 
 LEGAL_TEXT = (
     "De conformidad con el artículo 14 de la Ley N.° 27891, Ley del Refugiado, y su "
-    "Reglamento, la persona solicitante de la condición de refugiado identificada en el "
-    "presente documento se encuentra autorizada a trabajar en el territorio de la "
-    "República del Perú mientras su solicitud se encuentre en trámite, durante el período "
-    "de vigencia indicado."
+    "Reglamento, la Comisión Especial para los Refugiados del Ministerio de Relaciones "
+    "Exteriores hace constar que la persona identificada en el presente documento ha "
+    "solicitado el reconocimiento de la condición de refugiado y que su solicitud se "
+    "encuentra en trámite. La presente autorización faculta al portador a permanecer en el "
+    "país y a trabajar, de manera dependiente o independiente, mientras su solicitud se "
+    "encuentre en trámite y durante el período de vigencia indicado. Este documento no "
+    "reemplaza los antecedentes policiales, penales ni judiciales, ni los documentos de "
+    "identidad del portador, y no acredita el reconocimiento de la condición de refugiado. "
+    "Su validez puede verificarse en todo momento escaneando el código QR."
+)
+AUTHOR = "Comisión Especial para los Refugiados — Ministerio de Relaciones Exteriores del Perú"
+# The commission's contact lines printed on the permit (the Ministry's published address
+# and switchboard); the verification address is the hub's own.
+CONTACT_LINES = (
+    "Comisión Especial para los Refugiados — Ministerio de Relaciones Exteriores",
+    "Jr. Lampa 545, Cercado de Lima · Central telefónica (01) 204-2400",
 )
 _SPANISH = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["es"], fallback=True)
 DOCUMENT_TYPES = {
@@ -51,6 +64,19 @@ def country_es(code: str | None) -> str:
     if country is None:
         return code
     return _SPANISH.gettext(getattr(country, "common_name", None) or country.name)
+
+
+def document_es(doc_type: str | None, number: str | None) -> str:
+    """An identity document in words: «Pasaporte 123», «Sin documento»."""
+    if not doc_type and not number:
+        return "Sin documento"
+    kind = DOCUMENT_TYPES.get(doc_type or "", doc_type or "Documento")
+    return f"{kind} N.° {number}" if number else kind
+
+
+def permit_number(case_number: int, sequence: int) -> str:
+    """The permit's number as people read it aloud: «AT-106420-01» (the case's n-th)."""
+    return f"AT-{case_number}-{sequence:02d}"
 
 
 def fecha(value: date | None) -> str:
@@ -82,6 +108,8 @@ class PermitData:
     valid_to: date
     signer: str
     verification_url: str
+    number: str = ""  # permit_number(); the id when empty
+    photo: bytes | None = None
 
 
 def qr_matrix(url: str) -> list[list[bool]]:
@@ -121,25 +149,46 @@ def draw_qr(page: canvas.Canvas, url: str, x: float, y: float, size: float) -> N
 def render_permit(data: PermitData) -> bytes:
     """The unsigned one-page PDF."""
     out = io.BytesIO()
-    page = canvas.Canvas(out, pagesize=A4, pageCompression=1)
-    page.setTitle(f"Autorización de trabajo — expediente {data.case_number}")
-    page.setAuthor("Comisión Especial para los Refugiados")
+    page = canvas.Canvas(out, pagesize=A4, pageCompression=1, lang="es-PE")
+    number = data.number or data.permit_id
+    page.setTitle(f"Autorización de trabajo N.° {number} — expediente {data.case_number}")
+    page.setAuthor(AUTHOR)
     page.setSubject(f"qhub-permit:{data.permit_id}")
+    page.setKeywords("autorización de trabajo, Ley 27891, artículo 14, CEPR, Perú")
+    page.setCreator("Qoricancha Hub")
     width, height = A4
-    y = height - 25 * mm
+    y = height - 22 * mm
     page.setFont("Helvetica-Bold", 10)
     page.drawString(20 * mm, y, "REPÚBLICA DEL PERÚ — MINISTERIO DE RELACIONES EXTERIORES")
     y -= 5 * mm
     page.drawString(20 * mm, y, "Comisión Especial para los Refugiados (CEPR)")
-    y -= 12 * mm
+    photo_w, photo_h = 30 * mm, 38 * mm
+    px, py = width - 20 * mm - photo_w, height - 20 * mm - photo_h
+    if data.photo:
+        page.drawImage(
+            ImageReader(io.BytesIO(data.photo)),
+            px,
+            py,
+            photo_w,
+            photo_h,
+            preserveAspectRatio=True,
+            anchor="c",
+        )
+    else:
+        page.setFont("Helvetica", 7.5)
+        page.drawCentredString(px + photo_w / 2, py + photo_h / 2, "Sin fotografía registrada")
+    page.setLineWidth(0.5)
+    page.rect(px, py, photo_w, photo_h)
+    y -= 14 * mm
     page.setFont("Helvetica-Bold", 15)
-    page.drawCentredString(width / 2, y, "AUTORIZACIÓN DE TRABAJO")
+    page.drawString(20 * mm, y, "AUTORIZACIÓN DE TRABAJO")
     y -= 6 * mm
     page.setFont("Helvetica", 9)
-    page.drawCentredString(
-        width / 2, y, "Solicitante de la condición de refugiado — art. 14, Ley N.° 27891"
-    )
-    y -= 12 * mm
+    page.drawString(20 * mm, y, "Solicitante de la condición de refugiado — art. 14, Ley N.° 27891")
+    y -= 6 * mm
+    page.setFont("Helvetica-Bold", 10.5)
+    page.drawString(20 * mm, y, f"Documento N.° {number}")
+    y = min(y, py) - 9 * mm
     rows = [
         ("Fecha de emisión", fecha(data.issue_date)),
         ("N.° de expediente", str(data.case_number)),
@@ -148,13 +197,7 @@ def render_permit(data: PermitData) -> bytes:
         ("Fecha de nacimiento", fecha(data.birth_date)),
         ("Lugar de nacimiento (país)", country_es(data.country_of_birth)),
         ("Nacionalidad", country_es(data.nationality)),
-        (
-            "Documento del país de origen",
-            " ".join(
-                v for v in (DOCUMENT_TYPES.get(data.document_type or ""), data.document_number) if v
-            )
-            or "—",
-        ),
+        ("Documento del país de origen", document_es(data.document_type, data.document_number)),
         ("Fecha de ingreso al Perú", fecha(data.entry_date)),
         ("Domicilio", data.street or "—"),
         (
@@ -169,30 +212,39 @@ def render_permit(data: PermitData) -> bytes:
         page.setFont("Helvetica-Bold", 9.5)
         page.drawString(20 * mm, y, label)
         page.setFont("Helvetica", 9.5)
-        page.drawString(85 * mm, y, value)
-        y -= 6.5 * mm
-    y -= 4 * mm
+        page.drawString(85 * mm, y, value[:60])
+        y -= 6.2 * mm
+    y -= 3 * mm
     text = page.beginText(20 * mm, y)
-    text.setFont("Helvetica", 9)
-    for line in _wrap(LEGAL_TEXT, 105):
+    text.setFont("Helvetica", 8.8)
+    text.setLeading(11.5)
+    for line in wrap(LEGAL_TEXT, 108):
         text.textLine(line)
     page.drawText(text)
-    draw_qr(page, data.verification_url, width - 70 * mm, 22 * mm, 48 * mm)
+    draw_qr(page, data.verification_url, width - 68 * mm, 24 * mm, 48 * mm)
     page.setFont("Helvetica", 7.5)
-    page.drawString(width - 70 * mm, 19 * mm, "Escanee para verificar la validez")
-    page.setFont("Helvetica-Bold", 9)
-    page.drawString(20 * mm, 40 * mm, "Firmado digitalmente por:")
+    page.drawCentredString(width - 44 * mm, 20.5 * mm, "Escanee para verificar la validez")
     page.setFont("Helvetica", 9)
-    page.drawString(20 * mm, 35 * mm, data.signer[:80])
-    page.drawString(20 * mm, 30 * mm, "Secretaría Ejecutiva de la CEPR")
+    page.drawString(
+        20 * mm, 52 * mm, f"Firmado digitalmente por: {data.signer[:60]}, Secretaría Ejecutiva"
+    )
+    page.setFont("Helvetica", 7.5)
+    cy = 40 * mm
+    for line in (*CONTACT_LINES, f"Verificación en línea: {_site(data.verification_url)}"):
+        page.drawString(20 * mm, cy, line)
+        cy -= 4 * mm
     page.setFont("Helvetica", 7)
-    page.drawString(20 * mm, 12 * mm, f"Documento N.° {data.permit_id}")
+    page.drawString(20 * mm, 12 * mm, f"Documento N.° {number} · expediente {data.case_number}")
     page.showPage()
     page.save()
     return out.getvalue()
 
 
-def _wrap(text: str, width: int) -> list[str]:
+def _site(url: str) -> str:
+    return url.split("/v/", 1)[0] + "/verificar"
+
+
+def wrap(text: str, width: int) -> list[str]:
     lines: list[str] = []
     current = ""
     for word in text.split():
@@ -206,14 +258,18 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines
 
 
-async def sign_pdf(pdf: bytes, identity: SigningIdentity) -> bytes:
+async def sign_pdf(
+    pdf: bytes,
+    identity: SigningIdentity,
+    reason: str = "Autorización de trabajo — art. 14 de la Ley N.° 27891",
+) -> bytes:
     """PAdES baseline signature (pyHanko) of the Executive Secretary, with an RFC 3161
     signature timestamp when the identity names a timestamp authority."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     meta = signers.PdfSignatureMetadata(
         field_name="FirmaSecretariaEjecutiva",
         subfilter=fields.SigSeedSubFilter.PADES,
-        reason="Autorización de trabajo — art. 14 de la Ley N.° 27891",
+        reason=reason,
         location="Lima, Perú",
     )
     stamper = timestamps.HTTPTimeStamper(identity.tsa_url) if identity.tsa_url else None

@@ -12,7 +12,14 @@ from psycopg import AsyncConnection
 
 from models.vocab import PENDING_STATUSES
 from services.documents.identity import SigningIdentity
-from services.documents.permit import PermitData, render_permit, sha256, sign_pdf
+from services.documents.permit import (
+    PermitData,
+    document_es,
+    permit_number,
+    render_permit,
+    sha256,
+    sign_pdf,
+)
 from services.errors import Conflict, NotFound
 
 TOKEN_TYPE = "work-permit"
@@ -51,11 +58,13 @@ async def issue_permit(
         "SELECT c.id, c.number, c.status, c.filing_date, p.id, p.given_names,"
         " p.paternal_surname, coalesce(p.maternal_surname, ''), p.birth_date,"
         " p.country_of_birth, p.nationality, p.entry_date, p.street, p.department,"
-        " p.province, p.district, p.phone, p.email, d.doc_type, d.number"
+        " p.province, p.district, p.phone, p.email, d.doc_type, d.number, b.photo,"
+        " (SELECT count(*) FROM work_permit w WHERE w.case_id = c.id)"
         " FROM case_file c JOIN case_member m ON m.case_id = c.id AND m.relationship = 'principal'"
         " JOIN person p ON p.id = m.person_id"
         " LEFT JOIN LATERAL (SELECT doc_type, number FROM identity_document"
         "   WHERE person_id = p.id ORDER BY id LIMIT 1) d ON true"
+        " LEFT JOIN biometric_enrolment b ON b.person_id = p.id"
         " WHERE c.number = %s",
         (case_number,),
     )
@@ -83,6 +92,8 @@ async def issue_permit(
         email,
         doc_type,
         doc_number,
+        photo,
+        issued_before,
     ) = row
     if status not in PENDING_STATUSES:
         raise Conflict(
@@ -116,6 +127,8 @@ async def issue_permit(
         valid_to,
         identity.signer_name,
         url,
+        permit_number(number, issued_before + 1),
+        bytes(photo) if photo else None,
     )
     pdf = await sign_pdf(render_permit(data), identity)
     digest = sha256(pdf)
@@ -173,6 +186,8 @@ class Verification:
     document: str | None = None
     valid_from: date | None = None
     valid_to: date | None = None
+    kind: str | None = None  # permit | card
+    number: str | None = None  # the number printed on the document
 
 
 MESSAGES = {
@@ -191,7 +206,12 @@ async def verify_permit_token(
     verify_jws: Callable[[str], dict[str, Any]],
     today: date | None = None,
 ) -> Verification:
-    """Check the token's signature offline, then the permit's current status online."""
+    """Check the token's signature offline, then the permit's current status online. A
+    card's QR carries the card's random id instead of a signed token."""
+    from services.documents.card import CARD_REFERENCE, verify_card_claims
+
+    if CARD_REFERENCE.match(token):
+        return await verify_card_claims(conn, {"jti": token})
     try:
         claims = verify_jws(token)
     except Exception:  # any signature or format problem: not one of ours
@@ -199,18 +219,20 @@ async def verify_permit_token(
     if not isinstance(claims.get("jti"), str):
         return Verification("invalid", MESSAGES["invalid"])
     if claims.get("typ") == "asylum-card":
-        from services.documents.card import verify_card_claims
-
         return await verify_card_claims(conn, claims)
     if claims.get("typ") != TOKEN_TYPE:
         return Verification("invalid", MESSAGES["invalid"])
     cursor = await conn.execute(
         "SELECT w.id, w.status, w.valid_from, w.valid_to, p.given_names,"
         " trim(p.paternal_surname || ' ' || coalesce(p.maternal_surname, '')), p.birth_date,"
-        " p.country_of_birth, p.nationality,"
-        " (SELECT doc_type || ' ' || number FROM identity_document d WHERE d.person_id = p.id"
-        "  ORDER BY id LIMIT 1)"
-        " FROM work_permit w JOIN person p ON p.id = w.person_id WHERE w.id = %s",
+        " p.country_of_birth, p.nationality, d.doc_type, d.number, c.number,"
+        " (SELECT count(*) FROM work_permit e WHERE e.case_id = w.case_id"
+        "  AND e.issued_at <= w.issued_at)"
+        " FROM work_permit w JOIN person p ON p.id = w.person_id"
+        " JOIN case_file c ON c.id = w.case_id"
+        " LEFT JOIN LATERAL (SELECT doc_type, number FROM identity_document"
+        "   WHERE person_id = p.id ORDER BY id LIMIT 1) d ON true"
+        " WHERE w.id = %s",
         (claims["jti"],),
     )
     row = await cursor.fetchone()
@@ -228,9 +250,11 @@ async def verify_permit_token(
         row[6],
         row[7],
         row[8],
-        row[9],
+        document_es(row[9], row[10]),
         row[2],
         row[3],
+        "permit",
+        permit_number(row[11], row[12]),
     )
 
 

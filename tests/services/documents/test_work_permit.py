@@ -130,6 +130,56 @@ def test_the_constancia_as_pdf_says_the_same(live_hub: LiveHub, issued: dict[str
     assert garbage.status_code == 404 and garbage.headers["content-type"] == "application/pdf"
 
 
+def test_the_permit_says_everything_a_stranger_needs(issued: dict[str, Any]) -> None:
+    # given the issued permit, read by poppler
+    path = issued["path"]
+    words = " ".join(
+        subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout.split()
+    )
+    number = issued["case"].number
+    # then the seed's legal wording is there in full, with the commission's contact lines
+    for item in (
+        "artículo 14 de la Ley N.° 27891, Ley del Refugiado",
+        "faculta al portador a permanecer en el país y a trabajar",
+        "no reemplaza los antecedentes policiales, penales ni judiciales",
+        "Jr. Lampa 545, Cercado de Lima",
+        "Central telefónica (01) 204-2400",
+        f"Documento N.° AT-{number}-01",
+        "Documento nacional de identidad N.° T",
+        "Vigencia desde",
+    ):
+        assert item in words, (item, words)
+    # one "digitally signed by" line, naming the signer
+    assert words.count("Firmado digitalmente por:") == 1
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    assert f"Title:           Autorización de trabajo N.° AT-{number}-01" in info
+    assert "Author:          Comisión Especial para los Refugiados" in info
+    assert b"/Lang (es-PE)" in path.read_bytes()
+
+
+def test_the_constancia_pdf_is_signed_and_states_its_time_zone(
+    live_hub: LiveHub, issued: dict[str, Any]
+) -> None:
+    from tests.services.documents.test_card import nss_trusting
+
+    url = issued["permit"]["verificationUrl"].replace("http://127.0.0.1:8000", live_hub.url)
+    folder = issued["folder"] / "constancia"
+    folder.mkdir(exist_ok=True)
+    path = folder / "constancia.pdf"
+    path.write_bytes(httpx.get(f"{url}.pdf").content)
+    out = subprocess.run(
+        ["pdfsig", "-nssdir", nss_trusting(issued["ca"], folder), str(path)],
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "Signature is Valid" in out and "Certificate is Trusted" in out, out
+    words = " ".join(
+        subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout.split()
+    )
+    assert "(hora de Lima, America/Lima, UTC-05:00)" in words, words
+    assert "VÁLIDO" in words and f"AT-{issued['case'].number}-01" in words
+
+
 def test_a_tampered_pdf_is_refused_by_both_validators(issued: dict[str, Any]) -> None:
     data = bytearray(issued["path"].read_bytes())
     index = data.find(b"Persona")  # inside the signed content: alter one byte of the page text
@@ -176,6 +226,10 @@ def test_a_revoked_permit_verifies_as_revoked(live_hub: LiveHub, issued: dict[st
         graphql(live_hub, None, query, {"t": token})["data"]["verifyDocument"]["status"]
         == "revoked"
     )
+    # the page never reads as valid: no "válida desde", the verdict says NO VÁLIDO
+    page = httpx.get(f"{live_hub.url}/v/{token}").text
+    assert "válida desde" not in page and "NO VÁLIDO: revocado" in page
+    assert 'data-status="revoked"' in page
 
 
 def test_only_the_signing_role_can_issue(live_hub: LiveHub, issued: dict[str, Any]) -> None:
