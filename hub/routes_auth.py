@@ -31,6 +31,7 @@ from auth.oauth import (
     parse_form,
 )
 from auth.tokens import Authenticator, TokenIssuer
+from hub import metrics
 from hub.client_address import request_address, throttle_key
 from hub.readpool import libpq_url
 from hub.state import HubState
@@ -181,6 +182,7 @@ async def token_endpoint(request: Request) -> JSONResponse:
     if password_login:
         refusal = await throttle.attempt(account, address)
         if refusal is not None:
+            metrics.login_throttled()
             return JSONResponse(
                 {
                     "error": "too_many_attempts",

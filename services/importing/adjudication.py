@@ -346,6 +346,7 @@ async def queue_pairs(
                 "detail": {
                     "weight": round(qp.weight, 3),
                     **{k: int(v) for k, v in qp.detail.items()},
+                    **({"motivo": qp.reason} if qp.reason else {}),
                 },
             }
         )

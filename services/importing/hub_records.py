@@ -13,7 +13,9 @@ from services.importing.linkage import LinkRecord
 from services.importing.run_model import UNKNOWN_BIRTH_DATE, UNKNOWN_NATIONALITY
 
 
-def link_record(uid: str, v: dict[str, Any], person_id: int | None) -> LinkRecord:
+def link_record(
+    uid: str, v: dict[str, Any], person_id: int | None, source: str | None = None
+) -> LinkRecord:
     bd = v.get("birth_date")
     if isinstance(bd, str):
         bd = date.fromisoformat(bd)
@@ -32,6 +34,7 @@ def link_record(uid: str, v: dict[str, Any], person_id: int | None) -> LinkRecor
         sex=v.get("sex") if v.get("sex") in ("F", "M") else None,
         phone=v.get("phone"),
         person_id=person_id,
+        source=source,
     )
 
 

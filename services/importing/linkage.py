@@ -2,11 +2,9 @@
 
 Splink scores candidate pairs (blocking on documents, case numbers, names, dates). The
 m/u probabilities start from stated priors (below); u is re-estimated from the data by
-random sampling when there are enough records. Clustering is greedy on descending match
-probability with a veto: two groups are never joined if any pair across them has
-incompatible birth dates or first given names, or if both already are different persons in
-the hub. Wrong merges are worse than missed ones, so the merge threshold is high and the
-band below it goes to officers (the adjudication queue).
+random sampling when there are enough records. Clustering, with its vetoes and the family
+guard, is in ``services.importing.clustering``. Wrong merges are worse than missed ones, so
+the merge threshold is high and the band below it goes to officers (the adjudication queue).
 """
 
 from __future__ import annotations
@@ -18,7 +16,6 @@ from datetime import date
 from typing import Any
 
 import pyarrow as pa
-from rapidfuzz.distance import DamerauLevenshtein
 
 from services.importing import normalise as n
 
@@ -43,6 +40,7 @@ class LinkRecord:
     sex: str | None = None
     phone: str | None = None
     person_id: int | None = None  # known person (earlier import or hub record)
+    source: str | None = None  # file and sheet of a new row
 
 
 @dataclass
@@ -52,13 +50,7 @@ class Pair:
     probability: float
     weight: float
     detail: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class LinkResult:
-    clusters: list[list[str]]
-    queued: list[Pair]
-    merged_pairs: int
+    reason: str | None = None  # why it was queued and not merged (Spanish)
 
 
 def _features(r: LinkRecord) -> dict[str, Any]:
@@ -72,6 +64,9 @@ def _features(r: LinkRecord) -> dict[str, Any]:
         "fg": given.split()[0] if given else None,
         "given_k": given or None,
         "pat_k": n.key(r.paternal or "") or None,
+        "mat_k": n.key(r.maternal or "") or None,
+        "fg4": given.replace(" ", "")[:4] or None,
+        "fg1": given[:1] or None,
         "full_k": full or None,
         "sorted_k": " ".join(toks) or None,
         "toks": toks,
@@ -187,15 +182,34 @@ def _comparisons() -> list[dict[str, Any]]:
     return [name, dob, doc, *rest]
 
 
-BLOCKING = [
-    "l.doc = r.doc",
-    "l.case_no = r.case_no",
-    "l.sorted_k = r.sorted_k",
-    "l.fg = r.fg AND l.dob = r.dob",
-    "l.pat_k = r.pat_k AND l.dob_y = r.dob_y",
-    "l.fg = r.fg AND l.pat_k = r.pat_k",
-    "l.dob = r.dob_swap AND l.fg = r.fg",
-]
+# Blocking: a pair is compared when it agrees on every (left, right) feature of one rule.
+BLOCKING_RULES: tuple[tuple[tuple[str, str], ...], ...] = (
+    (("doc", "doc"),),
+    (("case_no", "case_no"),),
+    (("sorted_k", "sorted_k"),),
+    (("fg", "fg"), ("dob", "dob")),
+    (("pat_k", "pat_k"), ("dob_y", "dob_y")),
+    (("fg", "fg"), ("pat_k", "pat_k")),
+    (("dob", "dob_swap"), ("fg", "fg")),
+    (("dob", "dob"), ("mat_k", "mat_k")),
+    (("dob", "dob"), ("fg4", "fg4")),
+    (("phone", "phone"),),
+    (("pat_k", "pat_k"), ("mat_k", "mat_k"), ("fg1", "fg1")),
+)
+BLOCKING = [" AND ".join(f"l.{a} = r.{b}" for a, b in rule) for rule in BLOCKING_RULES]
+
+
+def features(r: LinkRecord) -> dict[str, Any]:
+    return _features(r)
+
+
+def compared(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether blocking puts the two records (their ``features``) in one candidate pair."""
+    for rule in BLOCKING_RULES:
+        for x, y in ((a, b), (b, a)):
+            if all(x[ca] is not None and x[ca] == y[cb] for ca, cb in rule):
+                return True
+    return False
 
 
 def score_pairs(records: Sequence[LinkRecord], threshold: float = 0.01) -> list[Pair]:
@@ -216,6 +230,9 @@ def score_pairs(records: Sequence[LinkRecord], threshold: float = 0.01) -> list[
                 ("fg", pa.string()),
                 ("given_k", pa.string()),
                 ("pat_k", pa.string()),
+                ("mat_k", pa.string()),
+                ("fg4", pa.string()),
+                ("fg1", pa.string()),
                 ("full_k", pa.string()),
                 ("sorted_k", pa.string()),
                 ("toks", pa.list_(pa.string())),
@@ -260,98 +277,3 @@ def score_pairs(records: Sequence[LinkRecord], threshold: float = 0.01) -> list[
         )
     result.drop_table_from_database_and_remove_from_cache()
     return out
-
-
-def _compatible(a: LinkRecord, b: LinkRecord) -> bool:
-    """Hard veto: incompatible birth dates or first given names mean two different people."""
-    if a.birth_date and b.birth_date and a.birth_date != b.birth_date:
-        x, y = a.birth_date, b.birth_date
-        swapped = x.year == y.year and x.day == y.month and x.month == y.day
-        typo = DamerauLevenshtein.distance(x.isoformat(), y.isoformat()) <= 1
-        if not (swapped or typo):
-            return False
-    fa, fb = n.key(a.given).split()[:1], n.key(b.given).split()[:1]
-    if fa and fb and fa != fb:
-        ta, tb = set(n.key(a.given).split()), set(n.key(b.given).split())
-        if DamerauLevenshtein.distance(fa[0], fb[0]) > 2 and not (ta & tb):
-            return False
-    ga, gb = n.key(a.given).split(), n.key(b.given).split()
-    if len(ga) >= 2 and len(gb) >= 2 and DamerauLevenshtein.distance(ga[1], gb[1]) > 1:
-        return False  # same first name, different second name: e.g. two sisters
-    if a.maternal and b.maternal:
-        ma, mb = n.key(a.maternal), n.key(b.maternal)
-        pa, pb = n.key(a.paternal or ""), n.key(b.paternal or "")
-        if DamerauLevenshtein.distance(ma, mb) > 1 and ma != pb and mb != pa:
-            return False  # different maternal surnames (swapped surnames allowed)
-    return True
-
-
-def cluster(
-    records: Sequence[LinkRecord],
-    pairs: Sequence[Pair],
-    merge_threshold: float = MERGE_THRESHOLD,
-    queue_threshold: float = QUEUE_THRESHOLD,
-) -> LinkResult:
-    by_id = {r.uid: r for r in records}
-    parent = {r.uid: r.uid for r in records}
-    members: dict[str, list[str]] = {r.uid: [r.uid] for r in records}
-    persons: dict[str, set[int]] = {
-        r.uid: ({r.person_id} if r.person_id else set()) for r in records
-    }
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a: str, b: str) -> None:
-        ra, rb = find(a), find(b)
-        if ra == rb:
-            return
-        if len(members[ra]) < len(members[rb]):
-            ra, rb = rb, ra
-        parent[rb] = ra
-        members[ra].extend(members.pop(rb))
-        persons[ra] |= persons.pop(rb)
-
-    # rows already attached to a person stay together
-    first_of: dict[int, str] = {}
-    for r in records:
-        if r.person_id is not None:
-            if r.person_id in first_of:
-                union(first_of[r.person_id], r.uid)
-            else:
-                first_of[r.person_id] = r.uid
-
-    queued: list[Pair] = []
-    merged = 0
-    for p in sorted(pairs, key=lambda p: (-p.probability, p.a, p.b)):
-        ra, rb = find(p.a), find(p.b)
-        if ra == rb:
-            continue
-        if p.probability < queue_threshold:
-            break
-        ok = p.probability >= merge_threshold
-        if ok and persons[ra] and persons[rb] and persons[ra] != persons[rb]:
-            ok = False  # two persons already in the hub: an officer decides
-        if ok:
-            ok = all(_compatible(by_id[x], by_id[y]) for x in members[ra] for y in members[rb])
-        if ok:
-            union(ra, rb)
-            merged += 1
-        else:
-            queued.append(p)
-    final = [r for r in queued if find(r.a) != find(r.b)]
-    # one queue entry per pair of clusters
-    seen: set[tuple[str, str]] = set()
-    dedup: list[Pair] = []
-    for p in final:
-        k = tuple(sorted((find(p.a), find(p.b))))
-        if k in seen:
-            continue
-        seen.add(k)  # type: ignore[arg-type]
-        dedup.append(p)
-    return LinkResult(
-        clusters=[sorted(m) for m in members.values()], queued=dedup, merged_pairs=merged
-    )

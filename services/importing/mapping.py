@@ -35,11 +35,36 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "NAME",
         "PERSONA",
     ),
-    "given_names": ("NOMBRES", "PRIMER NOMBRE", "NOMBRES DE PILA", "GIVEN NAMES", "FIRST NAME"),
+    "given_names": (
+        "NOMBRES",
+        "PRIMER NOMBRE",
+        "NOMBRES DE PILA",
+        "PRENOMBRES",
+        "GIVEN NAMES",
+        "FIRST NAME",
+    ),
     "second_given_name": ("SEGUNDO NOMBRE", "OTROS NOMBRES", "MIDDLE NAME"),
     "surnames": ("APELLIDOS", "SURNAMES", "LAST NAME", "APELLIDO"),
-    "paternal_surname": ("APELLIDO PATERNO", "PRIMER APELLIDO", "AP PATERNO", "APE PATERNO"),
-    "maternal_surname": ("APELLIDO MATERNO", "SEGUNDO APELLIDO", "AP MATERNO", "APE MATERNO"),
+    "paternal_surname": (
+        "APELLIDO PATERNO",
+        "PRIMER APELLIDO",
+        "AP PATERNO",
+        "APE PATERNO",
+        "1ER APELLIDO",
+        "APELLIDO 1",
+        "APELLIDO PADRE",
+        "APELLIDO DEL PADRE",
+    ),
+    "maternal_surname": (
+        "APELLIDO MATERNO",
+        "SEGUNDO APELLIDO",
+        "AP MATERNO",
+        "APE MATERNO",
+        "2DO APELLIDO",
+        "APELLIDO 2",
+        "APELLIDO MADRE",
+        "APELLIDO DE LA MADRE",
+    ),
     "birth_date": (
         "FECHA DE NACIMIENTO",
         "FEC NACIMIENTO",
@@ -56,6 +81,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "country_of_birth": (
         "LUGAR DE NACIMIENTO PAIS",
         "PAIS DE NACIMIENTO",
+        "PAIS DE NAC",
+        "PAIS NAC",
+        "LUGAR DE NAC",
         "LUGAR DE NACIMIENTO",
         "COUNTRY OF BIRTH",
     ),
@@ -69,18 +97,24 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "CEDULA",
         "PASAPORTE",
         "DOCUMENTO DE IDENTIDAD",
+        "DOC DE IDENTIDAD",
+        "IDENTIFICACION",
         "DOCUMENT NUMBER",
     ),
     "entry_date": (
         "FECHA DE INGRESO AL PERU",
+        "FECHA DE INGRESO AL PAIS",
         "FECHA DE INGRESO",
         "INGRESO AL PERU",
+        "INGRESO AL PAIS",
         "FECHA ENTRADA",
+        "FECHA DE ENTRADA AL PAIS",
     ),
     "filing_date": (
         "FECHA DE SOLICITUD",
         "FECHA SOLICITUD",
         "FECHA DE PRESENTACION",
+        "F SOLICITUD",
         "FILING DATE",
     ),
     "event_date": ("FECHA", "FECHA DE REGISTRO", "FECHA DE EMISION", "FECHA DE CITA", "DATE"),
@@ -89,6 +123,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "DEPARTAMENTO PROVINCIA DISTRITO",
         "UBIGEO",
         "DEPARTAMENTO/PROVINCIA/DISTRITO",
+        "DPTO PROV DIST",
+        "LUGAR DE RESIDENCIA",
+        "RESIDENCIA",
         "LUGAR",
     ),
     "department": ("DEPARTAMENTO", "REGION", "REGIÓN"),
@@ -214,6 +251,29 @@ OTHER_PERSON = {
 }
 
 
+# Words that say whose value it is when it is the person's own ("Nombres del solicitante",
+# "Parentesco con el titular", "Domicilio actual"): dropped before matching.
+QUALIFIERS = {"DEL", "DE", "LA", "EL", "CON", "SOLICITANTE", "TITULAR", "ACTUAL", "A"}
+# A header naming another person is still the person's own in these shapes.
+OWN_DESPITE = {"APELLIDO": {"PADRE", "MADRE"}}
+
+
+def _other_person(h: str) -> bool:
+    toks = h.split()
+    found = OTHER_PERSON & set(toks)
+    if not found:
+        return False
+    for stem, allowed in OWN_DESPITE.items():
+        if toks[0].startswith(stem) and found <= allowed:
+            return False
+    return True
+
+
+def _without_qualifiers(h: str) -> str:
+    kept = [t for t in h.split() if t not in QUALIFIERS]
+    return " ".join(kept) if kept and len(kept) < len(h.split()) else ""
+
+
 def match_header(header: str) -> tuple[str, float] | None:
     """The field a header means and a score 0-100, or None."""
     h = norm_header(header)
@@ -221,8 +281,11 @@ def match_header(header: str) -> tuple[str, float] | None:
         return None
     if h in _CHOICES:
         return _CHOICES[h], 100.0
-    if OTHER_PERSON & set(h.split()):
+    if _other_person(h):
         return None
+    q = _without_qualifiers(h)
+    if q and q in _CHOICES:
+        return _CHOICES[q], 97.0
     bare = norm_header(re.sub(r"\(.*?\)", " ", str(header)))
     if bare and bare in _CHOICES:
         return _CHOICES[bare], 98.0

@@ -19,12 +19,10 @@ from models.core import Person
 from models.importing import ImportBatch, ImportRow, ImportValue
 from services.importing import normalise as n
 from services.importing.adjudication import queue_pairs
+from services.importing.clustering import cluster
 from services.importing.documents_cases import write_documents_cases
 from services.importing.hub_records import known_link_records, link_record
-from services.importing.linkage import (
-    cluster,
-    score_pairs,
-)
+from services.importing.linkage import score_pairs
 from services.importing.mapping import load_override, map_columns, recognise
 from services.importing.person_values import (
     REASONS,
@@ -168,7 +166,7 @@ async def _import(
     uid_of = {id(r): f"n{i}" for i, r in enumerate(valid)}
     by_uid = {uid_of[id(r)]: r for r in valid}
     for r in valid:
-        link.append(link_record(uid_of[id(r)], r.values, None))
+        link.append(link_record(uid_of[id(r)], r.values, None, f"{r.file}|{r.sheet}"))
     progress("vinculación", 0, 1)
     pairs = score_pairs(link)
     result = cluster(link, pairs, options.merge_threshold, options.queue_threshold)

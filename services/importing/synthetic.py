@@ -39,7 +39,7 @@ HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
     "given": {
         "A": ("NOMBRES", "Nombre(s)"),
         "B": ("Nombres del solicitante", "PRENOMBRES"),
-        "C": ("Nombres de pila", "NOMBRES COMPLETOS DEL TITULAR"),
+        "C": ("Nombres de pila", "PRENOMBRES DEL TITULAR"),
     },
     "paternal": {
         "A": ("APELLIDO PATERNO", "Primer apellido"),
@@ -99,7 +99,7 @@ HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
         "B": ("Dpto/Prov/Dist",),
         "C": ("LUGAR DE RESIDENCIA",),
     },
-    "phone": {"A": ("TELÉFONO",), "B": ("Celular",), "C": ("TELF. CONTACTO",)},
+    "phone": {"A": ("TELÉFONO",), "B": ("Celular",), "C": ("TELF./CEL.",)},
     "extra": {"A": ("CÓDIGO INTERNO",), "B": ("Ficha N°",), "C": ("Digitador",)},
 }
 RELATION_WORDS = {
