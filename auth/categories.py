@@ -19,10 +19,14 @@ class Category(StrEnum):
     STATUS_SELF_SERVICE = "status.self_service"  # my permit: download and renewal
     STATUS_NOTIFICATIONS = "status.notifications"  # every case's protection changes, live
     STATUS_DETAILED = "status.detailed"  # the detailed workflow status (reveals decisions)
+    STATUS_WORKFLOW = "status.workflow"  # moving a case along the workflow (no decisions)
+    STATUS_DECISION = "status.decision"  # the eligibility decision (the Executive Secretary)
+    STATUS_REGISTRATION = "status.registration"  # registering a case at the office
     CLAIM = "claim"
     CLAIM_DECISION_LETTER = "claim.decision_letter"
     NEEDS = "needs"
     NEEDS_EXPORT = "needs.export"  # the nationwide specific-needs file (UNHCR's codes)
+    NEEDS_PRIORITY = "needs.priority"  # overriding a case's priority (supervisors)
     BIOMETRICS = "biometrics"  # enrolment records (write), template references
     BIOMETRICS_MATCH = "biometrics.match"  # match results only
     BIOMETRICS_REVIEW = "biometrics.review"  # deciding a possible duplicate
@@ -34,6 +38,7 @@ class Category(StrEnum):
     CASE_ADMIN = "case_admin"
     CASE_ADMIN_OFFICE = "case_admin.office"
     CASE_ADMIN_APPOINTMENTS = "case_admin.appointments"
+    CASE_ADMIN_SLOTS = "case_admin.slots"  # opening appointment slots at an office
     AUDIT = "audit"
     AUDIT_SELF = "audit.self"  # who read my data
     # Not personal data:

@@ -106,6 +106,11 @@ MATRIX: dict[Role, dict[str, Grant]] = {
         Category.PROFESSION_DIRECTORY: Grant(),
         Category.CASE_ADMIN: r(OWN),
         Category.CASE_ADMIN_APPOINTMENTS: rw(OWN),  # books the office's appointments
+        Category.CASE_ADMIN_SLOTS: rw(OWN),  # opens the office's appointment slots
+        Category.STATUS_WORKFLOW: rw(OWN),
+        Category.STATUS_DECISION: Grant(),  # decisions are the Executive Secretary's
+        Category.STATUS_REGISTRATION: rw(OWN),
+        Category.NEEDS_PRIORITY: r(OWN),  # records needs; overriding a priority is not theirs
     },
     Role.CEPR_ELIGIBILITY: {
         **_PUBLIC,
@@ -114,6 +119,7 @@ MATRIX: dict[Role, dict[str, Grant]] = {
         Category.STATUS: r(ASG),
         Category.STATUS_NOTIFICATIONS: Grant(),
         Category.CLAIM: rw(ASG),
+        Category.STATUS_DECISION: Grant(),
         Category.NEEDS: r(ASG),
         Category.NEEDS_EXPORT: Grant(),
         Category.FAMILY: r(ASG),
@@ -128,6 +134,8 @@ MATRIX: dict[Role, dict[str, Grant]] = {
         Category.STATUS: rw(),
         Category.STATUS_SIGNING: Grant(read=Scope.ALL),  # sees issued permits; does not sign
         Category.CLAIM: r(),
+        Category.STATUS_DECISION: Grant(),  # decisions are the Executive Secretary's
+        Category.STATUS_REGISTRATION: Grant(),  # registering is done at the office
         Category.NEEDS: rw(),
         Category.BIOMETRICS_MATCH: r(),
         Category.BIOMETRICS_REVIEW: rw(),
@@ -142,6 +150,9 @@ MATRIX: dict[Role, dict[str, Grant]] = {
         Category.IDENTITY: r(),
         Category.STATUS: rw(),
         Category.STATUS_SIGNING: rw(),  # the Executive Secretary signs permits and cards
+        Category.STATUS_DECISION: rw(),  # decides claims (decideCase, with an assessment)
+        Category.STATUS_WORKFLOW: r(),  # moves no case along the workflow
+        Category.STATUS_REGISTRATION: Grant(),
         Category.CLAIM: r(),
         Category.NEEDS: r(),
         Category.FAMILY: r(),
@@ -168,6 +179,7 @@ MATRIX: dict[Role, dict[str, Grant]] = {
         Category.IDENTITY: r(),
         Category.CONTACT: r(),
         Category.STATUS: r(),
+        Category.STATUS_DETAILED: Grant(),  # coarse status only: decisions are not UNHCR's
         Category.NEEDS: r(),
         Category.FAMILY: r(),
         Category.PROFESSION: r(),
@@ -248,12 +260,13 @@ def field_category(type_name: str, field_name: str) -> str | None:
     return FIELDS.get(type_name, {}).get(field_name)
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(frozen=True, slots=True)
 class RowScope:
     """Facts about one record that row conditions are checked against.
 
     Built by the services that load the record (in the same SQL), inherited by the
-    objects nested under it. Identity-compared and cached per request.
+    objects nested under it. Immutable and compared by value; decisions made on it are
+    not cached (``auth.guards``).
     """
 
     person_ids: tuple[int, ...] = ()

@@ -44,18 +44,18 @@ FIELDS: dict[str, dict[str, str]] = {
     },
     "Mutation": {
         "preRegister": C.REGISTRATION,
-        "changeCaseStatus": C.STATUS,
-        "overridePriority": C.NEEDS,
+        "changeCaseStatus": C.STATUS_WORKFLOW,
+        "overridePriority": C.NEEDS_PRIORITY,
         "assignCases": C.CASE_ADMIN,
-        "createAppointmentSlot": C.CASE_ADMIN,
+        "createAppointmentSlot": C.CASE_ADMIN_SLOTS,
         "bookAppointment": C.CASE_ADMIN_APPOINTMENTS,
         "rescheduleAppointment": C.CASE_ADMIN_APPOINTMENTS,
         "cancelAppointment": C.CASE_ADMIN_APPOINTMENTS,
         "recordInterview": C.CLAIM,
         "recordAssessment": C.CLAIM,
-        "decideCase": C.STATUS,
-        "fileAppeal": C.STATUS,
-        "registerCase": C.STATUS,
+        "decideCase": C.STATUS_DECISION,
+        "fileAppeal": C.CLAIM,  # an appeal's grounds are claim data (rule 10)
+        "registerCase": C.STATUS_REGISTRATION,
         "enrolBiometrics": C.BIOMETRICS,
         "issueWorkPermit": C.STATUS_SIGNING,
         "issueAsylumCard": C.STATUS_SIGNING,
@@ -395,7 +395,10 @@ FIELDS: dict[str, dict[str, str]] = {
         "fromStatus": C.CASE_ADMIN,
         "toStatus": C.CASE_ADMIN,
         "actor": C.CASE_ADMIN,
-        "reason": C.CASE_ADMIN,
+        # Every reason in the history is claim (rule 10): a decision's reasons and an
+        # appeal's grounds are stored there, and a workflow move's reason may tell of the
+        # claim too; the more protective reading.
+        "reason": C.CLAIM,
         "at": C.CASE_ADMIN,
     },
     "Appointment": {

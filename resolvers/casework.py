@@ -51,24 +51,28 @@ async def pre_register(info: strawberry.Info, data: dict[str, Any]) -> Any:
 async def change_case_status(info: strawberry.Info, case_number: int, to: Any, reason: str) -> Any:
     from auth.policy import RowScope
     from models.vocab import CaseStatus
-    from services.casework.events import EVENTS, ProtectionEvent, protection_of
     from services.casework.status import change_status
 
     ctx = info.context
     moved = await ctx.run(change_status, ctx.principal, case_number, CaseStatus(to), reason)
-    before, after = protection_of(moved.from_status), protection_of(moved.to_status)
-    if before != after:
-        EVENTS.publish(
-            ProtectionEvent(
-                moved.case_number, after[0], after[1], moved.from_status.value, datetime.now(UTC)
-            )
-        )
+    publish_move(moved.case_number, moved.from_status, moved.to_status)
     return Moved(
         moved.case_number,
         moved.from_status,
         moved.to_status,
         RowScope(office_codes=frozenset({moved.office_code})),
     )
+
+
+def publish_move(case_number: int, from_status: Any, to_status: Any) -> None:
+    """Tell live subscribers of a move that changes protection (any action's move)."""
+    from services.casework.events import EVENTS, ProtectionEvent, protection_of
+
+    before, after = protection_of(from_status), protection_of(to_status)
+    if before != after:
+        EVENTS.publish(
+            ProtectionEvent(case_number, after[0], after[1], from_status.value, datetime.now(UTC))
+        )
 
 
 class Moved:

@@ -48,6 +48,10 @@ async def cancel_appointment(info: strawberry.Info, appointment_id: int) -> bool
 
 
 def _recorded(r: eligibility.Recorded, officer_id: int | None = None) -> Mapped:
+    if r.moved is not None:
+        from resolvers.casework import publish_move
+
+        publish_move(r.case_number, *r.moved)
     scope = RowScope(assigned_officer_ids=frozenset({officer_id} if officer_id else ()))
     return Mapped(scope, id=r.id, case_number=r.case_number, at=r.at)
 
@@ -112,7 +116,8 @@ async def decide_case(info: strawberry.Info, case_number: int, outcome: str, rea
 
 async def file_appeal(info: strawberry.Info, case_number: int, grounds: str) -> Any:
     ctx = info.context
-    return _recorded(await ctx.run(eligibility.file_appeal, ctx.principal, case_number, grounds))
+    done = await ctx.run(eligibility.file_appeal, ctx.principal, case_number, grounds)
+    return _recorded(done, ctx.principal.officer_id)
 
 
 def _slot(s: appointments.Slot) -> Mapped:

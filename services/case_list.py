@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from auth.policy import Category, Scope, read_scope
 from auth.principal import Principal
-from models.vocab import CaseStatus
+from models.vocab import PENDING_STATUSES, RECOGNISED_STATUSES, CaseStatus
 from services.case_queries import CASE_COLUMNS, CASE_JOINS, Conn, case_record, named_rows
 from services.errors import DomainError, FieldProblem, Forbidden, ValidationFailed
 from services.records import CasePage
@@ -75,6 +75,35 @@ def filter_conditions(
     return where, params
 
 
+# The coarse statuses agencies may know (ACCESS-POLICY.md: "coarse case status"): pending,
+# recognised, or neither. The detailed status (``status.detailed``) tells decisions apart.
+COARSE_CLASSES = (PENDING_STATUSES, RECOGNISED_STATUSES)
+
+
+def coarse_status(status: str) -> str:
+    """``pending_claim``, ``recognised_refugee`` or ``not_protected``."""
+    if status in RECOGNISED_STATUSES:
+        return "recognised_refugee"
+    if status in PENDING_STATUSES:
+        return "pending_claim"
+    return "not_protected"
+
+
+def filter_seen_by(principal: Principal, case_filter: CaseFilter) -> CaseFilter:
+    """The filter a caller may apply: a caller who may not read the detailed status gets
+    each named status widened to its coarse class, so the answer cannot tell a rejected
+    case from one under review (the more protective reading of "coarse status only")."""
+    if not case_filter.statuses or read_scope(principal.role, Category.STATUS_DETAILED):
+        return case_filter
+    widened: set[CaseStatus] = set()
+    for status in case_filter.statuses:
+        cls = next((c for c in COARSE_CLASSES if status in c), None)
+        if cls is None:
+            cls = frozenset(CaseStatus) - PENDING_STATUSES - RECOGNISED_STATUSES
+        widened |= cls
+    return replace(case_filter, statuses=tuple(sorted(widened)))
+
+
 def encode_cursor(filing_date: date, case_id: int) -> str:
     raw = f"c1:{filing_date.isoformat()}:{case_id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -130,7 +159,7 @@ async def list_cases(
         params["own_officer"] = principal.officer_id or -1
     elif scope is not Scope.ALL:
         raise DomainError("Alcance de lectura no soportado para listas.", "FORBIDDEN")
-    conditions, values = filter_conditions(case_filter)
+    conditions, values = filter_conditions(filter_seen_by(principal, case_filter))
     where += conditions
     params |= values
     if after:

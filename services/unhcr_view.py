@@ -20,7 +20,7 @@ from psycopg import AsyncConnection
 
 from auth.policy import Category, Scope, read_scope
 from auth.principal import Principal
-from services.case_list import CaseFilter, filter_conditions
+from services.case_list import CaseFilter, coarse_status, filter_conditions, filter_seen_by
 from services.csv_safety import safe_row
 from services.errors import Forbidden
 
@@ -80,7 +80,9 @@ async def needs_export(
         raise Forbidden("Su rol no puede exportar necesidades específicas.")
     # a row per need: the need and the person it belongs to are the row's own
     conditions, params = filter_conditions(
-        case_filter, "n.code = ANY(%(needs)s)", "p.nationality = ANY(%(nats)s)"
+        filter_seen_by(principal, case_filter),
+        "n.code = ANY(%(needs)s)",
+        "p.nationality = ANY(%(nats)s)",
     )
     where = ["true", *conditions]
     cursor = await conn.execute(
@@ -106,7 +108,9 @@ async def needs_export(
         alias = persons.get(person_id)
         if alias is None:
             alias = persons[person_id] = pseudonym(person_id)
-        writer.writerow(safe_row([number, office, status, filed.isoformat(), size, alias, *rest]))
+        writer.writerow(
+            safe_row([number, office, coarse_status(status), filed.isoformat(), size, alias, *rest])
+        )
     day = (today or date.today()).isoformat()
     return NeedsExport(
         out.getvalue(), len(rows), tuple(sorted(persons)), f"acnur-necesidades-{day}.csv"

@@ -1,14 +1,17 @@
 """Eligibility (qualification): interview records, assessment and recommendation, the
 decision with its reasons, and the appeal. All of it is ``claim`` data under the policy.
 
-Interviews and assessments are written by the eligibility officer assigned to the case;
-the decision is the Executive Secretary's and moves the case through the status machine
-(which also queues the agencies' notifications); an appeal is filed by registry staff
-(registrar of the office, supervisor) for a rejected case. One transaction per write.
+Interviews, assessments and appeals are claim writes: the policy gives them to the
+eligibility officer assigned to the case (``claim`` write, assigned). The decision is
+the Executive Secretary's (``status.decision``) and is the only way into the decision
+states (the status machine's ``DECISIONS``), which also queues the agencies'
+notifications; the appeal is the only way into ``appeal``. Who may write is asked of
+``auth.policy``, before anything changes. One transaction per write.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -16,12 +19,16 @@ from typing import Any
 
 from psycopg import AsyncConnection
 
+from auth.policy import Category
 from auth.principal import Principal
-from models.vocab import AppointmentMode, CaseStatus, Role
+from models.vocab import AppointmentMode, CaseStatus
+from services.casework import claim_records as claim
 from services.casework import status
+from services.casework.permissions import require_any_write, require_write
 from services.casework.registration import _language
-from services.errors import Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
+from services.errors import Conflict, FieldProblem, ValidationFailed
 from services.input_limits import LONG_TEXT, text_problem
+from services.sealing import case_key_for_writing
 
 
 class Ground(StrEnum):
@@ -50,6 +57,7 @@ class Recorded:
     id: int
     case_number: int
     at: datetime
+    moved: tuple[CaseStatus, CaseStatus] | None = None  # (from, to) of a decision or appeal
 
 
 def _required(value: str, path: str, what: str) -> list[FieldProblem]:
@@ -59,26 +67,13 @@ def _required(value: str, path: str, what: str) -> list[FieldProblem]:
     return [] if value.strip() else [FieldProblem((path,), "REQUIRED", f"Indique {what}.")]
 
 
-async def _case(
-    conn: AsyncConnection[Any], case_number: int
-) -> tuple[int, CaseStatus, int | None, str]:
-    row = await (
-        await conn.execute(
-            "SELECT c.id, c.status, c.assigned_officer_id, o.code FROM case_file c"
-            " JOIN office o ON o.id = c.office_id WHERE c.number = %s FOR UPDATE OF c",
-            (case_number,),
-        )
-    ).fetchone()
-    if row is None:
-        raise NotFound(f"No existe el expediente {case_number}.", "CASE_NOT_FOUND")
-    return row[0], CaseStatus(row[1]), row[2], row[3]
-
-
 def _assigned(principal: Principal, officer_id: int | None) -> None:
-    if principal.role is not Role.CEPR_ELIGIBILITY or principal.officer_id != officer_id:
-        raise Forbidden(
-            "Solo el oficial de elegibilidad asignado puede registrar esta información."
-        )
+    require_write(
+        principal,
+        Category.CLAIM,
+        "Solo el oficial de elegibilidad asignado puede registrar esta información.",
+        officer_id=officer_id,
+    )
 
 
 def _in_review(current: CaseStatus) -> None:
@@ -118,9 +113,10 @@ async def record_interview(
     if problems:
         raise ValidationFailed(problems)
     async with conn.transaction():
-        case_id, current, officer, _ = await _case(conn, case_number)
+        case_id, current, officer, _ = await status.lock_case(conn, case_number)
         _assigned(principal, officer)
         _in_review(current)
+        key = await case_key_for_writing(conn, case_id)
         row = await (
             await conn.execute(
                 "INSERT INTO interview_record (case_id, mode, held_at, summary, language,"
@@ -130,7 +126,7 @@ async def record_interview(
                     case_id,
                     mode.value,
                     held_at,
-                    summary.strip(),
+                    key.seal(summary.strip(), claim.INTERVIEW_SUMMARY),
                     language_code,
                     interpreter,
                     principal.actor_label,
@@ -166,7 +162,7 @@ async def record_assessment(
     if problems:
         raise ValidationFailed(problems)
     async with conn.transaction():
-        case_id, current, officer, _ = await _case(conn, case_number)
+        case_id, current, officer, _ = await status.lock_case(conn, case_number)
         _assigned(principal, officer)
         _in_review(current)
         interviewed = await (
@@ -176,6 +172,7 @@ async def record_assessment(
             raise Conflict(
                 "Registre la entrevista de elegibilidad antes de la evaluación.", "NO_INTERVIEW"
             )
+        key = await case_key_for_writing(conn, case_id)
         row = await (
             await conn.execute(
                 "INSERT INTO eligibility_assessment (case_id, grounds, credibility, analysis,"
@@ -183,10 +180,10 @@ async def record_assessment(
                 " RETURNING id, created_at",
                 (
                     case_id,
-                    [g.value for g in grounds],
-                    credibility.strip(),
-                    analysis.strip(),
-                    recommendation.value,
+                    key.seal(json.dumps([g.value for g in grounds]), claim.ASSESSMENT_GROUNDS),
+                    key.seal(credibility.strip(), claim.ASSESSMENT_CREDIBILITY),
+                    key.seal(analysis.strip(), claim.ASSESSMENT_ANALYSIS),
+                    key.seal(recommendation.value, claim.ASSESSMENT_RECOMMENDATION),
                     principal.actor_label,
                 ),
             )
@@ -203,15 +200,19 @@ async def decide(
     reasons: str,
 ) -> Recorded:
     """The Executive Secretary's decision with its reasons. First instance: recognised or
-    rejected; on appeal: recognised or rejected_final. Needs an assessment."""
-    if principal.role is not Role.CEPR_SECRETARY:
-        raise Forbidden("Solo la Secretaría Ejecutiva decide las solicitudes.")
+    rejected; on appeal: recognised or rejected_final; a first-instance rejection that was
+    not appealed is made final (rejected_final) by a decision too. Needs an assessment."""
+    require_any_write(
+        principal, Category.STATUS_DECISION, "Solo la Secretaría Ejecutiva decide las solicitudes."
+    )
     problems = _required(reasons, "reasons", "los fundamentos de la decisión")
     if problems:
         raise ValidationFailed(problems)
     async with conn.transaction():
-        case_id, current, _, _ = await _case(conn, case_number)
-        _in_review(current)
+        case_id, current, _, _ = await status.lock_case(conn, case_number)
+        final = current is CaseStatus.REJECTED and outcome is Outcome.REJECTED
+        if not final:
+            _in_review(current)
         assessed = await (
             await conn.execute(
                 "SELECT 1 FROM eligibility_assessment WHERE case_id = %s AND created_at >="
@@ -229,39 +230,68 @@ async def decide(
             CaseStatus.RECOGNISED
             if outcome is Outcome.RECOGNISED
             else CaseStatus.REJECTED_FINAL
-            if instance == "appeal"
+            if instance == "appeal" or final
             else CaseStatus.REJECTED
         )
-        await status.change_status(conn, principal, case_number, to, reasons)
+        if (current, to) not in status.DECISIONS:  # pragma: no cover - by construction
+            raise Conflict(
+                "Esta decisión no corresponde al estado del expediente.", "ILLEGAL_TRANSITION"
+            )
+        await status.record_move(
+            conn, principal, case_id, case_number, current, to, reasons.strip()
+        )
+        key = await case_key_for_writing(conn, case_id)
         row = await (
             await conn.execute(
                 "INSERT INTO case_decision (case_id, instance, outcome, reasons, decided_by)"
                 " VALUES (%s, %s, %s, %s, %s) RETURNING id, decided_at",
-                (case_id, instance, to.value, reasons.strip(), principal.actor_label),
+                (
+                    case_id,
+                    instance,
+                    to.value,
+                    key.seal(reasons.strip(), claim.DECISION_REASONS),
+                    principal.actor_label,
+                ),
             )
         ).fetchone()
     assert row is not None
-    return Recorded(row[0], case_number, row[1])
+    return Recorded(row[0], case_number, row[1], (current, to))
 
 
 async def file_appeal(
     conn: AsyncConnection[Any], principal: Principal, case_number: int, grounds: str
 ) -> Recorded:
-    """File an appeal against a first-instance rejection (registry staff)."""
+    """File an appeal against a first-instance rejection: a claim write (the eligibility
+    officer assigned to the case); anyone else is refused before anything changes."""
+    require_any_write(
+        principal, Category.CLAIM, "Solo el oficial de elegibilidad asignado registra apelaciones."
+    )
     problems = _required(grounds, "grounds", "los fundamentos de la apelación")
     if problems:
         raise ValidationFailed(problems)
     async with conn.transaction():
-        case_id, _, _, _ = await _case(conn, case_number)
-        await status.change_status(
-            conn, principal, case_number, CaseStatus.APPEAL, "Apelación presentada"
+        case_id, current, officer, _ = await status.lock_case(conn, case_number)
+        _assigned(principal, officer)
+        if (current, CaseStatus.APPEAL) not in status.APPEALS:
+            raise Conflict(
+                "Solo se apela una denegación en primera instancia.", "ILLEGAL_TRANSITION"
+            )
+        await status.record_move(
+            conn,
+            principal,
+            case_id,
+            case_number,
+            current,
+            CaseStatus.APPEAL,
+            "Apelación presentada",
         )
+        key = await case_key_for_writing(conn, case_id)
         row = await (
             await conn.execute(
                 "INSERT INTO claim_appeal (case_id, grounds, filed_by) VALUES (%s, %s, %s)"
                 " RETURNING id, filed_at",
-                (case_id, grounds.strip(), principal.actor_label),
+                (case_id, key.seal(grounds.strip(), claim.APPEAL_GROUNDS), principal.actor_label),
             )
         ).fetchone()
     assert row is not None
-    return Recorded(row[0], case_number, row[1])
+    return Recorded(row[0], case_number, row[1], (current, CaseStatus.APPEAL))

@@ -103,7 +103,7 @@ async def test_unhcr_sees_needs_family_and_office_but_no_case_administration(
 ) -> None:
     await make_cases(engine, 2, office_code="PEM", needs=("SP-PT",))
     query = """{ unhcrCases(first: 10, filter: {officeCodes: ["PEM"], needCodes: ["SP-PT"]}) {
-      edges { node { number status office { code } needs { code label personId }
+      edges { node { number protectionBasis office { code } needs { code label personId }
                      members { relationship person { id } } } } } }"""
     body = ask(live_hub, "acnur", "protection-assistance", query)
     edges = body["data"]["unhcrCases"]["edges"]

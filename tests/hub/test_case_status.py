@@ -41,7 +41,7 @@ async def state(engine: AsyncEngine, number: int) -> tuple[str, int]:
     return row[0], int(row[1])
 
 
-async def test_the_workflow_and_the_decision(live_hub: LiveHub, engine: AsyncEngine) -> None:
+async def test_the_workflow_moves_are_recorded(live_hub: LiveHub, engine: AsyncEngine) -> None:
     case = (await make_cases(engine, 1, office_code="AQP", status="registered"))[0]
     registrar = mint("cepr-registrar", office="AQP")
     ok = move(live_hub, registrar, case.number, "UNDER_REVIEW")
@@ -50,14 +50,10 @@ async def test_the_workflow_and_the_decision(live_hub: LiveHub, engine: AsyncEng
         "fromStatus": "REGISTERED",
         "toStatus": "UNDER_REVIEW",
     }
-    decided = move(
-        live_hub,
-        mint("cepr-secretary", office="LIM"),
-        case.number,
-        "RECOGNISED",
-        "Cumple la definición de refugiado",
+    withdrawn = move(
+        live_hub, mint("cepr-supervisor", office="LIM"), case.number, "WITHDRAWN", "Desiste"
     )
-    assert decided["data"]["changeCaseStatus"]["toStatus"] == "RECOGNISED"
+    assert withdrawn["data"]["changeCaseStatus"]["toStatus"] == "WITHDRAWN"
     async with engine.connect() as conn:
         history = (
             await conn.execute(
@@ -75,12 +71,7 @@ async def test_the_workflow_and_the_decision(live_hub: LiveHub, engine: AsyncEng
             "cepr:cepr-registrar:cepr-registrar:AQP",
             "Motivo de prueba",
         ),
-        (
-            "under_review",
-            "recognised",
-            "cepr:cepr-secretary:cepr-secretary:LIM",
-            "Cumple la definición de refugiado",
-        ),
+        ("under_review", "withdrawn", "cepr:cepr-supervisor:cepr-supervisor:LIM", "Desiste"),
     ]
 
 
@@ -120,7 +111,7 @@ async def test_agencies_subscribed_learn_of_protection_changes(
 
     from websockets.asyncio.client import connect
 
-    case = (await make_cases(engine, 1, office_code="LIM", status="rejected"))[0]
+    case = (await make_cases(engine, 1, office_code="LIM", status="under_review"))[0]
     url = live_hub.url.replace("http://", "ws://") + "/graphql"
     async with connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
         await ws.send(
@@ -148,9 +139,9 @@ async def test_agencies_subscribed_learn_of_protection_changes(
             )
         )
         await asyncio.sleep(0.3)
-        # When the secretary makes the rejection final (no longer protected)
+        # When a supervisor records the withdrawal of the claim (no longer protected)
         moved = await asyncio.to_thread(
-            move, live_hub, mint("cepr-secretary", office="LIM"), case.number, "REJECTED_FINAL"
+            move, live_hub, mint("cepr-supervisor", office="LIM"), case.number, "WITHDRAWN"
         )
         assert "errors" not in moved, moved
         # Then the Migration Office is told at once

@@ -79,15 +79,15 @@ async def test_a_protection_change_reaches_the_agency_signed(
     engine = create_engine(own_database, load_settings())
     try:
         case = (await make_cases(engine, 1, office_code="AQP", status="under_review"))[0]
-        # When the Executive Secretary recognises the refugee
+        # When a supervisor records that the applicant withdrew the claim
         moved = gql(
             hub,
-            mint("cepr-secretary", office="LIM"),
-            """mutation($n: Int!) { changeCaseStatus(caseNumber: $n, to: RECOGNISED,
-               reason: "Cumple la definición") { toStatus } }""",
+            mint("cepr-supervisor", office="LIM"),
+            """mutation($n: Int!) { changeCaseStatus(caseNumber: $n, to: WITHDRAWN,
+               reason: "Desistimiento por escrito") { toStatus } }""",
             n=case.number,
         )
-        assert moved["data"]["changeCaseStatus"]["toStatus"] == "RECOGNISED"
+        assert moved["data"]["changeCaseStatus"]["toStatus"] == "WITHDRAWN"
         # Then the agency receives one signed notice, without personal data
         deadline = time.monotonic() + 20
         while not RECEIVED and time.monotonic() < deadline:
@@ -104,10 +104,10 @@ async def test_a_protection_change_reaches_the_agency_signed(
         payload = json.loads(notice["body"])
         assert payload["caseNumber"] == case.number
         assert (payload["protectionStatus"], payload["previousProtectionStatus"]) == (
-            "recognised",
+            "withdrawn",
             "pending",
         )
-        assert payload["protectedFromRemoval"] is True
+        assert payload["protectedFromRemoval"] is False
         # and the subscription is listed, can be disabled, and bad ones are refused
         listed = qhub(own_database, "webhooks", "list")
         assert "migraciones" in listed.stdout and agency_endpoint in listed.stdout

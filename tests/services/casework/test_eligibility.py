@@ -86,8 +86,12 @@ async def test_claim_from_interview_to_final_decision(
         await el.decide(conn, SECRETARY, case.number, el.Outcome.REJECTED, "No cumple art. 3.")
         assert (await counts(conn, case.id))[0] == "rejected"
 
-        # the appeal needs a new assessment before the second decision
-        await el.file_appeal(conn, REGISTRAR, case.number, "Nuevas pruebas documentales.")
+        # the appeal (a claim write: the assigned officer's, not the registry's) needs a new
+        # assessment before the second decision
+        with pytest.raises(Forbidden):
+            await el.file_appeal(conn, REGISTRAR, case.number, "Nuevas pruebas documentales.")
+        assert (await counts(conn, case.id))[0] == "rejected"
+        await el.file_appeal(conn, me, case.number, "Nuevas pruebas documentales.")
         with pytest.raises(Conflict) as missing:
             await el.decide(conn, SECRETARY, case.number, el.Outcome.RECOGNISED, "Revisado.")
         assert missing.value.code == "NO_ASSESSMENT"
@@ -176,7 +180,9 @@ async def test_refusals_change_nothing(database_url: str, engine: AsyncEngine) -
         with pytest.raises(Conflict) as no_assessment:
             await el.decide(conn, SECRETARY, case.number, el.Outcome.REJECTED, "x")
         assert no_assessment.value.code == "NO_ASSESSMENT"
-        with pytest.raises(Conflict) as illegal:
+        with pytest.raises(Forbidden):
             await el.file_appeal(conn, REGISTRAR, case.number, "Apelo")
+        with pytest.raises(Conflict) as illegal:
+            await el.file_appeal(conn, me, case.number, "Apelo")
         assert illegal.value.code == "ILLEGAL_TRANSITION"
         assert await counts(conn, case.id) == before
