@@ -8,10 +8,12 @@ from typing import Any
 
 from graphql import GraphQLError
 
-from services.errors import DomainError, FieldProblem
+from hub.coercion_errors import coercion_problem
+from services.errors import DomainError, FieldProblem, ValidationFailed
 
 log = logging.getLogger("qhub.errors")
 
+VALIDATION_MESSAGE = ValidationFailed([]).message
 _VALIDATION_PREFIX = "Consulta GraphQL no válida: "
 _PARSE_PREFIX = "La consulta GraphQL no se puede leer: "
 
@@ -45,6 +47,11 @@ def format_error(error: GraphQLError, default_code: str | None = None) -> dict[s
             # Variable coercion and other request-level errors from graphql-core.
             default_code = "BAD_USER_INPUT"
             formatted["message"] = "Variables no válidas: " + error.message
+            problem = coercion_problem(error.message)
+            if problem is not None:  # a badly typed value: Spanish, with the field's path
+                default_code = "VALIDATION_FAILED"
+                formatted["message"] = VALIDATION_MESSAGE
+                extensions["problems"] = problem_list([problem])
         extensions["code"] = default_code or "BAD_USER_INPUT"
     formatted["extensions"] = extensions
     return formatted

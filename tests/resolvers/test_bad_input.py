@@ -55,5 +55,13 @@ async def test_filter_of_the_wrong_type_is_a_variable_error(hub_state: HubState)
         "query($f: CaseFilter) { cases(filter: $f) { edges { cursor } } }",
         {"f": {"statuses": ["NOT_A_STATUS"]}},
     )
-    assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
-    assert errors[0]["message"].startswith("Variables no válidas: ")
+    # a badly typed value is a Spanish field problem with its path (hub.coercion_errors)
+    assert errors[0]["extensions"]["code"] == "VALIDATION_FAILED"
+    assert errors[0]["message"] == "Los datos enviados no son válidos; revise los campos señalados."
+    assert errors[0]["extensions"]["problems"] == [
+        {
+            "path": ["f", "statuses", 0],
+            "code": "INVALID_OPTION",
+            "message": "Elija una de las opciones de la lista.",
+        }
+    ]

@@ -17,8 +17,8 @@ from hub.routes_account import PER_MINUTE
 from services.accounts import MAX_FAILURES, password_problems
 from services.casework.pre_registration import RateLimiter
 from tests.conftest import LiveHub
+from tests.hub.test_pre_registration import MUTATION, submission
 from tests.hub.test_pre_registration import post as pre_register
-from tests.hub.test_pre_registration import submission
 
 PASSWORD = "Montaña-azul-27"
 
@@ -207,3 +207,40 @@ def test_one_address_gets_a_limited_number_of_attempts(live_hub: LiveHub) -> Non
     ]
     assert [a[0] for a in answers] == [200] * PER_MINUTE + [429]
     assert answers[-1][1]["error"] == "TOO_MANY_ATTEMPTS"
+
+
+def test_a_badly_typed_date_in_pre_registration_is_a_spanish_field_problem(
+    live_hub: LiveHub,
+) -> None:
+    # given a submission with a date typed the Peruvian way and an unknown sex
+    data = submission("36345678")
+    data["applicant"]["birthDate"] = "12/04/1991"
+    data["dependants"][0]["sex"] = "X"
+    del data["applicant"]["givenNames"]
+    # when it is sent
+    response = httpx.post(
+        f"{live_hub.url}/graphql",
+        json={"query": MUTATION, "variables": {"input": data}},
+    )
+    # then every problem comes back in Spanish with its field's path, and nothing in English
+    errors = response.json()["errors"]
+    assert {e["extensions"]["code"] for e in errors} == {"VALIDATION_FAILED"}
+    problems = sorted(
+        (tuple(p["path"]), p["code"], p["message"])
+        for e in errors
+        for p in e["extensions"]["problems"]
+    )
+    assert problems == [
+        (
+            ("input", "applicant", "birthDate"),
+            "INVALID_DATE",
+            "La fecha no es válida: escríbala como AAAA-MM-DD (por ejemplo 1991-04-12).",
+        ),
+        (("input", "applicant", "givenNames"), "REQUIRED", "Complete este campo."),
+        (
+            ("input", "dependants", 0, "sex"),
+            "INVALID_OPTION",
+            "Elija una de las opciones de la lista.",
+        ),
+    ]
+    assert not any("cannot represent" in e["message"] for e in errors)
