@@ -1,1 +1,2 @@
-"""The officers' web console (static HTML, CSS and JavaScript modules, no build step)."""
+"""The officers' web console: TypeScript in ``src/``, GraphQL operations in ``operations/``,
+built by ``tools/build.mjs`` into ``public/`` (committed; a test checks it matches)."""

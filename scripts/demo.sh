@@ -4,4 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
+# the officers' console: operations checked against the role contracts, then bundled
+if [ ! -d console/node_modules ]; then
+  (cd console && npm ci --no-audit --no-fund --loglevel=error)
+fi
+(cd console && node tools/build.mjs)
 exec .venv/bin/qhub serve --demo "$@"

@@ -5,11 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-deps.sh
 bash scripts/bootstrap.sh test
-for dir in tests/js federation; do
+for dir in tests/js federation console; do
   if [ -f "$dir/package.json" ] && [ ! -d "$dir/node_modules" ]; then
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 done
+echo "== console: operations checked against the role contracts, built output up to date"
+(cd console && node tools/build.mjs --check)
 echo "== ruff"; .venv/bin/ruff check .
 echo "== mypy (strict for services/ and auth/)"; .venv/bin/mypy services auth hub resolvers
 echo "== pytest"; .venv/bin/pytest -q "$@"

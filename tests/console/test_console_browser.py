@@ -39,7 +39,7 @@ FLAGS = [
     "--disable-sync",
 ]
 PASSWORD = "clave-de-consola"
-PAGE = 25  # console/app.js: rows per "Cargar más"
+PAGE = 25  # console/src/pages/inbox.ts: rows per "Cargar más"
 
 sync_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium missing")
@@ -110,7 +110,9 @@ def test_officer_logs_in_lists_cases_and_opens_one(
     page.fill("#password", PASSWORD)  # type: ignore[attr-defined]
     page.click("#login-form button[type=submit]")  # type: ignore[attr-defined]
 
-    # then the case list shows the office's cases, and who is logged in
+    # then the dashboard opens; the case list shows the office's cases, and who is logged in
+    page.wait_for_selector("#dashboard-body [data-status]", timeout=20_000)  # type: ignore[attr-defined]
+    page.click('[data-nav="inbox"]')  # type: ignore[attr-defined]
     page.wait_for_selector("#cases tbody tr", timeout=20_000)  # type: ignore[attr-defined]
     assert visible_errors(page) == []
     assert "Supervisión CEPR · Oficina LIM" in page.inner_text("#who")  # type: ignore[attr-defined]
@@ -127,9 +129,7 @@ def test_officer_logs_in_lists_cases_and_opens_one(
             break
         before = rows.count()
         page.click("#more")  # type: ignore[attr-defined]
-        page.wait_for_function(  # type: ignore[attr-defined]
-            f"document.querySelectorAll('#cases tbody tr').length > {before}"
-        )
+        page.wait_for_selector(f"#cases tbody tr:nth-child({before + 1})")  # type: ignore[attr-defined]
     assert len(shown) == rows.count()  # no case twice
     assert numbers <= shown
     assert "Solicitante principal" in page.inner_text("#cases thead")  # type: ignore[attr-defined]
@@ -159,7 +159,7 @@ def test_officer_logs_in_lists_cases_and_opens_one(
 
     # and the supervisor's priority queue opens without an error
     page.click('[data-nav="queue"]')  # type: ignore[attr-defined]
-    page.wait_for_selector("#queue-status:has-text('cola')")  # type: ignore[attr-defined]
+    page.wait_for_selector("#queue-status:text-matches('vacía|mostrado')")  # type: ignore[attr-defined]
     assert visible_errors(page) == []
     page.screenshot(path=str(out / "cola.png"), full_page=True)  # type: ignore[attr-defined]
 
@@ -168,7 +168,7 @@ def test_officer_logs_in_lists_cases_and_opens_one(
     assert all(url.startswith(live_hub.url) for url in requests), requests
 
 
-def test_pasted_token_of_an_unassigned_eligibility_officer_sees_sin_permiso(
+def test_an_unassigned_case_says_so_in_one_sentence(
     live_hub: LiveHub,
     officer_and_cases: list[MadeCase],
     browser_page: object,
@@ -186,19 +186,20 @@ def test_pasted_token_of_an_unassigned_eligibility_officer_sees_sin_permiso(
     page.click("details.advanced summary")  # type: ignore[attr-defined]
     page.fill("#token", token)  # type: ignore[attr-defined]
     page.click("#token-form button[type=submit]")  # type: ignore[attr-defined]
-    page.wait_for_selector("#inbox-status:has-text('No hay expedientes')")  # type: ignore[attr-defined]
+    page.wait_for_selector("#dashboard-body [data-status]")  # type: ignore[attr-defined]
     assert "Elegibilidad CEPR · Oficina LIM" in page.inner_text("#who")  # type: ignore[attr-defined]
 
     # when they open the case directly
     number = officer_and_cases[0].number
     page.goto(f"{live_hub.url}/console/#/expediente/{number}")  # type: ignore[attr-defined]
-    page.wait_for_selector("#detail-body .kv")  # type: ignore[attr-defined]
+    page.wait_for_selector("#detail-errors:not([hidden])")  # type: ignore[attr-defined]
 
-    # then every field reads "— (sin permiso)", no error box, no broken page
-    body = page.inner_text("#detail-body")  # type: ignore[attr-defined]
-    assert body.count("— (sin permiso)") >= 8
-    assert "Persona" not in body
-    assert visible_errors(page) == []
+    # then one sentence says why, and nothing of the case is shown
+    assert visible_errors(page) == [
+        "FORBIDDEN — Este expediente no está asignado a usted: solo puede ver los expedientes"
+        " que tiene asignados."
+    ]
+    assert page.inner_text("#detail-body") == ""  # type: ignore[attr-defined]
     assert page.locator("#s-accion").count() == 0  # type: ignore[attr-defined]
 
 
@@ -255,10 +256,10 @@ def test_a_supervisor_decides_a_possible_duplicate_in_the_console(
     # given the Tacna registrar: the review is listed, the decision is not theirs
     use_token(page, live_hub, mint("cepr-registrar", office="TCQ"))
     page.click('[data-nav="duplicates"]')  # type: ignore[attr-defined]
-    row = f'#duplicates-table tr[data-review="{review}"]'
+    row = f'#duplicates-body [data-review="{review}"]'
     page.wait_for_selector(row)  # type: ignore[attr-defined]
     assert "Pendiente (decide supervisión)" in page.inner_text(row)  # type: ignore[attr-defined]
-    assert f"(id {second.person_ids[0]})" in page.inner_text(row)  # type: ignore[attr-defined]
+    assert f"id {second.person_ids[0]}" in page.inner_text(row)  # type: ignore[attr-defined]
     page.click("#who button")  # log out  # type: ignore[attr-defined]
 
     # when a supervisor opens the page and decides "personas distintas" with a reason
@@ -289,3 +290,18 @@ def _status_sync(hub: LiveHub, review: int) -> str:
         "query { possibleDuplicates(status: null, first: 200) { id status } }",
     )
     return next(d["status"] for d in body["data"]["possibleDuplicates"] if d["id"] == review)
+
+
+def test_a_wrong_password_says_so_in_spanish(
+    live_hub: LiveHub, officer_and_cases: list[MadeCase], browser_page: object
+) -> None:
+    page = browser_page
+    page.goto(f"{live_hub.url}/console/")  # type: ignore[attr-defined]
+    # when the officer types a wrong password
+    page.fill("#username", "consola.sup")  # type: ignore[attr-defined]
+    page.fill("#password", "no-es-la-clave")  # type: ignore[attr-defined]
+    page.click("#login-form button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_selector("#login-error:not([hidden])")  # type: ignore[attr-defined]
+    # then one Spanish sentence says so, and nobody is logged in
+    assert page.inner_text("#login-error") == "Usuario o contraseña incorrectos."  # type: ignore[attr-defined]
+    assert page.evaluate("sessionStorage.getItem('qhub.token')") is None  # type: ignore[attr-defined]

@@ -1,0 +1,107 @@
+// Consola de oficiales de la CEPR: habla solo con la API GraphQL del hub (y /oauth/token).
+import { api, asErrors, mayRun } from "./api";
+import { $, h, showErrors } from "./dom";
+import { ROLE_ES } from "./labels";
+import { loadCase } from "./pages/case";
+import { loadDashboard } from "./pages/dashboard";
+import { loadDuplicates } from "./pages/duplicates";
+import { fillFilters, loadCases, presetStatus } from "./pages/inbox";
+import { loadQueue, resetQueue } from "./pages/queue";
+import { clearSession, loadSession, loginWithPassword, restoreToken, setToken, state } from "./session";
+
+const PAGES = ["#dashboard", "#inbox", "#queue", "#duplicates", "#detail"] as const;
+
+function logout(errors?: Parameters<typeof showErrors>[1]): void {
+  clearSession();
+  $("#cases tbody").replaceChildren();
+  $("#who").replaceChildren();
+  if (errors) showErrors($("#login-error"), errors);
+  location.hash = "#/";
+  void render();
+}
+api.onSessionLost = logout;
+
+function show(page: (typeof PAGES)[number] | null, nav: string | null): void {
+  for (const p of PAGES) $(p).hidden = p !== page;
+  for (const a of document.querySelectorAll<HTMLElement>("[data-nav]")) {
+    if (a.dataset.nav === nav) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
+  }
+}
+
+async function render(): Promise<void> {
+  const loggedIn = Boolean(api.token);
+  $("#login").hidden = loggedIn;
+  $("#nav").hidden = !loggedIn;
+  $("#search").hidden = !loggedIn;
+  if (!loggedIn) { show(null, null); $("#username").focus(); return; }
+  if (!state.session) {
+    try {
+      const s = await loadSession();
+      $("#who").replaceChildren(h("span", {}, `${ROLE_ES[s.role] ?? s.role}${s.officeCode ? ` · Oficina ${s.officeCode}` : ""}`),
+        h("button", { type: "button", onclick: () => logout() }, "Cerrar sesión"));
+      fillFilters();
+      $('[data-nav="queue"]').hidden = !mayRun("Queue");
+      $('[data-nav="duplicates"]').hidden = !mayRun("Duplicates");
+    } catch (e) {
+      if (!api.token) return; // rejected token: logout() already shows the login with the error
+      show("#dashboard", null);
+      showErrors($("#dashboard-errors"), (e as { errors?: [] }).errors ?? asErrors(e));
+      return;
+    }
+  }
+  const hash = location.hash || "#/";
+  const caseMatch = hash.match(/^#\/expediente\/(\d+)$/);
+  if (caseMatch) { show("#detail", null); await loadCase(Number(caseMatch[1])); return; }
+  if (hash === "#/cola" && mayRun("Queue")) { show("#queue", "queue"); resetQueue(); await loadQueue(); return; }
+  if (hash === "#/duplicados" && mayRun("Duplicates")) { show("#duplicates", "duplicates"); await loadDuplicates(); return; }
+  if (hash.startsWith("#/expedientes")) {
+    show("#inbox", "inbox");
+    presetStatus(new URLSearchParams(hash.split("?")[1] ?? "").get("estado"));
+    await loadCases(true);
+    return;
+  }
+  show("#dashboard", "dashboard");
+  await loadDashboard();
+}
+
+function search(ev: Event): void {
+  ev.preventDefault();
+  const q = $<HTMLInputElement>("#q").value.trim();
+  const out = $("#search-out");
+  const number = q.replace(/^(n\.?\s*º?|exp(ediente)?\.?)\s*/i, "");
+  if (/^\d+$/.test(number)) { out.hidden = true; location.hash = `#/expediente/${Number(number)}`; return; }
+  out.hidden = false;
+  out.textContent = q ? "Por ahora solo se busca por número de expediente: el hub aún no ofrece búsqueda por nombre ni por documento."
+    : "Escriba un número de expediente.";
+}
+
+function init(): void {
+  restoreToken();
+  $("#detail-title").setAttribute("tabindex", "-1");
+  $("#login-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const err = $("#login-error");
+    const button = $<HTMLButtonElement>("#login-form button");
+    const user = $<HTMLInputElement>("#username").value.trim();
+    const pw = $<HTMLInputElement>("#password").value;
+    if (!user || !pw) { err.hidden = false; err.textContent = "Ingrese usuario y contraseña."; return; }
+    button.disabled = true; err.hidden = true;
+    try { setToken(await loginWithPassword(user, pw)); $<HTMLInputElement>("#password").value = ""; await render(); }
+    catch (e) { err.hidden = false; err.textContent = (e as Error).message; }
+    finally { button.disabled = false; }
+  });
+  $("#token-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const t = $<HTMLTextAreaElement>("#token").value.trim().replace(/^Bearer\s+/i, "");
+    if (!t) { const err = $("#login-error"); err.hidden = false; err.textContent = "Pegue un token."; return; }
+    setToken(t); $<HTMLTextAreaElement>("#token").value = ""; await render();
+  });
+  $("#filters").addEventListener("submit", (ev) => { ev.preventDefault(); void loadCases(true); });
+  $("#filters").addEventListener("reset", () => setTimeout(() => void loadCases(true)));
+  $("#more").addEventListener("click", () => void loadCases(false));
+  $("#search").addEventListener("submit", search);
+  window.addEventListener("hashchange", () => void render());
+  void render();
+}
+
+init();
