@@ -33,6 +33,7 @@ ROUTE_MODULES = [
     "hub.routes_console",
     "hub.routes_webhooks",
     "hub.routes_exports",
+    "hub.routes_audit",
     "hub.routes_account",
 ]
 

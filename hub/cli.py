@@ -16,6 +16,8 @@ COMMAND_MODULES = [
     "hub.commands.federation",
     "hub.commands.import_cmd",
     "hub.commands.webhooks",
+    "hub.commands.data_at_rest",
+    "hub.commands.backup",
 ]
 
 app = typer.Typer(

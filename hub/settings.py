@@ -52,6 +52,12 @@ class Settings:
     external_issuers: str | None = None
     # Deliver agencies' webhooks from this process (several processes may: rows are claimed).
     webhook_dispatch: bool = True
+    # Sealed claim data: KEKs in a PKCS#11 token when its label is set, else key files.
+    claim_kek_pkcs11_token: str | None = None
+    claim_kek_pkcs11_module: str | None = None
+    claim_kek_pkcs11_pin: str | None = None
+    # Sign a checkpoint of the access log this often (seconds; 0: only on demand).
+    checkpoint_seconds: int = 3600
     # Hardening (issue 13): proxies whose X-Forwarded-For is believed (comma-separated CIDRs),
     # password-login throttles (limits' notation; per account and per client address),
     # where throttle counters live (limits' storage URI), GraphiQL on or off, JSON logs.
@@ -100,6 +106,10 @@ def load_settings() -> Settings:
         signer_ca_pem=_env("SIGNER_CA_PEM"),
         external_issuers=_env("EXTERNAL_ISSUERS"),
         webhook_dispatch=_env_bool("WEBHOOK_DISPATCH", True),
+        claim_kek_pkcs11_token=_env("CLAIM_KEK_PKCS11_TOKEN"),
+        claim_kek_pkcs11_module=_env("CLAIM_KEK_PKCS11_MODULE"),
+        claim_kek_pkcs11_pin=_env("CLAIM_KEK_PKCS11_PIN"),
+        checkpoint_seconds=_env_int("CHECKPOINT_SECONDS", 3600),
         trusted_proxies=_env("TRUSTED_PROXIES"),
         login_limits_account=_env("LOGIN_LIMITS_ACCOUNT") or Settings.login_limits_account,
         login_limits_address=_env("LOGIN_LIMITS_ADDRESS") or Settings.login_limits_address,

@@ -110,7 +110,14 @@ def add_client(
 
 
 @audit_app.command("verify")
-def verify() -> None:
+def verify(
+    checkpoints: str | None = typer.Option(
+        None,
+        "--checkpoints",
+        help="Carpeta o URL (/audit/checkpoints) de puntos de control firmados: detecta un"
+        " registro reescrito, truncado o bifurcado y nombra el punto que contradice.",
+    ),
+) -> None:
     """Recorre la cadena del registro de accesos y señala la primera entrada alterada."""
     import psycopg
 
@@ -123,6 +130,11 @@ def verify() -> None:
     async def run() -> None:
         async with await psycopg.AsyncConnection.connect(libpq_url(location.url)) as conn:
             report = await verify_chain(conn)
+            if checkpoints is not None:
+                from hub.commands.data_at_rest import check_against
+
+                if not await check_against(conn, checkpoints):
+                    raise typer.Exit(1)
         if report.intact:
             console.print(f"[green]Cadena íntegra[/green]: {report.entries} entradas.")
             return

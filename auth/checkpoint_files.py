@@ -1,0 +1,176 @@
+"""Publishing checkpoints (files an auditor copies, the ``/audit/checkpoints`` endpoint) and
+reading them back for ``qhub audit verify --checkpoints``.
+
+Each checkpoint is ``<data dir>/checkpoints/<time>.checkpoint`` (the signed note) and,
+when a timestamp authority is configured (``QHUB_TSA_URL``, the one the permits use), an
+RFC 3161 timestamp token over the note's SHA-256 in ``<time>.tst``. ``keys.json`` beside
+them is the hub's public key set, so a copy of the folder verifies on its own.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric import ec
+from joserfc.jwk import ECKey
+from psycopg import AsyncConnection
+
+from auth.checkpoint_audit import Finding, chain_heads
+from auth.checkpoints import (
+    ChainHead,
+    Checkpoint,
+    CheckpointError,
+    open_note,
+    parse_body,
+    sign_note,
+)
+from auth.keys import KeyStore
+
+SUFFIX = ".checkpoint"
+
+
+@dataclass(frozen=True)
+class Published:
+    name: str
+    note: str
+    timestamp_token: bytes | None  # DER CMS ContentInfo (TimeStampToken), if any
+
+    def as_json(self) -> dict[str, Any]:
+        token = self.timestamp_token
+        return {
+            "name": self.name,
+            "note": self.note,
+            "timestampToken": base64.b64encode(token).decode() if token else None,
+        }
+
+
+async def timestamp(note: str, tsa_url: str) -> bytes:
+    """An RFC 3161 timestamp token over SHA-256(note) from the TSA (pyHanko's client)."""
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
+    digest = hashlib.sha256(note.encode()).digest()
+    token = await HTTPTimeStamper(tsa_url).async_timestamp(digest, "sha256")
+    return bytes(token.dump())
+
+
+def timestamp_time(note: str, token: bytes) -> datetime:
+    """The time the TSA attests for ``note``; ``CheckpointError`` if the token is for
+    something else. (The TSA's signature chain is checked by whoever trusts that TSA.)"""
+    from asn1crypto import cms
+
+    info = cms.ContentInfo.load(token)["content"]["encap_content_info"]["content"].parsed
+    imprint = info["message_imprint"]["hashed_message"].native
+    if imprint != hashlib.sha256(note.encode()).digest():
+        raise CheckpointError("TIMESTAMP_MISMATCH", "El sello de tiempo es de otro documento.")
+    return info["gen_time"].native  # type: ignore[no-any-return]
+
+
+async def publish(
+    conn: AsyncConnection[Any], store: KeyStore, directory: Path, tsa_url: str | None = None
+) -> Published:
+    """Sign a checkpoint of the log as it is now, timestamp it, write it to ``directory``."""
+    checkpoint = Checkpoint(await chain_heads(conn), datetime.now(UTC))
+    store.refresh()
+    kid = store.current_kid
+    private = store.keys[kid].private_key
+    assert isinstance(private, ec.EllipticCurvePrivateKey)
+    note = sign_note(checkpoint, kid, private)
+    token = await timestamp(note, tsa_url) if tsa_url else None
+    directory.mkdir(parents=True, exist_ok=True)
+    now = time.time_ns() // 1000
+    name = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 1_000_000)) + f"{now % 10**6:06d}Z"
+    if token is not None:
+        (directory / f"{name}.tst").write_bytes(token)
+    (directory / "keys.json").write_text(json.dumps(store.public_jwks()), encoding="utf-8")
+    (directory / f"{name}{SUFFIX}").write_text(note, encoding="utf-8")
+    return Published(name, note, token)
+
+
+def published(directory: Path, limit: int | None = None) -> list[Published]:
+    """The checkpoints in ``directory``, oldest first (the last ``limit`` only, if given)."""
+    paths = sorted(directory.glob(f"*{SUFFIX}")) if directory.exists() else []
+    if limit is not None:
+        paths = paths[-limit:]
+    out = []
+    for path in paths:
+        tst = path.with_suffix(".tst")
+        out.append(
+            Published(
+                path.stem,
+                path.read_text(encoding="utf-8"),
+                tst.read_bytes() if tst.exists() else None,
+            )
+        )
+    return out
+
+
+def latest_heads(directory: Path) -> tuple[ChainHead, ...] | None:
+    """What the newest checkpoint certified (to skip signing when nothing changed)."""
+    last = published(directory, limit=1)
+    return parse_body(last[0].note.partition("\n\n")[0] + "\n").heads if last else None
+
+
+def public_keys(jwks: Mapping[str, Any]) -> dict[str, ec.EllipticCurvePublicKey]:
+    keys: dict[str, ec.EllipticCurvePublicKey] = {}
+    for data in jwks.get("keys", []):
+        public = ECKey.import_key(data).public_key
+        if isinstance(public, ec.EllipticCurvePublicKey):
+            keys[str(data["kid"])] = public
+    return keys
+
+
+def load(source: str, store: KeyStore | None = None) -> tuple[list[Published], dict[str, Any]]:
+    """Checkpoints and the public key set from a folder (an auditor's copy, with its
+    ``keys.json``) or from a hub's ``/audit/checkpoints`` URL (keys from its JWKS)."""
+    jwks: dict[str, Any] = {"keys": []}
+    if source.startswith(("http://", "https://")):
+        import httpx
+
+        answer = httpx.get(source, timeout=30).json()
+        items = answer.get("checkpoints", [answer])
+        found = [
+            Published(
+                i["name"],
+                i["note"],
+                base64.b64decode(i["timestampToken"]) if i.get("timestampToken") else None,
+            )
+            for i in items
+        ]
+        base = source.split("/audit/")[0]
+        jwks = httpx.get(f"{base}/.well-known/jwks.json", timeout=30).json()
+    else:
+        directory = Path(source)
+        found = published(directory)
+        if (directory / "keys.json").exists():
+            jwks = json.loads((directory / "keys.json").read_text(encoding="utf-8"))
+    if store is not None:
+        jwks = {"keys": [*jwks.get("keys", []), *store.public_jwks()["keys"]]}
+    return found, jwks
+
+
+def opened(
+    items: list[Published], jwks: Mapping[str, Any]
+) -> tuple[list[tuple[str, Checkpoint]], list[Finding]]:
+    """The checkpoints whose signature (and timestamp, if any) verify, and findings for
+    those that do not (they are not used as evidence)."""
+    keys = public_keys(jwks)
+    good: list[tuple[str, Checkpoint]] = []
+    bad: list[Finding] = []
+    for item in items:
+        try:
+            checkpoint = open_note(item.note, keys)
+            if item.timestamp_token is not None:
+                timestamp_time(item.note, item.timestamp_token)
+        except CheckpointError as exc:
+            bad.append(Finding(exc.code, item.name, exc.message))
+            continue
+        good.append((item.name, checkpoint))
+    return good, bad

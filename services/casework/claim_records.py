@@ -1,0 +1,180 @@
+"""Reading a case's claim data back: interviews, assessments, decisions, appeals, and the
+decision reasons kept in the status history, opened (services.sealing) only here.
+
+Call these only after the policy allowed the read of ``claim`` data and the read is
+logged: the GraphQL layer checks, then calls. ``read_claim_records_many`` serves a whole
+level of cases in five statements (one per table plus the keys), whatever their number.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from psycopg import AsyncConnection
+
+from services.sealing import CaseKey, key_from_row, open_value
+
+# The field names bound into each sealed value (associated data): table.column
+INTERVIEW_SUMMARY = "interview_record.summary"
+ASSESSMENT_GROUNDS = "eligibility_assessment.grounds"
+ASSESSMENT_CREDIBILITY = "eligibility_assessment.credibility"
+ASSESSMENT_ANALYSIS = "eligibility_assessment.analysis"
+ASSESSMENT_RECOMMENDATION = "eligibility_assessment.recommendation"
+DECISION_REASONS = "case_decision.reasons"
+APPEAL_GROUNDS = "claim_appeal.grounds"
+STATUS_REASON = "status_change.sealed_reason"
+
+
+@dataclass(frozen=True)
+class Interview:
+    id: int
+    mode: str
+    held_at: datetime
+    language: str
+    interpreter: bool
+    summary: str
+    interviewer: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Assessment:
+    id: int
+    grounds: list[str]
+    credibility: str
+    analysis: str
+    recommendation: str  # 'recognise' | 'reject'
+    assessor: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Decision:
+    id: int
+    instance: str  # 'first' | 'appeal'
+    outcome: str  # the status the decision moved the case to
+    reasons: str
+    decided_by: str
+    decided_at: datetime
+
+
+@dataclass(frozen=True)
+class Appeal:
+    id: int
+    grounds: str
+    filed_by: str
+    filed_at: datetime
+
+
+@dataclass
+class ClaimRecords:
+    """Everything recorded on a case's claim, oldest first, in plain text."""
+
+    case_id: int
+    interviews: list[Interview] = field(default_factory=list)
+    assessments: list[Assessment] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    appeals: list[Appeal] = field(default_factory=list)
+
+
+async def _keys(conn: AsyncConnection[Any], case_ids: list[int]) -> dict[int, CaseKey]:
+    rows = await (
+        await conn.execute(
+            "SELECT case_id, kek_id, wrapped FROM claim_data_key WHERE case_id = ANY(%s::bigint[])",
+            (case_ids,),
+        )
+    ).fetchall()
+    return {r[0]: key_from_row(r[0], r[1], r[2]) for r in rows}
+
+
+def _opener(keys: dict[int, CaseKey]) -> Callable[[int, bytes, str], str]:
+    return lambda case_id, blob, name: open_value(keys.get(case_id), blob, name)
+
+
+async def read_claim_records_many(
+    conn: AsyncConnection[Any], case_ids: Sequence[int]
+) -> dict[int, ClaimRecords]:
+    """The claim records of each case (by case id; a case with none has empty lists)."""
+    ids = sorted(set(case_ids))
+    out = {case_id: ClaimRecords(case_id) for case_id in ids}
+    if not ids:
+        return out
+    opened = _opener(await _keys(conn, ids))
+    for r in await (
+        await conn.execute(
+            "SELECT case_id, id, mode, held_at, language, interpreter, summary, interviewer,"
+            " created_at FROM interview_record WHERE case_id = ANY(%s::bigint[]) ORDER BY id",
+            (ids,),
+        )
+    ).fetchall():
+        out[r[0]].interviews.append(
+            Interview(
+                r[1], r[2], r[3], r[4], r[5], opened(r[0], r[6], INTERVIEW_SUMMARY), r[7], r[8]
+            )
+        )
+    for r in await (
+        await conn.execute(
+            "SELECT case_id, id, grounds, credibility, analysis, recommendation, assessor,"
+            " created_at FROM eligibility_assessment WHERE case_id = ANY(%s::bigint[])"
+            " ORDER BY id",
+            (ids,),
+        )
+    ).fetchall():
+        out[r[0]].assessments.append(
+            Assessment(
+                r[1],
+                list(json.loads(opened(r[0], r[2], ASSESSMENT_GROUNDS))),
+                opened(r[0], r[3], ASSESSMENT_CREDIBILITY),
+                opened(r[0], r[4], ASSESSMENT_ANALYSIS),
+                opened(r[0], r[5], ASSESSMENT_RECOMMENDATION),
+                r[6],
+                r[7],
+            )
+        )
+    for r in await (
+        await conn.execute(
+            "SELECT case_id, id, instance, outcome, reasons, decided_by, decided_at"
+            " FROM case_decision WHERE case_id = ANY(%s::bigint[]) ORDER BY id",
+            (ids,),
+        )
+    ).fetchall():
+        out[r[0]].decisions.append(
+            Decision(r[1], r[2], r[3], opened(r[0], r[4], DECISION_REASONS), r[5], r[6])
+        )
+    for r in await (
+        await conn.execute(
+            "SELECT case_id, id, grounds, filed_by, filed_at FROM claim_appeal"
+            " WHERE case_id = ANY(%s::bigint[]) ORDER BY id",
+            (ids,),
+        )
+    ).fetchall():
+        out[r[0]].appeals.append(Appeal(r[1], opened(r[0], r[2], APPEAL_GROUNDS), r[3], r[4]))
+    return out
+
+
+async def read_claim_records(conn: AsyncConnection[Any], case_id: int) -> ClaimRecords:
+    """One case's claim records, opened."""
+    return (await read_claim_records_many(conn, [case_id]))[case_id]
+
+
+async def read_history_reasons(
+    conn: AsyncConnection[Any], case_ids: Sequence[int]
+) -> dict[int, str]:
+    """The sealed reasons of the status history (decisions), opened, by status_change id.
+    Other history entries keep their reason in plain ``status_change.reason``."""
+    ids = sorted(set(case_ids))
+    if not ids:
+        return {}
+    opened = _opener(await _keys(conn, ids))
+    rows = await (
+        await conn.execute(
+            "SELECT case_id, id, sealed_reason FROM status_change"
+            " WHERE case_id = ANY(%s::bigint[]) AND sealed_reason IS NOT NULL",
+            (ids,),
+        )
+    ).fetchall()
+    return {r[1]: opened(r[0], r[2], STATUS_REASON) for r in rows}

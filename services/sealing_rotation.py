@@ -1,0 +1,107 @@
+"""Rotating the key-encryption key of sealed claim data, without stopping the hub.
+
+``rotate_claims`` makes a new KEK (the newest is the current one, so every process wraps
+new data keys under it from its next write on) and rewraps every case's data key under it,
+in batches, each batch one short transaction. The claim values themselves are not touched:
+a data key rewrapped keeps its bytes. Readers are never blocked: a row read before its
+batch commits still names the old KEK, which still unwraps. Passes repeat until no row
+names another KEK (a process that wrapped a new case's key under the previous KEK during
+the pass is caught by the next one).
+
+``retire_kek`` destroys a KEK once no row needs it: from then on, whatever is still
+wrapped under it — old backups included — cannot be opened, on purpose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from psycopg import AsyncConnection
+
+from services.sealing import forget_data_keys, keyring
+from services.sealing_keys import SealingError
+
+MAX_PASSES = 20
+
+
+@dataclass(frozen=True)
+class Rotation:
+    kek_id: str
+    rewrapped: int
+    passes: int
+
+
+async def _pass(conn: AsyncConnection[Any], target: str, batch: int) -> int:
+    ring = keyring()
+    moved, last = 0, -1
+    while True:
+        async with conn.transaction():
+            rows = await (
+                await conn.execute(
+                    "SELECT case_id, kek_id, wrapped FROM claim_data_key"
+                    " WHERE kek_id <> %s AND case_id > %s ORDER BY case_id LIMIT %s"
+                    " FOR UPDATE",
+                    (target, last, batch),
+                )
+            ).fetchall()
+            if not rows:
+                return moved
+            updates = [
+                (target, ring.wrap(target, ring.unwrap(kek, bytes(wrapped), case), case), case)
+                for case, kek, wrapped in rows
+            ]
+            async with conn.cursor() as cursor:
+                await cursor.executemany(
+                    "UPDATE claim_data_key SET kek_id = %s, wrapped = %s, rewrapped_at = now()"
+                    " WHERE case_id = %s",
+                    updates,
+                )
+        moved += len(rows)
+        last = rows[-1][0]
+
+
+async def rotate_claims(
+    conn: AsyncConnection[Any], *, new_kek: bool = True, batch: int = 500
+) -> Rotation:
+    """Rewrap every case's data key under a new KEK (or the current one: ``new_kek=False``
+    finishes a rotation that was interrupted)."""
+    ring = keyring()
+    target = ring.create() if new_kek else ring.current()
+    rewrapped = passes = 0
+    while passes < MAX_PASSES:
+        passes += 1
+        rewrapped += await _pass(conn, target, batch)
+        if await kek_usage(conn, exclude=target) == {}:
+            break
+    return Rotation(target, rewrapped, passes)
+
+
+async def kek_usage(conn: AsyncConnection[Any], exclude: str | None = None) -> dict[str, int]:
+    """How many cases' data keys each KEK wraps."""
+    rows = await (
+        await conn.execute(
+            "SELECT kek_id, count(*) FROM claim_data_key"
+            " WHERE kek_id IS DISTINCT FROM %s GROUP BY kek_id",
+            (exclude,),
+        )
+    ).fetchall()
+    return {r[0]: int(r[1]) for r in rows}
+
+
+async def retire_kek(conn: AsyncConnection[Any], kek_id: str, *, force: bool = False) -> None:
+    """Destroy KEK ``kek_id``. Refused while it is the current KEK, or while a case's data
+    key in this database is still wrapped under it (unless ``force``: that data is lost)."""
+    ring = keyring()
+    if kek_id == ring.current():
+        raise SealingError(
+            "KEK_CURRENT", "No se puede retirar la clave maestra vigente: rote antes."
+        )
+    in_use = (await kek_usage(conn)).get(kek_id, 0)
+    if in_use and not force:
+        raise SealingError(
+            "KEK_IN_USE",
+            f"La clave maestra «{kek_id}» aún protege {in_use} expedientes: rote antes.",
+        )
+    ring.retire(kek_id)
+    forget_data_keys()
