@@ -14,7 +14,7 @@ from rich.table import Table
 from hub.db import create_engine, locate_database
 from hub.migrations import upgrade
 from hub.settings import get_settings
-from services.importing.report import summary_lines, write_report
+from services.importing.report import file_lines, summary_lines, write_report
 from services.importing.service import VALUE_RULES, ImportOptions, ImportReport, run_import
 
 console = Console()
@@ -66,6 +66,12 @@ def import_cmd(
     priority: Annotated[
         list[str] | None, typer.Option("--priority", help="Fuentes en orden de prioridad.")
     ] = None,
+    all_or_nothing: Annotated[
+        bool,
+        typer.Option(
+            "--all-or-nothing", help="Si un archivo no se puede importar, no importa ninguno."
+        ),
+    ] = False,
 ) -> None:
     """Importa planillas heredadas: valida, vincula personas y guarda la procedencia."""
     if rule not in VALUE_RULES:
@@ -76,6 +82,7 @@ def import_cmd(
         mapping_file=mapping,
         value_rule=rule,
         source_priority=tuple(priority or ()),
+        all_or_nothing=all_or_nothing,
     )
     result = _run(paths, options)
     table = Table(title="Importación" + (" (simulación)" if dry_run else ""))
@@ -83,6 +90,10 @@ def import_cmd(
     table.add_column("cantidad", justify="right")
     for k, v in summary_lines(result):
         table.add_row(k, str(v))
+    for line in file_lines(result):
+        console.print(f"[yellow]Archivo no importado[/yellow] {line}")
+    if result.file_problems and all_or_nothing:
+        console.print("No se importó ningún archivo (--all-or-nothing).")
     console.print(table)
     if report is not None:
         files = write_report(result, report)

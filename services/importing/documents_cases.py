@@ -24,7 +24,7 @@ async def write_documents_cases(
     report: ImportReport,
     options: ImportOptions,
 ) -> None:
-    docs = []
+    docs: dict[tuple[int, str], dict[str, Any]] = {}
     health: dict[int, dict[str, Any]] = {}
     consents: set[int] = set()
     by_case: dict[int, list[tuple[int, RowRecord]]] = defaultdict(list)
@@ -33,14 +33,16 @@ async def write_documents_cases(
         pid = person_of_uid[uid_of[id(r)]]
         v = r.values
         if v.get("doc_number"):
-            docs.append(
-                {
+            # the same document twice on one person is stored once, with its stated type
+            number = v["doc_number"][:32]
+            known = docs.get((pid, number))
+            if known is None or known["doc_type"] == "other":
+                docs[(pid, number)] = {
                     "person_id": pid,
                     "doc_type": v.get("doc_type") or "other",
-                    "number": v["doc_number"][:32],
+                    "number": number,
                     "issuing_country": v.get("nationality") or UNKNOWN_NATIONALITY,
                 }
-            )
         if v.get("case_number"):
             by_case[v["case_number"]].append((pid, r))
         for code in v.get("needs") or []:
@@ -64,7 +66,7 @@ async def write_documents_cases(
                 "INSERT INTO identity_document (person_id, doc_type, number, issuing_country) "
                 "VALUES (:person_id, :doc_type, :number, :issuing_country) ON CONFLICT DO NOTHING"
             ),
-            docs,
+            list(docs.values()),
         )
     if health:
         await conn.execute(
@@ -111,11 +113,13 @@ async def write_documents_cases(
             ]
         code = Counter(office_vals).most_common(1)[0][0] if office_vals else "LIM"
         statuses = [r.values["status"] for r in rows if r.values.get("status")]
-        filing = (
-            [r.values["filing_date"] for r in rows if r.values.get("filing_date")]
-            or [r.values["event_date"] for r in rows if r.values.get("event_date")]
-            or [today]
-        )
+        filing = [r.values["filing_date"] for r in rows if r.values.get("filing_date")]
+        if not filing:
+            # no sheet gives the filing date: the earliest date a sheet recorded for the
+            # case, else the import day; either way the report lists the case for review
+            filing = [r.values["event_date"] for r in rows if r.values.get("event_date")]
+            report.cases_without_filing_date.append(number)
+        filing = filing or [today]
         case_params.append(
             {
                 "number": number,

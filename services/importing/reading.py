@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -28,9 +29,43 @@ class Sheet:
     delimiter: str | None = None
 
 
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".txt", ".tsv"}
+
+
+class UnreadableFile(Exception):
+    """A file that cannot be imported; ``reason`` says why, in Spanish."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' / 'utf-16-be' when every other byte of the start is NUL (text in UTF-16
+    written without its byte-order mark)."""
+    head = data[:4000]
+    if len(head) < 4 or b"\x00" not in head:
+        return None
+    odd = head[1::2].count(0) / max(1, len(head[1::2]))
+    even = head[0::2].count(0) / max(1, len(head[0::2]))
+    if odd > 0.3 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.3 and odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
 def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8"), "utf-8-sig"
+    bare = _utf16_without_bom(data)
+    if bare is not None:
+        try:
+            return data.decode(bare), bare
+        except UnicodeDecodeError as exc:
+            raise UnreadableFile("texto en UTF-16 dañado: no se puede leer") from exc
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -110,22 +145,24 @@ def _table(file: str, sheet: str, raw: list[list[Cell]], scorer: HeaderScorer) -
 
 
 def read_file(path: Path, scorer: HeaderScorer) -> list[Sheet]:
-    """Every non-empty table of ``path`` (each worksheet of a workbook, or the text file)."""
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        from openpyxl import load_workbook
-
-        wb = load_workbook(path, read_only=True, data_only=True)
-        sheets: list[Sheet] = []
+    """Every non-empty table of ``path`` (each worksheet of a workbook, or the text file).
+    Raises ``UnreadableFile`` (nothing of the file is returned) when it cannot be read."""
+    suffix = path.suffix.lower()
+    if suffix not in SPREADSHEET_SUFFIXES:
+        raise UnreadableFile(f"no es una planilla ({suffix or 'sin extensión'}): se omite")
+    data = path.read_bytes()
+    if not data.strip(b" \t\r\n\x00"):
+        raise UnreadableFile("el archivo está vacío")
+    if suffix in {".xlsx", ".xlsm"}:
+        if not data.startswith(b"PK\x03\x04"):
+            raise UnreadableFile("no es un libro Excel: el contenido no tiene el formato .xlsx")
         try:
-            for ws in wb.worksheets:
-                raw = [list(r) for r in ws.iter_rows(values_only=True)]
-                t = _table(path.name, ws.title, raw, scorer)
-                if t is not None:
-                    sheets.append(t)
-        finally:
-            wb.close()
-        return sheets
-    text, enc = _decode(path.read_bytes())
+            return _workbook(path.name, data, scorer)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, SyntaxError) as exc:
+            raise UnreadableFile("libro Excel dañado o incompleto: no se puede abrir") from exc
+    text, enc = _decode(data)
+    if "\x00" in text:
+        raise UnreadableFile("codificación de texto no reconocida: no se puede leer")
     delim = _delimiter(text)
     raw_rows: list[list[Cell]] = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delim)]
     t = _table(path.name, "", raw_rows, scorer)
@@ -133,3 +170,19 @@ def read_file(path: Path, scorer: HeaderScorer) -> list[Sheet]:
         return []
     t.encoding, t.delimiter = enc, delim
     return [t]
+
+
+def _workbook(name: str, data: bytes, scorer: HeaderScorer) -> list[Sheet]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    sheets: list[Sheet] = []
+    try:
+        for ws in wb.worksheets:
+            raw = [list(r) for r in ws.iter_rows(values_only=True)]
+            t = _table(name, ws.title, raw, scorer)
+            if t is not None:
+                sheets.append(t)
+    finally:
+        wb.close()
+    return sheets

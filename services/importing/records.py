@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -301,15 +303,7 @@ def _normalise_row(
     _put(rec, "phone", hdr("phone"), cell("phone"), n.phone(cell("phone")))
     _put(rec, "email", hdr("email"), cell("email"), n.email(cell("email")))
     _put(rec, "street", hdr("address"), cell("address"), n.text(cell("address")))
-    if "location" in col:
-        d1, p1, di = n.location(cell("location"))
-        _put(rec, "department", hdr("location"), cell("location"), d1)
-        _put(rec, "province", hdr("location"), cell("location"), p1)
-        _put(rec, "district", hdr("location"), cell("location"), di)
-    for f in ("department", "province", "district"):
-        if f in col and f not in rec.values:
-            v = n.text(cell(f))
-            _put(rec, f, hdr(f), cell(f), v.upper() if v else None)
+    _place(rec, col, cell, hdr)
     _put(rec, "status", hdr("status"), cell("status"), n.case_status(cell("status")))
     _put(
         rec,
@@ -338,6 +332,36 @@ def _normalise_row(
     ye = n.text(cell("years_experience"))
     if ye and ye.isdigit():
         _put(rec, "years_experience", hdr("years_experience"), cell("years_experience"), int(ye))
+
+
+def _place(
+    rec: RowRecord,
+    col: dict[str, int],
+    cell: Callable[[str], Cell],
+    hdr: Callable[[str], str],
+) -> None:
+    """Department / province / district and the INEI ubigeo code, from a one-string place
+    column or the three columns; a place not in the reference keeps the words written."""
+    fields: tuple[str, ...]
+    if "location" in col:
+        fields, raw = ("location",), cell("location")
+    else:
+        fields = tuple(f for f in ("department", "province", "district") if f in col)
+        raw = " - ".join(str(cell(f)) for f in fields if n.text(cell(f))) or None
+    if raw is None:
+        return
+    column = ", ".join(hdr(f) for f in fields)
+    found = n.place(raw)
+    if found is None:
+        parts = [p.strip().upper() or None for p in re.split(n.PLACE_SEPARATORS, str(raw))]
+        parts += [None] * (3 - len(parts))
+        for f, v in zip(("department", "province", "district"), parts, strict=False):
+            _put(rec, f, column, raw, v)
+        return
+    _put(rec, "department", column, raw, found.department)
+    _put(rec, "province", column, raw, found.province)
+    _put(rec, "district", column, raw, found.district)
+    _put(rec, "ubigeo", column, raw, found.ubigeo)
 
 
 def map_sheet(sheet: Sheet, override: dict[str, str | None]) -> dict[int, str]:

@@ -5,8 +5,67 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from rapidfuzz import fuzz, process
+
 from services.csv_safety import safe_row
+from services.importing.mapping import SYNONYMS, norm_header
 from services.importing.service import ImportReport
+
+# The report names fields as officers know them.
+FIELD_LABELS = {
+    "case_number": "número de expediente",
+    "full_name": "nombre completo",
+    "given_names": "nombres",
+    "second_given_name": "segundo nombre",
+    "surnames": "apellidos",
+    "paternal_surname": "apellido paterno",
+    "maternal_surname": "apellido materno",
+    "birth_date": "fecha de nacimiento",
+    "age": "edad",
+    "sex": "sexo",
+    "nationality": "nacionalidad",
+    "country_of_birth": "país de nacimiento",
+    "doc_type": "tipo de documento",
+    "doc_number": "número de documento",
+    "entry_date": "fecha de ingreso al Perú",
+    "filing_date": "fecha de solicitud",
+    "event_date": "fecha de registro",
+    "address": "dirección",
+    "location": "departamento-provincia-distrito",
+    "department": "departamento",
+    "province": "provincia",
+    "district": "distrito",
+    "ubigeo": "ubigeo",
+    "phone": "teléfono",
+    "email": "correo electrónico",
+    "status": "estado del expediente",
+    "relationship": "parentesco con el titular",
+    "needs": "necesidades específicas",
+    "office": "oficina",
+    "profession": "profesión",
+    "specialty": "especialidad",
+    "years_experience": "años de experiencia",
+    "card_number": "número de carné",
+    "consent": "consentimiento",
+    "notes": "observaciones",
+}
+_SYNONYM_FIELD = {norm_header(s): f for f, syns in SYNONYMS.items() for s in syns}
+
+
+def label(field: str) -> str:
+    """A field's Spanish name (the column header itself when it is not a field)."""
+    return FIELD_LABELS.get(field, field)
+
+
+def suggestion(header: str) -> str:
+    """For a column the import did not map: the closest field, to put in a mapping file."""
+    found = process.extractOne(
+        norm_header(header), list(_SYNONYM_FIELD), scorer=fuzz.token_set_ratio, score_cutoff=60
+    )
+    if found is None:
+        return "sin sugerencia: se ignora (asígnela con --mapping si contiene datos)"
+    field = _SYNONYM_FIELD[found[0]]
+    return f"¿{label(field)}? (en el archivo --mapping: «{header}»: {field})"
 
 
 def summary_lines(r: ImportReport) -> list[tuple[str, int]]:
@@ -21,7 +80,14 @@ def summary_lines(r: ImportReport) -> list[tuple[str, int]]:
         ("Filas vinculadas a personas ya registradas en el hub", r.rows_linked_to_existing),
         ("Pares en cola de adjudicación", r.pairs_queued),
         ("Expedientes creados", r.cases_created),
+        ("Expedientes sin fecha de solicitud (revisar)", len(r.cases_without_filing_date)),
+        ("Archivos no importados", len(r.file_problems)),
     ]
+
+
+def file_lines(r: ImportReport) -> list[str]:
+    """One Spanish line per file not imported: the file and why."""
+    return [f"«{f}»: {why}" for f, why in r.file_problems]
 
 
 def write_report(r: ImportReport, directory: Path) -> list[Path]:
@@ -49,6 +115,31 @@ def write_report(r: ImportReport, directory: Path) -> list[Path]:
             for s in r.sheets
         ],
         "",
+        "## Archivos no importados",
+        "",
+        *([f"- {x}" for x in file_lines(r)] or ["Ninguno."]),
+        "",
+        "## Columnas sin asignar",
+        "",
+        *(
+            [
+                f"- {s.file} {s.sheet or ''} «{h}»: {suggestion(h)}"
+                for s in r.sheets
+                for h in s.unmapped
+            ]
+            or ["Ninguna."]
+        ),
+        "",
+        "## Expedientes sin fecha de solicitud",
+        "",
+        (
+            "Ninguna hoja da su fecha de solicitud; se usó la fecha más antigua registrada del "
+            "expediente o, sin ninguna, la de la importación: "
+            + ", ".join(str(c) for c in sorted(r.cases_without_filing_date))
+            if r.cases_without_filing_date
+            else "Ninguno."
+        ),
+        "",
         "## Filas rechazadas",
         "",
     ]
@@ -58,7 +149,7 @@ def write_report(r: ImportReport, directory: Path) -> list[Path]:
             "|---|---|---:|---|---|---|",
         ]
         lines += [
-            f"| {x.file} | {x.sheet or '—'} | {x.row} | {x.field} | {x.column or '—'} | "
+            f"| {x.file} | {x.sheet or '—'} | {x.row} | {label(x.field)} | {x.column or '—'} | "
             f"{x.message} |"
             for x in r.rejected
         ]
@@ -69,7 +160,9 @@ def write_report(r: ImportReport, directory: Path) -> list[Path]:
         w = csv.writer(fh)
         w.writerow(["archivo", "hoja", "fila", "campo", "columna", "motivo"])
         for x in r.rejected:
-            w.writerow(safe_row([x.file, x.sheet, x.row, x.field, x.column or "", x.message]))
+            w.writerow(
+                safe_row([x.file, x.sheet, x.row, label(x.field), x.column or "", x.message])
+            )
     with summary.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["concepto", "cantidad"])
@@ -98,7 +191,7 @@ def write_report(r: ImportReport, directory: Path) -> list[Path]:
                         s.rows,
                         s.encoding or "",
                         s.delimiter or "",
-                        "; ".join(f"{k}={v}" for k, v in s.columns.items()),
+                        "; ".join(f"{k}={label(v)}" for k, v in s.columns.items()),
                         s.skipped or "",
                     ]
                 )

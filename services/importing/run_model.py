@@ -51,6 +51,8 @@ class ImportOptions:
     merge_threshold: float = MERGE_THRESHOLD
     queue_threshold: float = QUEUE_THRESHOLD
     today: date | None = None
+    # with a bad file, import nothing at all (default: the other files are imported)
+    all_or_nothing: bool = False
 
 
 @dataclass
@@ -93,6 +95,10 @@ class ImportReport:
     rows_merged: int = 0
     pairs_queued: int = 0
     cases_created: int = 0
+    # cases no sheet gave a filing date for (another date of the case, or the import day)
+    cases_without_filing_date: list[int] = field(default_factory=list)
+    # files not imported: (file, reason in Spanish)
+    file_problems: list[tuple[str, str]] = field(default_factory=list)
     batch_id: int | None = None
     dry_run: bool = False
     seconds: float = 0.0

@@ -31,7 +31,7 @@ from services.importing.person_values import (
     person_values,
     source_field,
 )
-from services.importing.reading import HeaderScorer, Sheet, read_file
+from services.importing.reading import HeaderScorer, Sheet, UnreadableFile, read_file
 from services.importing.records import RowRecord, build_records, collect_evidence
 from services.importing.run_model import (
     ADVISORY_LOCK,
@@ -50,15 +50,28 @@ def _noop(stage: str, done: int, total: int) -> None:
 
 
 def read_sources(
-    paths: Sequence[Path], options: ImportOptions, progress: Progress = _noop
+    paths: Sequence[Path],
+    options: ImportOptions,
+    progress: Progress = _noop,
+    problems: list[tuple[str, str]] | None = None,
 ) -> tuple[list[Sheet], list[RowRecord], list[SheetInfo]]:
-    """Read, map, normalise and validate every row of every file (no database)."""
+    """Read, map, normalise and validate every row of every file (no database). A file
+    that cannot be read, or holds no person data, adds (file, reason) to ``problems`` and
+    nothing of it is read."""
+    problems = [] if problems is None else problems
     override = load_override(options.mapping_file)
     scorer = HeaderScorer(lambda h: recognise(h) or n.key(h) in override)
     sheets: list[Sheet] = []
     files = _expand(paths)
     for i, p in enumerate(files):
-        sheets.extend(read_file(p, scorer))
+        try:
+            found = read_file(p, scorer)
+        except UnreadableFile as bad:
+            problems.append((p.name, bad.reason))
+            continue
+        if not found:
+            problems.append((p.name, "no tiene filas con datos"))
+        sheets.extend(found)
         progress("lectura", i + 1, len(files))
     mappings = [map_columns(s.headers, override) for s in sheets]
     evidence = collect_evidence(sheets, mappings)
@@ -84,20 +97,20 @@ def read_sources(
                 skipped,
             )
         )
+    for file in sorted({i.file for i in infos}):
+        mine = [i for i in infos if i.file == file]
+        if all(i.skipped for i in mine):
+            problems.append((file, "no contiene datos de personas (ninguna columna de nombres)"))
     return sheets, records, infos
 
 
 def _expand(paths: Sequence[Path]) -> list[Path]:
+    """The files given, and every file of a folder given (hidden ones aside): files that
+    are not spreadsheets are reported, not silently passed over."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(
-                sorted(
-                    q
-                    for q in p.iterdir()
-                    if q.suffix.lower() in {".xlsx", ".xlsm", ".csv", ".txt", ".tsv"}
-                )
-            )
+            out.extend(sorted(q for q in p.iterdir() if q.is_file() and not q.name.startswith(".")))
         else:
             out.append(p)
     return out
@@ -113,10 +126,18 @@ async def run_import(
     if options.value_rule not in VALUE_RULES:
         raise ValueError(f"regla desconocida: {options.value_rule}")
     t0 = time.perf_counter()
-    _, records, infos = read_sources(paths, options, progress)
+    problems: list[tuple[str, str]] = []
+    _, records, infos = read_sources(paths, options, progress, problems)
     report = ImportReport(
         files=sorted({i.file for i in infos}), sheets=infos, dry_run=options.dry_run
     )
+    report.file_problems = problems
+    if problems and options.all_or_nothing:
+        # one bad file and the flag: nothing at all is written
+        report.seconds = time.perf_counter() - t0
+        return report
+    bad = {f for f, _ in problems}
+    records = [r for r in records if r.file not in bad]
     report.rows_read = len(records)
     async with engine.connect() as conn:
         trans = await conn.begin()
@@ -329,6 +350,7 @@ async def _import(
         "rows_merged": report.rows_merged,
         "pairs_queued": report.pairs_queued,
         "cases_created": report.cases_created,
+        "cases_without_filing_date": sorted(report.cases_without_filing_date),
     }
     await conn.execute(
         update(ImportBatch)

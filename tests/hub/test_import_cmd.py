@@ -62,7 +62,7 @@ def test_import_command(cli_db: str, tmp_path: Path) -> None:
     rejected = (report / "filas_rechazadas.csv").read_text(encoding="utf-8").splitlines()
     assert rejected == [
         "archivo,hoja,fila,campo,columna,motivo",
-        "puno.csv,,6,given_names,Apellidos y nombres,La fila no tiene nombre de la persona.",
+        "puno.csv,,6,nombres,Apellidos y nombres,La fila no tiene nombre de la persona.",
     ]
     assert count(cli_db, "SELECT count(*) FROM import_row") == 0
 

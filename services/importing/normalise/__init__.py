@@ -48,6 +48,8 @@ from services.importing.normalise.names import (
     parse_full_name,
     split_surnames,
 )
+from services.importing.normalise.places import SEPARATORS as PLACE_SEPARATORS
+from services.importing.normalise.places import Place, place
 from services.importing.normalise.reference import (
     HEALTH_PROFESSIONS,
     NEED_KEYWORDS,
@@ -66,11 +68,13 @@ __all__ = [
     "MONTHS",
     "NEED_KEYWORDS",
     "PARTICLES",
+    "PLACE_SEPARATORS",
     "RELATIONSHIPS",
     "STATUSES",
     "TWO_DIGIT_YEAR_WINDOW",
     "GivenNameEvidence",
     "NameParts",
+    "Place",
     "case_number",
     "case_status",
     "clean_name",
@@ -90,6 +94,7 @@ __all__ = [
     "parse_date",
     "parse_full_name",
     "phone",
+    "place",
     "relationship",
     "sex",
     "split_surnames",

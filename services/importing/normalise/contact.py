@@ -115,11 +115,38 @@ RELATIONSHIPS = {
 }
 
 
+# stems of the words, for the forms sheets write: "Hijo/a", "ESPOSA/O", "Madre/Padre",
+# "Solicitante principal", "Conviviente", "Hermanos"
+RELATIONSHIP_STEMS = (
+    ("TITULAR", "principal"),
+    ("PRINCIPAL", "principal"),
+    ("SOLICITANTE", "principal"),
+    ("JEFE", "principal"),
+    ("JEFA", "principal"),
+    ("HIJ", "child"),
+    ("CONYUGE", "spouse"),
+    ("ESPOS", "spouse"),
+    ("PAREJA", "spouse"),
+    ("CONVIVIENTE", "spouse"),
+    ("CONCUBIN", "spouse"),
+    ("PADRE", "parent"),
+    ("MADRE", "parent"),
+    ("HERMAN", "sibling"),
+)
+
+
 def relationship(value: object) -> str | None:
+    """Relationship to the principal applicant (unknown words: 'other')."""
     k = key(text(value) or "")
     if not k:
         return None
-    return RELATIONSHIPS.get(k, "other")
+    if k in RELATIONSHIPS:
+        return RELATIONSHIPS[k]
+    for tok in k.split():
+        for stem, rel in RELATIONSHIP_STEMS:
+            if tok.startswith(stem):
+                return rel
+    return "other"
 
 
 def location(value: object) -> tuple[str | None, str | None, str | None]:

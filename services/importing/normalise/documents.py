@@ -21,6 +21,31 @@ def doc_type(value: object) -> str | None:
     return "other"
 
 
+# A document written with its type: "CI 1234567", "C.I. V-12.345.678", "PAS AB123456",
+# "PASAPORTE N° AB123456", "DNI 45678912", "CE 001234567" (carné de extranjería).
+TYPE_WORDS = (
+    (r"PASAPORTE|PASS?|PP", "passport"),
+    (r"CEDULA(?: DE IDENTIDAD)?|C\.? ?I|DNI|D\.N\.I", "national_id"),
+    (r"C\.? ?E|CARNE(?: DE EXTRANJERIA)?|PTP|CPP", "other"),
+)
+_TYPED = re.compile(
+    r"^\s*(" + "|".join(w for w, _ in TYPE_WORDS) + r")(?:[.:#\s]+(?:N[O]?[.:#\s]+)?)(?=\S*\d)",
+)
+
+
+def typed(value: str) -> tuple[str | None, str]:
+    """The type a document string states before its number, and the rest."""
+    up = unidecode(value.replace("°", " ").replace("º", " ")).upper()
+    m = _TYPED.match(up)
+    if m is None:
+        return None, value
+    word = m.group(1)
+    for pattern, kind in TYPE_WORDS:
+        if re.fullmatch(pattern, word):
+            return kind, up[m.end() :]
+    return None, value
+
+
 def document(
     value: object, declared_type: str | None, nationality: str | None
 ) -> tuple[str, str] | None:
@@ -28,6 +53,8 @@ def document(
     s = text(value)
     if s is None or is_error_value(s):
         return None
+    stated, s = typed(s)
+    declared_type = declared_type or stated
     up = unidecode(s).upper().strip()
     if up in EMPTY_MARKERS or key(up) in EMPTY_MARKERS or "TRAMITE" in up:
         return None
