@@ -7,7 +7,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -175,6 +176,8 @@ class AccessLogWriter:
     pool: AsyncConnectionPool
     _queue: asyncio.Queue[tuple[Entry, asyncio.Future[None]]] = field(default_factory=asyncio.Queue)
     _task: asyncio.Task[None] | None = None
+    # Told each batch's size, duration in seconds and whether it failed (the hub's metrics).
+    observe: Callable[[int, float, bool], None] | None = None
 
     def start(self) -> None:
         if self._task is None:
@@ -199,14 +202,19 @@ class AccessLogWriter:
             batch = [await self._queue.get()]
             while len(batch) < MAX_BATCH and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
+            started = time.perf_counter()
             try:
                 async with self.pool.connection() as conn, conn.transaction():
                     await append(conn, merge_reads([entry for entry, _ in batch]))
             except Exception as exc:  # every waiting request learns its entry failed
+                if self.observe is not None:
+                    self.observe(len(batch), time.perf_counter() - started, True)
                 for _, future in batch:
                     if not future.done():
                         future.set_exception(exc)
             else:
+                if self.observe is not None:
+                    self.observe(len(batch), time.perf_counter() - started, False)
                 for _, future in batch:
                     if not future.done():
                         future.set_result(None)

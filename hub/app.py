@@ -10,12 +10,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
 from hub.db import create_engine, sessionmaker
+from hub.front import Front, serve_fast
 from hub.readpool import open_pool
 from hub.settings import Settings, get_settings
 from hub.state import HubState
@@ -33,6 +35,8 @@ ROUTE_MODULES = [
     "hub.routes_console",
     "hub.routes_webhooks",
     "hub.routes_exports",
+    "hub.graphiql",
+    "hub.routes_metrics",
     "hub.routes_audit",
     "hub.routes_account",
 ]
@@ -72,7 +76,8 @@ def create_app(database_url: str, settings: Settings | None = None) -> Starlette
             await state.pool.close()
             await engine.dispose()
 
-    hub = Hub(routes=routes, lifespan=lifespan)
+    hub = Hub(routes=routes, lifespan=lifespan, middleware=[Middleware(Front)])
+    hub.graphiql_enabled = settings.graphiql
     hub.fast_paths = {
         route.path: route.endpoint
         for route in routes
@@ -92,19 +97,15 @@ class Hub(Starlette):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fast_paths: dict[str, Callable[[Request], Awaitable[Response]]] = {}
+        self.graphiql_enabled = True
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in ("GET", "POST"):
             endpoint = self.fast_paths.get(scope["path"])
             if endpoint is not None:
                 scope["app"] = self
-                try:
-                    response = await endpoint(Request(scope, receive))
-                except Exception:
-                    # what Starlette's ServerErrorMiddleware answers; a 500 is a bug
-                    log.exception("unhandled error in %s", scope["path"])
-                    response = PlainTextResponse("Internal Server Error", status_code=500)
-                await response(scope, receive, send)
+                # request id, GraphiQL for browsers, metrics, log line (hub.front)
+                await serve_fast(endpoint, scope, receive, send, self.graphiql_enabled)
                 return
         await super().__call__(scope, receive, send)
 

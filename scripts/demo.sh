@@ -9,4 +9,8 @@ if [ ! -d console/node_modules ]; then
   (cd console && npm ci --no-audit --no-fund --loglevel=error)
 fi
 (cd console && node tools/build.mjs)
+# GraphiQL's assets, served by the hub itself (no CDN)
+if [ ! -d graphiql/node_modules ]; then
+  (cd graphiql && npm ci --no-audit --no-fund --loglevel=error)
+fi
 exec .venv/bin/qhub serve --demo "$@"

@@ -25,6 +25,7 @@ def serve(
 
     from hub.app import create_app
     from hub.db import locate_database
+    from hub.logs import configure as configure_logs
     from hub.migrations import upgrade
 
     settings = get_settings()
@@ -47,8 +48,18 @@ def serve(
         "  Token de prueba: [cyan]qhub token --role cepr-supervisor[/cyan] "
         "(o .venv/bin/qhub …); envíelo como 'Authorization: Bearer <token>'"
     )
+    # JSON lines (QHUB_LOG_JSON=0: text); hub.front writes one line per request with its
+    # real outcome and request id, so uvicorn's own access log is off.
+    log_config = configure_logs(settings.log_json)
     if workers == 1:
-        uvicorn.run(create_app(location.url, settings), host=host, port=port, log_level="info")
+        uvicorn.run(
+            create_app(location.url, settings),
+            host=host,
+            port=port,
+            log_level="info",
+            log_config=log_config,
+            access_log=False,
+        )
         return
     import asyncio
     import os
@@ -66,6 +77,8 @@ def serve(
         port=port,
         log_level="info",
         workers=workers,
+        log_config=log_config,
+        access_log=False,
     )
 
 

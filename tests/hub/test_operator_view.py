@@ -1,0 +1,138 @@
+"""An operator's view and the HTML pages' protections: request ids, security headers,
+GraphiQL served locally (and off when configured), Prometheus metrics, JSON log lines."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from hub.logs import REQUEST_ID, JsonFormatter
+from hub.settings import load_settings
+from tests.conftest import LiveHub
+
+HTML = {"Accept": "text/html"}
+
+
+def assert_page_protected(response: httpx.Response) -> None:
+    csp = response.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in csp
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1]
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "no-referrer"
+
+
+def test_graphiql_is_served_from_the_hub_with_security_headers(live_hub: LiveHub) -> None:
+    page = httpx.get(f"{live_hub.url}/graphql", headers=HTML)
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert_page_protected(page)
+    # no CDN: every script and stylesheet is the hub's own, and each is there
+    assert "https://" not in page.text and "<script>" not in page.text
+    for asset in ("react.js", "react-dom.js", "graphiql.js", "init.js", "graphiql.css"):
+        assert f'"/graphiql/{asset}"' in page.text
+        got = httpx.get(f"{live_hub.url}/graphiql/{asset}")
+        assert got.status_code == 200, asset
+        assert len(got.content) > 50, asset
+    assert httpx.get(f"{live_hub.url}/graphiql/package.json").status_code == 404
+
+
+def test_console_and_certificate_pages_carry_security_headers(live_hub: LiveHub) -> None:
+    console = httpx.get(f"{live_hub.url}/console/")
+    assert console.status_code == 200
+    assert_page_protected(console)
+    certificate = httpx.get(f"{live_hub.url}/v/no-es-un-token")
+    assert certificate.headers["content-type"].startswith("text/html")
+    assert_page_protected(certificate)
+    # JSON answers are not pages: no CSP needed, but every answer has its request id
+    health = httpx.get(f"{live_hub.url}/healthz")
+    assert "content-security-policy" not in health.headers
+    assert len(health.headers["x-request-id"]) == 24
+
+
+@pytest.fixture(scope="module")
+def production_hub(database_url: str) -> Iterator[LiveHub]:
+    hub = LiveHub(database_url, dataclasses.replace(load_settings(), graphiql=False)).start()
+    yield hub
+    hub.stop()
+
+
+def test_graphiql_can_be_turned_off(production_hub: LiveHub) -> None:
+    page = httpx.get(f"{production_hub.url}/graphql", headers=HTML)
+    assert page.status_code == 404
+    assert page.json()["errors"][0]["extensions"]["code"] == "GRAPHIQL_DISABLED"
+    assert httpx.get(f"{production_hub.url}/graphiql/graphiql.js").status_code == 404
+    # the API itself is unaffected
+    answer = httpx.post(f"{production_hub.url}/graphql", json={"query": "{ offices { code } }"})
+    assert answer.status_code == 200 and answer.json()["data"]["offices"]
+
+
+def test_request_id_is_echoed_or_made(live_hub: LiveHub) -> None:
+    query = {"query": "{ offices { code } }"}
+    given = httpx.post(
+        f"{live_hub.url}/graphql", json=query, headers={"X-Request-Id": "rastreo-42.a"}
+    )
+    assert given.headers["x-request-id"] == "rastreo-42.a"
+    made = httpx.post(f"{live_hub.url}/graphql", json=query)
+    other = httpx.post(f"{live_hub.url}/graphql", json=query)
+    assert made.headers["x-request-id"] != other.headers["x-request-id"]
+    # a header that is not a sane token is replaced, not echoed
+    odd = httpx.post(f"{live_hub.url}/graphql", json=query, headers={"X-Request-Id": "a b<c>"})
+    assert odd.headers["x-request-id"] != "a b<c>"
+    assert (
+        httpx.get(f"{live_hub.url}/readyz", headers={"X-Request-Id": "r-1"}).headers["x-request-id"]
+        == "r-1"
+    )
+
+
+def _sample(text: str, name: str, **labels: str) -> float:
+    for line in text.splitlines():
+        if line.startswith(name + "{") and all(f'{k}="{v}"' in line for k, v in labels.items()):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+def test_metrics_count_requests_by_route_and_outcome(live_hub: LiveHub) -> None:
+    def scrape() -> str:
+        response = httpx.get(f"{live_hub.url}/metrics")
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/plain")
+        return response.text
+
+    before = scrape()
+    ok = httpx.post(f"{live_hub.url}/graphql", json={"query": "{ offices { code } }"})
+    bad = httpx.post(
+        f"{live_hub.url}/graphql", content=b"{", headers={"Content-Type": "application/json"}
+    )
+    assert (ok.status_code, bad.status_code) == (200, 400)
+    after = scrape()
+    for outcome in ("ok", "refused"):
+        labels = {"route": "/graphql", "outcome": outcome}
+        assert _sample(after, "qhub_requests_total", **labels) == (
+            _sample(before, "qhub_requests_total", **labels) + 1
+        )
+        assert _sample(after, "qhub_request_duration_seconds_count", **labels) >= 1
+    # the pools and the access log are watched; the demand control's refusals are declared
+    assert 'qhub_pool_connections_max{pool="reads"}' in after
+    assert "qhub_access_log_batch_duration_seconds_count" in after
+    assert "# TYPE qhub_demand_control_refusals_total counter" in after
+
+
+def test_log_lines_are_json_with_the_request_id() -> None:
+    record = logging.LogRecord(
+        "qhub.request", logging.INFO, __file__, 1, "POST %s", ("/graphql",), None
+    )
+    record.status = 503
+    record.outcome = "failed"
+    token = REQUEST_ID.set("rid-7")
+    try:
+        line = json.loads(JsonFormatter().format(record))
+    finally:
+        REQUEST_ID.reset(token)
+    assert line["level"] == "info" and line["message"] == "POST /graphql"
+    assert (line["request_id"], line["status"], line["outcome"]) == ("rid-7", 503, "failed")
+    assert line["timestamp"].endswith("+00:00")
