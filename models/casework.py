@@ -225,7 +225,7 @@ class NotificationOutbox(Base):
 
 
 class InterviewRecord(Base):
-    """An eligibility interview (claim data)."""
+    """An eligibility interview (claim data; ``summary`` sealed, services.sealing)."""
 
     __tablename__ = "interview_record"
     __table_args__ = (CheckConstraint(check_in("mode", values(AppointmentMode)), name="mode"),)
@@ -236,25 +236,23 @@ class InterviewRecord(Base):
     held_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     language: Mapped[str] = mapped_column(String(8))
     interpreter: Mapped[bool] = mapped_column(Boolean, server_default="false")
-    summary: Mapped[str] = mapped_column(Text)
+    summary: Mapped[bytes] = mapped_column(LargeBinary)
     interviewer: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class EligibilityAssessment(Base):
-    """The eligibility officer's assessment and recommendation (claim data)."""
+    """The eligibility officer's assessment and recommendation (claim data, all sealed:
+    the grounds as a JSON list, the recommendation as its word)."""
 
     __tablename__ = "eligibility_assessment"
-    __table_args__ = (
-        CheckConstraint("recommendation IN ('recognise', 'reject')", name="recommendation"),
-    )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
-    grounds: Mapped[list[str]] = mapped_column(ARRAY(Text))
-    credibility: Mapped[str] = mapped_column(Text)
-    analysis: Mapped[str] = mapped_column(Text)
-    recommendation: Mapped[str] = mapped_column(String(16))
+    grounds: Mapped[bytes] = mapped_column(LargeBinary)
+    credibility: Mapped[bytes] = mapped_column(LargeBinary)
+    analysis: Mapped[bytes] = mapped_column(LargeBinary)
+    recommendation: Mapped[bytes] = mapped_column(LargeBinary)
     assessor: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -269,7 +267,7 @@ class CaseDecision(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
     instance: Mapped[str] = mapped_column(String(8))
     outcome: Mapped[str] = mapped_column(String(24))
-    reasons: Mapped[str] = mapped_column(Text)
+    reasons: Mapped[bytes] = mapped_column(LargeBinary)  # sealed
     decided_by: Mapped[str] = mapped_column(Text)
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -281,6 +279,6 @@ class ClaimAppeal(Base):
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
-    grounds: Mapped[str] = mapped_column(Text)
+    grounds: Mapped[bytes] = mapped_column(LargeBinary)  # sealed
     filed_by: Mapped[str] = mapped_column(Text)
     filed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

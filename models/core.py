@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
     Sequence,
     String,
@@ -256,6 +257,8 @@ class StatusChange(Base):
     to_status: Mapped[str] = mapped_column(String(24))
     actor: Mapped[str] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(Text)
+    # a decision's reasons are claim data: sealed (services.sealing), ``reason`` says so
+    sealed_reason: Mapped[bytes | None] = mapped_column(LargeBinary)
     at: Mapped[datetime] = _now()
 
 
