@@ -16,7 +16,7 @@ FIELDS: dict[str, dict[str, str]] = {
     "Query": {
         "offices": C.REFERENCE,
         "priorityRules": C.REFERENCE,
-        "officerQueue": C.NEEDS,
+        "officerQueue": C.CASE_ADMIN,  # a work list of cases; its entries are needs
         "appointmentSlots": C.REFERENCE,
         "specificNeedCodes": C.REFERENCE,
         "person": C.IDENTITY,

@@ -10,6 +10,9 @@ from pathlib import Path
 
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(f"QHUB_{name}")
+    if value in (None, "") and os.environ.get(f"QHUB_{name}_FILE"):
+        # a secret handed in as a file (Docker/Compose secrets: /run/secrets/...)
+        value = Path(os.environ[f"QHUB_{name}_FILE"]).read_text(encoding="utf-8").strip()
     return value if value not in (None, "") else default
 
 

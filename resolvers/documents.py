@@ -42,7 +42,8 @@ class Issued:
 
 
 async def revoke_work_permit(info: strawberry.Info, permit_id: str, reason: str) -> bool:
-    await info.context.run(svc.revoke_permit, permit_id, reason)
+    ctx = info.context
+    await ctx.run(svc.revoke_permit, permit_id, reason, ctx.principal.actor_label)
     return True
 
 
@@ -75,7 +76,8 @@ class IssuedCardView:
 async def revoke_card(info: strawberry.Info, card_id: str, reason: str) -> bool:
     from services.documents.card import revoke_card as revoke
 
-    await info.context.run(revoke, card_id, reason)
+    ctx = info.context
+    await ctx.run(revoke, card_id, reason, ctx.principal.actor_label)
     return True
 
 

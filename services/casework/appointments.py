@@ -16,12 +16,13 @@ from typing import Any
 
 from psycopg import AsyncConnection
 
+from auth.policy import Category, Scope
 from auth.principal import Principal
-from models.vocab import AppointmentMode, AppointmentPurpose, AppointmentStatus, CaseStatus, Role
-from services.errors import Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
+from models.vocab import AppointmentMode, AppointmentPurpose, AppointmentStatus, CaseStatus
+from services.casework.permissions import require_any_write, require_write
+from services.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 
 VIDEO_BASE = "https://video.cepr.gob.pe/sala/"
-STAFF = frozenset({Role.CEPR_REGISTRAR, Role.CEPR_SUPERVISOR})
 MAX_CAPACITY = 500
 
 
@@ -55,8 +56,12 @@ def _video_link(mode: AppointmentMode) -> str | None:
 
 
 def _check_office(principal: Principal, office_code: str) -> None:
-    if principal.role is Role.CEPR_REGISTRAR and principal.office_code != office_code:
-        raise Forbidden("Solo puede gestionar citas de su oficina.")
+    require_write(
+        principal,
+        Category.CASE_ADMIN_SLOTS,
+        "Solo puede gestionar citas de su oficina.",
+        office_code=office_code,
+    )
 
 
 async def create_slot(
@@ -71,8 +76,11 @@ async def create_slot(
     minutes: int = 30,
 ) -> Slot:
     """Open a slot (registrars of the office, supervisors); every invalid field is reported."""
-    if principal.role not in STAFF:
-        raise Forbidden("Solo el personal de la Comisión puede abrir horarios de citas.")
+    require_any_write(
+        principal,
+        Category.CASE_ADMIN_SLOTS,
+        "Solo el personal de la Comisión puede abrir horarios de citas.",
+    )
     problems: list[FieldProblem] = []
     if starts_at.tzinfo is None:
         problems.append(
@@ -171,19 +179,27 @@ async def _case_for(
     ).fetchone()
     if row is None:
         raise NotFound(f"No existe el expediente {case_number}.", "CASE_NOT_FOUND")
-    if principal.role is Role.APPLICANT:
+    scope = require_any_write(
+        principal, Category.CASE_ADMIN_APPOINTMENTS, "No puede gestionar citas."
+    )
+    members: list[int] = []
+    if scope is Scope.SELF:
         own = await (
             await conn.execute(
-                "SELECT 1 FROM case_member WHERE case_id = %s AND person_id = %s",
+                "SELECT person_id FROM case_member WHERE case_id = %s AND person_id = %s",
                 (row[0], principal.person_id),
             )
         ).fetchone()
-        if own is None:
-            raise Forbidden("Solo puede gestionar las citas de su propio expediente.")
-    elif principal.role not in STAFF:
-        raise Forbidden("No puede gestionar citas.")
-    else:
-        _check_office(principal, row[2])
+        members = [own[0]] if own else []
+    require_write(
+        principal,
+        Category.CASE_ADMIN_APPOINTMENTS,
+        "Solo puede gestionar las citas de su propio expediente."
+        if scope is Scope.SELF
+        else "Solo puede gestionar citas de su oficina.",
+        office_code=row[2],
+        person_ids=members,
+    )
     return row[0], row[1], row[2]
 
 

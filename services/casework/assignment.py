@@ -21,9 +21,11 @@ from typing import Any
 
 from psycopg import AsyncConnection
 
+from auth.policy import Category
 from auth.principal import Principal
 from models.vocab import CaseStatus, Role
-from services.errors import FieldProblem, Forbidden, NotFound, ValidationFailed
+from services.casework.permissions import require_any_write
+from services.errors import FieldProblem, NotFound, ValidationFailed
 
 RULE_VERSION = "assign-2026.11-1"
 CHILD_CATEGORIES = ("UASC", "CR")
@@ -59,8 +61,11 @@ class _Officer:
 
 
 def _may_assign(principal: Principal) -> None:
-    if principal.role is not Role.CEPR_SUPERVISOR:
-        raise Forbidden("Solo un supervisor o supervisora puede asignar expedientes.")
+    require_any_write(
+        principal,
+        Category.CASE_ADMIN,
+        "Solo un supervisor o supervisora puede asignar expedientes.",
+    )
 
 
 async def _officers(

@@ -18,9 +18,11 @@ from typing import Any, Protocol
 
 from psycopg import AsyncConnection
 
+from auth.policy import Category
 from auth.principal import Principal
-from models.vocab import DuplicateStatus, Role
-from services.errors import Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
+from models.vocab import DuplicateStatus
+from services.casework.permissions import require_any_write, require_write
+from services.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 
 
 @dataclass(frozen=True)
@@ -124,8 +126,11 @@ async def enrol(
     review and enrols nothing; otherwise the matcher keeps the template and the hub stores
     its reference, with the photo taken at enrolment (JPEG or PNG, for the card and the
     permit). One transaction."""
-    if principal.role is not Role.CEPR_REGISTRAR:
-        raise Forbidden("Solo un registrador o registradora puede enrolar datos biométricos.")
+    require_any_write(
+        principal,
+        Category.BIOMETRICS,
+        "Solo un registrador o registradora puede enrolar datos biométricos.",
+    )
     if len(template) < 16:
         raise ValidationFailed(
             [FieldProblem(("template",), "INVALID", "La plantilla biométrica no es válida.")]
@@ -154,8 +159,12 @@ async def enrol(
         ).fetchone()
         if row is None:
             raise NotFound("No existe la persona indicada.", "PERSON_NOT_FOUND")
-        if row[1] != principal.office_code:
-            raise Forbidden("Solo puede enrolar a personas de expedientes de su oficina.")
+        require_write(
+            principal,
+            Category.BIOMETRICS,
+            "Solo puede enrolar a personas de expedientes de su oficina.",
+            office_code=row[1],
+        )
         # enrolments are serialised so two simultaneous ones of the same person both match
         await conn.execute("SELECT pg_advisory_xact_lock(hashtext('biometric-enrolment'))")
         existing = await (

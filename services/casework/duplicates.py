@@ -16,10 +16,11 @@ from typing import Any
 
 from psycopg import AsyncConnection
 
-from auth.policy import RowScope
+from auth.policy import Category, RowScope, Scope
 from auth.principal import Principal
-from models.vocab import DuplicateStatus, Role
-from services.errors import Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
+from models.vocab import DuplicateStatus
+from services.casework.permissions import require_any_write, require_read
+from services.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from services.input_limits import REASON, text_problem
 
 MAX_PAGE = 200
@@ -79,8 +80,9 @@ async def list_possible_duplicates(
 ) -> list[PossibleDuplicateRecord]:
     """Reviews by id, oldest first (``status`` None: all), one statement. Registrars get
     only those of persons with a case in their office; other roles none."""
-    if principal.role not in (Role.CEPR_SUPERVISOR, Role.CEPR_REGISTRAR):
-        raise Forbidden("Su rol no revisa posibles duplicados.")
+    scope = require_read(
+        principal, Category.BIOMETRICS_MATCH, "Su rol no revisa posibles duplicados."
+    )
     if not 1 <= first <= MAX_PAGE:
         raise ValidationFailed(
             [FieldProblem(("first",), "OUT_OF_RANGE", f"Pida entre 1 y {MAX_PAGE} registros.")]
@@ -94,7 +96,7 @@ async def list_possible_duplicates(
         where.append("d.id > %(after)s")
         params["after"] = after_id
     having = ""
-    if principal.role is Role.CEPR_REGISTRAR:
+    if scope is not Scope.ALL:
         # the offices the select already gathers for the row scope
         having = " HAVING bool_or(o.code = %(office)s)"
         params["office"] = principal.office_code or ""
@@ -121,8 +123,11 @@ async def resolve_possible_duplicate(
 
     ``Conflict`` (ALREADY_RESOLVED) when someone decided it first: decisions are not
     overwritten silently."""
-    if principal.role is not Role.CEPR_SUPERVISOR:
-        raise Forbidden("Solo una supervisora o un supervisor decide sobre posibles duplicados.")
+    require_any_write(
+        principal,
+        Category.BIOMETRICS_REVIEW,
+        "Solo una supervisora o un supervisor decide sobre posibles duplicados.",
+    )
     problems = []
     if decision is DuplicateStatus.OPEN:
         problems.append(

@@ -22,8 +22,10 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
+from auth.policy import Category, Scope
 from auth.principal import Principal
-from models.vocab import PENDING_STATUSES, Role
+from models.vocab import PENDING_STATUSES
+from services.casework.permissions import require_any_write, require_read
 from services.errors import FieldProblem, Forbidden, NotFound, ValidationFailed
 from services.input_limits import REASON, text_problem
 
@@ -130,8 +132,11 @@ async def activate_rules(
     """Put a rule version in force (the shipped file when ``rules`` is None) and recompute
     every open case; returns how many cases were recomputed. Supervisors only; a version
     already stored is reused as is (versions are immutable)."""
-    if principal.role is not Role.CEPR_SUPERVISOR:
-        raise Forbidden("Solo un supervisor o supervisora puede cambiar las reglas de prioridad.")
+    require_any_write(
+        principal,
+        Category.NEEDS_PRIORITY,
+        "Solo un supervisor o supervisora puede cambiar las reglas de prioridad.",
+    )
     rules = rules if rules is not None else file_rules()
     _check_rules(rules)
     async with conn.transaction():
@@ -210,8 +215,11 @@ async def override(
 ) -> Priority:
     """A supervisor sets (or with ``new_score=None`` lifts) a case's priority, with a reason
     that is shown with the score."""
-    if principal.role is not Role.CEPR_SUPERVISOR:
-        raise Forbidden("Solo un supervisor o supervisora puede modificar la prioridad.")
+    require_any_write(
+        principal,
+        Category.NEEDS_PRIORITY,
+        "Solo un supervisor o supervisora puede modificar la prioridad.",
+    )
     problems = []
     capped = text_problem(("reason",), reason, REASON)
     if capped is not None:
@@ -283,12 +291,16 @@ async def officer_queue(
     cases; a registrar's or supervisor's office's open cases (supervisor: all offices
     when the principal has no office)."""
     params: list[object]
-    if principal.role is Role.CEPR_ELIGIBILITY:
+    # the queue is case administration: its rows are those the role reads (policy)
+    scope = require_read(
+        principal, Category.CASE_ADMIN, "Solo el personal de la Comisión tiene cola de expedientes."
+    )
+    if scope is Scope.ASSIGNED:
         where, params = "c.assigned_officer_id = %s", [principal.officer_id]
-    elif principal.role in (Role.CEPR_REGISTRAR, Role.CEPR_SUPERVISOR):
+    elif scope in (Scope.OWN_OFFICE, Scope.ALL):
         where = "(%s::text IS NULL OR c.office_id = (SELECT id FROM office WHERE code = %s))"
         params = [principal.office_code, principal.office_code]
-        if principal.role is Role.CEPR_REGISTRAR and principal.office_code is None:
+        if scope is Scope.OWN_OFFICE and principal.office_code is None:
             raise Forbidden("Su cuenta no tiene oficina.")
     else:
         raise Forbidden("Solo el personal de la Comisión tiene cola de expedientes.")

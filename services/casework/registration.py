@@ -16,12 +16,14 @@ from typing import Any
 import pycountry
 from psycopg import AsyncConnection
 
+from auth.policy import Category
 from auth.principal import Principal
-from models.vocab import CaseStatus, EducationLevel, Relationship, Role
+from models.vocab import CaseStatus, EducationLevel, Relationship
 from services.casework import priority, status
 from services.casework.biometrics import open_duplicates
+from services.casework.permissions import require_any_write, require_write
 from services.casework.person_input import PersonIn, person_problems
-from services.errors import Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
+from services.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 
 
 @dataclass(frozen=True)
@@ -73,8 +75,11 @@ async def register_case(
     conn: AsyncConnection[Any], principal: Principal, request: RegistrationIn
 ) -> RegistrationOut:
     """Register a case at its interview (registrars of the case's office)."""
-    if principal.role is not Role.CEPR_REGISTRAR:
-        raise Forbidden("Solo un registrador o registradora puede registrar expedientes.")
+    require_any_write(
+        principal,
+        Category.STATUS_REGISTRATION,
+        "Solo un registrador o registradora puede registrar expedientes.",
+    )
     problems: list[FieldProblem] = []
     if not request.identity_confirmed:
         problems.append(
@@ -133,8 +138,12 @@ async def register_case(
         if case is None:
             raise NotFound(f"No existe el expediente {request.case_number}.", "CASE_NOT_FOUND")
         case_id = case[0]
-        if case[2] != principal.office_code:
-            raise Forbidden("Solo puede registrar expedientes de su oficina.")
+        require_write(
+            principal,
+            Category.STATUS_REGISTRATION,
+            "Solo puede registrar expedientes de su oficina.",
+            office_code=case[2],
+        )
         member_rows = await (
             await conn.execute(
                 "SELECT person_id, relationship FROM case_member WHERE case_id = %s", (case_id,)

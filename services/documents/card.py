@@ -34,7 +34,7 @@ from services.documents.permit import (
     sha256,
     sign_pdf,
 )
-from services.documents.service import MESSAGES, Conn, Verification
+from services.documents.service import MESSAGES, Conn, Verification, revocation_reason
 from services.errors import NotFound
 
 ID1 = (85.60 * mm, 53.98 * mm)
@@ -263,12 +263,15 @@ async def issue_card(
     return IssuedCard(card_id, card_number, number, card_id, url, pdf, digest)
 
 
-async def revoke_card(conn: Conn, card_id: str, reason: str) -> None:
+async def revoke_card(conn: Conn, card_id: str, reason: str, actor: str = "") -> None:
+    """Revoke a card with its reason (REASON_REQUIRED), kept with who and when."""
+    text = revocation_reason(reason)
     async with conn.transaction():
         cursor = await conn.execute(
-            "UPDATE asylum_card SET status = 'revoked', revoked_reason = %s"
+            "UPDATE asylum_card SET status = 'revoked', revoked_reason = %s,"
+            " revoked_at = now(), revoked_by = %s"
             " WHERE id = %s AND status = 'active' RETURNING id",
-            (reason, card_id),
+            (text, actor, card_id),
         )
         if await cursor.fetchone() is None:
             raise NotFound("No hay un carné activo con ese número.", "CARD_NOT_FOUND")
@@ -287,7 +290,8 @@ async def verify_card_claims(conn: Conn, claims: dict[str, Any]) -> Verification
     cursor = await conn.execute(
         "SELECT a.number, a.status, a.issued_on, p.given_names,"
         " trim(p.paternal_surname || ' ' || coalesce(p.maternal_surname, '')), p.birth_date,"
-        " p.country_of_birth, p.nationality, d.doc_type, d.number"
+        " p.country_of_birth, p.nationality, d.doc_type, d.number,"
+        " a.revoked_at::date, a.revoked_reason"
         " FROM asylum_card a JOIN person p ON p.id = a.person_id"
         " LEFT JOIN LATERAL (SELECT doc_type, number FROM identity_document"
         "   WHERE person_id = p.id ORDER BY id LIMIT 1) d ON true"
@@ -312,4 +316,6 @@ async def verify_card_claims(conn: Conn, claims: dict[str, Any]) -> Verification
         None,
         "card",
         row[0],
+        row[10],
+        row[11],
     )

@@ -58,6 +58,11 @@ def certificate_rows(v: Verification) -> list[tuple[str, str]]:
         ("Nacionalidad", country_es(v.nationality)),
         ("Documento de identidad", v.document or "Sin documento"),
         ("Vigencia", vigencia(v)),
+        *(
+            [("Revocación", f"el {fecha(v.revoked_on)}; motivo: {v.revoked_reason}")]
+            if v.status == "revoked" and v.revoked_reason
+            else []
+        ),
     ]
 
 

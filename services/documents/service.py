@@ -20,7 +20,7 @@ from services.documents.permit import (
     sha256,
     sign_pdf,
 )
-from services.errors import Conflict, NotFound
+from services.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 
 TOKEN_TYPE = "work-permit"
 VALIDITY_DAYS = 365
@@ -159,13 +159,25 @@ async def eligible_cases(conn: Conn, today: date | None = None) -> list[int]:
     return [row[0] for row in await cursor.fetchall()]
 
 
-async def revoke_permit(conn: Conn, permit_id: str, reason: str) -> None:
-    """Revoke a permit: from now on its QR verifies as revoked."""
+def revocation_reason(reason: str) -> str:
+    """The reason of a revocation, required (REASON_REQUIRED when empty or blank)."""
+    if not reason.strip():
+        raise ValidationFailed(
+            [FieldProblem(("reason",), "REASON_REQUIRED", "Indique el motivo de la revocación.")]
+        )
+    return reason.strip()
+
+
+async def revoke_permit(conn: Conn, permit_id: str, reason: str, actor: str = "") -> None:
+    """Revoke a permit, with its reason (kept with who and when): from now on its QR
+    verifies as revoked, and the certificate of validity says when and why."""
+    text = revocation_reason(reason)
     async with conn.transaction():
         cursor = await conn.execute(
-            "UPDATE work_permit SET status = 'revoked', revoked_reason = %s"
+            "UPDATE work_permit SET status = 'revoked', revoked_reason = %s,"
+            " revoked_at = now(), revoked_by = %s"
             " WHERE id = %s AND status = 'active' RETURNING id",
-            (reason, permit_id),
+            (text, actor, permit_id),
         )
         if await cursor.fetchone() is None:
             raise NotFound("No hay una autorización vigente con ese número.", "PERMIT_NOT_FOUND")
@@ -188,6 +200,8 @@ class Verification:
     valid_to: date | None = None
     kind: str | None = None  # permit | card
     number: str | None = None  # the number printed on the document
+    revoked_on: date | None = None
+    revoked_reason: str | None = None
 
 
 MESSAGES = {
@@ -227,7 +241,7 @@ async def verify_permit_token(
         " trim(p.paternal_surname || ' ' || coalesce(p.maternal_surname, '')), p.birth_date,"
         " p.country_of_birth, p.nationality, d.doc_type, d.number, c.number,"
         " (SELECT count(*) FROM work_permit e WHERE e.case_id = w.case_id"
-        "  AND e.issued_at <= w.issued_at)"
+        "  AND e.issued_at <= w.issued_at), w.revoked_at::date, w.revoked_reason"
         " FROM work_permit w JOIN person p ON p.id = w.person_id"
         " JOIN case_file c ON c.id = w.case_id"
         " LEFT JOIN LATERAL (SELECT doc_type, number FROM identity_document"
@@ -255,6 +269,8 @@ async def verify_permit_token(
         row[3],
         "permit",
         permit_number(row[11], row[12]),
+        row[13],
+        row[14],
     )
 
 

@@ -7,6 +7,7 @@ import base64
 import io
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -215,10 +216,24 @@ def test_a_revoked_permit_verifies_as_revoked(live_hub: LiveHub, issued: dict[st
     assert (
         graphql(live_hub, None, query, {"t": token})["data"]["verifyDocument"]["status"] == "valid"
     )
+    # a revocation needs a reason: empty or blank ones are refused and change nothing
+    for blank in ("", "   "):
+        refused = graphql(
+            live_hub,
+            mint("cepr-secretary", office="LIM"),
+            "mutation($id: ID!, $r: String!) { revokeWorkPermit(id: $id, reason: $r) }",
+            {"id": issued["permit"]["id"], "r": blank},
+        )
+        assert refused["errors"][0]["extensions"]["code"] == "VALIDATION_FAILED"
+        assert [p["code"] for p in refused["errors"][0]["extensions"]["problems"]] == [
+            "REASON_REQUIRED"
+        ]
+        still = graphql(live_hub, None, query, {"t": token})["data"]["verifyDocument"]
+        assert still["status"] == "valid"
     revoke = graphql(
         live_hub,
         mint("cepr-secretary", office="LIM"),
-        'mutation($id: ID!) { revokeWorkPermit(id: $id, reason: "prueba") }',
+        'mutation($id: ID!) { revokeWorkPermit(id: $id, reason: " Documento extraviado ") }',
         {"id": issued["permit"]["id"]},
     )
     assert revoke["data"] == {"revokeWorkPermit": True}
@@ -230,6 +245,8 @@ def test_a_revoked_permit_verifies_as_revoked(live_hub: LiveHub, issued: dict[st
     page = httpx.get(f"{live_hub.url}/v/{token}").text
     assert "válida desde" not in page and "NO VÁLIDO: revocado" in page
     assert 'data-status="revoked"' in page
+    # and the record shown says when and why it was revoked
+    assert f"el {date.today():%d/%m/%Y}; motivo: Documento extraviado" in page
 
 
 def test_only_the_signing_role_can_issue(live_hub: LiveHub, issued: dict[str, Any]) -> None:
