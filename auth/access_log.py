@@ -120,14 +120,20 @@ class ChainReport:
         return self.first_bad_id is None
 
 
-async def verify_chain(conn: AsyncConnection[Any]) -> ChainReport:
-    """Walk the whole log; name the first entry whose hash or link does not hold."""
-    previous = GENESIS
-    count = 0
+async def verify_chain(
+    conn: AsyncConnection[Any], after: int = 0, head: bytes = GENESIS
+) -> ChainReport:
+    """Walk the whole log (or the entries after the first ``after``, whose last hash is
+    ``head``: what a checkpoint certified); name the first entry whose hash or link does
+    not hold."""
+    previous = head
+    count = after
     cursor = conn.cursor(name="access_log_walk")
     await cursor.execute(
         "SELECT id, at, client_id, subject, agency, role, purpose, operation, action,"
         " person_ids, categories, changes, prev_hash, entry_hash FROM access_log ORDER BY id"
+        " OFFSET %s",
+        (after,),
     )
     async for row in cursor:
         count += 1

@@ -23,8 +23,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from joserfc.jwk import ECKey
 from psycopg import AsyncConnection
 
-from auth.checkpoint_audit import Finding, chain_heads
+from auth.access_log import verify_chain
+from auth.checkpoint_audit import Finding, chain_heads, compare
 from auth.checkpoints import (
+    MAIN_CHAIN,
     ChainHead,
     Checkpoint,
     CheckpointError,
@@ -78,6 +80,7 @@ async def publish(
 ) -> Published:
     """Sign a checkpoint of the log as it is now, timestamp it, write it to ``directory``."""
     checkpoint = Checkpoint(await chain_heads(conn), datetime.now(UTC))
+    await _extends_the_last(conn, directory)
     store.refresh()
     kid = store.current_kid
     private = store.keys[kid].private_key
@@ -92,6 +95,28 @@ async def publish(
     (directory / "keys.json").write_text(json.dumps(store.public_jwks()), encoding="utf-8")
     (directory / f"{name}{SUFFIX}").write_text(note, encoding="utf-8")
     return Published(name, note, token)
+
+
+async def _extends_the_last(conn: AsyncConnection[Any], directory: Path) -> None:
+    """Refuse to sign a log that does not extend the last checkpoint published here (the
+    hub never certifies a rewritten history), or, for the first one, a broken chain."""
+    last = published(directory, limit=1)
+    findings: list[Finding] = []
+    async with conn.transaction():  # the walks use server-side cursors
+        if not last:
+            report = await verify_chain(conn)
+        else:
+            certified = parse_body(last[0].note.partition("\n\n")[0] + "\n")
+            findings = (await compare(conn, [(last[0].name, certified)]))[1]
+            head = certified.head(MAIN_CHAIN)
+            assert head is not None
+            report = await verify_chain(conn, head.count, head.head)
+    if findings or not report.intact:
+        why = findings[0].message if findings else f"entrada {report.first_bad_id}: {report.reason}"
+        raise CheckpointError(
+            "CHAIN_CONTRADICTS_CHECKPOINT",
+            f"No se firma un punto de control de un registro alterado ({why}).",
+        )
 
 
 def published(directory: Path, limit: int | None = None) -> list[Published]:

@@ -19,10 +19,21 @@ from typing import Any
 
 from psycopg import AsyncConnection
 
-from services.sealing import forget_data_keys, keyring
+from services.casework import claim_records as claim
+from services.sealing import case_key_for_writing, forget_data_keys, keyring
 from services.sealing_keys import SealingError
 
 MAX_PASSES = 20
+# Claim columns whose values may predate sealing (migration 0010 kept them as 0x00 + text)
+LEGACY_COLUMNS = [
+    ("interview_record", "summary", claim.INTERVIEW_SUMMARY),
+    ("eligibility_assessment", "grounds", claim.ASSESSMENT_GROUNDS),
+    ("eligibility_assessment", "credibility", claim.ASSESSMENT_CREDIBILITY),
+    ("eligibility_assessment", "analysis", claim.ASSESSMENT_ANALYSIS),
+    ("eligibility_assessment", "recommendation", claim.ASSESSMENT_RECOMMENDATION),
+    ("case_decision", "reasons", claim.DECISION_REASONS),
+    ("claim_appeal", "grounds", claim.APPEAL_GROUNDS),
+]
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,7 @@ async def rotate_claims(
     ring = keyring()
     target = ring.create() if new_kek else ring.current()
     rewrapped = passes = 0
+    await seal_legacy(conn)
     while passes < MAX_PASSES:
         passes += 1
         rewrapped += await _pass(conn, target, batch)
@@ -105,3 +117,43 @@ async def retire_kek(conn: AsyncConnection[Any], kek_id: str, *, force: bool = F
         )
     ring.retire(kek_id)
     forget_data_keys()
+
+
+async def seal_legacy(conn: AsyncConnection[Any]) -> int:
+    """Seal the claim values written before sealing existed (and the decision reasons the
+    status history held in plain text); returns how many values it sealed."""
+    from services.casework.status import DECISIONS, SEALED_REASON_NOTE
+
+    sealed = 0
+    for table, column, name in LEGACY_COLUMNS:
+        async with conn.transaction():
+            rows = await (
+                await conn.execute(
+                    f"SELECT id, case_id, {column} FROM {table}"
+                    f" WHERE substr({column}, 1, 1) = '\\x00'::bytea FOR UPDATE"
+                )
+            ).fetchall()
+            for row_id, case_id, value in rows:
+                key = await case_key_for_writing(conn, case_id)
+                await conn.execute(
+                    f"UPDATE {table} SET {column} = %s WHERE id = %s",
+                    (key.seal(bytes(value)[1:].decode(), name), row_id),
+                )
+            sealed += len(rows)
+    decided = sorted({to.value for _, to in DECISIONS})
+    async with conn.transaction():
+        rows = await (
+            await conn.execute(
+                "SELECT id, case_id, reason FROM status_change WHERE sealed_reason IS NULL"
+                " AND to_status = ANY(%s) AND reason IS NOT NULL AND reason <> %s FOR UPDATE",
+                (decided, SEALED_REASON_NOTE),
+            )
+        ).fetchall()
+        for row_id, case_id, reason in rows:
+            key = await case_key_for_writing(conn, case_id)
+            await conn.execute(
+                "UPDATE status_change SET reason = %s, sealed_reason = %s WHERE id = %s",
+                (SEALED_REASON_NOTE, key.seal(reason, claim.STATUS_REASON), row_id),
+            )
+        sealed += len(rows)
+    return sealed

@@ -78,12 +78,16 @@ def backup(
     out: Path = typer.Argument(..., help="Archivo de la copia (formato de pg_dump)."),
 ) -> None:
     """Copia de seguridad con pg_dump (y un manifiesto con la revisión y los conteos)."""
+    from auth.checkpoints import CheckpointError
     from hub.migrations import current_revision
     from hub.routes_audit import make_checkpoint
 
     url, libpq = _database()
     # the auditor's anchor for what this backup holds of the log
-    asyncio.run(make_checkpoint(url, get_settings(), if_changed=True))
+    try:
+        asyncio.run(make_checkpoint(url, get_settings(), if_changed=True))
+    except CheckpointError as exc:  # the backup is still taken: it is evidence too
+        err.print(f"[red]{exc.code}[/red]: {exc.message}")
     # one snapshot for the counts and the dump would need a shared snapshot; counts are
     # taken first, and the dump is checked against them below (a busy hub may differ)
     counts = _counts(libpq)

@@ -84,11 +84,16 @@ def claim_keys() -> None:
 def checkpoint() -> None:
     """Firma ahora un punto de control del registro de accesos (y lo sella en el tiempo si
     hay QHUB_TSA_URL) en <datos>/checkpoints."""
+    from auth.checkpoints import CheckpointError
     from hub.db import locate_database
     from hub.routes_audit import checkpoints_dir, make_checkpoint
 
     settings = get_settings()
-    asyncio.run(make_checkpoint(locate_database(settings).url, settings, if_changed=False))
+    try:
+        asyncio.run(make_checkpoint(locate_database(settings).url, settings, if_changed=False))
+    except CheckpointError as exc:
+        console.print(f"[red]{exc.code}[/red]: {exc.message}")
+        raise typer.Exit(1) from exc
     console.print(f"Punto de control publicado en {checkpoints_dir(settings)}.")
 
 

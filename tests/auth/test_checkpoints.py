@@ -6,6 +6,7 @@ too); checkpoints carry an RFC 3161 timestamp from the TSA and are served public
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import subprocess
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -21,7 +22,7 @@ from auth.access_log import GENESIS, chain_hash, entry_for, verify_chain
 from auth.access_log_append import append
 from auth.checkpoint_audit import compare
 from auth.checkpoint_files import load, opened, publish, timestamp_time
-from auth.checkpoints import Checkpoint, parse_body
+from auth.checkpoints import Checkpoint, CheckpointError, parse_body
 from auth.keys import KeyStore
 from auth.principal import Principal
 from hub.commands.data_at_rest import check_against
@@ -98,9 +99,7 @@ async def rewrite_from(conn: psycopg.AsyncConnection[Any], position: int) -> Non
     assert await intact(conn)  # the chain alone no longer tells
 
 
-async def checked(
-    conn: psycopg.AsyncConnection[Any], directory: Path, store: KeyStore
-) -> list[tuple[str, str]]:
+async def checked(conn: psycopg.AsyncConnection[Any], directory: Path) -> list[tuple[str, str]]:
     items, jwks = load(str(directory))
     good, bad = opened(items, jwks)
     assert bad == []
@@ -127,7 +126,7 @@ async def test_a_chain_recomputed_after_an_edit_contradicts_the_checkpoint(
     # When entry 2 is edited and every later hash recomputed
     await rewrite_from(conn, 2)
     # Then the checkpoint names the rewrite
-    assert await checked(conn, tmp_path / "checkpoints", store) == [("REWRITTEN", first.name)]
+    assert await checked(conn, tmp_path / "checkpoints") == [("REWRITTEN", first.name)]
     # And so does the command, with a failing exit status
     broken = audit_verify(own_database, tmp_path, str(tmp_path / "checkpoints"))
     assert broken.returncode == 1
@@ -148,7 +147,7 @@ async def test_a_truncated_chain_contradicts_the_checkpoint(
     )
     assert await intact(conn)
     # Then the checkpoint names the truncation
-    assert await checked(conn, tmp_path / "checkpoints", store) == [("TRUNCATED", checkpoint.name)]
+    assert await checked(conn, tmp_path / "checkpoints") == [("TRUNCATED", checkpoint.name)]
 
 
 async def test_a_forked_history_contradicts_the_earlier_checkpoint(
@@ -158,15 +157,24 @@ async def test_a_forked_history_contradicts_the_earlier_checkpoint(
     # Given a checkpoint of 4 entries
     await log(conn, 4)
     before = await publish(conn, store, tmp_path / "checkpoints")
-    # When the history is rewritten from entry 3, the hub signs a checkpoint of the new
-    # history and the log goes on
+    # When the history is rewritten from entry 3
     await rewrite_from(conn, 3)
     await log(conn, 2)
-    after = await publish(conn, store, tmp_path / "checkpoints")
+    # Then the hub refuses to sign it where its last checkpoint is
+    with pytest.raises(CheckpointError) as refused:
+        await publish(conn, store, tmp_path / "checkpoints")
+    assert refused.value.code == "CHAIN_CONTRADICTS_CHECKPOINT"
+    # When it is signed anyway where the earlier checkpoint is not (another instance's
+    # folder, or a wiped one), and the log goes on
+    after = await publish(conn, store, tmp_path / "elsewhere")
     await log(conn, 1)
-    # Then the earlier checkpoint is named as forked from (the later one agrees)
-    assert await checked(conn, tmp_path / "checkpoints", store) == [("FORKED", before.name)]
-    assert after.name > before.name
+    # Then an auditor holding both names the earlier one as forked from
+    auditor = tmp_path / "auditor"
+    auditor.mkdir()
+    for made, folder in ((before, "checkpoints"), (after, "elsewhere")):
+        shutil.copy(tmp_path / folder / f"{made.name}.checkpoint", auditor)
+    shutil.copy(tmp_path / "checkpoints" / "keys.json", auditor)
+    assert await checked(conn, auditor) == [("FORKED", before.name)]
 
 
 async def test_a_checkpoint_edited_or_signed_by_another_key_is_not_evidence(
@@ -214,16 +222,14 @@ async def test_checkpoints_carry_a_tsa_timestamp(
 
 
 async def test_the_hub_publishes_checkpoints_on_its_own_and_serves_them(
-    database_url: str, tmp_path: Path
+    conn: psycopg.AsyncConnection[Any], own_database: str, tmp_path: Path
 ) -> None:
     # Given a hub signing a checkpoint every second (if the log grew) into its data dir
+    database_url = own_database
     settings = dataclasses.replace(load_settings(), data_dir=tmp_path, checkpoint_seconds=1)
     hub = LiveHub(database_url, settings).start()
     try:
-        async with await psycopg.AsyncConnection.connect(
-            libpq_url(database_url), autocommit=True
-        ) as conn:
-            await log(conn, 1)
+        await log(conn, 1)
         deadline = time.monotonic() + 60
         while not list((tmp_path / "checkpoints").glob("*.checkpoint")):
             assert time.monotonic() < deadline, "no checkpoint was published"

@@ -17,7 +17,12 @@ from hub.db import create_engine as create_async
 from hub.readpool import libpq_url
 from hub.settings import load_settings
 from services import sealing
-from services.casework.claim_records import APPEAL_GROUNDS, read_claim_records_many
+from services.casework.claim_records import (
+    APPEAL_GROUNDS,
+    read_claim_records_many,
+    read_history_reasons,
+)
+from services.casework.status import SEALED_REASON_NOTE
 from services.sealing_keys import FileKeyring, SealingError
 from services.sealing_rotation import kek_usage, retire_kek, rotate_claims
 from tests.conftest import create_database, drop_database
@@ -151,3 +156,38 @@ async def test_a_kek_in_use_or_current_is_not_retired(
         assert (await read_claim_records_many(conn, [case.id]))[case.id].appeals[0].grounds == (
             "motivo"
         )
+
+
+async def test_rotation_seals_values_written_before_sealing(
+    ring: FileKeyring, own_engine: AsyncEngine, own_database: str
+) -> None:
+    # Given a case whose appeal and decision reason were stored before sealing existed
+    case = (await make_cases(own_engine, 1, family_size=1, needs=(), status="recognised"))[0]
+    async with await connect(own_database) as conn:
+        await conn.execute(
+            "INSERT INTO claim_appeal (case_id, grounds, filed_by) VALUES"
+            " (%s, '\\x00'::bytea || convert_to('motivo antiguo', 'UTF8'), 'test')",
+            (case.id,),
+        )
+        await conn.execute(
+            "INSERT INTO status_change (case_id, from_status, to_status, actor, reason)"
+            " VALUES (%s, 'under_review', 'recognised', 'test', 'fundamentos antiguos')",
+            (case.id,),
+        )
+        # When the claims are rotated
+        await rotate_claims(conn, new_kek=False)
+        # Then nothing of it is plain text any more, and it reads the same
+        stored = await (
+            await conn.execute(
+                "SELECT a.grounds, h.reason, h.sealed_reason FROM claim_appeal a"
+                " JOIN status_change h USING (case_id) WHERE a.case_id = %s",
+                (case.id,),
+            )
+        ).fetchone()
+        assert stored is not None
+        assert bytes(stored[0])[:1] == b"\x01" and bytes(stored[2])[:1] == b"\x01"
+        assert stored[1] == SEALED_REASON_NOTE
+        records = await read_claim_records_many(conn, [case.id])
+        reasons = await read_history_reasons(conn, [case.id])
+    assert [a.grounds for a in records[case.id].appeals] == ["motivo antiguo"]
+    assert list(reasons.values()) == ["fundamentos antiguos"]
