@@ -10,10 +10,14 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.logs import REQUEST_ID, JsonFormatter
 from hub.settings import load_settings
+from tests.auth.tokens import mint
 from tests.conftest import LiveHub
+from tests.factories import make_cases
 
 HTML = {"Accept": "text/html"}
 
@@ -136,3 +140,36 @@ def test_log_lines_are_json_with_the_request_id() -> None:
     assert line["level"] == "info" and line["message"] == "POST /graphql"
     assert (line["request_id"], line["status"], line["outcome"]) == ("rid-7", 503, "failed")
     assert line["timestamp"].endswith("+00:00")
+
+
+async def test_logged_reads_are_counted_by_role_and_operation(
+    live_hub: LiveHub, engine: AsyncEngine
+) -> None:
+    # Given a person whose document the Migration Office looks up (a logged read)
+    made = (await make_cases(engine, 1, office_code="LIM", status="recognised"))[0]
+    async with engine.connect() as conn:
+        number = (
+            await conn.execute(
+                text("SELECT number FROM identity_document WHERE person_id = :p"),
+                {"p": made.person_ids[0]},
+            )
+        ).scalar_one()
+    headers = {
+        "Authorization": f"Bearer {mint('migraciones')}",
+        "X-Purpose": "deportation-protection",
+    }
+    query = """query Consulta($d: DocumentInput!) { protectionStatus(document: $d) {
+      found protected } }"""
+    document = {"type": "NATIONAL_ID", "number": number, "issuingCountry": "VE"}
+    labels = {"route": "/graphql", "operation": "Consulta", "role": "migraciones"}
+    before = _sample(httpx.get(f"{live_hub.url}/metrics").text, "qhub_requests_total", **labels)
+    # When it asks
+    answer = httpx.post(
+        f"{live_hub.url}/graphql",
+        json={"query": query, "variables": {"d": document}},
+        headers=headers,
+    )
+    assert answer.json()["data"]["protectionStatus"]["found"] is True
+    # Then the request is counted under its role and operation
+    after = _sample(httpx.get(f"{live_hub.url}/metrics").text, "qhub_requests_total", **labels)
+    assert after == before + 1
