@@ -12,6 +12,9 @@ class Category(StrEnum):
 
     IDENTITY = "identity"
     IDENTITY_SEARCH = "identity.search"  # nationwide de-duplication candidates
+    # Who has a record, searched by name and birth date: existence is personal data, so
+    # only a role that reads every result nationwide may search (the Migration Office).
+    IDENTITY_CANDIDATES = "identity.candidates"
     CONTACT = "contact"
     STATUS = "status"
     STATUS_WORK_PERMIT = "status.work_permit"  # holds a valid work permit, yes/no

@@ -166,6 +166,7 @@ MATRIX: dict[Role, dict[str, Grant]] = {
         Category.STATUS: r(),
         Category.STATUS_DETAILED: Grant(),  # coarse status only: protected or not, and why
         Category.FAMILY_PROTECTION: r(),
+        Category.IDENTITY_CANDIDATES: r(),
     },
     Role.MINSA: {
         **_PUBLIC,
@@ -201,14 +202,18 @@ MATRIX: dict[Role, dict[str, Grant]] = {
         Category.CASE_ADMIN_APPOINTMENTS: rw(SELF),
         Category.AUDIT_SELF: r(SELF),
     },
-    Role.PUBLIC: dict(_PUBLIC),
+    # Subgraph SDL and entities only for an authenticated caller or the gateway (which
+    # forwards the caller's token): anonymous callers learn nothing of the contracts.
+    Role.PUBLIC: {**_PUBLIC, Category.FEDERATION: Grant()},
 }
 
 # A person's own permit (download, renewal) is the person's alone: no role inherits it
-# from its grant on ``status``.
+# from its grant on ``status``. The search of protection candidates by name is the
+# Migration Office's alone (MIGRACIONES declares it): no role inherits it from ``identity``.
 for _role, _grants in MATRIX.items():
     if _role is not Role.APPLICANT:
         _grants.setdefault(Category.STATUS_SELF_SERVICE, Grant())
+    _grants.setdefault(Category.IDENTITY_CANDIDATES, Grant())
 
 ROLE_PURPOSES: dict[Role, frozenset[Purpose]] = {
     Role.CEPR_REGISTRAR: frozenset({Purpose.CASE_MANAGEMENT}),

@@ -30,7 +30,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "whoReadMyData": C.AUDIT_SELF,
         "protectionStatus": C.STATUS,
         "protectionStatuses": C.STATUS,
-        "protectionCandidates": C.IDENTITY,
+        "protectionCandidates": C.IDENTITY_CANDIDATES,
         "protectionChanges": C.STATUS,
         "protectionAssertion": C.STATUS,
         "verifyProtectionAssertion": C.VERIFICATION,

@@ -41,8 +41,9 @@ async def protection_statuses(info: strawberry.Info, documents: list[Any]) -> li
 async def protection_candidates(
     info: strawberry.Info, given_names: str, surnames: str, birth_date: date
 ) -> list[Any]:
-    return await info.context.run(  # type: ignore[no-any-return]
-        svc.protection_candidates, given_names, surnames, birth_date
+    ctx = info.context
+    return await ctx.run(  # type: ignore[no-any-return]
+        svc.protection_candidates, ctx.principal, given_names, surnames, birth_date
     )
 
 

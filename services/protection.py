@@ -16,9 +16,10 @@ from typing import Any
 from psycopg import AsyncConnection
 from rapidfuzz import fuzz
 
-from auth.policy import RowScope
+from auth.policy import Category, RowScope, Scope, read_scope
+from auth.principal import Principal
 from models.vocab import PENDING_STATUSES, RECOGNISED_STATUSES, DocumentType
-from services.errors import FieldProblem, ValidationFailed
+from services.errors import FieldProblem, Forbidden, ValidationFailed
 
 MAX_BATCH = 10_000
 Conn = AsyncConnection[Any]
@@ -220,14 +221,30 @@ class Candidate:
     row_scope: RowScope
 
 
+# What a candidate reveals; the caller must read each of them for every person.
+CANDIDATE_CATEGORIES = (Category.IDENTITY_CANDIDATES, Category.IDENTITY, Category.STATUS)
+
+
 async def protection_candidates(
-    conn: Conn, given_names: str, surnames: str, birth_date: date, limit: int = 10
+    conn: Conn,
+    principal: Principal,
+    given_names: str,
+    surnames: str,
+    birth_date: date,
+    limit: int = 10,
 ) -> list[Candidate]:
     """Persons who may be the one described (no document at hand), best first.
 
-    Blocks on the birth date (also with day and month swapped, a common slip), then
-    scores names without accents, in any order of the surnames, with typos tolerated.
+    Whether someone has a record is itself personal data: only a role that reads every
+    candidate's identity and status nationwide may search (``Forbidden`` before anything
+    is read otherwise), so every row found is a row it may read and is returned (and
+    logged, through its row scope). Blocks on the birth date (also with day and month
+    swapped, a common slip), then scores names without accents, in any order of the
+    surnames, with typos tolerated.
     """
+    for category in CANDIDATE_CATEGORIES:
+        if read_scope(principal.role, category) is not Scope.ALL:
+            raise Forbidden("Su rol no puede buscar personas por nombre.")
     if not fold(given_names) or not fold(surnames):
         raise ValidationFailed(
             [FieldProblem(("givenNames",), "REQUIRED", "Indique nombres y apellidos.")]

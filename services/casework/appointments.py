@@ -19,8 +19,8 @@ from psycopg import AsyncConnection
 from auth.policy import Category, Scope
 from auth.principal import Principal
 from models.vocab import AppointmentMode, AppointmentPurpose, AppointmentStatus, CaseStatus
-from services.casework.permissions import require_any_write, require_write
 from services.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from services.permissions import require_any_write, require_write
 
 VIDEO_BASE = "https://video.cepr.gob.pe/sala/"
 MAX_CAPACITY = 500

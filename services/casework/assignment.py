@@ -24,8 +24,8 @@ from psycopg import AsyncConnection
 from auth.policy import Category
 from auth.principal import Principal
 from models.vocab import CaseStatus, Role
-from services.casework.permissions import require_any_write
 from services.errors import FieldProblem, NotFound, ValidationFailed
+from services.permissions import require_any_write
 
 RULE_VERSION = "assign-2026.11-1"
 CHILD_CATEGORIES = ("UASC", "CR")

@@ -21,8 +21,8 @@ from psycopg import AsyncConnection
 from auth.policy import Category
 from auth.principal import Principal
 from models.vocab import DuplicateStatus
-from services.casework.permissions import require_any_write, require_write
 from services.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from services.permissions import require_any_write, require_write
 
 
 @dataclass(frozen=True)

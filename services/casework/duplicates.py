@@ -19,9 +19,9 @@ from psycopg import AsyncConnection
 from auth.policy import Category, RowScope, Scope
 from auth.principal import Principal
 from models.vocab import DuplicateStatus
-from services.casework.permissions import require_any_write, require_read
 from services.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from services.input_limits import REASON, text_problem
+from services.permissions import require_any_write, require_read
 
 MAX_PAGE = 200
 

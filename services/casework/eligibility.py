@@ -24,10 +24,10 @@ from auth.principal import Principal
 from models.vocab import AppointmentMode, CaseStatus
 from services.casework import claim_records as claim
 from services.casework import status
-from services.casework.permissions import require_any_write, require_write
 from services.casework.registration import _language
 from services.errors import Conflict, FieldProblem, ValidationFailed
 from services.input_limits import LONG_TEXT, text_problem
+from services.permissions import require_any_write, require_write
 from services.sealing import case_key_for_writing
 
 

@@ -25,9 +25,9 @@ from psycopg.types.json import Jsonb
 from auth.policy import Category, Scope
 from auth.principal import Principal
 from models.vocab import PENDING_STATUSES
-from services.casework.permissions import require_any_write, require_read
 from services.errors import FieldProblem, Forbidden, NotFound, ValidationFailed
 from services.input_limits import REASON, text_problem
+from services.permissions import require_any_write, require_read
 
 RULES_FILE = Path(__file__).resolve().parents[2] / "models" / "data" / "priority_rules.json"
 OPEN = sorted(s.value for s in PENDING_STATUSES)

@@ -21,9 +21,9 @@ from auth.principal import Principal
 from models.vocab import CaseStatus, EducationLevel, Relationship
 from services.casework import priority, status
 from services.casework.biometrics import open_duplicates
-from services.casework.permissions import require_any_write, require_write
 from services.casework.person_input import PersonIn, person_problems
 from services.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from services.permissions import require_any_write, require_write
 
 
 @dataclass(frozen=True)

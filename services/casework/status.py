@@ -21,8 +21,8 @@ from auth.principal import Principal
 from models.vocab import CaseStatus, Role
 from services.casework.claim_records import STATUS_REASON
 from services.casework.notifications import enqueue_protection_change
-from services.casework.permissions import require_write
 from services.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from services.permissions import require_write
 from services.sealing import case_key_for_writing
 
 S = CaseStatus

@@ -10,7 +10,9 @@ import psycopg
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from auth.principal import Principal
 from hub.readpool import libpq_url
+from models.vocab import Agency, Role
 from services.protection import DocumentKey, protection_by_documents, protection_candidates
 from tests.factories import make_cases
 
@@ -98,6 +100,9 @@ async def test_ten_thousand_documents_take_one_statement(
     assert all(r.document == d for r, d in zip(records, docs, strict=True))
 
 
+MIGRACIONES = Principal(role=Role.MIGRACIONES, agency=Agency.MIGRACIONES, subject="m")
+
+
 async def test_candidates_despite_swapped_surnames_and_missing_accents(
     engine: AsyncEngine, database_url: str
 ) -> None:
@@ -112,9 +117,13 @@ async def test_candidates_despite_swapped_surnames_and_missing_accents(
             )
         ).scalar_one()
     async with await psycopg.AsyncConnection.connect(libpq_url(database_url)) as conn:
-        swapped = await protection_candidates(conn, "Jose Angel", "Pena Nunez", date(1990, 7, 14))
-        typo = await protection_candidates(conn, "Jose", "Nuñes", date(1990, 7, 14))
-        other_day = await protection_candidates(conn, "José Ángel", "Núñez", date(1990, 7, 15))
+        swapped = await protection_candidates(
+            conn, MIGRACIONES, "Jose Angel", "Pena Nunez", date(1990, 7, 14)
+        )
+        typo = await protection_candidates(conn, MIGRACIONES, "Jose", "Nuñes", date(1990, 7, 14))
+        other_day = await protection_candidates(
+            conn, MIGRACIONES, "José Ángel", "Núñez", date(1990, 7, 15)
+        )
     assert swapped[0].protection.person_id == pid and swapped[0].score >= 90
     assert typo and typo[0].protection.person_id == pid
     assert all(c.protection.person_id != pid for c in other_day)
