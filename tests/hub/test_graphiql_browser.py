@@ -11,7 +11,9 @@ import pytest
 from playwright import sync_api
 
 from tests.conftest import LiveHub
-from tests.console.test_console_browser import CHROMIUM, FLAGS
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium missing")
 
