@@ -22,6 +22,7 @@ from services.casework.priority import file_rules, score
 from services.demo_vocabulary import (
     ADDRESSES,
     CHILD_CODES,
+    DEMO_CASELOAD,
     EDUCATION,
     HEALTH_PROFESSION_NAMES,
     NATIONALITIES,
@@ -31,6 +32,7 @@ from services.demo_vocabulary import (
     STATUS_PATHS,
     demo_document,
     demo_officers,
+    demo_slots,
     weighted,
 )
 
@@ -132,6 +134,8 @@ def generate_demo(
     number = 100_000
     today = date(2026, 11, 20)
     now = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    caseload: dict[int, int] = {oid: 0 for ids in eligibility_by_office.values() for oid in ids}
+    open_principals: dict[CaseStatus, int] = {}  # an applicant account per open stage
 
     while person_id < persons:
         case_id += 1
@@ -238,7 +242,14 @@ def generate_demo(
             and office_id in eligibility_by_office
         ):
             assigned = rnd.choice(eligibility_by_office[office_id])
+            # the same draw as before; an officer near capacity keeps room for new cases
+            if caseload[assigned] >= DEMO_CASELOAD:
+                assigned = None
+            else:
+                caseload[assigned] += 1
         member_rows.extend((case_id, pid, rel) for pid, rel in members)
+        if status in PENDING_STATUSES:
+            open_principals.setdefault(status, members[0][0])
         path = [*STATUS_PATHS[status][1], status]
         moment = datetime.combine(filing, datetime.min.time(), tzinfo=UTC) + timedelta(hours=9)
         previous: str | None = None
@@ -265,7 +276,11 @@ def generate_demo(
                 )
             )
             previous = step.value
-            moment += timedelta(days=rnd.randrange(3, 90))
+            # never after the data set's "now": late steps squeezed into the last hours
+            moment = min(
+                moment + timedelta(days=rnd.randrange(3, 90)),
+                max(moment + timedelta(hours=1), now - timedelta(hours=len(path))),
+            )
         needs_start = len(need_rows)
         if rnd.random() < 0.25:
             # Needs of the principal (an adult); children's needs on a child, if there is one.
@@ -423,8 +438,16 @@ def generate_demo(
                 (f"demo-{agency}", secret_hash, agency, [role], [purpose]),
             )
             summary.agency_clients[agency] = f"demo-{agency}"
+    _copy(
+        conn,
+        "appointment_slot",
+        ["office_id", "starts_at", "minutes", "mode", "purpose", "capacity", "booked"],
+        demo_slots(sorted(office_ids.values()), datetime.now(UTC)),
+    )
     if password_hash:
-        for pid, *_ in person_rows[:5]:
+        first_persons = [r[0] for r in person_rows[:5]]
+        applicants = list(dict.fromkeys([*open_principals.values(), *first_persons]))
+        for pid in applicants:
             login = f"solicitante{pid}@demo.pe"
             conn.execute(
                 "INSERT INTO applicant_account (person_id, login, password_hash, activated_at)"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from datetime import datetime, time, timedelta, timezone
 from typing import Any
 
 from faker import Faker
@@ -236,3 +237,33 @@ def demo_document(
         if document not in used:
             used.add(document)
             return document
+
+
+# An eligibility officer's demo caseload stops here (capacity 40): room for new assignments.
+DEMO_CASELOAD = 30
+
+# Appointment slots of every office: weekdays, Lima office hours (UTC-5), from today on.
+SLOT_HOURS_LIMA = (9, 11, 15)
+SLOT_DAYS = 14
+
+
+def demo_slots(office_ids: Sequence[int], now: datetime) -> list[tuple[Any, ...]]:
+    """Slots (office_id, starts_at, minutes, mode, purpose, capacity, booked) for today and
+    the next ``SLOT_DAYS`` weekdays at every office; none in the past."""
+    lima = timezone(timedelta(hours=-5))
+    today = now.astimezone(lima).date()
+    purposes = ("registration_interview", "biometric_enrolment", "eligibility_interview")
+    rows: list[tuple[Any, ...]] = []
+    for offset in range(SLOT_DAYS + 1):
+        day = today + timedelta(days=offset)
+        if day.weekday() >= 5 and offset:
+            continue
+        for hour, purpose in zip(SLOT_HOURS_LIMA, purposes, strict=True):
+            starts = datetime.combine(day, time(hour), tzinfo=lima)
+            if offset == 0 and starts <= now:
+                hour_now = now.astimezone(lima).replace(minute=0, second=0, microsecond=0)
+                starts = hour_now + timedelta(hours=1 + SLOT_HOURS_LIMA.index(hour))
+            for office_id in office_ids:
+                mode = "remote" if purpose == "eligibility_interview" else "in_person"
+                rows.append((office_id, starts, 30, mode, purpose, 4, 0))
+    return rows

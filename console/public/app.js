@@ -383,7 +383,7 @@ function statusText(box, text) {
   box.textContent = text;
 }
 function table(caption, headers, rows, attrs = () => ({})) {
-  return h("div", { class: "table-wrap" }, h(
+  return h("div", { class: "table-wrap", tabindex: 0, role: "region", "aria-label": `Tabla: ${caption}` }, h(
     "table",
     {},
     h("caption", { class: "sr" }, caption),
@@ -911,6 +911,11 @@ var FOCUS = {
   "cepr-eligibility": ["UNDER_REVIEW"],
   "cepr-secretary": ["UNDER_REVIEW", "APPEAL", "REJECTED"]
 };
+function waited(days) {
+  if (days < 60) return plural(days, "d\xEDa", "d\xEDas");
+  if (days < 730) return plural(Math.floor(days / 30.4), "mes", "meses");
+  return `${(days / 365.25).toLocaleString("es-PE", { maximumFractionDigits: 1 })} a\xF1os`;
+}
 async function countsCard(office) {
   const { data, errors } = await run("Dashboard", { office: office ? [office] : null, first: COUNTED });
   const focus = FOCUS[state.session.role] ?? [];
@@ -928,7 +933,7 @@ async function countsCard(office) {
     rows.map((r) => [
       h("a", { href: `#/expedientes?estado=${r.status}` }, STATUS_ES[r.status]),
       r.more ? `m\xE1s de ${COUNTED}` : r.n.toLocaleString("es-PE"),
-      r.oldest ? `${plural(daysSince(r.oldest), "d\xEDa", "d\xEDas")} (desde el ${fmtDate(r.oldest)})` : "\u2014"
+      r.oldest ? h("span", { title: `Solicitud del ${fmtDate(r.oldest)}` }, waited(daysSince(r.oldest))) : "\u2014"
     ]),
     (i) => ({ "data-status": rows[i].status })
   ));

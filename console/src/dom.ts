@@ -97,7 +97,7 @@ export function statusText(box: HTMLElement, text: string): void {
 }
 
 export function table(caption: string, headers: string[], rows: Child[][], attrs: (i: number) => Attrs = () => ({})): HTMLElement {
-  return h("div", { class: "table-wrap" }, h("table", {},
+  return h("div", { class: "table-wrap", tabindex: 0, role: "region", "aria-label": `Tabla: ${caption}` }, h("table", {},
     h("caption", { class: "sr" }, caption),
     h("thead", {}, h("tr", {}, headers.map((x) => h("th", { scope: "col" }, x)))),
     h("tbody", {}, rows.map((r, i) => h("tr", attrs(i), r.map((v, j) => (j === 0 ? h("th", { scope: "row" }, v) : h("td", {}, v))))))));

@@ -11,8 +11,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -26,23 +24,9 @@ from tests.conftest import LiveHub
 from tests.factories import MadeCase, make_cases
 from tests.graphql_client import gql
 
-CHROMIUM = "/usr/bin/chromium"
 QHUB = str(Path(sys.executable).with_name("qhub"))
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PASSWORD = "clave-de-consola"
 PAGE = 25  # console/src/pages/inbox.ts: rows per "Cargar más"
-
-sync_api = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium missing")
 
 
 @pytest.fixture(scope="module")
@@ -59,26 +43,6 @@ async def officer_and_cases(engine: AsyncEngine) -> list[MadeCase]:
     return await make_cases(
         engine, PAGE + 2, office_code="LIM", family_size=3, needs=("WR-WR", "SM-CI")
     )
-
-
-@pytest.fixture
-def browser_page(tmp_path: Path) -> Iterator[object]:
-    profile = tempfile.mkdtemp(prefix="qhub-chromium-")
-    with sync_api.sync_playwright() as pw:
-        # a fresh --user-data-dir: Playwright passes ``profile`` as that flag
-        browser = pw.chromium.launch_persistent_context(
-            profile,
-            executable_path=CHROMIUM,
-            args=FLAGS,
-            viewport={"width": 1280, "height": 1000},
-            locale="es-PE",
-        )
-        page = browser.new_page()
-        try:
-            yield page
-        finally:
-            browser.close()
-            shutil.rmtree(profile, ignore_errors=True)
 
 
 def visible_errors(page: object) -> list[str]:

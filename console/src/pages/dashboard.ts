@@ -17,6 +17,13 @@ const FOCUS: Record<string, CaseStatus[]> = {
   "cepr-secretary": ["UNDER_REVIEW", "APPEAL", "REJECTED"],
 };
 
+/** A wait in days, months or years, as a person says it. */
+function waited(days: number): string {
+  if (days < 60) return plural(days, "día", "días");
+  if (days < 730) return plural(Math.floor(days / 30.4), "mes", "meses");
+  return `${(days / 365.25).toLocaleString("es-PE", { maximumFractionDigits: 1 })} años`;
+}
+
 type Counted = { edges: { node: { number: number | null; filingDate: string | null } }[]; pageInfo: { hasNextPage: boolean } };
 
 async function countsCard(office: string | null): Promise<HTMLElement> {
@@ -34,7 +41,7 @@ async function countsCard(office: string | null): Promise<HTMLElement> {
     ["Estado", "Expedientes", "Espera más larga"],
     rows.map((r) => [h("a", { href: `#/expedientes?estado=${r.status}` }, STATUS_ES[r.status]),
       r.more ? `más de ${COUNTED}` : r.n.toLocaleString("es-PE"),
-      r.oldest ? `${plural(daysSince(r.oldest), "día", "días")} (desde el ${fmtDate(r.oldest)})` : "—"]),
+      r.oldest ? h("span", { title: `Solicitud del ${fmtDate(r.oldest)}` }, waited(daysSince(r.oldest))) : "—"]),
     (i) => ({ "data-status": rows[i].status })));
 }
 

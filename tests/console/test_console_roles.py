@@ -1,0 +1,241 @@
+"""Each officer's day in the console, on the demo data, through the UI only (Chromium).
+
+Every page the journey passes is checked with axe-core (0 violations), the main pages
+also at a 375 px phone width. The time from login to the dashboard and from a search to
+the case page is measured in the browser and printed (not asserted). With
+QHUB_SCREENSHOT_DIR set, each role's dashboard and case page are saved there.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from hub.readpool import libpq_url
+from services.demo_data import DEMO_PASSWORD
+from tests.conftest import LiveHub
+from tests.console.conftest import axe_violations
+
+Demo = tuple[LiveHub, str]
+
+
+def visible_errors(page: Any) -> list[str]:
+    return [e.inner_text() for e in page.locator(".error").all() if e.is_visible()]
+
+
+def accessible(page: Any, what: str) -> None:
+    assert axe_violations(page) == [], what
+
+
+def on_a_phone(page: Any, what: str) -> None:
+    page.set_viewport_size({"width": 375, "height": 800})
+    try:
+        accessible(page, f"{what} (375 px)")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"{what}: the page scrolls sideways at 375 px ({width} px)"
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 1000})
+
+
+def shoot(page: Any, name: str) -> None:
+    out = os.environ.get("QHUB_SCREENSHOT_DIR")
+    if out:
+        Path(out).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(out) / f"{name}.png"), full_page=True)
+
+
+def login(page: Any, hub: LiveHub, user: str) -> None:
+    page.goto(f"{hub.url}/console/")
+    page.fill("#username", user)
+    page.fill("#password", DEMO_PASSWORD)
+    started = time.perf_counter()
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector("#dashboard-body [data-status]", timeout=30_000)
+    print(f"\n{user}: login -> dashboard {1000 * (time.perf_counter() - started):.0f} ms")
+    assert visible_errors(page) == []
+
+
+def search_case(page: Any, number: int) -> None:
+    page.fill("#q", str(number))
+    started = time.perf_counter()
+    page.press("#q", "Enter")
+    page.wait_for_selector("#detail-body .workflow", timeout=30_000)
+    print(f"search -> case page {1000 * (time.perf_counter() - started):.0f} ms")
+    assert page.inner_text("#detail-title") == f"Expediente N.º {number}"
+
+
+def a_case(url: str, office: str, status: str, extra: str = "") -> int:
+    with psycopg.connect(libpq_url(url)) as conn:
+        row = conn.execute(
+            "SELECT c.number FROM case_file c JOIN office o ON o.id = c.office_id"
+            f" WHERE o.code = %s AND c.status = %s {extra} ORDER BY c.number LIMIT 1",
+            (office, status),
+        ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def test_registrar_moves_a_pre_registered_case_and_books_its_appointment(
+    demo_hub: Demo, browser_page: Any
+) -> None:
+    hub, url = demo_hub
+    page = browser_page
+    number = a_case(url, "LIM", "pre_registered")
+    # given the Lima registrar on the dashboard
+    login(page, hub, "reg1.lim")
+    assert "Registro CEPR · Oficina LIM" in page.inner_text("#who")
+    assert page.is_visible("#d-citas")  # today's appointments of the office
+    accessible(page, "tablero del registro")
+    on_a_phone(page, "tablero del registro")
+    shoot(page, "registro-tablero")
+
+    # when they search the case by number
+    search_case(page, number)
+    # then the case page shows where it is and offers only the registrar's moves
+    assert "Siguiente: Cita programada" in page.inner_text(".workflow")
+    moves = page.locator("#to-status option").all_inner_texts()
+    assert moves == ["Cita programada", "Desistido", "Abandonado"]
+    assert page.locator("#s-prioridad").count() == 0  # the supervisor's, not shown
+    accessible(page, "expediente (registro)")
+    on_a_phone(page, "expediente (registro)")
+
+    # when they book a free slot of the office
+    page.wait_for_selector("#book-slot option[value]:not([value=''])", state="attached")
+    slot = page.locator("#book-slot option[value]:not([value=''])").first.get_attribute("value")
+    page.select_option("#book-slot", slot)
+    page.click("#book-form button[type=submit]")
+    # then the case shows the booked appointment
+    page.wait_for_selector("#s-citas + * tbody tr")
+    assert "Reservada" in page.inner_text("#s-citas + *")
+    assert visible_errors(page) == []
+    shoot(page, "registro-expediente")
+
+
+def test_supervisor_pages_the_queue_assigns_and_overrides_a_priority(
+    demo_hub: Demo, browser_page: Any
+) -> None:
+    hub, _ = demo_hub
+    page = browser_page
+    login(page, hub, "sup1.lim")
+    accessible(page, "tablero de supervisión")
+    shoot(page, "supervision-tablero")
+
+    # when the supervisor opens the queue: 25 rows and a next page, not a request limit
+    page.click('[data-nav="queue"]')
+    page.wait_for_selector("#queue-status:has-text('mostrados')")
+    assert page.inner_text("#queue-status") == "25 expedientes mostrados (hay más)."
+    page.click("#queue-more")
+    page.wait_for_selector("#queue-status:has-text('50 expedientes')")
+    assert page.locator("#queue-body tbody tr").count() == 50
+    accessible(page, "cola")
+    on_a_phone(page, "cola")
+
+    # and runs the automatic assignment of Lima
+    page.click("#assign-form button[type=submit]")
+    page.wait_for_selector("#assign-out:has-text('asignado')")
+    assert visible_errors(page) == []
+
+    # and overrides the priority of the first case with a reason
+    first = page.locator("#queue-body tbody tr").first.get_attribute("data-case")
+    page.click(f'#queue-body tbody tr[data-case="{first}"] a')
+    page.wait_for_selector("#priority-form")
+    accessible(page, "expediente (supervisión)")
+    shoot(page, "supervision-expediente")
+    page.fill("#prio-score", "99")
+    page.click("#priority-form button[type=submit]")
+    page.wait_for_selector("#priority-form-out.error")
+    assert "Indique el motivo" in page.inner_text("#priority-form-out")
+    page.fill("#prio-reason", "Persona con discapacidad, informe médico del 20/11.")
+    page.click("#priority-form button[type=submit]")
+    page.wait_for_selector("#priority-form-out:has-text('Prioridad efectiva: 99')")
+
+    # and the duplicate review page is reachable and accessible
+    page.click('[data-nav="duplicates"]')
+    page.wait_for_selector("#duplicates-status:text-matches('revisi|No hay')")
+    accessible(page, "posibles duplicados")
+
+
+def test_eligibility_officer_records_interview_and_assessment_of_an_assigned_case(
+    demo_hub: Demo, browser_page: Any
+) -> None:
+    hub, _ = demo_hub
+    page = browser_page
+    login(page, hub, "eleg1.lim")
+    # the dashboard lists the cases assigned to them
+    assert "Asignados a mí" in page.inner_text("#d-cola")
+    assert page.locator('[data-nav="duplicates"]').is_hidden()
+    accessible(page, "tablero de elegibilidad")
+    shoot(page, "elegibilidad-tablero")
+    page.locator("#d-cola + * tbody a, #d-cola ~ * tbody a").first.click()
+    page.wait_for_selector("#interview-form")
+    accessible(page, "expediente (elegibilidad)")
+    on_a_phone(page, "expediente (elegibilidad)")
+    shoot(page, "elegibilidad-expediente")
+
+    # when they record the interview
+    page.fill("#iv-held", "2026-11-25T10:00")
+    page.fill("#iv-summary", "Relata amenazas de un grupo armado en su barrio; presenta denuncia.")
+    page.click("#interview-form button[type=submit]")
+    page.wait_for_selector("#interview-form-out:text-matches('registrada|—')")
+    assert "Entrevista registrada" in page.inner_text("#interview-form-out"), visible_errors(page)
+
+    # and the assessment with its recommendation
+    page.check("#assessment-form input[value=SOCIAL_GROUP]")
+    page.fill("#as-credibility", "Relato coherente y consistente con la información del país.")
+    page.fill("#as-analysis", "Temor fundado de persecución por pertenencia a un grupo social.")
+    page.click("#assessment-form button[type=submit]")
+    page.wait_for_selector("#assessment-form-out:text-matches('registrada|—')")
+    assert "Evaluación registrada" in page.inner_text("#assessment-form-out"), visible_errors(page)
+    assert "recomendación: Reconocer" in page.inner_text("#assessment-form-out")
+
+
+def test_secretary_sees_a_refused_decision_and_issues_and_revokes_a_work_permit(
+    demo_hub: Demo, browser_page: Any
+) -> None:
+    hub, _ = demo_hub
+    page = browser_page
+    login(page, hub, "sec1.lim")
+    assert page.locator('[data-nav="queue"]').is_hidden()  # no queue: no blank page
+    accessible(page, "tablero de la Secretaría")
+    on_a_phone(page, "tablero de la Secretaría")
+    shoot(page, "secretaria-tablero")
+
+    # when the Secretary opens the cases under review from the dashboard
+    page.click('#dashboard-body tr[data-status="UNDER_REVIEW"] a')
+    page.wait_for_selector("#cases tbody tr")
+    assert set(page.locator("#cases tbody td .badge").all_inner_texts()) == {"En evaluación"}
+    accessible(page, "bandeja filtrada")
+    page.locator("#cases tbody tr a").first.click()
+    page.wait_for_selector("#decision-form")
+    assert page.locator("#status-form").count() == 0  # decisions, not a status change
+    accessible(page, "expediente (Secretaría)")
+    shoot(page, "secretaria-expediente")
+
+    # and decides a case that has no assessment yet: the refusal is shown, in Spanish
+    page.select_option("#decision-outcome", "RECOGNISED")
+    page.fill("#decision-reasons", "Se acreditan los elementos de la definición ampliada.")
+    page.click("#decision-form button[type=submit]")
+    page.wait_for_selector("#decision-form-out.error")
+    assert page.inner_text("#decision-form-out") == (
+        "NO_ASSESSMENT — Falta la evaluación de elegibilidad de esta instancia."
+    )
+    assert "En evaluación" in page.inner_text(".workflow li.current")
+
+    # then a work permit of the pending case is issued, downloaded and revoked with a reason
+    number = int(page.inner_text("#detail-title").rsplit(" ", 1)[1])
+    page.click("#permit-form button[type=submit]")
+    page.wait_for_selector("a.download, #permit-form-out.error")
+    assert page.locator("#permit-form-out.error").count() == 0, page.inner_text("#permit-form-out")
+    with page.expect_download() as download:
+        page.click("a.download")
+    assert download.value.suggested_filename == f"autorizacion-{number}.pdf"
+    page.click("#revoke-permit button[type=submit]")
+    page.wait_for_selector("#revoke-permit-out.error")
+    assert "Indique el motivo" in page.inner_text("#revoke-permit-out")
+    page.fill("#revoke-permit-reason", "Emitida por error de datos.")
+    page.click("#revoke-permit button[type=submit]")
+    page.wait_for_selector("#revoke-permit-out:has-text('revocada')")
