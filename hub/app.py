@@ -39,6 +39,7 @@ ROUTE_MODULES = [
     "hub.routes_metrics",
     "hub.routes_audit",
     "hub.routes_account",
+    "hub.routes_site",
 ]
 
 

@@ -9,6 +9,11 @@ if [ ! -d console/node_modules ]; then
   (cd console && npm ci --no-audit --no-fund --loglevel=error)
 fi
 (cd console && node tools/build.mjs)
+# the applicants' and public's site: operations checked against the contracts, then bundled
+if [ ! -d site/node_modules ]; then
+  (cd site && npm ci --no-audit --no-fund --loglevel=error)
+fi
+(cd site && node tools/build.mjs)
 # GraphiQL's assets, served by the hub itself (no CDN)
 if [ ! -d graphiql/node_modules ]; then
   (cd graphiql && npm ci --no-audit --no-fund --loglevel=error)

@@ -5,13 +5,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-deps.sh
 bash scripts/bootstrap.sh test
-for dir in tests/js federation console graphiql; do
+for dir in tests/js federation console graphiql site; do
   if [ -f "$dir/package.json" ] && [ ! -d "$dir/node_modules" ]; then
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 done
 echo "== console: operations checked against the role contracts, built output up to date"
 (cd console && node tools/build.mjs --check)
+echo "== site: operations checked against the public/applicant contracts, built output up to date"
+(cd site && node tools/build.mjs --check)
 echo "== ruff"; .venv/bin/ruff check .
 echo "== mypy (strict for services/ and auth/)"; .venv/bin/mypy services auth hub resolvers
 echo "== pytest"; .venv/bin/pytest -q "$@"

@@ -1,0 +1,161 @@
+import { ApiError, run } from "../api";
+import { h, notice, show } from "../dom";
+import type { StatDimension, StatisticsQuery } from "../generated/types";
+import { nowInLima } from "../labels";
+
+type Table = StatisticsQuery["statistics"];
+const TOTAL = "TOTAL";
+const SVG = "http://www.w3.org/2000/svg";
+
+const TOPICS: ReadonlyArray<readonly [StatDimension, string]> = [
+  ["SEX", "Por sexo"],
+  ["AGE_GROUP", "Por grupo de edad"],
+  ["EDUCATION_LEVEL", "Por nivel educativo"],
+  ["NATIONALITY", "Por nacionalidad"],
+  ["DEPARTMENT", "Por departamento de residencia"],
+  ["PERIOD", "Por año de la solicitud"],
+];
+const VALUES: Record<string, string> = {
+  F: "Mujeres",
+  M: "Hombres",
+  X: "Otro",
+  O: "Otro",
+  none: "Sin estudios",
+  primary: "Primaria",
+  secondary: "Secundaria",
+  technical: "Técnica",
+  university: "Universitaria",
+  postgraduate: "Posgrado",
+  unknown: "Sin dato",
+  "SIN DATO": "Sin dato",
+  pre_registered: "Prerregistro",
+  appointment_scheduled: "Con cita",
+  registered: "Registrada",
+  under_review: "En evaluación",
+  recognised: "Reconocida",
+  rejected: "Denegada",
+  appeal: "En apelación",
+  rejected_final: "Denegada (definitiva)",
+  withdrawn: "Retirada",
+  closed: "Cerrada",
+  abandoned: "Abandonada",
+  TOTAL: "Total",
+};
+const COUNTRIES = new Intl.DisplayNames(["es"], { type: "region" });
+
+function label(dimension: string, value: string): string {
+  if (dimension === "nationality" && /^[A-Z]{2}$/.test(value)) return COUNTRIES.of(value) ?? value;
+  if (dimension === "age_group") return value === TOTAL ? "Total" : `${value} años`;
+  return VALUES[value] ?? value;
+}
+
+function number(n: number): string {
+  return new Intl.NumberFormat("es-PE").format(n);
+}
+
+/** One horizontal bar per value of the dimension (its total over every status). */
+function chart(table: Table, titleId: string, rows: string[], totals: Map<string, number | null>): SVGSVGElement {
+  const dimension = table.dimensions[0];
+  const max = Math.max(1, ...rows.map((r) => totals.get(r) ?? 0));
+  const bar = 26;
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", `0 0 600 ${rows.length * bar + 10}`);
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-labelledby", titleId);
+  svg.setAttribute("class", "grafico");
+  rows.forEach((row, i) => {
+    const y = i * bar + 5;
+    const count = totals.get(row);
+    const text = document.createElementNS(SVG, "text");
+    text.setAttribute("x", "0");
+    text.setAttribute("y", String(y + 17));
+    text.textContent = label(dimension, row);
+    svg.append(text);
+    const rect = document.createElementNS(SVG, "rect");
+    rect.setAttribute("x", "200");
+    rect.setAttribute("y", String(y + 3));
+    rect.setAttribute("height", String(bar - 8));
+    rect.setAttribute("width", String(count == null ? 6 : Math.max(2, (count / max) * 320)));
+    rect.setAttribute("class", count == null ? "oculto" : "barra");
+    svg.append(rect);
+    const value = document.createElementNS(SVG, "text");
+    value.setAttribute("x", String(count == null ? 212 : 206 + Math.max(2, (count / max) * 320)));
+    value.setAttribute("y", String(y + 17));
+    value.textContent = count == null ? "oculto*" : number(count);
+    svg.append(value);
+  });
+  return svg;
+}
+
+function section(table: Table, title: string, index: number): HTMLElement {
+  const [rowDim, colDim] = table.dimensions;
+  const cells = new Map(table.cells.map((c) => [c.values.join("|"), c]));
+  const rowValues = [...new Set(table.cells.map((c) => c.values[0]).filter((v) => v !== TOTAL))];
+  const colValues = [...new Set(table.cells.map((c) => c.values[1]).filter((v) => v !== TOTAL))];
+  const totals = new Map(rowValues.map((r) => [r, cells.get(`${r}|${TOTAL}`)?.count ?? null]));
+  const sorted = rowDim === "nationality" || rowDim === "department"
+    ? [...rowValues].sort((a, b) => (totals.get(b) ?? -1) - (totals.get(a) ?? -1))
+    : [...rowValues].sort();
+  const shown = sorted.slice(0, 12);
+  const titleId = `t-grafico-${index}`;
+  const show = (key: string): string => {
+    const cell = cells.get(key);
+    if (!cell) return "0";
+    return cell.suppressed || cell.count == null ? "oculto*" : number(cell.count);
+  };
+  const csv = `/statistics.csv?dims=${table.dimensions.join(",")}`;
+  return h(
+    "section",
+    { class: "estadistica", "aria-labelledby": `t-seccion-${index}` },
+    h("h2", { id: `t-seccion-${index}` }, title),
+    h("p", { id: titleId, class: "detalle" }, `Personas ${title.toLowerCase()}${sorted.length > shown.length ? ` (las ${shown.length} con más personas; la tabla tiene todas)` : ""}.`),
+    chart(table, titleId, shown, totals),
+    h(
+      "div",
+      { class: "tabla-desplazable", tabindex: "0", role: "region", "aria-label": `Tabla: ${title}` },
+      h(
+        "table",
+        {},
+        h("caption", {}, `${title}, según el estado de la solicitud`),
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, title.replace(/^Por /, "").replace(/^./, (c) => c.toUpperCase())), ...colValues.map((c) => h("th", { scope: "col" }, label(colDim, c))), h("th", { scope: "col" }, "Total"))),
+        h(
+          "tbody",
+          {},
+          ...[...sorted, TOTAL].map((r) =>
+            h("tr", {}, h("th", { scope: "row" }, label(rowDim, r)), ...[...colValues, TOTAL].map((c) => h("td", {}, show(`${r}|${c}`)))),
+          ),
+        ),
+      ),
+    ),
+    h("p", {}, h("a", { href: csv, download: true }, `Descargar esta tabla (CSV)`)),
+  );
+}
+
+export async function observatoryPage(): Promise<void> {
+  let tables: Table[];
+  try {
+    tables = await Promise.all(TOPICS.map(([dimension]) => run("Statistics", { dimensions: [dimension, "STATUS"] }).then((r) => r.statistics)));
+  } catch (error) {
+    show("Observatorio de refugio", notice("error", error instanceof ApiError ? error.message : "No se pudieron cargar las estadísticas."));
+    return;
+  }
+  const threshold = tables[0]?.threshold ?? 10;
+  show(
+    "Observatorio de refugio",
+    h("p", { class: "entrada" }, "Cifras de personas solicitantes de refugio y refugiadas en el Perú, para municipios, prensa e investigación. Cada gráfico tiene debajo la tabla con sus números."),
+    h("p", { class: "fecha-datos" }, `Datos del registro de la Comisión al ${nowInLima()} (hora de Lima).`),
+    h(
+      "section",
+      { class: "aviso aviso-info", "aria-labelledby": "t-ocultos" },
+      h("h2", { id: "t-ocultos" }, "* Por qué algunas cifras están ocultas"),
+      h(
+        "p",
+        {},
+        `Para que nadie pueda ser identificado, no publicamos grupos de menos de ${threshold} personas. ` +
+          "También ocultamos algunas cifras más grandes cuando, restándolas de un total, se podría averiguar una cifra pequeña. " +
+          "Los totales siguen siendo exactos.",
+      ),
+    ),
+    ...tables.map((table, i) => section(table, TOPICS[i][1], i)),
+  );
+}
