@@ -44,6 +44,10 @@ class Category(StrEnum):
     CASE_ADMIN_SLOTS = "case_admin.slots"  # opening appointment slots at an office
     AUDIT = "audit"
     AUDIT_SELF = "audit.self"  # who read my data
+    # The link from a case to its principal applicant: checked under the role's identity
+    # grant (``auth.policy`` copies it), but not logged itself: the person's own fields are
+    # logged against that person alone, not the case's whole family.
+    PERSON_LINK = "person_link"
     # Not personal data:
     REFERENCE = "reference"  # offices, needs codes, policy explanations
     STATISTICS = "statistics"  # aggregates with small-cell suppression

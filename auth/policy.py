@@ -214,6 +214,8 @@ for _role, _grants in MATRIX.items():
     if _role is not Role.APPLICANT:
         _grants.setdefault(Category.STATUS_SELF_SERVICE, Grant())
     _grants.setdefault(Category.IDENTITY_CANDIDATES, Grant())
+    _identity = _grants.get(Category.IDENTITY)
+    _grants.setdefault(Category.PERSON_LINK, Grant(read=_identity.read if _identity else None))
 
 ROLE_PURPOSES: dict[Role, frozenset[Purpose]] = {
     Role.CEPR_REGISTRAR: frozenset({Purpose.CASE_MANAGEMENT}),

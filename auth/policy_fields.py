@@ -22,6 +22,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "person": C.IDENTITY,
         "case": C.STATUS,
         "cases": C.CASE_ADMIN,
+        "searchCases": C.CASE_ADMIN,  # the officers' search box: the cases they may list
         "_service": C.FEDERATION,
         "_entities": C.FEDERATION,
         "explainAccess": C.REFERENCE,
@@ -362,7 +363,9 @@ FIELDS: dict[str, dict[str, str]] = {
         "status": C.STATUS_DETAILED,
         "protectedFromRemoval": C.STATUS,
         "protectionBasis": C.STATUS,
-        "principal": C.IDENTITY,
+        # The link to the principal applicant: the Person's own fields are logged against
+        # that person alone (not the whole family, as a Case field would).
+        "principal": C.PERSON_LINK,
         "members": C.FAMILY,
         "needs": C.NEEDS,
         "priorityScore": C.NEEDS,

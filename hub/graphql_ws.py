@@ -1,13 +1,18 @@
 """GraphQL subscriptions over WebSocket (``graphql-transport-ws``), on the caller's contract.
 
 The token travels in ``connection_init``'s payload (``{"Authorization": "Bearer …"}``,
-plus ``X-Purpose`` for agencies) because browsers cannot set headers on WebSockets.
+plus ``X-Purpose`` for agencies) because browsers cannot set headers on WebSockets. The
+connection lives only as long as the token: when it expires the hub closes it with 4401
+(the client connects again with a new token). Every event delivered is logged like a
+request's reads (ACCESS-POLICY.md rule 6): before it is sent, and not sent when the log
+cannot take it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -21,6 +26,7 @@ from hub.state import HubState
 
 PROTOCOL = "graphql-transport-ws"
 INIT_TIMEOUT = 10.0
+TOKEN_EXPIRED = 4401
 
 
 class _PayloadHeaders:
@@ -45,6 +51,7 @@ def websocket_endpoint(subgraph: str | None) -> Any:
         await websocket.accept(subprotocol=PROTOCOL)
         state: HubState = websocket.app.state.hub
         tasks: dict[str, asyncio.Task[None]] = {}
+        expiry: asyncio.Task[None] | None = None
         try:
             try:
                 first = await asyncio.wait_for(websocket.receive_json(), INIT_TIMEOUT)
@@ -62,9 +69,12 @@ def websocket_endpoint(subgraph: str | None) -> Any:
                 return
             await websocket.send_json({"type": "connection_ack"})
             contract = contract_for(principal.role, subgraph)
+            if principal.expires_at is not None:
+                expiry = asyncio.create_task(_close_at_expiry(websocket, principal.expires_at))
 
             async def run(op_id: str, message: dict[str, Any]) -> None:
                 ctx = RequestContext(state, principal, websocket)
+                record = state.services.get("record_access")
                 try:
                     body = message.get("payload") or {}
                     query = body.get("query")
@@ -104,7 +114,13 @@ def websocket_endpoint(subgraph: str | None) -> Any:
                     if not isinstance(stream, AsyncIterator):
                         await _send_error(websocket, op_id, stream.errors or [], None)
                         return
+                    ctx.operation_name = operation.name.value if operation.name else None
                     async for result in stream:
+                        if _expired(principal.expires_at):
+                            break  # the expiry task closes the connection
+                        if ctx.reads and record is not None:
+                            await record(ctx, result)  # logged before it is delivered
+                        ctx.reads.clear()
                         out: dict[str, Any] = {"data": result.data}
                         if result.errors:
                             out["errors"] = [format_error(e) for e in result.errors]
@@ -152,6 +168,8 @@ def websocket_endpoint(subgraph: str | None) -> Any:
         except (WebSocketDisconnect, RuntimeError, ValueError):
             pass
         finally:
+            if expiry is not None:
+                expiry.cancel()
             for task in list(tasks.values()):
                 task.cancel()
                 with contextlib.suppress(BaseException):
@@ -170,3 +188,14 @@ async def _send_error(
             "payload": [format_error(e, default_code=code) for e in errors],
         }
     )
+
+
+def _expired(expires_at: float | None) -> bool:
+    return expires_at is not None and time.time() >= expires_at
+
+
+async def _close_at_expiry(websocket: WebSocket, expires_at: float) -> None:
+    """Close the connection when the token expires (4401): no event after that."""
+    await asyncio.sleep(max(0.0, expires_at - time.time()))
+    with contextlib.suppress(Exception):
+        await websocket.close(code=TOKEN_EXPIRED, reason="Token expirado")

@@ -42,13 +42,21 @@ async def who_read_my_data(info: strawberry.Info, first: int = 100) -> list[Any]
     if person is None:
         raise Forbidden("Solo la persona titular puede consultar quién leyó sus datos.")
     lines = await info.context.run(_entries, dict(person_id=person, limit=first))
-    # Only other agencies' reads: the commission's own case work is not "who read my data".
     scope = RowScope(person_ids=(person,))
     return [
         MyRead(line.at, line.agency, line.purpose, line.categories, scope)
         for line in lines
-        if line.agency not in ("cepr", "applicant")
+        if shown_to_the_person(line.agency, line.action, line.categories)
     ]
+
+
+def shown_to_the_person(agency: str, action: str, categories: list[str]) -> bool:
+    """Other agencies' reads, and the commission's reads of claim data (ACCESS-POLICY.md
+    rule 6: every read of claim data by anyone is logged, and a person can see who read
+    their data); not the person's own reads, nor the commission's other case work."""
+    if action != "read" or agency == "applicant":
+        return False
+    return agency != "cepr" or any(c.split(".", 1)[0] == "claim" for c in categories)
 
 
 @dataclass(slots=True)

@@ -55,7 +55,7 @@ async def change_case_status(info: strawberry.Info, case_number: int, to: Any, r
 
     ctx = info.context
     moved = await ctx.run(change_status, ctx.principal, case_number, CaseStatus(to), reason)
-    publish_move(moved.case_number, moved.from_status, moved.to_status)
+    await publish_move(ctx, moved.case_number, moved.from_status, moved.to_status)
     return Moved(
         moved.case_number,
         moved.from_status,
@@ -64,14 +64,19 @@ async def change_case_status(info: strawberry.Info, case_number: int, to: Any, r
     )
 
 
-def publish_move(case_number: int, from_status: Any, to_status: Any) -> None:
-    """Tell live subscribers of a move that changes protection (any action's move)."""
+async def publish_move(ctx: Any, case_number: int, from_status: Any, to_status: Any) -> None:
+    """Tell live subscribers of a move that changes protection (any action's move), with
+    the case's persons (each delivery to an agency is logged against them)."""
     from services.casework.events import EVENTS, ProtectionEvent, protection_of
+    from services.casework.status import member_ids
 
     before, after = protection_of(from_status), protection_of(to_status)
     if before != after:
+        persons = await ctx.run(member_ids, case_number)
         EVENTS.publish(
-            ProtectionEvent(case_number, after[0], after[1], from_status.value, datetime.now(UTC))
+            ProtectionEvent(
+                case_number, after[0], after[1], from_status.value, datetime.now(UTC), persons
+            )
         )
 
 
@@ -88,7 +93,7 @@ async def protection_events(info: strawberry.Info) -> Any:
     from services.casework.events import EVENTS
 
     async for event in EVENTS.subscribe():
-        yield Event(event, RowScope())
+        yield Event(event, RowScope(person_ids=event.person_ids))
 
 
 class Event:

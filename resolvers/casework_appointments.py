@@ -48,10 +48,6 @@ async def cancel_appointment(info: strawberry.Info, appointment_id: int) -> bool
 
 
 def _recorded(r: eligibility.Recorded, officer_id: int | None = None) -> Mapped:
-    if r.moved is not None:
-        from resolvers.casework import publish_move
-
-        publish_move(r.case_number, *r.moved)
     scope = RowScope(assigned_officer_ids=frozenset({officer_id} if officer_id else ()))
     return Mapped(scope, id=r.id, case_number=r.case_number, at=r.at)
 
@@ -111,13 +107,22 @@ async def decide_case(info: strawberry.Info, case_number: int, outcome: str, rea
     done = await ctx.run(
         eligibility.decide, ctx.principal, case_number, eligibility.Outcome(outcome), reasons
     )
+    await _publish(ctx, done)
     return _recorded(done)
 
 
 async def file_appeal(info: strawberry.Info, case_number: int, grounds: str) -> Any:
     ctx = info.context
     done = await ctx.run(eligibility.file_appeal, ctx.principal, case_number, grounds)
+    await _publish(ctx, done)
     return _recorded(done, ctx.principal.officer_id)
+
+
+async def _publish(ctx: Any, done: eligibility.Recorded) -> None:
+    from resolvers.casework import publish_move
+
+    if done.moved is not None:
+        await publish_move(ctx, done.case_number, *done.moved)
 
 
 def _slot(s: appointments.Slot) -> Mapped:

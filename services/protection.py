@@ -312,12 +312,23 @@ async def _protection_of_persons(conn: Conn, person_ids: list[int]) -> dict[int,
 
 
 @dataclass(slots=True)
+class ChangedDocument:
+    """A document of a person whose protection changed, with that person's row scope
+    (every agency read of it is logged against the person)."""
+
+    type: str
+    number: str
+    issuing_country: str
+    row_scope: RowScope
+
+
+@dataclass(slots=True)
 class ProtectionChange:
     cursor: str
     at: datetime
     person_id: int
     protection: ProtectionRecord
-    documents: list[DocumentKey]
+    documents: list[ChangedDocument]
     row_scope: RowScope
 
 
@@ -359,9 +370,11 @@ async def protection_changes(
         " WHERE person_id = ANY(%(ids)s) ORDER BY person_id, id",
         {"ids": person_ids},
     )
-    documents: dict[int, list[DocumentKey]] = {}
+    documents: dict[int, list[ChangedDocument]] = {}
     for pid, doc_type, number, country in await docs_cursor.fetchall():
-        documents.setdefault(pid, []).append(DocumentKey(doc_type, number, country))
+        documents.setdefault(pid, []).append(
+            ChangedDocument(doc_type, number, country, statuses[pid].row_scope)
+        )
     return [
         ProtectionChange(
             f"sc{hid}", at, pid, statuses[pid], documents.get(pid, []), statuses[pid].row_scope

@@ -21,6 +21,7 @@ class ProtectionEvent:
     basis: str | None
     status_before: str
     at: datetime
+    person_ids: tuple[int, ...] = ()  # the case's members: whose protection this tells
 
 
 def protection_of(status: CaseStatus) -> tuple[bool, str | None]:

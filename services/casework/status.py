@@ -184,3 +184,15 @@ async def record_move(
         (case_id, current.value, to.value, principal.actor_label, reason, sealed),
     )
     await enqueue_protection_change(conn, case_id, case_number, current, to)
+
+
+async def member_ids(conn: AsyncConnection[Any], case_number: int) -> tuple[int, ...]:
+    """The persons of a case (whose protection a move of the case changes)."""
+    row = await (
+        await conn.execute(
+            "SELECT coalesce(array_agg(m.person_id ORDER BY m.person_id), '{}')"
+            " FROM case_member m JOIN case_file c ON c.id = m.case_id WHERE c.number = %s",
+            (case_number,),
+        )
+    ).fetchone()
+    return tuple(row[0]) if row else ()
