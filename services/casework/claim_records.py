@@ -3,7 +3,8 @@ decision reasons kept in the status history, opened (services.sealing) only here
 
 Call these only after the policy allowed the read of ``claim`` data and the read is
 logged: the GraphQL layer checks, then calls. ``read_claim_records_many`` serves a whole
-level of cases in five statements (one per table plus the keys), whatever their number.
+level of cases in five statements (one per table plus the keys) sent in one round trip
+(pipeline mode), whatever their number.
 """
 
 from __future__ import annotations
@@ -81,14 +82,27 @@ class ClaimRecords:
     appeals: list[Appeal] = field(default_factory=list)
 
 
-async def _keys(conn: AsyncConnection[Any], case_ids: list[int]) -> dict[int, CaseKey]:
-    rows = await (
-        await conn.execute(
-            "SELECT case_id, kek_id, wrapped FROM claim_data_key WHERE case_id = ANY(%s::bigint[])",
-            (case_ids,),
-        )
-    ).fetchall()
-    return {r[0]: key_from_row(r[0], r[1], r[2]) for r in rows}
+KEYS_SQL = "SELECT case_id, kek_id, wrapped FROM claim_data_key WHERE case_id = ANY(%s::bigint[])"
+# One statement per table, in the order read_claim_records_many maps them.
+RECORDS_SQL = (
+    "SELECT case_id, id, mode, held_at, language, interpreter, summary, interviewer,"
+    " created_at FROM interview_record WHERE case_id = ANY(%s::bigint[]) ORDER BY id",
+    "SELECT case_id, id, grounds, credibility, analysis, recommendation, assessor,"
+    " created_at FROM eligibility_assessment WHERE case_id = ANY(%s::bigint[]) ORDER BY id",
+    "SELECT case_id, id, instance, outcome, reasons, decided_by, decided_at"
+    " FROM case_decision WHERE case_id = ANY(%s::bigint[]) ORDER BY id",
+    "SELECT case_id, id, grounds, filed_by, filed_at FROM claim_appeal"
+    " WHERE case_id = ANY(%s::bigint[]) ORDER BY id",
+)
+
+
+async def fetch_pipelined(
+    conn: AsyncConnection[Any], statements: Sequence[str], ids: list[int]
+) -> list[list[Any]]:
+    """Each statement's rows for ``ids``, sent together (one round trip: pipeline mode)."""
+    async with conn.pipeline():
+        cursors = [await conn.execute(sql, (ids,)) for sql in statements]
+    return [await cursor.fetchall() for cursor in cursors]
 
 
 def _opener(keys: dict[int, CaseKey]) -> Callable[[int, bytes, str], str]:
@@ -103,27 +117,17 @@ async def read_claim_records_many(
     out = {case_id: ClaimRecords(case_id) for case_id in ids}
     if not ids:
         return out
-    opened = _opener(await _keys(conn, ids))
-    for r in await (
-        await conn.execute(
-            "SELECT case_id, id, mode, held_at, language, interpreter, summary, interviewer,"
-            " created_at FROM interview_record WHERE case_id = ANY(%s::bigint[]) ORDER BY id",
-            (ids,),
-        )
-    ).fetchall():
+    keys, interviews, assessments, decisions, appeals = await fetch_pipelined(
+        conn, (KEYS_SQL, *RECORDS_SQL), ids
+    )
+    opened = _opener({r[0]: key_from_row(r[0], r[1], r[2]) for r in keys})
+    for r in interviews:
         out[r[0]].interviews.append(
             Interview(
                 r[1], r[2], r[3], r[4], r[5], opened(r[0], r[6], INTERVIEW_SUMMARY), r[7], r[8]
             )
         )
-    for r in await (
-        await conn.execute(
-            "SELECT case_id, id, grounds, credibility, analysis, recommendation, assessor,"
-            " created_at FROM eligibility_assessment WHERE case_id = ANY(%s::bigint[])"
-            " ORDER BY id",
-            (ids,),
-        )
-    ).fetchall():
+    for r in assessments:
         out[r[0]].assessments.append(
             Assessment(
                 r[1],
@@ -135,23 +139,11 @@ async def read_claim_records_many(
                 r[7],
             )
         )
-    for r in await (
-        await conn.execute(
-            "SELECT case_id, id, instance, outcome, reasons, decided_by, decided_at"
-            " FROM case_decision WHERE case_id = ANY(%s::bigint[]) ORDER BY id",
-            (ids,),
-        )
-    ).fetchall():
+    for r in decisions:
         out[r[0]].decisions.append(
             Decision(r[1], r[2], r[3], opened(r[0], r[4], DECISION_REASONS), r[5], r[6])
         )
-    for r in await (
-        await conn.execute(
-            "SELECT case_id, id, grounds, filed_by, filed_at FROM claim_appeal"
-            " WHERE case_id = ANY(%s::bigint[]) ORDER BY id",
-            (ids,),
-        )
-    ).fetchall():
+    for r in appeals:
         out[r[0]].appeals.append(Appeal(r[1], opened(r[0], r[2], APPEAL_GROUNDS), r[3], r[4]))
     return out
 
@@ -169,12 +161,14 @@ async def read_history_reasons(
     ids = sorted(set(case_ids))
     if not ids:
         return {}
-    opened = _opener(await _keys(conn, ids))
-    rows = await (
-        await conn.execute(
+    keys, rows = await fetch_pipelined(
+        conn,
+        (
+            KEYS_SQL,
             "SELECT case_id, id, sealed_reason FROM status_change"
             " WHERE case_id = ANY(%s::bigint[]) AND sealed_reason IS NOT NULL",
-            (ids,),
-        )
-    ).fetchall()
+        ),
+        ids,
+    )
+    opened = _opener({r[0]: key_from_row(r[0], r[1], r[2]) for r in keys})
     return {r[1]: opened(r[0], r[2], STATUS_REASON) for r in rows}
