@@ -27,6 +27,7 @@ AREAS: dict[str, str] = {
     "documents": "schema.documents",
     "casework": "schema.casework",
     "duplicates": "schema.duplicates",
+    "case_search": "schema.case_search",
 }
 
 # subgraph name -> areas it serves. Served at /subgraphs/<name>/graphql.
@@ -42,6 +43,7 @@ SUBGRAPHS: dict[str, list[str]] = {
         "documents",
         "casework",
         "duplicates",
+        "case_search",
     ],
     "migration": ["migration", "access"],
     "health": ["health_view", "access"],

@@ -128,6 +128,12 @@ var OPERATIONS = {
     hash: "7213c35758c13166fcbd6dca8d35482699afd5bb02eee12528a42abb26e8254e",
     roles: ["cepr-secretary"]
   },
+  SearchCases: {
+    name: "SearchCases",
+    text: "query SearchCases($text: String!, $first: Int!) {\n  searchCases(text: $text, first: $first) {\n    number\n    filingDate\n    status\n    principal {\n      fullName\n      nationality\n    }\n    office {\n      code\n    }\n  }\n}",
+    hash: "e50316eb818eb56adae2cfa882dffce3dd85ca9de8fcd9d2af83a8683dd11361",
+    roles: ["cepr-registrar", "cepr-supervisor", "cepr-eligibility", "cepr-secretary"]
+  },
   Session: {
     name: "Session",
     text: "query Session {\n  whoami {\n    role\n    agency\n    officeCode\n    purpose\n  }\n  explainAccess {\n    typeName\n    fieldName\n    allowed\n    condition\n  }\n  specificNeedCodes {\n    code\n    category\n    labelEs\n  }\n  offices {\n    code\n    name\n  }\n}",
@@ -1279,8 +1285,48 @@ function assignCard() {
   ), form, out);
 }
 
+// src/pages/search.ts
+var RESULTS = 20;
+async function loadSearch(text) {
+  const body = $("#results-body");
+  const status = $("#results-status");
+  const errorsBox = $("#results-errors");
+  $("#results-title").textContent = `Resultados para \xAB${text}\xBB`;
+  body.replaceChildren();
+  errorsBox.hidden = true;
+  statusText(status, "Buscando\u2026");
+  try {
+    const { data, errors } = await run("SearchCases", { text, first: RESULTS });
+    showErrors(errorsBox, errors);
+    const found = data?.searchCases ?? [];
+    if (found.length === 1 && !errors.length) {
+      location.replace(`#/expediente/${found[0].number}`);
+      return;
+    }
+    statusText(status, found.length ? `${found.length} expediente${found.length === 1 ? "" : "s"}${found.length === RESULTS ? " (los m\xE1s parecidos)" : ""}.` : errors.length ? "" : "Ning\xFAn expediente suyo coincide con la b\xFAsqueda.");
+    if (found.length) {
+      body.replaceChildren(table(
+        "Expedientes encontrados",
+        ["Expediente", "Solicitante principal", "Nacionalidad", "Estado", "Solicitud", "Oficina"],
+        found.map((c) => [
+          h("a", { href: `#/expediente/${c.number}` }, `N.\xBA ${c.number}`),
+          c.principal?.fullName ?? "\u2014",
+          fmtCountry(c.principal?.nationality),
+          c.status ? STATUS_ES[c.status] : "\u2014",
+          fmtDate(c.filingDate),
+          c.office?.code ?? "\u2014"
+        ]),
+        (i) => ({ "data-case": found[i].number })
+      ));
+    }
+  } catch (e) {
+    statusText(status, "");
+    showErrors(errorsBox, asErrors(e));
+  }
+}
+
 // src/main.ts
-var PAGES = ["#dashboard", "#inbox", "#queue", "#duplicates", "#detail"];
+var PAGES = ["#dashboard", "#inbox", "#queue", "#duplicates", "#detail", "#results"];
 function logout(errors) {
   clearSession();
   $("#cases tbody").replaceChildren();
@@ -1331,6 +1377,11 @@ async function render2() {
     await loadCase(Number(caseMatch[1]));
     return;
   }
+  if (hash.startsWith("#/buscar?")) {
+    show("#results", null);
+    await loadSearch(new URLSearchParams(hash.split("?")[1]).get("q") ?? "");
+    return;
+  }
   if (hash === "#/cola" && mayRun("Queue")) {
     show("#queue", "queue");
     resetQueue();
@@ -1356,13 +1407,13 @@ function search(ev) {
   const q = $("#q").value.trim();
   const out = $("#search-out");
   const number = q.replace(/^(n\.?\s*º?|exp(ediente)?\.?)\s*/i, "");
-  if (/^\d+$/.test(number)) {
-    out.hidden = true;
-    location.hash = `#/expediente/${Number(number)}`;
+  if (q.length < 2) {
+    out.hidden = false;
+    out.textContent = "Escriba al menos 2 letras o cifras.";
     return;
   }
-  out.hidden = false;
-  out.textContent = q ? "Por ahora solo se busca por n\xFAmero de expediente: el hub a\xFAn no ofrece b\xFAsqueda por nombre ni por documento." : "Escriba un n\xFAmero de expediente.";
+  out.hidden = true;
+  location.hash = /^\d+$/.test(number) && number.length <= 7 ? `#/expediente/${Number(number)}` : `#/buscar?q=${encodeURIComponent(q)}`;
 }
 function init() {
   restoreToken();

@@ -7,9 +7,10 @@ import { loadDashboard } from "./pages/dashboard";
 import { loadDuplicates } from "./pages/duplicates";
 import { fillFilters, loadCases, presetStatus } from "./pages/inbox";
 import { loadQueue, resetQueue } from "./pages/queue";
+import { loadSearch } from "./pages/search";
 import { clearSession, loadSession, loginWithPassword, restoreToken, setToken, state } from "./session";
 
-const PAGES = ["#dashboard", "#inbox", "#queue", "#duplicates", "#detail"] as const;
+const PAGES = ["#dashboard", "#inbox", "#queue", "#duplicates", "#detail", "#results"] as const;
 
 function logout(errors?: Parameters<typeof showErrors>[1]): void {
   clearSession();
@@ -52,6 +53,11 @@ async function render(): Promise<void> {
   const hash = location.hash || "#/";
   const caseMatch = hash.match(/^#\/expediente\/(\d+)$/);
   if (caseMatch) { show("#detail", null); await loadCase(Number(caseMatch[1])); return; }
+  if (hash.startsWith("#/buscar?")) {
+    show("#results", null);
+    await loadSearch(new URLSearchParams(hash.split("?")[1]).get("q") ?? "");
+    return;
+  }
   if (hash === "#/cola" && mayRun("Queue")) { show("#queue", "queue"); resetQueue(); await loadQueue(); return; }
   if (hash === "#/duplicados" && mayRun("Duplicates")) { show("#duplicates", "duplicates"); await loadDuplicates(); return; }
   if (hash.startsWith("#/expedientes")) {
@@ -69,10 +75,10 @@ function search(ev: Event): void {
   const q = $<HTMLInputElement>("#q").value.trim();
   const out = $("#search-out");
   const number = q.replace(/^(n\.?\s*º?|exp(ediente)?\.?)\s*/i, "");
-  if (/^\d+$/.test(number)) { out.hidden = true; location.hash = `#/expediente/${Number(number)}`; return; }
-  out.hidden = false;
-  out.textContent = q ? "Por ahora solo se busca por número de expediente: el hub aún no ofrece búsqueda por nombre ni por documento."
-    : "Escriba un número de expediente.";
+  if (q.length < 2) { out.hidden = false; out.textContent = "Escriba al menos 2 letras o cifras."; return; }
+  out.hidden = true;
+  // a case number opens the case; anything else (document, name) lists what matches
+  location.hash = /^\d+$/.test(number) && number.length <= 7 ? `#/expediente/${Number(number)}` : `#/buscar?q=${encodeURIComponent(q)}`;
 }
 
 function init(): void {

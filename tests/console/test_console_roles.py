@@ -16,6 +16,7 @@ from typing import Any
 import psycopg
 
 from hub.readpool import libpq_url
+from services.case_search import fold
 from services.demo_data import DEMO_PASSWORD
 from tests.conftest import LiveHub
 from tests.console.conftest import axe_violations
@@ -79,6 +80,20 @@ def a_case(url: str, office: str, status: str, extra: str = "") -> int:
     return int(row[0])
 
 
+def a_principal(url: str) -> tuple[int, str, str]:
+    """A Lima case and its principal's surnames and first given name, without accents."""
+    with psycopg.connect(libpq_url(url)) as conn:
+        row = conn.execute(
+            "SELECT c.number, p.maternal_surname || ' ' || p.paternal_surname, p.given_names"
+            " FROM case_file c JOIN office o ON o.id = c.office_id"
+            " JOIN case_member m ON m.case_id = c.id AND m.relationship = 'principal'"
+            " JOIN person p ON p.id = m.person_id WHERE o.code = 'LIM'"
+            " AND p.maternal_surname ~ '[áéíóú]' ORDER BY c.number LIMIT 1"
+        ).fetchone()
+    assert row is not None
+    return int(row[0]), fold(row[1]), fold(row[2]).split()[0]
+
+
 def test_registrar_moves_a_pre_registered_case_and_books_its_appointment(
     demo_hub: Demo, browser_page: Any
 ) -> None:
@@ -118,7 +133,7 @@ def test_registrar_moves_a_pre_registered_case_and_books_its_appointment(
 def test_supervisor_pages_the_queue_assigns_and_overrides_a_priority(
     demo_hub: Demo, browser_page: Any
 ) -> None:
-    hub, _ = demo_hub
+    hub, url = demo_hub
     page = browser_page
     login(page, hub, "sup1.lim")
     accessible(page, "tablero de supervisión")
@@ -152,6 +167,19 @@ def test_supervisor_pages_the_queue_assigns_and_overrides_a_priority(
     page.fill("#prio-reason", "Persona con discapacidad, informe médico del 20/11.")
     page.click("#priority-form button[type=submit]")
     page.wait_for_selector("#priority-form-out:has-text('Prioridad efectiva: 99')")
+
+    # and finds a case by its applicant's name typed without accents, surnames first
+    number, surnames, given = a_principal(url)
+    page.fill("#q", f"{surnames} {given}")
+    started = time.perf_counter()
+    page.press("#q", "Enter")
+    page.wait_for_selector(f'#results-body [data-case="{number}"], #detail-body .workflow')
+    print(f"name search -> results {1000 * (time.perf_counter() - started):.0f} ms")
+    if page.is_visible("#results"):
+        accessible(page, "resultados de búsqueda")
+        page.click(f'#results-body [data-case="{number}"] a')
+        page.wait_for_selector("#detail-body .workflow")
+    assert page.inner_text("#detail-title") == f"Expediente N.º {number}"
 
     # and the duplicate review page is reachable and accessible
     page.click('[data-nav="duplicates"]')

@@ -46,6 +46,8 @@ export const OPERATIONS = {
     hash: "04fcdd3b85e5a71756e65e9e5a005a572f0bba0eac78df4e52626e083d6aab33", roles: ["cepr-secretary"] },
   RevokeWorkPermit: { name: "RevokeWorkPermit", text: "mutation RevokeWorkPermit($id: ID!, $reason: String!) {\n  revokeWorkPermit(id: $id, reason: $reason)\n}",
     hash: "7213c35758c13166fcbd6dca8d35482699afd5bb02eee12528a42abb26e8254e", roles: ["cepr-secretary"] },
+  SearchCases: { name: "SearchCases", text: "query SearchCases($text: String!, $first: Int!) {\n  searchCases(text: $text, first: $first) {\n    number\n    filingDate\n    status\n    principal {\n      fullName\n      nationality\n    }\n    office {\n      code\n    }\n  }\n}",
+    hash: "e50316eb818eb56adae2cfa882dffce3dd85ca9de8fcd9d2af83a8683dd11361", roles: ["cepr-registrar","cepr-supervisor","cepr-eligibility","cepr-secretary"] },
   Session: { name: "Session", text: "query Session {\n  whoami {\n    role\n    agency\n    officeCode\n    purpose\n  }\n  explainAccess {\n    typeName\n    fieldName\n    allowed\n    condition\n  }\n  specificNeedCodes {\n    code\n    category\n    labelEs\n  }\n  offices {\n    code\n    name\n  }\n}",
     hash: "d0e3206d981b8da6151a7655371d84a6a834ccd38eb0719148c47882cb401331", roles: ["cepr-registrar","cepr-supervisor","cepr-eligibility","cepr-secretary"] },
   Slots: { name: "Slots", text: "query Slots($office: String!, $purpose: AppointmentPurpose) {\n  appointmentSlots(officeCode: $office, purpose: $purpose) {\n    id\n    officeCode\n    startsAt\n    minutes\n    mode\n    purpose\n    capacity\n    booked\n  }\n}",
@@ -74,6 +76,7 @@ export interface OperationTypes {
   ResolveDuplicate: { data: T.ResolveDuplicateMutation; variables: T.ResolveDuplicateMutationVariables };
   RevokeAsylumCard: { data: T.RevokeAsylumCardMutation; variables: T.RevokeAsylumCardMutationVariables };
   RevokeWorkPermit: { data: T.RevokeWorkPermitMutation; variables: T.RevokeWorkPermitMutationVariables };
+  SearchCases: { data: T.SearchCasesQuery; variables: T.SearchCasesQueryVariables };
   Session: { data: T.SessionQuery; variables: T.SessionQueryVariables };
   Slots: { data: T.SlotsQuery; variables: T.SlotsQueryVariables };
 }

@@ -262,6 +262,14 @@ export type RevokeWorkPermitMutationVariables = Exact<{
 
 export type RevokeWorkPermitMutation = { revokeWorkPermit: boolean };
 
+export type SearchCasesQueryVariables = Exact<{
+  text: string;
+  first: number;
+}>;
+
+
+export type SearchCasesQuery = { searchCases: Array<{ number: number | null, filingDate: string | null, status: CaseStatus | null, principal: { fullName: string | null, nationality: string | null } | null, office: { code: string } | null }> };
+
 export type SessionQueryVariables = Exact<{ [key: string]: never; }>;
 
 

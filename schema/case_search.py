@@ -1,0 +1,24 @@
+"""Finding cases by number, identity document or name (the officers' search box)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from resolvers import case_search as r
+from schema.core import Case
+
+
+@strawberry.type
+class CaseSearchQuery:
+    @strawberry.field(
+        description=(
+            "Expedientes que quien consulta puede ver, por número, documento de identidad o"
+            " nombre (sin tildes, con alguna errata, apellidos en cualquier orden); el mejor"
+            " primero."
+        )
+    )
+    async def search_cases(self, info: strawberry.Info, text: str, first: int = 20) -> list[Case]:
+        return await r.search_cases(info, text, first)  # type: ignore[return-value]
+
+
+QUERIES: list[type] = [CaseSearchQuery]
