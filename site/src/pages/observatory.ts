@@ -57,9 +57,10 @@ function number(n: number): string {
 function chart(table: Table, titleId: string, rows: string[], totals: Map<string, number | null>): SVGSVGElement {
   const dimension = table.dimensions[0];
   const max = Math.max(1, ...rows.map((r) => totals.get(r) ?? 0));
-  const bar = 26;
+  const bar = 34;
+  const width = 190; // the bars' room: the viewBox is 400 wide, the labels take 150
   const svg = document.createElementNS(SVG, "svg");
-  svg.setAttribute("viewBox", `0 0 600 ${rows.length * bar + 10}`);
+  svg.setAttribute("viewBox", `0 0 400 ${rows.length * bar + 10}`);
   svg.setAttribute("role", "img");
   svg.setAttribute("aria-labelledby", titleId);
   svg.setAttribute("class", "grafico");
@@ -68,19 +69,20 @@ function chart(table: Table, titleId: string, rows: string[], totals: Map<string
     const count = totals.get(row);
     const text = document.createElementNS(SVG, "text");
     text.setAttribute("x", "0");
-    text.setAttribute("y", String(y + 17));
-    text.textContent = label(dimension, row);
+    text.setAttribute("y", String(y + 23));
+    const name = label(dimension, row);
+    text.textContent = name.length > 15 ? `${name.slice(0, 14)}…` : name; // the table has it whole
     svg.append(text);
     const rect = document.createElementNS(SVG, "rect");
-    rect.setAttribute("x", "200");
-    rect.setAttribute("y", String(y + 3));
-    rect.setAttribute("height", String(bar - 8));
-    rect.setAttribute("width", String(count == null ? 6 : Math.max(2, (count / max) * 320)));
+    rect.setAttribute("x", "150");
+    rect.setAttribute("y", String(y + 6));
+    rect.setAttribute("height", String(bar - 12));
+    rect.setAttribute("width", String(count == null ? 6 : Math.max(2, (count / max) * width)));
     rect.setAttribute("class", count == null ? "oculto" : "barra");
     svg.append(rect);
     const value = document.createElementNS(SVG, "text");
-    value.setAttribute("x", String(count == null ? 212 : 206 + Math.max(2, (count / max) * 320)));
-    value.setAttribute("y", String(y + 17));
+    value.setAttribute("x", String(count == null ? 160 : 155 + Math.max(2, (count / max) * width)));
+    value.setAttribute("y", String(y + 23));
     value.textContent = count == null ? "oculto*" : number(count);
     svg.append(value);
   });
