@@ -196,6 +196,7 @@ MATRIX: dict[Role, dict[str, Grant]] = {
         Category.STATUS_NOTIFICATIONS: Grant(),
         Category.CLAIM_DECISION_LETTER: r(SELF),
         Category.FAMILY: r(SELF),
+        Category.FAMILY_PROTECTION: Grant(),  # other members' protection: not by lookup
         Category.PROFESSION: rw(SELF),
         Category.PROFESSION_DIRECTORY: Grant(),
         # online appointments: book, move or cancel those of their own case
@@ -214,6 +215,9 @@ for _role, _grants in MATRIX.items():
     if _role is not Role.APPLICANT:
         _grants.setdefault(Category.STATUS_SELF_SERVICE, Grant())
     _grants.setdefault(Category.IDENTITY_CANDIDATES, Grant())
+    # The nationwide identity search is for de-duplication: registrars (declared) and the
+    # supervisors who decide duplicates; no other role inherits it from ``identity``.
+    _grants.setdefault(Category.IDENTITY_SEARCH, r() if _role is Role.CEPR_SUPERVISOR else Grant())
     _identity = _grants.get(Category.IDENTITY)
     _grants.setdefault(Category.PERSON_LINK, Grant(read=_identity.read if _identity else None))
 

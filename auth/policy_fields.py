@@ -42,6 +42,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "unhcrCases": C.NEEDS,
         "unhcrNeedsExport": C.NEEDS_EXPORT,
         "possibleDuplicates": C.BIOMETRICS_MATCH,
+        "identityCandidates": C.IDENTITY_SEARCH,
     },
     "Mutation": {
         "preRegister": C.REGISTRATION,
@@ -183,6 +184,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "licenceNumber": C.PROFESSION,
         "yearsExperience": C.PROFESSION,
         "region": C.CONTACT,
+        "holdsValidWorkPermit": C.STATUS_WORK_PERMIT,
     },
     # A review shows match results; its persons' own fields keep their categories.
     "PossibleDuplicate": dict.fromkeys(
@@ -233,6 +235,14 @@ FIELDS: dict[str, dict[str, str]] = {
         "basis": C.STATUS,
         "since": C.STATUS,
         "documentHeld": C.STATUS,
+        "person": C.IDENTITY,
+        "familyMembers": C.FAMILY_PROTECTION,
+    },
+    "LinkedProtection": {
+        "relationship": C.FAMILY_PROTECTION,
+        "protected": C.FAMILY_PROTECTION,
+        "basis": C.FAMILY_PROTECTION,
+        "since": C.FAMILY_PROTECTION,
         "person": C.IDENTITY,
     },
     "HeldDocument": {
@@ -373,7 +383,30 @@ FIELDS: dict[str, dict[str, str]] = {
         "assignedOfficer": C.CASE_ADMIN,
         "history": C.CASE_ADMIN,
         "appointments": C.CASE_ADMIN_APPOINTMENTS,
+        "claim": C.CLAIM,
+        "decisionLetters": C.CLAIM_DECISION_LETTER,
     },
+    # A case's claim read back (issue 12): claim data wherever it is shown (rule 10).
+    "ClaimFile": dict.fromkeys(("interviews", "assessments", "decisions", "appeals"), C.CLAIM),
+    "ClaimInterview": dict.fromkeys(
+        ("mode", "heldAt", "language", "interpreter", "summary", "interviewer", "recordedAt"),
+        C.CLAIM,
+    ),
+    "ClaimAssessment": dict.fromkeys(
+        ("grounds", "credibility", "analysis", "recommendation", "assessor", "recordedAt"),
+        C.CLAIM,
+    ),
+    "ClaimDecision": dict.fromkeys(
+        ("instance", "outcome", "reasons", "decidedBy", "decidedAt"), C.CLAIM
+    ),
+    "ClaimAppeal": dict.fromkeys(("grounds", "filedBy", "filedAt"), C.CLAIM),
+    "DecisionLetter": dict.fromkeys(
+        ("caseNumber", "instance", "outcome", "reasons", "decidedAt"), C.CLAIM_DECISION_LETTER
+    ),
+    "IdentityCandidate": dict.fromkeys(
+        ("personId", "score", "givenNames", "surnames", "birthDate", "nationality"),
+        C.IDENTITY_SEARCH,
+    ),
     "CaseMember": {
         "relationship": C.FAMILY,
         "person": C.FAMILY,

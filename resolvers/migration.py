@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 
+from resolvers.core import batched
 from services import protection as svc
 from services import protection_assertions as assertions
 
@@ -97,4 +98,21 @@ class Verification:
 def record_person(root: Any, info: strawberry.Info) -> Any:
     if root.person_id is None:
         return None
+    return info.context.loaders.person.load(root.person_id)
+
+
+async def _family_batch(roots: list[Any], info: Any) -> list[Any]:
+    from services.family_protection import linked_members
+
+    ids = [r.person_id for r in roots if r.person_id is not None]
+    linked = await info.context.run(linked_members, ids) if ids else {}
+    return [linked.get(r.person_id, []) if r.person_id is not None else [] for r in roots]
+
+
+@batched(_family_batch)
+async def record_family(root: Any, info: strawberry.Info) -> Any:
+    return (await _family_batch([root], info))[0]
+
+
+def linked_person(root: Any, info: strawberry.Info) -> Any:
     return info.context.loaders.person.load(root.person_id)

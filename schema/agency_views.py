@@ -23,6 +23,9 @@ class HealthProfessional:
     licence_number: str | None
     years_experience: int | None
     region: str | None = strawberry.field(description="Departamento de residencia.")
+    holds_valid_work_permit: bool | None = strawberry.field(
+        description="Tiene una autorización de trabajo vigente hoy (sí/no)."
+    )
 
 
 @strawberry.federation.type(shareable=True)

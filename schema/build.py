@@ -27,6 +27,7 @@ AREAS: dict[str, str] = {
     "documents": "schema.documents",
     "casework": "schema.casework",
     "duplicates": "schema.duplicates",
+    "identity_search": "schema.identity_search",
     "case_search": "schema.case_search",
 }
 
@@ -43,6 +44,7 @@ SUBGRAPHS: dict[str, list[str]] = {
         "documents",
         "casework",
         "duplicates",
+        "identity_search",
         "case_search",
     ],
     "migration": ["migration", "access"],

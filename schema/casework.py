@@ -15,13 +15,15 @@ from schema.enums import (
     AppointmentMode,
     AppointmentPurpose,
     CaseStatus,
+    DecisionOutcome,
     DocumentType,
     EducationLevel,
+    Ground,
     ProtectionBasis,
+    Recommendation,
     Relationship,
     Sex,
 )
-from services.casework import eligibility as eligibility_vocab
 
 
 @strawberry.input(description="Documento del país de origen o pasaporte.")
@@ -204,11 +206,6 @@ class PriorityMutation:
         self, info: strawberry.Info, office_code: str, limit: int = 100
     ) -> AssignmentResult:
         return await rp.assign_cases(info, office_code, limit)  # type: ignore[no-any-return]
-
-
-Ground = strawberry.enum(eligibility_vocab.Ground, name="ClaimGround")
-Recommendation = strawberry.enum(eligibility_vocab.Recommendation, name="Recommendation")
-DecisionOutcome = strawberry.enum(eligibility_vocab.Outcome, name="DecisionOutcome")
 
 
 @strawberry.federation.type(shareable=True, description="Una cita reservada.")

@@ -13,8 +13,10 @@ from typing import Any
 
 import strawberry
 
+from resolvers import claim as rc
 from resolvers import core as r
 from resolvers.migration import raw_arguments
+from schema.claim import ClaimFile, DecisionLetter
 from schema.enums import (
     AppointmentMode,
     AppointmentPurpose,
@@ -167,6 +169,13 @@ class Case:
     assigned_officer: Officer | None = strawberry.field(resolver=r.case_officer)
     history: list[StatusChange] | None = strawberry.field(resolver=r.case_history)
     appointments: list[Appointment] | None = strawberry.field(resolver=r.case_appointments)
+    claim: ClaimFile | None = strawberry.field(
+        resolver=rc.case_claim,
+        description="Entrevistas, evaluaciones, decisiones y apelaciones (datos de la solicitud).",
+    )
+    decision_letters: list[DecisionLetter] | None = strawberry.field(
+        resolver=rc.case_decision_letters, description="Resoluciones notificadas."
+    )
 
     @classmethod
     async def resolve_reference(cls, info: strawberry.Info, number: int) -> Any:

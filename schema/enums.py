@@ -7,8 +7,12 @@ from enum import StrEnum
 import strawberry
 
 from models import vocab
+from services.casework import eligibility as eligibility_vocab
 
 CaseStatus = strawberry.enum(vocab.CaseStatus, name="CaseStatus")
+Ground = strawberry.enum(eligibility_vocab.Ground, name="ClaimGround")
+Recommendation = strawberry.enum(eligibility_vocab.Recommendation, name="Recommendation")
+DecisionOutcome = strawberry.enum(eligibility_vocab.Outcome, name="DecisionOutcome")
 Sex = strawberry.enum(vocab.Sex, name="Sex")
 DocumentType = strawberry.enum(vocab.DocumentType, name="DocumentType")
 Relationship = strawberry.enum(vocab.Relationship, name="Relationship")

@@ -8,7 +8,7 @@ import strawberry
 
 from resolvers import migration as r
 from schema.core import Person
-from schema.enums import DocumentType, ProtectionBasis
+from schema.enums import DocumentType, ProtectionBasis, Relationship
 
 
 @strawberry.input(description="Documento de identidad del país de origen o pasaporte.")
@@ -41,6 +41,18 @@ class HeldDocument:
 
 @strawberry.federation.type(
     shareable=True,
+    description="Un familiar vinculado en el mismo expediente y si está protegido.",
+)
+class LinkedProtection:
+    relationship: Relationship | None  # type: ignore[valid-type]
+    protected: bool | None
+    basis: ProtectionBasis | None  # type: ignore[valid-type]
+    since: date | None
+    person: Person | None = strawberry.field(resolver=r.linked_person)
+
+
+@strawberry.federation.type(
+    shareable=True,
     description="Si la persona está protegida frente a la expulsión, por qué y desde cuándo.",
 )
 class ProtectionStatus:
@@ -51,6 +63,10 @@ class ProtectionStatus:
     since: date | None
     document_held: HeldDocument | None
     person: Person | None = strawberry.field(resolver=r.record_person)
+    family_members: list[LinkedProtection] | None = strawberry.field(
+        resolver=r.record_family,
+        description="Familiares vinculados (miembros de sus expedientes) y su protección.",
+    )
 
 
 @strawberry.federation.type(shareable=True)

@@ -30,6 +30,8 @@ class HealthProfessionalRecord:
     years_experience: int | None
     region: str | None
     row_scope: RowScope
+    # status.work_permit: holds an active work permit valid today (yes/no, nothing more)
+    holds_valid_work_permit: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,9 @@ async def health_professionals(
             params[name] = list(values)
     cursor = await conn.execute(
         "SELECT h.person_id, h.profession, h.specialty, h.degree, h.degree_country,"
-        " h.recognition_status, h.licence_number, h.years_experience, p.department"
+        " h.recognition_status, h.licence_number, h.years_experience, p.department,"
+        " EXISTS (SELECT 1 FROM work_permit w WHERE w.person_id = h.person_id"
+        "   AND w.status = 'active' AND current_date BETWEEN w.valid_from AND w.valid_to)"
         " FROM health_profile h JOIN person p ON p.id = h.person_id"
         " WHERE EXISTS (SELECT 1 FROM consent k WHERE k.person_id = h.person_id"
         "   AND k.purpose = 'health-workforce' AND k.withdrawn_at IS NULL)"
@@ -84,8 +88,9 @@ async def health_professionals(
     rows = await cursor.fetchall()
     records = [
         HealthProfessionalRecord(
-            *row,
+            *row[:9],
             RowScope(person_ids=(row[0],), consents=frozenset({"health-workforce"})),  # type: ignore[call-arg]
+            bool(row[9]),
         )
         for row in rows[:first]
     ]

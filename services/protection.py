@@ -245,6 +245,29 @@ async def protection_candidates(
     for category in CANDIDATE_CATEGORIES:
         if read_scope(principal.role, category) is not Scope.ALL:
             raise Forbidden("Su rol no puede buscar personas por nombre.")
+    top = await matching_persons(conn, given_names, surnames, birth_date, limit)
+    if not top:
+        return []
+    statuses = await protection_of_persons(conn, [row[0] for _, row in top])
+    return [
+        Candidate(
+            round(score, 1),
+            statuses[row[0]],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            statuses[row[0]].row_scope,
+        )
+        for score, row in top
+    ]
+
+
+async def matching_persons(
+    conn: Conn, given_names: str, surnames: str, birth_date: date, limit: int = 10
+) -> list[tuple[float, tuple[int, str, str, date, str]]]:
+    """(score, (id, given names, surnames, birth date, nationality)) of the persons who
+    may be the one described, best first (the caller has checked it may search)."""
     if not fold(given_names) or not fold(surnames):
         raise ValidationFailed(
             [FieldProblem(("givenNames",), "REQUIRED", "Indique nombres y apellidos.")]
@@ -274,25 +297,10 @@ async def protection_candidates(
                 (score, (pid, given, f"{paternal} {maternal}".strip(), born, nationality))
             )
     scored.sort(key=lambda item: -item[0])
-    top = scored[:limit]
-    if not top:
-        return []
-    statuses = await _protection_of_persons(conn, [row[0] for _, row in top])
-    return [
-        Candidate(
-            round(score, 1),
-            statuses[row[0]],
-            row[1],
-            row[2],
-            row[3],
-            row[4],
-            statuses[row[0]].row_scope,
-        )
-        for score, row in top
-    ]
+    return scored[:limit]
 
 
-async def _protection_of_persons(conn: Conn, person_ids: list[int]) -> dict[int, ProtectionRecord]:
+async def protection_of_persons(conn: Conn, person_ids: list[int]) -> dict[int, ProtectionRecord]:
     cursor = await conn.execute(
         f"""SELECT p.id, best.status, best.filing_date, held.id, held.status, held.valid_to
         FROM unnest(%(ids)s::bigint[]) AS p(id)
@@ -364,7 +372,7 @@ async def protection_changes(
     if not rows:
         return [], False
     person_ids = sorted({r[2] for r in rows})
-    statuses = await _protection_of_persons(conn, person_ids)
+    statuses = await protection_of_persons(conn, person_ids)
     docs_cursor = await conn.execute(
         "SELECT person_id, doc_type, number, issuing_country FROM identity_document"
         " WHERE person_id = ANY(%(ids)s) ORDER BY person_id, id",

@@ -33,6 +33,8 @@ CATEGORY_QUERIES = {
     "case_admin": "query($n: Int!) { case(number: $n) { history { toStatus } } }",
     "case_admin.office": "query($n: Int!) { case(number: $n) { office { code } } }",
     "case_admin.appointments": "query($n: Int!) { case(number: $n) { appointments { mode } } }",
+    "claim": "query($n: Int!) { case(number: $n) { claim { interviews { mode summary } } } }",
+    "claim.decision_letter": "query($n: Int!) { case(number: $n) { decisionLetters { outcome } } }",
 }
 
 OK, FORBIDDEN, ABSENT, UNAUTHENTICATED = "ok", "forbidden", "absent", "unauthenticated"
@@ -42,11 +44,11 @@ ALL_ABSENT = dict.fromkeys(CATEGORY_QUERIES, ABSENT)
 
 # (caller, expectations on the Lima case whose principal consented to health-workforce)
 MATRIX: dict[str, dict[str, str]] = {
-    "registrar-own-office": ALL_OK,
-    "registrar-other-office": ALL_FORBIDDEN,
     "eligibility-assigned": ALL_OK,
     "eligibility-not-assigned": ALL_FORBIDDEN,
     "supervisor": ALL_OK,
+    "registrar-own-office": {**ALL_OK, "claim": ABSENT, "claim.decision_letter": ABSENT},
+    "registrar-other-office": {**ALL_FORBIDDEN, "claim": ABSENT, "claim.decision_letter": ABSENT},
     "secretary": {**ALL_OK, "contact": ABSENT, "profession": ABSENT},
     "migraciones": {**ALL_ABSENT, "identity": OK, "status": OK},
     "minsa-consented": {**ALL_ABSENT, "identity": OK, "contact": OK, "profession": OK},
@@ -56,18 +58,20 @@ MATRIX: dict[str, dict[str, str]] = {
         "contact": FORBIDDEN,
         "profession": FORBIDDEN,
     },
-    "acnur": {**ALL_OK, "case_admin": ABSENT},
+    "acnur": {**ALL_OK, "case_admin": ABSENT, "claim": ABSENT, "claim.decision_letter": ABSENT},
     "applicant-self": {
         **ALL_OK,
         "needs": ABSENT,
         "case_admin": ABSENT,
         "case_admin.office": ABSENT,
+        "claim": ABSENT,
     },
     "applicant-other": {
         **ALL_FORBIDDEN,
         "needs": ABSENT,
         "case_admin": ABSENT,
         "case_admin.office": ABSENT,
+        "claim": ABSENT,
     },
     "public": dict.fromkeys(CATEGORY_QUERIES, UNAUTHENTICATED),
 }
@@ -106,6 +110,24 @@ async def world(engine: AsyncEngine) -> World:
             text(
                 "INSERT INTO status_change (case_id, from_status, to_status, actor) "
                 "VALUES (:c, NULL, 'pre_registered', 'test')"
+            ),
+            {"c": lima.id},
+        )
+        # claim records written before sealing (the legacy form: a 0x00 byte, then text)
+        await conn.execute(
+            text(
+                "INSERT INTO interview_record (case_id, mode, held_at, summary, language,"
+                " interpreter, interviewer) VALUES (:c, 'in_person', now(),"
+                " '\\x00'::bytea || convert_to('Relato de la entrevista', 'UTF8'), 'spa',"
+                " false, 'test')"
+            ),
+            {"c": lima.id},
+        )
+        await conn.execute(
+            text(
+                "INSERT INTO case_decision (case_id, instance, outcome, reasons, decided_by)"
+                " VALUES (:c, 'first', 'recognised',"
+                " '\\x00'::bytea || convert_to('Fundamentos', 'UTF8'), 'test')"
             ),
             {"c": lima.id},
         )

@@ -1,0 +1,19 @@
+"""Resolver of the nationwide identity search: one service call."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import strawberry
+
+from services import identity_search as svc
+
+
+async def identity_candidates(
+    info: strawberry.Info, given_names: str, surnames: str, birth_date: date
+) -> list[Any]:
+    ctx = info.context
+    return await ctx.run(  # type: ignore[no-any-return]
+        svc.identity_candidates, ctx.principal, given_names, surnames, birth_date
+    )
