@@ -28,6 +28,7 @@ from hub.db import create_engine as create_async
 from hub.embedded import sqlalchemy_url, start_embedded
 from hub.migrations import upgrade
 from hub.settings import load_settings
+from services.importing import normalise as n
 from services.importing.hub_records import link_record
 from services.importing.linkage import compared, features
 from services.importing.service import ImportOptions, read_sources, run_import
@@ -98,7 +99,10 @@ def never_compared(files: list[Path], truth: dict[Key, tuple[str, bool]]) -> tup
 
 
 async def measure(
-    files: list[Path], truth: dict[Key, tuple[str, bool]], url: str
+    files: list[Path],
+    truth: dict[Key, tuple[str, bool]],
+    url: str,
+    names: dict[str, str] | None = None,
 ) -> dict[str, float]:
     engine = create_async(url, load_settings())
     t0 = time.perf_counter()
@@ -142,6 +146,7 @@ async def measure(
     q_right = sum(
         1 for a, b in queued for ta in person_truth[a] for tb in person_truth[b] if ta == tb
     )
+    typo_chosen, checked = await names_chosen(url, predicted, truth, names) if names else (0, 0)
     invalid = {k for k, (_, bad) in truth.items() if bad}
     rejected = {(x.file, x.sheet, x.row) for x in report.rejected}
     missed, total = never_compared(files, truth)
@@ -162,7 +167,37 @@ async def measure(
         "queued": len(queued),
         "queued_same": q_right,
         "seconds": seconds,
+        "name_wrong": typo_chosen / checked if checked else -1.0,
+        "name_checked": checked,
     }
+
+
+async def names_chosen(
+    url: str,
+    predicted: dict[object, list[Key]],
+    truth: dict[Key, tuple[str, bool]],
+    names: dict[str, str],
+) -> tuple[int, int]:
+    """Persons made of three rows or more of one true person: how many got a given name or
+    paternal surname other than the truth's (accents and case aside)."""
+    engine = create_async(url, load_settings())
+    async with engine.connect() as conn:
+        got: dict[int, str] = dict(
+            (
+                await conn.execute(
+                    text("SELECT id, given_names || ' ' || paternal_surname FROM person")
+                )
+            ).all()
+        )
+    await engine.dispose()
+    wrong = checked = 0
+    for pid, keys in predicted.items():
+        ids = {truth[k][0] for k in keys}
+        if len(keys) < 3 or len(ids) != 1:
+            continue
+        checked += 1
+        wrong += n.key(str(got[int(str(pid))])) != n.key(names[ids.pop()])
+    return wrong, checked
 
 
 def render(name: str, m: dict[str, float]) -> str:
@@ -181,24 +216,34 @@ def render(name: str, m: dict[str, float]) -> str:
         f"{m['wrong_pairs']:.0f}  family merges {m['family_merges']:.0f}  never compared "
         f"{100 * m['never_compared']:.2f} % ({m['never_compared_pairs']:.0f} of "
         f"{m['true_pairs']:.0f} true pairs)\n"
-        f"  queue {m['queued']:.0f} pairs ({m['queued_same']:.0f} same person); "
+        + (
+            f"  name chosen differs from the truth: {100 * m['name_wrong']:.1f} % of "
+            f"{m['name_checked']:.0f} persons with 3+ rows\n"
+            if m["name_checked"]
+            else ""
+        )
+        + f"  queue {m['queued']:.0f} pairs ({m['queued_same']:.0f} same person); "
         f"{m['seconds']:.1f} s; targets {'met' if ok else 'NOT met'}"
     )
 
 
-def datasets(workdir: Path) -> list[tuple[str, list[Path], dict[Key, tuple[str, bool]]]]:
-    out = []
+Dataset = tuple[str, list[Path], dict[Key, tuple[str, bool]], dict[str, str] | None]
+
+
+def datasets(workdir: Path) -> list[Dataset]:
+    out: list[Dataset] = []
     if (DEV_DATA / "truth.csv").exists():
         files = sorted(
             p for p in DEV_DATA.iterdir() if p.suffix in {".xlsx", ".csv"} and p.name != "truth.csv"
         )
-        out.append(("desarrollo", files, read_truth(DEV_DATA / "truth.csv")))
+        out.append(("desarrollo", files, read_truth(DEV_DATA / "truth.csv"), None))
     else:
         print(f"(development set not found at {DEV_DATA}: skipped)")
     for name, seed, layouts in GENERATED:
         s = generate(workdir / name, seed=seed, cases=1200, files=16, layouts=layouts)
         truth = {k: (t.person_id, t.is_invalid) for k, t in s.truth.items()}
-        out.append((name, s.files, truth))
+        names = {p.id: f"{p.given} {p.paternal}" for p in s.population.persons}
+        out.append((name, s.files, truth, names))
     return out
 
 
@@ -206,12 +251,12 @@ def main() -> None:
     only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        for name, files, truth in datasets(Path(tmp)):
+        for name, files, truth, names in datasets(Path(tmp)):
             if only and name != only:
                 continue
             admin_url, url = fresh_database()
             try:
-                m = asyncio.run(measure(files, truth, url))
+                m = asyncio.run(measure(files, truth, url, names))
             finally:
                 drop(admin_url, url)
             results.append(render(name, m))

@@ -17,7 +17,7 @@ adjudication queue with the reason in Spanish. Wrong merges are worse than misse
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -67,8 +67,43 @@ def _second_names_differ(a: list[str], b: list[str]) -> bool:
     return not _typo(a[1], b[1])
 
 
-def contradiction(a: LinkRecord, b: LinkRecord) -> str | None:
-    """Why two records cannot be one person (Spanish), or None."""
+FAMILY = "mismo expediente con nombres distintos: familiares"
+
+
+def _relatives_by_name(a: LinkRecord, b: LinkRecord, counts: WordCounts) -> bool:
+    """In one case, with first names that differ (by a typo too, unless a clerk's)."""
+    same_case = a.case_number is not None and a.case_number == b.case_number
+    fa, fb = n.key(a.given).split()[:1], n.key(b.given).split()[:1]
+    return same_case and fa != fb and not (fa and fb and clerk_typo(fa[0], fb[0], counts))
+
+
+WordCounts = Counter[str]
+
+
+def clerk_typo(a: str, b: str, counts: WordCounts | None) -> bool:
+    """One of two first names is a word almost nobody writes while the other is common
+    in the same import: a clerk's typo, not a relative's name ("Alfrdo" beside "Alfredo";
+    "Mario" and "María" are both common)."""
+    if counts is None:
+        return False
+    fa, fb = counts[a], counts[b]
+    return min(fa, fb) <= 2 and max(fa, fb) >= 3 * max(1, min(fa, fb))
+
+
+def first_name_counts(records: Sequence[LinkRecord]) -> WordCounts:
+    return Counter(g[0] for r in records if (g := n.key(r.given).split()))
+
+
+def contradiction(
+    a: LinkRecord,
+    b: LinkRecord,
+    family_evidence: bool = True,
+    counts: WordCounts | None = None,
+) -> str | None:
+    """Why two records cannot be one person (Spanish), or None. With ``family_evidence``
+    off, two members of one case whose first names are a typo apart are not refused here
+    for lack of agreeing evidence (the clustering asks that of the two groups at once).
+    ``counts`` (first names across the import) tell a clerk's typo from a relative."""
     same_case = a.case_number is not None and a.case_number == b.case_number
     if a.birth_date and b.birth_date and a.birth_date != b.birth_date:
         x, y = a.birth_date, b.birth_date
@@ -80,16 +115,22 @@ def contradiction(a: LinkRecord, b: LinkRecord) -> str | None:
         if not (swapped or typo):
             return "fechas de nacimiento distintas"
     ga, gb = n.key(a.given).split(), n.key(b.given).split()
-    if not _same_given(ga, gb, same_case):
-        if same_case:
-            return "mismo expediente con nombres distintos: familiares"
-        return "nombres de pila distintos"
+    typo = bool(ga and gb) and clerk_typo(ga[0], gb[0], counts)
+    # in one case a first name two edits away is a relative, unless born the same day or
+    # one of the two is a clerk's typo
+    twin_day = same_case and a.birth_date is not None and a.birth_date == b.birth_date
+    if not _same_given(ga, gb, same_case and not twin_day and not typo):
+        return FAMILY if same_case else "nombres de pila distintos"
     if _second_names_differ(ga, gb):
         return "segundos nombres distintos"
-    if same_case and ga[:1] != gb[:1] and not _agree_beyond_name(a, b):
+    if same_case and ga[:1] != gb[:1]:
         # relatives share a case: first names a typo apart are one person only when the
-        # sex does not differ and the birth dates, when both known, are equal
-        return "mismo expediente con nombres distintos: familiares"
+        # sex does not differ and the birth dates (both known) are equal, or, without
+        # them, the document or the stated sex agree
+        if a.sex and b.sex and a.sex != b.sex:
+            return FAMILY
+        if family_evidence and not typo and not _agree_beyond_name(a, b):
+            return FAMILY
     if a.maternal and b.maternal:
         ma, mb = n.key(a.maternal), n.key(b.maternal)
         pa, pb = n.key(a.paternal or ""), n.key(b.paternal or "")
@@ -104,7 +145,12 @@ def _agree_beyond_name(a: LinkRecord, b: LinkRecord) -> bool:
     x, y = a.birth_date, b.birth_date
     if x is not None and y is not None:
         return x == y or (x.year == y.year and x.day == y.month and x.month == y.day)
-    return True
+    da, db = n.doc_digits(a.doc_number), n.doc_digits(b.doc_number)
+    # without both birth dates: the same document, a sex stated alike on both, or the very
+    # same given names (a row of the group the typo'd row already joined)
+    if da is not None and da == db:
+        return True
+    return (a.sex is not None and a.sex == b.sex) or n.key(a.given) == n.key(b.given)
 
 
 def cluster(
@@ -141,12 +187,19 @@ def cluster(
         members[ra].extend(members.pop(rb))
         persons[ra] |= persons.pop(rb)
 
+    counts = first_name_counts(records)
+
     def conflict(ra: str, rb: str) -> str | None:
-        for x in members[ra]:
-            for y in members[rb]:
-                why = contradiction(by_id[x], by_id[y])
-                if why:
-                    return why
+        across = [(by_id[x], by_id[y]) for x in members[ra] for y in members[rb]]
+        for x, y in across:
+            why = contradiction(x, y, False, counts)
+            if why:
+                return why
+        # relatives' names a typo apart: some pair across the groups must agree beyond it
+        if any(_relatives_by_name(x, y, counts) for x, y in across) and not any(
+            _agree_beyond_name(x, y) for x, y in across
+        ):
+            return FAMILY
         return None
 
     def ambiguous(ra: str, rb: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -274,8 +275,9 @@ def _without_qualifiers(h: str) -> str:
     return " ".join(kept) if kept and len(kept) < len(h.split()) else ""
 
 
+@lru_cache(maxsize=4096)
 def match_header(header: str) -> tuple[str, float] | None:
-    """The field a header means and a score 0-100, or None."""
+    """The field a header means and a score 0-100, or None (cached: headers repeat)."""
     h = norm_header(header)
     if not h:
         return None

@@ -4,11 +4,12 @@ with the reason recorded for each choice), and filling a known person's empty fi
 from __future__ import annotations
 
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from rapidfuzz.distance import DamerauLevenshtein
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -23,6 +24,9 @@ from services.importing.run_model import (
     ImportOptions,
 )
 
+# value, source row (None: placeholder), candidates, alternatives not chosen
+Pick = tuple[Any, RowRecord | None, int, str]
+
 
 def jsonable(values: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
@@ -33,7 +37,10 @@ def _accents(s: str) -> int:
 
 
 def choose(
-    candidates: list[tuple[Any, int, str]], rule: str, priority: Sequence[str]
+    candidates: list[tuple[Any, int, str]],
+    rule: str,
+    priority: Sequence[str],
+    common: Counter[str] | None = None,
 ) -> tuple[Any, int, str]:
     """Pick one of (value, order, file). Values equal up to case/accents count together; the
     written form kept is the one with accents (the sheets that drop them lose information)."""
@@ -54,9 +61,71 @@ def choose(
 
         best_key = min(groups, key=lambda k: (min(rank(c) for c in groups[k]), -len(groups[k])))
     else:
-        best_key = max(groups, key=lambda k: (len(groups[k]), max(c[1] for c in groups[k])))
+        support = agreement({k: len(g) for k, g in groups.items()}, common)
+        best_key = max(
+            groups,
+            key=lambda k: (
+                support[k],
+                len(k.split()),
+                max(_accents(str(c[0])) for c in groups[k]),
+                max(c[1] for c in groups[k]),
+            ),
+        )
     group = groups[best_key]
     return max(group, key=lambda c: (_accents(str(c[0])), c[1]))
+
+
+def _degraded(worse: str, better: str) -> bool:
+    """``worse`` is what a clerk makes of ``better``: a name dropped, a compound joined, or
+    a typo in a shortened copy."""
+    tw, tb = worse.split(), better.split()
+    if len(tw) >= len(tb):
+        return False
+    if set(tw) <= set(tb) or "".join(tw) == "".join(tb):
+        return True
+    return all(any(DamerauLevenshtein.distance(a, b) <= 1 for b in tb) for a in tw)
+
+
+COMMON = 5  # a name token written this often across the import is not a typo
+
+
+def agreement(counts: dict[str, int], common: Counter[str] | None = None) -> dict[str, float]:
+    """How much the sources agree with each written form: its own count, half of each other
+    form that is a shortened or joined copy of it, and up to 0.9 for words common across
+    the whole import (a typo makes a word nobody else writes). A typo and its correct form
+    support each other alike, so a typo never wins on that."""
+    out: dict[str, float] = {}
+    for k, c in counts.items():
+        score = c + 0.5 * sum(m for h, m in counts.items() if h != k and _degraded(h, k))
+        if common is not None and k.split():
+            toks = k.split()
+            score += 0.9 * sum(1 for t in toks if common[t] >= COMMON) / len(toks)
+        out[k] = score
+    return out
+
+
+def name_words(records: Sequence[RowRecord]) -> Counter[str]:
+    """How often each word of a name is written across the rows of an import."""
+    out: Counter[str] = Counter()
+    for r in records:
+        for f in ("given_names", "paternal_surname", "maternal_surname"):
+            v = r.values.get(f)
+            if isinstance(v, str):
+                out.update(n.key(v).split())
+    return out
+
+
+def alternatives(candidates: list[tuple[Any, int, str]], chosen: Any) -> str:
+    """The values not chosen, with how many sources gave each (for the recorded reason)."""
+    counts: dict[str, int] = defaultdict(int)
+    shown: dict[str, str] = {}
+    for v, _, _ in candidates:
+        k = n.key(v) if isinstance(v, str) else str(v)
+        counts[k] += 1
+        shown.setdefault(k, v.isoformat() if isinstance(v, date) else str(v))
+    ck = n.key(chosen) if isinstance(chosen, str) else str(chosen)
+    rest = [f"{shown[k]} ({c})" for k, c in sorted(counts.items(), key=lambda x: -x[1]) if k != ck]
+    return "; alternativas: " + ", ".join(rest) if rest else ""
 
 
 REASONS = {
@@ -76,25 +145,29 @@ def source_field(r: RowRecord, f: str) -> str:
 
 
 def person_values(
-    rows: list[RowRecord], options: ImportOptions, order: dict[int, int]
-) -> tuple[dict[str, Any], dict[str, tuple[Any, RowRecord | None, int]]]:
+    rows: list[RowRecord],
+    options: ImportOptions,
+    order: dict[int, int],
+    common: Counter[str] | None = None,
+) -> tuple[dict[str, Any], dict[str, Pick]]:
+    """The person's values, and for each field the pick: value, source row (None for a
+    placeholder), how many rows gave one, the alternatives not chosen. ``ubigeo`` is
+    picked (kept in the provenance) but is not a column of the person."""
     values: dict[str, Any] = {}
-    picks: dict[str, tuple[Any, RowRecord | None, int]] = {}
-    by_order = {order[id(r)]: r for r in rows}
-    # names are chosen together, from the rows whose given/surname split is certain when any
-    name_rows = [r for r in rows if r.values.get("name_order_known")] or rows
-    for f in PERSON_FIELDS:
-        src_rows = (
-            name_rows if f in ("given_names", "paternal_surname", "maternal_surname") else rows
-        )
+    picks: dict[str, Pick] = {}
+    for f in (*PERSON_FIELDS, "ubigeo"):
+        src_rows = rows
         cands = [(r.values[f], _recency(r, order), r.file) for r in src_rows if r.values.get(f)]
         if not cands:
             continue
-        val, o, _ = choose(cands, options.value_rule, options.source_priority)
+        names = f in ("given_names", "paternal_surname", "maternal_surname")
+        val, o, _ = choose(
+            cands, options.value_rule, options.source_priority, common if names else None
+        )
         src = next(r for r in src_rows if _recency(r, order) == o)
-        values[f] = val
-        picks[f] = (val, src, len(cands))
-        _ = by_order
+        if f != "ubigeo":
+            values[f] = val
+        picks[f] = (val, src, len(cands), alternatives(cands, val))
     for f, default in (
         ("birth_date", UNKNOWN_BIRTH_DATE),
         ("nationality", UNKNOWN_NATIONALITY),
@@ -103,7 +176,7 @@ def person_values(
     ):
         if f not in values:
             values[f] = default
-            picks[f] = (default, None, 0)
+            picks[f] = (default, None, 0, "")
     for f in PERSON_FIELDS:
         values.setdefault(f, None)
     return values, picks

@@ -120,7 +120,8 @@ class HeaderScorer:
         self._recognise = recognise
 
     def __call__(self, row: list[Cell]) -> float:
-        texts = [v for v in row if isinstance(v, str)]
+        # data cells (dates, numbers, documents) are not column names
+        texts = [v for v in row if isinstance(v, str) and sum(c.isdigit() for c in v) < 4]
         if len(texts) < 2:
             return 0.0
         return float(sum(1 for t in texts if self._recognise(t)))

@@ -6,6 +6,7 @@ Everything a run writes happens in one transaction (all or nothing). Rows alread
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -16,9 +17,10 @@ from sqlalchemy import insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from models.core import Person
-from models.importing import ImportBatch, ImportRow, ImportValue
+from models.importing import ImportBatch, ImportRow
 from services.importing import normalise as n
 from services.importing.adjudication import queue_pairs
+from services.importing.bulk import copy_rows
 from services.importing.clustering import cluster
 from services.importing.documents_cases import write_documents_cases
 from services.importing.hub_records import known_link_records, link_record
@@ -26,8 +28,10 @@ from services.importing.linkage import score_pairs
 from services.importing.mapping import load_override, map_columns, recognise
 from services.importing.person_values import (
     REASONS,
+    Pick,
     fill_missing,
     jsonable,
+    name_words,
     person_values,
     source_field,
 )
@@ -166,6 +170,8 @@ async def _import(
     report: ImportReport,
     progress: Progress,
 ) -> None:
+    # a batch job: not bound by the hub's per-statement timeout for requests
+    await conn.execute(text("SET LOCAL statement_timeout = 0"))
     await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_LOCK})
     hashes = [r.content_hash for r in records]
     known: set[str] = set()
@@ -222,10 +228,11 @@ async def _import(
             new_persons.append(new_rows)
             report.rows_merged += len(new_rows) - 1
 
+    common = name_words(valid)
     person_rows: list[dict[str, Any]] = []
-    chosen: list[dict[str, tuple[Any, RowRecord | None, int]]] = []
+    chosen: list[dict[str, Pick]] = []
     for rows in new_persons:
-        values, picks = person_values(rows, options, order)
+        values, picks = person_values(rows, options, order, common)
         person_rows.append(values)
         chosen.append(picks)
     new_ids: list[int] = []
@@ -239,77 +246,79 @@ async def _import(
             person_of_uid[uid_of[id(r)]] = pid
     report.persons_created = len(new_ids)
     report.persons_incomplete = sum(
-        1 for picks in chosen if any(src is None for _, src, _ in picks.values())
+        1 for picks in chosen if any(p[1] is None for p in picks.values())
     )
     report.missing_by_field = dict(
-        Counter(f for picks in chosen for f, (_, src, _) in picks.items() if src is None)
+        Counter(f for picks in chosen for f, p in picks.items() if p[1] is None)
     )
     for pid, rows in existing_updates:
         await fill_missing(conn, pid, rows, options, order)
 
     # source rows and per-value provenance
-    row_params = []
+    row_rows: list[tuple[Any, ...]] = []
     for r in new:
         row_pid: int | None = person_of_uid.get(uid_of[id(r)]) if r.valid else None
-        row_params.append(
-            {
-                "batch_id": batch_id,
-                "file_name": r.file,
-                "sheet_name": r.sheet,
-                "row_number": r.row,
-                "content_hash": r.content_hash,
-                "status": "imported" if r.valid else "rejected",
-                "problems": [p.__dict__ for p in r.problems],
-                "raw": r.raw,
-                "values": jsonable(r.values),
-                "person_id": row_pid,
-            }
+        row_rows.append(
+            (
+                batch_id,
+                r.file,
+                r.sheet,
+                r.row,
+                r.content_hash,
+                "imported" if r.valid else "rejected",
+                json.dumps([p.__dict__ for p in r.problems], ensure_ascii=False),
+                json.dumps(r.raw, ensure_ascii=False),
+                json.dumps(jsonable(r.values), ensure_ascii=False),
+                row_pid,
+            )
         )
         if row_pid is not None:
             report.row_person[(r.file, r.sheet, r.row)] = row_pid
-    res = await conn.execute(
-        insert(ImportRow).returning(ImportRow.id, sort_by_parameter_order=True), row_params
+    await copy_rows(conn, "import_row", ROW_COLUMNS, row_rows)
+    id_of_hash: dict[str, int] = dict(
+        (
+            await conn.execute(
+                text("SELECT content_hash, id FROM import_row WHERE batch_id = :b"),
+                {"b": batch_id},
+            )
+        ).all()
     )
-    row_ids = [int(x[0]) for x in res]
+    row_ids = [int(id_of_hash[r.content_hash]) for r in new]
     row_id_of = {id(r): rid for r, rid in zip(new, row_ids, strict=True)}
     report.rows_imported = len(valid)
     progress("escritura", 1, 4)
 
-    value_params: list[dict[str, Any]] = []
-    value_key: list[tuple[int, str]] = []
+    value_rows: list[tuple[Any, ...]] = []
     for r in new:
         value_pid = person_of_uid.get(uid_of[id(r)]) if r.valid else None
         for s in r.sources:
-            value_params.append(
-                {
-                    "row_id": row_id_of[id(r)],
-                    "person_id": value_pid,
-                    "field": s.field,
-                    "column_name": s.column,
-                    "raw_value": s.raw,
-                    "normalised_value": s.value,
-                }
-            )
-            value_key.append((id(r), s.field))
+            value_rows.append((row_id_of[id(r)], value_pid, s.field, s.column, s.raw, s.value))
     value_id: dict[tuple[int, str], int] = {}
-    if value_params:
-        value_res = await conn.execute(
-            insert(ImportValue).returning(ImportValue.id, sort_by_parameter_order=True),
-            value_params,
+    if value_rows:
+        columns = ("row_id", "person_id", "field", "column_name", "raw_value", "normalised_value")
+        await copy_rows(conn, "import_value", columns, value_rows)
+        record_of_row = {rid: rec for rec, rid in row_id_of.items()}
+        written = await conn.execute(
+            text("SELECT id, row_id, field FROM import_value WHERE row_id = ANY(:r) ORDER BY id"),
+            {"r": row_ids},
         )
-        for k, vrow in zip(value_key, value_res, strict=True):
-            value_id.setdefault(k, int(vrow[0]))
+        for vid, rid, fld in written:
+            value_id.setdefault((record_of_row[rid], fld), int(vid))
     progress("escritura", 2, 4)
 
     choice_params = []
     for new_pid, picks in zip(new_ids, chosen, strict=True):
-        for f, (val, src, count) in picks.items():
+        for f, (val, src, count, alts) in picks.items():
             chosen_vid = value_id.get((id(src), source_field(src, f))) if src is not None else None
             if src is None:
                 rule, reason = "missing", "sin dato en las planillas: valor de reemplazo"
             else:
                 rule = options.value_rule
-                reason = REASONS[rule].format(n=count) + f" ({src.file} {src.sheet} fila {src.row})"
+                reason = (
+                    REASONS[rule].format(n=count)
+                    + f" ({src.file} {src.sheet} fila {src.row})"
+                    + alts
+                )
             choice_params.append(
                 {
                     "person_id": new_pid,
@@ -322,13 +331,10 @@ async def _import(
                 }
             )
     if choice_params:
-        await conn.execute(
-            text(
-                "INSERT INTO import_field_choice (person_id, field, value, value_id, rule, reason, "
-                "candidates) VALUES (:person_id, :field, :value, :value_id, :rule, :reason, "
-                ":candidates) ON CONFLICT DO NOTHING"
-            ),
-            choice_params,
+        # new persons only, one choice per field: nothing to conflict with
+        keys = ("person_id", "field", "value", "value_id", "rule", "reason", "candidates")
+        await copy_rows(
+            conn, "import_field_choice", keys, ([c[k] for k in keys] for c in choice_params)
         )
 
     await write_documents_cases(conn, valid, uid_of, person_of_uid, report, options)
@@ -358,6 +364,20 @@ async def _import(
         .values(stats=stats, finished_at=text("now()"))
     )
     progress("escritura", 4, 4)
+
+
+ROW_COLUMNS = (
+    "batch_id",
+    "file_name",
+    "sheet_name",
+    "row_number",
+    "content_hash",
+    "status",
+    "problems",
+    "raw",
+    '"values"',
+    "person_id",
+)
 
 
 def _row_id(uid: str, by_uid: dict[str, RowRecord], row_id_of: dict[int, int]) -> int | None:

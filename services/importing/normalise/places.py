@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -65,8 +65,11 @@ def _match(k: str, choices: list[str]) -> str | None:
 def place(value: object) -> Place | None:
     """The most precise place the string names, or None when it names none."""
     s = text(value)
-    if s is None:
-        return None
+    return None if s is None else _place(s)
+
+
+@lru_cache(maxsize=4096)
+def _place(s: str) -> Place | None:
     parts = [ABBREVIATIONS.get(k, k) for k in (key(p) for p in re.split(SEPARATORS, s)) if k]
     if not parts:
         return None
