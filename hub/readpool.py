@@ -11,6 +11,7 @@ from typing import Any
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
+from hub.guarded_pool import guarded_pool, open_waiting
 from hub.settings import Settings
 
 # Statement counters (see hub.db.count_statements): every cursor reports to them.
@@ -19,7 +20,8 @@ COUNTERS: list[Any] = []
 
 class CountingCursor(psycopg.AsyncCursor[Any]):
     async def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
-        for counter in COUNTERS:
+        # "" is the pool's check of a connection before use, not a statement of the request
+        for counter in COUNTERS if query != "" else ():
             counter.count += 1
             counter.statements.append(str(query))
         return await super().execute(query, params, **kwargs)
@@ -36,12 +38,11 @@ async def _configure(conn: psycopg.AsyncConnection[Any]) -> None:
 
 
 async def open_pool(database_url: str, settings: Settings) -> AsyncConnectionPool:
-    pool = AsyncConnectionPool(
+    pool = guarded_pool(
         libpq_url(database_url),
         min_size=2,
         max_size=settings.pool_size + settings.pool_overflow,
         configure=_configure,
-        open=False,
     )
-    await pool.open(wait=True, timeout=30)
+    await open_waiting(pool, "consultas")
     return pool

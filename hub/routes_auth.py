@@ -12,7 +12,6 @@ import base64
 from typing import Any
 from urllib.parse import unquote
 
-from psycopg_pool import AsyncConnectionPool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
@@ -33,8 +32,10 @@ from auth.oauth import (
 from auth.tokens import Authenticator, TokenIssuer
 from hub import metrics
 from hub.client_address import request_address, throttle_key
+from hub.guarded_pool import guarded_pool, open_waiting
 from hub.readpool import libpq_url
 from hub.state import HubState
+from hub.write_log import write_entry
 from models.vocab import Purpose, Role
 from services.pseudonyms import Pseudonymizer
 
@@ -71,10 +72,10 @@ async def startup(state: HubState) -> None:
         state.settings.keys_dir / "pseudonym.key"
     )
     # The log writer has connections of its own: requests wait for it, never the reverse.
-    log_pool = AsyncConnectionPool(
-        libpq_url(state.database_url), min_size=1, max_size=2, configure=_autocommit, open=False
+    log_pool = guarded_pool(
+        libpq_url(state.database_url), min_size=1, max_size=2, configure=_autocommit
     )
-    await log_pool.open(wait=True, timeout=30)
+    await open_waiting(log_pool, "registro de accesos")
     state.services["access_log_pool"] = log_pool
     writer = AccessLogWriter(log_pool)
     writer.start()
@@ -90,42 +91,10 @@ async def startup(state: HubState) -> None:
     state.services["record_access"] = record_access
 
     async def record_write(ctx: Any, result: Any) -> None:
-        from auth.policy import field_category
-
-        entry = entry_for(
-            ctx.principal,
-            "write",
-            [],
-            {field_category("Mutation", f) or "unknown" for f in ctx.mutation_fields},
-            operation=ctx.operation_name or ",".join(ctx.mutation_fields),
-            changes={
-                "mutations": ctx.mutation_fields,
-                "arguments": redact(ctx.mutation_variables),
-                "succeeded": not result.errors,
-            },
-            request_key=ctx.write_key,
-        )
-        await writer.write(entry)
+        # Writes made outside the request's transaction (see hub.write_log).
+        await writer.write(write_entry(ctx, result))
 
     state.services["record_write"] = record_write
-
-
-SECRET_KEYS = frozenset({"password", "template", "photo", "activationcode", "pin", "secret"})
-
-
-def redact(value: Any) -> Any:
-    """Arguments as logged: no secrets, no biometric templates, no bulky values."""
-    if isinstance(value, dict):
-        return {
-            k: "[omitido]" if k.lower().replace("_", "") in SECRET_KEYS else redact(v)
-            for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [redact(v) for v in value[:50]] + (["…"] if len(value) > 50 else [])
-    if isinstance(value, str) and len(value) > 64:
-        # variables are named by the client, so a template may hide under any name
-        return f"[omitido: {len(value)} caracteres]"
-    return value
 
 
 async def _autocommit(conn: Any) -> None:

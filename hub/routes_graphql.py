@@ -22,6 +22,7 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from auth.enforce import Contract, build_contract
 from auth.principal import ANONYMOUS, Principal
+from hub import availability, write_log
 from hub.errors import RequestError
 from hub.graphql_http import handle
 from hub.state import HubState
@@ -114,15 +115,28 @@ async def principal_of(request: Request, state: HubState) -> Principal:
 
 
 async def record_request(ctx: RequestContext, result: ExecutionResult | None) -> None:
-    """Give the request's connection back, then log its writes and reads;
-    ``AccessNotLogged`` when the log cannot take them."""
-    # Connection first: the log writer must never wait for connections that requests
-    # hold while they wait for the log.
-    await ctx.close()
+    """Commit the request's writes together with their log entry (``hub.write_log``),
+    give the connection back, then log its reads; ``AccessNotLogged`` when the log
+    cannot take them (the writes are then rolled back)."""
     record_write = ctx.state.services.get("record_write")
     record = ctx.state.services.get("record_access")
+    if result is not None and availability.refusal_in(result.errors) is not None:
+        # answered 503 with nothing in it (hub.graphql_http): no write stays, no read left
+        result = None
+        ctx.reads.clear()
     try:
-        if record_write is not None and ctx.mutation_fields and result is not None:
+        settled = False
+        try:
+            if ctx.write_key is not None:
+                entry = None
+                if result is not None and record_write is not None:
+                    entry = write_log.write_entry(ctx, result)
+                settled = await ctx.run(write_log.settle, entry, result is not None)
+        finally:
+            # Connection before the reads: the log writer must never wait for
+            # connections that requests hold while they wait for the log.
+            await ctx.close()
+        if record_write is not None and ctx.mutation_fields and result is not None and not settled:
             await record_write(ctx, result)
         if record is not None and ctx.reads:
             await record(ctx, result)

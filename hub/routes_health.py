@@ -1,10 +1,17 @@
-"""``/healthz`` (the process is alive) and ``/readyz`` (database reachable, migrations current)."""
+"""``/healthz`` (the process is alive) and ``/readyz`` (what requests will meet now).
+
+``/readyz`` asks the pool GraphQL uses (not another one), then the access log's own
+pool: the database is reachable, migrations are current, it accepts writes (not a
+standby, not ``default_transaction_read_only``), and a row can be written where the
+log's writes are staged (in a transaction that is rolled back; a full disk or a
+read-only server fails it). Every step is bounded by ``READY_TIMEOUT`` seconds.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
-from sqlalchemy import text
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
@@ -12,39 +19,55 @@ from starlette.routing import BaseRoute, Route
 from hub.migrations import head_revision
 from hub.state import HubState
 
+READY_TIMEOUT = 2.0
+
+_STATE_SQL = (
+    "SELECT (SELECT version_num FROM alembic_version), pg_is_in_recovery(),"
+    " current_setting('default_transaction_read_only')"
+)
+_PROBE_SQL = (
+    "INSERT INTO write_change (request_key, table_name, operation, row_key)"
+    " VALUES ('readyz', 'readyz', 'INSERT', '{}'::jsonb)"
+)
+
 
 async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
+def _unavailable(reason: str, **detail: Any) -> JSONResponse:
+    return JSONResponse(
+        {"status": "unavailable", "reason": reason, **detail},
+        status_code=503,
+        headers={"Retry-After": "5"},
+    )
+
+
 async def readyz(request: Request) -> JSONResponse:
     state: HubState = request.app.state.hub
     try:
-        async with asyncio.timeout(2):
-            async with state.engine.connect() as conn:
-                current = (
-                    await conn.execute(text("SELECT version_num FROM alembic_version"))
-                ).scalar_one_or_none()
+        async with asyncio.timeout(READY_TIMEOUT):
+            async with state.pool.connection(timeout=READY_TIMEOUT) as conn:
+                row = await (await conn.execute(_STATE_SQL)).fetchone()
     except Exception as exc:  # any failure to reach the database means "not ready"
-        return JSONResponse(
-            {
-                "status": "unavailable",
-                "reason": "database unreachable",
-                "detail": type(exc).__name__,
-            },
-            status_code=503,
-        )
+        return _unavailable("database unreachable", detail=type(exc).__name__)
+    current, in_recovery, read_only = row if row is not None else (None, False, "off")
     head = head_revision(state.database_url)
     if current != head:
-        return JSONResponse(
-            {
-                "status": "unavailable",
-                "reason": "migrations pending",
-                "current": current,
-                "head": head,
-            },
-            status_code=503,
-        )
+        return _unavailable("migrations pending", current=current, head=head)
+    if in_recovery or read_only == "on":
+        return _unavailable("database read-only", detail="standby" if in_recovery else "setting")
+    log_pool = state.services.get("access_log_pool")
+    if log_pool is not None:
+        try:
+            async with asyncio.timeout(READY_TIMEOUT):
+                async with (
+                    log_pool.connection(timeout=READY_TIMEOUT) as conn,
+                    conn.transaction(force_rollback=True),
+                ):
+                    await conn.execute(_PROBE_SQL)
+        except Exception as exc:
+            return _unavailable("access log not writable", detail=type(exc).__name__)
     return JSONResponse({"status": "ready", "revision": current})
 
 

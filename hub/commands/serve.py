@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+from typing import Any
+
 import typer
 from rich.console import Console
 
@@ -25,11 +28,16 @@ def serve(
 
     from hub.app import create_app
     from hub.db import locate_database
+    from hub.guarded_pool import wait_for_database
     from hub.logs import configure as configure_logs
     from hub.migrations import upgrade
 
+    # SIGTERM ends the process the way Ctrl-C does: exit handlers run and stop the
+    # embedded PostgreSQL (uvicorn hands the signal back here after its own shutdown).
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     settings = get_settings()
     location = locate_database(settings)
+    wait_for_database(location.url, lambda line: console.print(f"[yellow]{line}[/yellow]"))
     console.print("Aplicando migraciones…")
     upgrade(location.url)
     if demo:
@@ -80,6 +88,10 @@ def serve(
         log_config=log_config,
         access_log=False,
     )
+
+
+def _exit_on_sigterm(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
 
 
 def register(app: typer.Typer) -> None:
