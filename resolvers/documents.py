@@ -81,7 +81,7 @@ async def revoke_card(info: strawberry.Info, card_id: str, reason: str) -> bool:
     return True
 
 
-def _own_person(info: strawberry.Info) -> int:
+def own_person(info: strawberry.Info) -> int:
     from services.errors import Forbidden
 
     person = info.context.principal.person_id
@@ -91,11 +91,30 @@ def _own_person(info: strawberry.Info) -> int:
 
 
 async def my_work_permit(info: strawberry.Info) -> Any:
-    person = _own_person(info)
+    person = own_person(info)
     held = await info.context.run(svc.own_permit, person)
     if held is None:
         return None
     return HeldView(held, RowScope(person_ids=(person,)))
+
+
+async def my_asylum_card(info: strawberry.Info) -> Any:
+    from services.documents.card import own_card
+
+    person = own_person(info)
+    held = await info.context.run(own_card, person)
+    if held is None:
+        return None
+    return HeldCardView(held, RowScope(person_ids=(person,)))
+
+
+class HeldCardView:
+    def __init__(self, held: Any, row_scope: RowScope) -> None:
+        self.number = held.number
+        self.issued_on = held.issued_on
+        self.status = held.status
+        self.pdf_base64 = base64.b64encode(held.pdf).decode()
+        self.row_scope = row_scope
 
 
 class HeldView:
@@ -109,7 +128,7 @@ class HeldView:
 
 
 async def renew_my_work_permit(info: strawberry.Info) -> Any:
-    person = _own_person(info)
+    person = own_person(info)
     ctx = info.context
     number = await ctx.run(svc.own_case_number, person)
     issued = await ctx.run(

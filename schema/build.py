@@ -29,6 +29,7 @@ AREAS: dict[str, str] = {
     "duplicates": "schema.duplicates",
     "identity_search": "schema.identity_search",
     "case_search": "schema.case_search",
+    "self_service": "schema.self_service",
 }
 
 # subgraph name -> areas it serves. Served at /subgraphs/<name>/graphql.
@@ -46,6 +47,7 @@ SUBGRAPHS: dict[str, list[str]] = {
         "duplicates",
         "identity_search",
         "case_search",
+        "self_service",
     ],
     "migration": ["migration", "access"],
     "health": ["health_view", "access"],

@@ -57,8 +57,20 @@ class MyWorkPermit:
     pdf_base64: str | None = strawberry.field(description="El PDF firmado, en base64.")
 
 
+@strawberry.federation.type(shareable=True, description="Mi carné de solicitante más reciente.")
+class MyAsylumCard:
+    number: str | None
+    issued_on: date | None
+    status: str | None = strawberry.field(description="active, replaced o revoked.")
+    pdf_base64: str | None = strawberry.field(description="El PDF firmado, en base64.")
+
+
 @strawberry.type
 class DocumentsQuery:
+    @strawberry.field(description="Mi carné de solicitante más reciente (autoservicio).")
+    async def my_asylum_card(self, info: strawberry.Info) -> MyAsylumCard | None:
+        return await r.my_asylum_card(info)  # type: ignore[no-any-return]
+
     @strawberry.field(description="Mi autorización de trabajo más reciente (autoservicio).")
     async def my_work_permit(self, info: strawberry.Info) -> MyWorkPermit | None:
         return await r.my_work_permit(info)  # type: ignore[no-any-return]

@@ -319,3 +319,23 @@ async def verify_card_claims(conn: Conn, claims: dict[str, Any]) -> Verification
         row[10],
         row[11],
     )
+
+
+@dataclass(frozen=True)
+class HeldCard:
+    number: str
+    issued_on: date
+    status: str
+    pdf: bytes
+
+
+async def own_card(conn: Conn, person_id: int) -> HeldCard | None:
+    """The person's most recent card (to download and print), if any."""
+    row = await (
+        await conn.execute(
+            "SELECT number, issued_on, status, pdf FROM asylum_card WHERE person_id = %s"
+            " ORDER BY issued_at DESC LIMIT 1",
+            (person_id,),
+        )
+    ).fetchone()
+    return HeldCard(row[0], row[1], row[2], bytes(row[3])) if row else None

@@ -8,11 +8,13 @@ var OPERATIONS = {
   Statistics: { role: "public", text: "query Statistics($dimensions: [StatDimension!]!) {\n  statistics(dimensions: $dimensions) {\n    dimensions\n    threshold\n    csvUrl\n    cells {\n      values\n      count\n      suppressed\n      reason\n    }\n  }\n}" },
   Book: { role: "applicant", text: "mutation Book($caseNumber: Int!, $slotId: Int!) {\n  bookAppointment(caseNumber: $caseNumber, slotId: $slotId) {\n    appointmentId\n    startsAt\n    mode\n    videoLink\n  }\n}" },
   Cancel: { role: "applicant", text: "mutation Cancel($appointmentId: Int!) {\n  cancelAppointment(appointmentId: $appointmentId)\n}" },
-  MyCase: { role: "applicant", text: "query MyCase($personId: ID!) {\n  person(id: $personId) {\n    fullName\n    phone\n    email\n    address {\n      department\n      province\n      district\n      street\n    }\n    cases {\n      relationship\n      case {\n        number\n        filingDate\n        status\n        protectedFromRemoval\n        members {\n          relationship\n        }\n        appointments {\n          id\n          officeCode\n          startsAt\n          mode\n          purpose\n          status\n          videoLink\n        }\n      }\n    }\n  }\n  myWorkPermit {\n    id\n    validFrom\n    validTo\n    status\n  }\n}" },
+  MyCardPdf: { role: "applicant", text: "query MyCardPdf {\n  myAsylumCard {\n    number\n    pdfBase64\n  }\n}" },
+  MyCase: { role: "applicant", text: "query MyCase($personId: ID!) {\n  person(id: $personId) {\n    fullName\n    phone\n    email\n    address {\n      department\n      province\n      district\n      street\n    }\n    cases {\n      relationship\n      case {\n        number\n        filingDate\n        status\n        protectedFromRemoval\n        members {\n          relationship\n        }\n        appointments {\n          id\n          officeCode\n          startsAt\n          mode\n          purpose\n          status\n          videoLink\n        }\n      }\n    }\n  }\n  myWorkPermit {\n    id\n    validFrom\n    validTo\n    status\n  }\n  myAsylumCard {\n    number\n    issuedOn\n    status\n  }\n}" },
   MyPermitPdf: { role: "applicant", text: "query MyPermitPdf {\n  myWorkPermit {\n    id\n    pdfBase64\n  }\n}" },
   Renew: { role: "applicant", text: "mutation Renew {\n  renewMyWorkPermit {\n    id\n    validFrom\n    validTo\n    pdfBase64\n  }\n}" },
   Reschedule: { role: "applicant", text: "mutation Reschedule($appointmentId: Int!, $slotId: Int!) {\n  rescheduleAppointment(appointmentId: $appointmentId, slotId: $slotId) {\n    appointmentId\n    startsAt\n    mode\n    videoLink\n  }\n}" },
   Slots: { role: "applicant", text: "query Slots($officeCode: String!, $purpose: AppointmentPurpose) {\n  offices {\n    code\n    name\n  }\n  appointmentSlots(officeCode: $officeCode, purpose: $purpose) {\n    id\n    officeCode\n    startsAt\n    minutes\n    mode\n    purpose\n    capacity\n    booked\n  }\n}" },
+  UpdateContact: { role: "applicant", text: "mutation UpdateContact($input: MyContactInput!) {\n  updateMyContact(input: $input) {\n    phone\n    email\n    department\n    province\n    district\n    street\n  }\n}" },
   WhoRead: { role: "applicant", text: "query WhoRead {\n  whoReadMyData(first: 200) {\n    at\n    agency\n    purpose\n    categories\n  }\n}" }
 };
 
@@ -546,7 +548,8 @@ async function myCasePage() {
     ),
     appointmentsSection(own.number, own.appointments ?? [], flash),
     permitSection(data.myWorkPermit, own.status, flash),
-    contactSection(person2),
+    cardSection(data.myAsylumCard, flash),
+    contactSection(person2, flash),
     h("p", {}, h("a", { href: "/mis-datos" }, "Ver qui\xE9n consult\xF3 mis datos"))
   );
 }
@@ -751,12 +754,72 @@ function permitSection(permit, status, flash) {
       )
     ) : h("p", {}, pending ? "Todav\xEDa no tiene una autorizaci\xF3n de trabajo." : "Su expediente ya no permite una autorizaci\xF3n de trabajo de solicitante."),
     pending ? h("button", { type: "button", class: "secundario", onclick: renew }, permit ? "Renovar en l\xEDnea" : "Pedir mi autorizaci\xF3n en l\xEDnea") : null,
-    box,
-    h("p", { class: "detalle" }, "Su carn\xE9 de solicitante se imprime en la oficina; su validez se comprueba con el c\xF3digo QR.")
+    box
   );
 }
-function contactSection(person2) {
+function cardSection(card2, flash) {
+  return h(
+    "section",
+    { "aria-labelledby": "t-carne" },
+    h("h2", { id: "t-carne" }, "Mi carn\xE9 de solicitante"),
+    card2 ? h(
+      "div",
+      {},
+      h("p", { "data-carne": card2.status ?? "" }, `Carn\xE9 N.\xB0 ${card2.number ?? "\u2014"}, emitido el ${dateEs(card2.issuedOn)}: ${spanish(PERMIT_STATUS, card2.status).toLowerCase()}. No tiene fecha de vencimiento.`),
+      h(
+        "button",
+        {
+          type: "button",
+          onclick: async () => {
+            try {
+              const held = (await run("MyCardPdf", {})).myAsylumCard;
+              if (held?.pdfBase64) download(held.pdfBase64, `carne-${held.number ?? ""}.pdf`);
+            } catch (error) {
+              flash.replaceChildren(notice("error", failure(error)));
+            }
+          }
+        },
+        "Descargar mi carn\xE9 (PDF)"
+      ),
+      h("p", { class: "detalle" }, "Puede imprimirlo en cualquier oficina. Su validez se comprueba con el c\xF3digo QR.")
+    ) : h("p", {}, "La Comisi\xF3n emite su carn\xE9 despu\xE9s del registro (entrevista y toma de huellas y fotograf\xEDa).")
+  );
+}
+function contactSection(person2, flash) {
   const address = person2.address;
+  const form = h(
+    "form",
+    { novalidate: true, hidden: true, id: "correccion" },
+    field("input.phone", "Tel\xE9fono celular", { type: "tel", autocomplete: "tel", inputmode: "tel", value: person2.phone ?? "" }),
+    field("input.email", "Correo electr\xF3nico", { type: "email", autocomplete: "email", value: person2.email ?? "" }),
+    field("input.department", "Departamento", { value: address?.department ?? "" }),
+    field("input.province", "Provincia", { value: address?.province ?? "" }),
+    field("input.district", "Distrito", { value: address?.district ?? "" }),
+    field("input.street", "Direcci\xF3n", { autocomplete: "street-address", value: address?.street ?? "" }),
+    h("button", { type: "submit" }, "Guardar la correcci\xF3n")
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const given = (key) => value(form, `input.${key}`) || null;
+    const input = {
+      phone: given("phone"),
+      email: given("email"),
+      department: given("department"),
+      province: given("province"),
+      district: given("district"),
+      street: given("street")
+    };
+    try {
+      await run("UpdateContact", { input });
+      await myCasePage();
+      document.getElementById("aviso-caso").replaceChildren(notice("ok", "Sus datos de contacto fueron corregidos."));
+    } catch (error) {
+      const problem = error instanceof ApiError ? error : new ApiError("Ocurri\xF3 un error inesperado.", "ERROR");
+      const orphans = showErrors(form, problem.problems);
+      if (!problem.problems.length || orphans.length) flash.replaceChildren(notice("error", problem.message, ...orphans.map((o) => h("p", {}, o))));
+    }
+  });
   return h(
     "section",
     { "aria-labelledby": "t-contacto" },
@@ -771,7 +834,19 @@ function contactSection(person2) {
       h("dt", {}, "Domicilio"),
       h("dd", {}, [address?.street, address?.district, address?.province, address?.department].filter(Boolean).join(", ") || "\u2014")
     ),
-    h("p", {}, "\xBFCambi\xF3 de tel\xE9fono, correo o domicilio? Pida la correcci\xF3n en una oficina de la Comisi\xF3n o escribiendo desde su correo registrado; la correcci\xF3n en l\xEDnea a\xFAn no est\xE1 disponible.")
+    h(
+      "button",
+      {
+        type: "button",
+        class: "secundario",
+        onclick: () => {
+          form.hidden = false;
+          form.querySelector("input").focus();
+        }
+      },
+      "Corregir mis datos de contacto"
+    ),
+    form
   );
 }
 

@@ -204,6 +204,31 @@ def test_an_applicant_does_everything_online(
         renewed.value.save_as(tmp_path / "renovado.pdf")
         page.get_by_text(re.compile("Autorización renovada")).wait_for()
         assert verified(live_hub, old_token) == "replaced"
+        # the card the commission printed, downloaded from home
+        gql(
+            live_hub,
+            secretary,
+            "mutation($n: Int!) { issueAsylumCard(caseNumber: $n) { number } }",
+            n=number,
+        )
+        page.reload()
+        with page.expect_download() as card:
+            page.get_by_role("button", name="Descargar mi carné (PDF)").click()
+        assert card.value.suggested_filename == f"carne-{number}-1.pdf"
+        card.value.save_as(tmp_path / "carne.pdf")
+        assert (tmp_path / "carne.pdf").read_bytes().startswith(b"%PDF")
+        # a correction of the contact data: a wrong phone is refused under its field
+        page.get_by_role("button", name="Corregir mis datos de contacto").click()
+        page.fill('[id="input.phone"]', "12")
+        page.get_by_role("button", name="Guardar la corrección").click()
+        page.locator('[id="input.phone-error"]').wait_for()
+        assert page.inner_text('[id="input.phone-error"]') == "El teléfono no es un número válido."
+        check_page(page, "corregir-contacto", size)
+        page.fill('[id="input.phone"]', "912 345 678")
+        page.fill('[id="input.district"]', "Surquillo")
+        page.get_by_role("button", name="Guardar la corrección").click()
+        page.get_by_text("Sus datos de contacto fueron corregidos.").wait_for()
+        assert "+51912345678" in page.inner_text("main") and "Surquillo" in page.inner_text("main")
         # the Migration Office checks the person; the person sees it in plain Spanish
         migraciones = mint("migraciones", purpose="deportation-protection")
         checked = httpx.post(

@@ -8,11 +8,13 @@ export const OPERATIONS = {
   Statistics: { role: "public", text: "query Statistics($dimensions: [StatDimension!]!) {\n  statistics(dimensions: $dimensions) {\n    dimensions\n    threshold\n    csvUrl\n    cells {\n      values\n      count\n      suppressed\n      reason\n    }\n  }\n}" },
   Book: { role: "applicant", text: "mutation Book($caseNumber: Int!, $slotId: Int!) {\n  bookAppointment(caseNumber: $caseNumber, slotId: $slotId) {\n    appointmentId\n    startsAt\n    mode\n    videoLink\n  }\n}" },
   Cancel: { role: "applicant", text: "mutation Cancel($appointmentId: Int!) {\n  cancelAppointment(appointmentId: $appointmentId)\n}" },
-  MyCase: { role: "applicant", text: "query MyCase($personId: ID!) {\n  person(id: $personId) {\n    fullName\n    phone\n    email\n    address {\n      department\n      province\n      district\n      street\n    }\n    cases {\n      relationship\n      case {\n        number\n        filingDate\n        status\n        protectedFromRemoval\n        members {\n          relationship\n        }\n        appointments {\n          id\n          officeCode\n          startsAt\n          mode\n          purpose\n          status\n          videoLink\n        }\n      }\n    }\n  }\n  myWorkPermit {\n    id\n    validFrom\n    validTo\n    status\n  }\n}" },
+  MyCardPdf: { role: "applicant", text: "query MyCardPdf {\n  myAsylumCard {\n    number\n    pdfBase64\n  }\n}" },
+  MyCase: { role: "applicant", text: "query MyCase($personId: ID!) {\n  person(id: $personId) {\n    fullName\n    phone\n    email\n    address {\n      department\n      province\n      district\n      street\n    }\n    cases {\n      relationship\n      case {\n        number\n        filingDate\n        status\n        protectedFromRemoval\n        members {\n          relationship\n        }\n        appointments {\n          id\n          officeCode\n          startsAt\n          mode\n          purpose\n          status\n          videoLink\n        }\n      }\n    }\n  }\n  myWorkPermit {\n    id\n    validFrom\n    validTo\n    status\n  }\n  myAsylumCard {\n    number\n    issuedOn\n    status\n  }\n}" },
   MyPermitPdf: { role: "applicant", text: "query MyPermitPdf {\n  myWorkPermit {\n    id\n    pdfBase64\n  }\n}" },
   Renew: { role: "applicant", text: "mutation Renew {\n  renewMyWorkPermit {\n    id\n    validFrom\n    validTo\n    pdfBase64\n  }\n}" },
   Reschedule: { role: "applicant", text: "mutation Reschedule($appointmentId: Int!, $slotId: Int!) {\n  rescheduleAppointment(appointmentId: $appointmentId, slotId: $slotId) {\n    appointmentId\n    startsAt\n    mode\n    videoLink\n  }\n}" },
   Slots: { role: "applicant", text: "query Slots($officeCode: String!, $purpose: AppointmentPurpose) {\n  offices {\n    code\n    name\n  }\n  appointmentSlots(officeCode: $officeCode, purpose: $purpose) {\n    id\n    officeCode\n    startsAt\n    minutes\n    mode\n    purpose\n    capacity\n    booked\n  }\n}" },
+  UpdateContact: { role: "applicant", text: "mutation UpdateContact($input: MyContactInput!) {\n  updateMyContact(input: $input) {\n    phone\n    email\n    department\n    province\n    district\n    street\n  }\n}" },
   WhoRead: { role: "applicant", text: "query WhoRead {\n  whoReadMyData(first: 200) {\n    at\n    agency\n    purpose\n    categories\n  }\n}" },
 } as const;
 
@@ -24,10 +26,12 @@ export interface Operations {
   Statistics: { variables: T.StatisticsQueryVariables; data: T.StatisticsQuery };
   Book: { variables: T.BookMutationVariables; data: T.BookMutation };
   Cancel: { variables: T.CancelMutationVariables; data: T.CancelMutation };
+  MyCardPdf: { variables: T.MyCardPdfQueryVariables; data: T.MyCardPdfQuery };
   MyCase: { variables: T.MyCaseQueryVariables; data: T.MyCaseQuery };
   MyPermitPdf: { variables: T.MyPermitPdfQueryVariables; data: T.MyPermitPdfQuery };
   Renew: { variables: T.RenewMutationVariables; data: T.RenewMutation };
   Reschedule: { variables: T.RescheduleMutationVariables; data: T.RescheduleMutation };
   Slots: { variables: T.SlotsQueryVariables; data: T.SlotsQuery };
+  UpdateContact: { variables: T.UpdateContactMutationVariables; data: T.UpdateContactMutation };
   WhoRead: { variables: T.WhoReadQueryVariables; data: T.WhoReadQuery };
 }

@@ -45,6 +45,16 @@ export type DocumentType =
   | 'OTHER'
   | 'PASSPORT';
 
+/** Mis datos de contacto, tal como deben quedar. */
+export type MyContactInput = {
+  department: string | null | undefined;
+  district: string | null | undefined;
+  email: string | null | undefined;
+  phone: string | null | undefined;
+  province: string | null | undefined;
+  street: string | null | undefined;
+};
+
 export type OfficeKind =
   | 'BORDER'
   | 'DECENTRALISED'
@@ -119,12 +129,17 @@ export type CancelMutationVariables = Exact<{
 
 export type CancelMutation = { cancelAppointment: boolean };
 
+export type MyCardPdfQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyCardPdfQuery = { myAsylumCard: { number: string | null, pdfBase64: string | null } | null };
+
 export type MyCaseQueryVariables = Exact<{
   personId: string | number;
 }>;
 
 
-export type MyCaseQuery = { person: { fullName: string | null, phone: string | null, email: string | null, address: { department: string | null, province: string | null, district: string | null, street: string | null } | null, cases: Array<{ relationship: Relationship | null, case: { number: number | null, filingDate: string | null, status: CaseStatus | null, protectedFromRemoval: boolean | null, members: Array<{ relationship: Relationship | null }> | null, appointments: Array<{ id: string | null, officeCode: string | null, startsAt: string | null, mode: AppointmentMode | null, purpose: AppointmentPurpose | null, status: AppointmentStatus | null, videoLink: string | null }> | null } | null }> | null } | null, myWorkPermit: { id: string | null, validFrom: string | null, validTo: string | null, status: string | null } | null };
+export type MyCaseQuery = { person: { fullName: string | null, phone: string | null, email: string | null, address: { department: string | null, province: string | null, district: string | null, street: string | null } | null, cases: Array<{ relationship: Relationship | null, case: { number: number | null, filingDate: string | null, status: CaseStatus | null, protectedFromRemoval: boolean | null, members: Array<{ relationship: Relationship | null }> | null, appointments: Array<{ id: string | null, officeCode: string | null, startsAt: string | null, mode: AppointmentMode | null, purpose: AppointmentPurpose | null, status: AppointmentStatus | null, videoLink: string | null }> | null } | null }> | null } | null, myWorkPermit: { id: string | null, validFrom: string | null, validTo: string | null, status: string | null } | null, myAsylumCard: { number: string | null, issuedOn: string | null, status: string | null } | null };
 
 export type MyPermitPdfQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -151,6 +166,13 @@ export type SlotsQueryVariables = Exact<{
 
 
 export type SlotsQuery = { offices: Array<{ code: string, name: string }>, appointmentSlots: Array<{ id: number, officeCode: string, startsAt: string, minutes: number, mode: AppointmentMode, purpose: AppointmentPurpose, capacity: number, booked: number }> };
+
+export type UpdateContactMutationVariables = Exact<{
+  input: MyContactInput;
+}>;
+
+
+export type UpdateContactMutation = { updateMyContact: { phone: string | null, email: string | null, department: string | null, province: string | null, district: string | null, street: string | null } };
 
 export type WhoReadQueryVariables = Exact<{ [key: string]: never; }>;
 

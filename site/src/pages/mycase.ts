@@ -1,5 +1,5 @@
 import { ApiError, personId, run } from "../api";
-import { choice, download, h, notice, show } from "../dom";
+import { choice, clearErrors, download, field, h, notice, show, showErrors, value } from "../dom";
 import type { AppointmentPurpose, MyCaseQuery, SlotsQuery } from "../generated/types";
 import { APPOINTMENT_STATUS, MODE, PERMIT_STATUS, PURPOSE, RELATIONSHIP, STATUS, dateEs, dateTimeEs, spanish } from "../labels";
 
@@ -46,7 +46,8 @@ export async function myCasePage(): Promise<void> {
     ),
     appointmentsSection(own.number, own.appointments ?? [], flash),
     permitSection(data.myWorkPermit, own.status, flash),
-    contactSection(person),
+    cardSection(data.myAsylumCard, flash),
+    contactSection(person, flash),
     h("p", {}, h("a", { href: "/mis-datos" }, "Ver quién consultó mis datos")),
   );
 }
@@ -265,12 +266,75 @@ function permitSection(permit: MyCaseQuery["myWorkPermit"], status: string, flas
       : h("p", {}, pending ? "Todavía no tiene una autorización de trabajo." : "Su expediente ya no permite una autorización de trabajo de solicitante."),
     pending ? h("button", { type: "button", class: "secundario", onclick: renew }, permit ? "Renovar en línea" : "Pedir mi autorización en línea") : null,
     box,
-    h("p", { class: "detalle" }, "Su carné de solicitante se imprime en la oficina; su validez se comprueba con el código QR."),
   );
 }
 
-function contactSection(person: NonNullable<MyCaseQuery["person"]>): HTMLElement {
+function cardSection(card: MyCaseQuery["myAsylumCard"], flash: HTMLElement): HTMLElement {
+  return h(
+    "section",
+    { "aria-labelledby": "t-carne" },
+    h("h2", { id: "t-carne" }, "Mi carné de solicitante"),
+    card
+      ? h(
+          "div",
+          {},
+          h("p", { "data-carne": card.status ?? "" }, `Carné N.° ${card.number ?? "—"}, emitido el ${dateEs(card.issuedOn)}: ${spanish(PERMIT_STATUS, card.status).toLowerCase()}. No tiene fecha de vencimiento.`),
+          h(
+            "button",
+            {
+              type: "button",
+              onclick: async () => {
+                try {
+                  const held = (await run("MyCardPdf", {})).myAsylumCard;
+                  if (held?.pdfBase64) download(held.pdfBase64, `carne-${held.number ?? ""}.pdf`);
+                } catch (error) {
+                  flash.replaceChildren(notice("error", failure(error)));
+                }
+              },
+            },
+            "Descargar mi carné (PDF)",
+          ),
+          h("p", { class: "detalle" }, "Puede imprimirlo en cualquier oficina. Su validez se comprueba con el código QR."),
+        )
+      : h("p", {}, "La Comisión emite su carné después del registro (entrevista y toma de huellas y fotografía)."),
+  );
+}
+
+function contactSection(person: NonNullable<MyCaseQuery["person"]>, flash: HTMLElement): HTMLElement {
   const address = person.address;
+  const form = h(
+    "form",
+    { novalidate: true, hidden: true, id: "correccion" },
+    field("input.phone", "Teléfono celular", { type: "tel", autocomplete: "tel", inputmode: "tel", value: person.phone ?? "" }),
+    field("input.email", "Correo electrónico", { type: "email", autocomplete: "email", value: person.email ?? "" }),
+    field("input.department", "Departamento", { value: address?.department ?? "" }),
+    field("input.province", "Provincia", { value: address?.province ?? "" }),
+    field("input.district", "Distrito", { value: address?.district ?? "" }),
+    field("input.street", "Dirección", { autocomplete: "street-address", value: address?.street ?? "" }),
+    h("button", { type: "submit" }, "Guardar la corrección"),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const given = (key: string): string | null => value(form, `input.${key}`) || null;
+    const input = {
+      phone: given("phone"),
+      email: given("email"),
+      department: given("department"),
+      province: given("province"),
+      district: given("district"),
+      street: given("street"),
+    };
+    try {
+      await run("UpdateContact", { input });
+      await myCasePage();
+      (document.getElementById("aviso-caso") as HTMLElement).replaceChildren(notice("ok", "Sus datos de contacto fueron corregidos."));
+    } catch (error) {
+      const problem = error instanceof ApiError ? error : new ApiError("Ocurrió un error inesperado.", "ERROR");
+      const orphans = showErrors(form, problem.problems);
+      if (!problem.problems.length || orphans.length) flash.replaceChildren(notice("error", problem.message, ...orphans.map((o) => h("p", {}, o))));
+    }
+  });
   return h(
     "section",
     { "aria-labelledby": "t-contacto" },
@@ -285,6 +349,18 @@ function contactSection(person: NonNullable<MyCaseQuery["person"]>): HTMLElement
       h("dt", {}, "Domicilio"),
       h("dd", {}, [address?.street, address?.district, address?.province, address?.department].filter(Boolean).join(", ") || "—"),
     ),
-    h("p", {}, "¿Cambió de teléfono, correo o domicilio? Pida la corrección en una oficina de la Comisión o escribiendo desde su correo registrado; la corrección en línea aún no está disponible."),
+    h(
+      "button",
+      {
+        type: "button",
+        class: "secundario",
+        onclick: () => {
+          form.hidden = false;
+          (form.querySelector("input") as HTMLInputElement).focus();
+        },
+      },
+      "Corregir mis datos de contacto",
+    ),
+    form,
   );
 }
