@@ -1,11 +1,14 @@
 """``GET /audit/checkpoints`` and ``/audit/checkpoints/latest``: the signed checkpoints of
 the access log, public (they reveal only entry counts and hashes), and the background
-task that signs one every ``QHUB_CHECKPOINT_SECONDS`` when the log has grown."""
+task that signs one every ``QHUB_CHECKPOINT_SECONDS`` when the log has grown (one process
+at a time per folder). At start-up it also opens the claim keyring (services.sealing),
+so the first key-encryption key exists before workers start."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import logging
 from pathlib import Path
 
@@ -32,10 +35,16 @@ def checkpoints_dir(settings: Settings) -> Path:
 async def make_checkpoint(database_url: str, settings: Settings, *, if_changed: bool) -> bool:
     """Sign (and timestamp) a checkpoint now; with ``if_changed``, only if the log grew."""
     directory = checkpoints_dir(settings)
-    async with await psycopg.AsyncConnection.connect(libpq_url(database_url)) as conn:
-        if if_changed and latest_heads(directory) == await chain_heads(conn):
+    directory.mkdir(parents=True, exist_ok=True)
+    with (directory / ".lock").open("w") as lock:
+        try:  # one signer per folder: the workers of a hub share it
+            fcntl.flock(lock, fcntl.LOCK_EX | (fcntl.LOCK_NB if if_changed else 0))
+        except BlockingIOError:
             return False
-        await publish(conn, KeyStore.load(settings), directory, settings.tsa_url)
+        async with await psycopg.AsyncConnection.connect(libpq_url(database_url)) as conn:
+            if if_changed and latest_heads(directory) == await chain_heads(conn):
+                return False
+            await publish(conn, KeyStore.load(settings), directory, settings.tsa_url)
     return True
 
 
@@ -73,6 +82,9 @@ async def _every(state: HubState, seconds: int) -> None:
 
 
 async def startup(state: HubState) -> None:
+    from services.sealing import keyring
+
+    keyring()  # the first claim KEK exists before several workers start (qhub serve primes)
     seconds = state.settings.checkpoint_seconds
     if seconds > 0:
         state.services["checkpoint_task"] = asyncio.create_task(_every(state, seconds))
