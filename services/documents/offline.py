@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from services.documents.card import CARD_REFERENCE
 from services.documents.service import TOKEN_TYPE
 
 
@@ -24,6 +25,7 @@ class OfflineResult:
     ok: bool
     code: (
         str  # VALID | EXPIRED | INVALID_TOKEN | UNKNOWN_KEY | NO_QR | NOT_A_PERMIT | BAD_SIGNATURE
+        # | ONLINE_ONLY (a card's QR: a reference, checked online)
     )
     message: str
     claims: dict[str, Any] = field(default_factory=dict)
@@ -157,6 +159,15 @@ def verify_input(
         if not texts:
             return not_found
         argument = texts[0]
-    result = verify_token(token_from_text(argument), verify, today)
+    token = token_from_text(argument)
+    if CARD_REFERENCE.match(token):
+        return OfflineResult(
+            False,
+            "ONLINE_ONLY",
+            "Es el código de un carné: su validez se consulta solo en línea, abriendo la"
+            " dirección del código QR.",
+            details=details,
+        )
+    result = verify_token(token, verify, today)
     result.details = details + result.details
     return result

@@ -248,3 +248,14 @@ async def test_enrolment_keeps_the_photo_the_card_prints(
             )
         ).fetchone()
     assert row is not None and bytes(row[0]) == photo
+
+
+def test_offline_verification_sends_a_card_reference_online() -> None:
+    from services.documents.offline import verify_input
+
+    def no_key(token: str) -> dict[str, object]:
+        raise AssertionError("a card reference is not a signed token")
+
+    result = verify_input("https://hub.example/v/" + "3f" * 16, no_key)
+    assert (result.ok, result.code) == (False, "ONLINE_ONLY")
+    assert "en línea" in result.message
