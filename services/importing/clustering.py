@@ -126,7 +126,7 @@ def contradiction(
     if same_case and ga[:1] != gb[:1]:
         # relatives share a case: first names a typo apart are one person only when the
         # sex does not differ and the birth dates (both known) are equal, or, without
-        # them, the document or the stated sex agree
+        # them, the document agrees
         if a.sex and b.sex and a.sex != b.sex:
             return FAMILY
         if family_evidence and not typo and not _agree_beyond_name(a, b):
@@ -146,11 +146,11 @@ def _agree_beyond_name(a: LinkRecord, b: LinkRecord) -> bool:
     if x is not None and y is not None:
         return x == y or (x.year == y.year and x.day == y.month and x.month == y.day)
     da, db = n.doc_digits(a.doc_number), n.doc_digits(b.doc_number)
-    # without both birth dates: the same document, a sex stated alike on both, or the very
-    # same given names (a row of the group the typo'd row already joined)
+    # without both birth dates: the same document, or the very same given names (a row of
+    # the group the typo'd row already joined); a sex alike is no evidence (sisters)
     if da is not None and da == db:
         return True
-    return (a.sex is not None and a.sex == b.sex) or n.key(a.given) == n.key(b.given)
+    return n.key(a.given) == n.key(b.given)
 
 
 def cluster(

@@ -195,6 +195,7 @@ BLOCKING_RULES: tuple[tuple[tuple[str, str], ...], ...] = (
     (("dob", "dob"), ("fg4", "fg4")),
     (("phone", "phone"),),
     (("pat_k", "pat_k"), ("mat_k", "mat_k"), ("fg1", "fg1")),
+    (("fg", "fg"), ("mat_k", "mat_k")),
 )
 BLOCKING = [" AND ".join(f"l.{a} = r.{b}" for a, b in rule) for rule in BLOCKING_RULES]
 

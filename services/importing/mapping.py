@@ -10,6 +10,8 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 from unidecode import unidecode
 
+from services.importing.reading import Sheet
+
 # field -> header synonyms (normalised: upper case, no accents, single spaces, no punctuation)
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "case_number": (
@@ -339,4 +341,25 @@ def map_columns(headers: list[str], override: dict[str, str | None]) -> dict[int
             best[field] = (score, i)
     out = {i: f for f, (_, i) in best.items() if i not in forced}
     out.update(forced)
+    return out
+
+
+NAME_COLUMNS = {"full_name", "given_names", "surnames", "paternal_surname", "maternal_surname"}
+
+
+def _name_like(value: object) -> bool:
+    s = str(value).strip()
+    return bool(re.fullmatch(r"[^\W\d_]+(?:[\s'.,\-]+[^\W\d_]+)*", s))
+
+
+def without_non_names(sheet: Sheet, mapping: dict[int, str]) -> dict[int, str]:
+    """A column mapped as a name whose values are mostly not names (codes such as
+    "P200001-0" under "person_id") is not a name column."""
+    out = dict(mapping)
+    for i, f in mapping.items():
+        if f not in NAME_COLUMNS:
+            continue
+        values = [row[i] for _, row in sheet.rows[:200] if row[i] is not None]
+        if values and sum(_name_like(v) for v in values) < 0.5 * len(values):
+            del out[i]
     return out

@@ -25,7 +25,12 @@ from services.importing.clustering import cluster
 from services.importing.documents_cases import write_documents_cases
 from services.importing.hub_records import known_link_records, link_record
 from services.importing.linkage import score_pairs
-from services.importing.mapping import load_override, map_columns, recognise
+from services.importing.mapping import (
+    load_override,
+    map_columns,
+    recognise,
+    without_non_names,
+)
 from services.importing.person_values import (
     REASONS,
     Pick,
@@ -77,7 +82,7 @@ def read_sources(
             problems.append((p.name, "no tiene filas con datos"))
         sheets.extend(found)
         progress("lectura", i + 1, len(files))
-    mappings = [map_columns(s.headers, override) for s in sheets]
+    mappings = [without_non_names(s, map_columns(s.headers, override)) for s in sheets]
     evidence = collect_evidence(sheets, mappings)
     records: list[RowRecord] = []
     infos: list[SheetInfo] = []
