@@ -10,6 +10,7 @@ them is the hub's public key set, so a copy of the folder verifies on its own.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import time
@@ -19,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives.asymmetric import ec
 from joserfc.jwk import ECKey
 from psycopg import AsyncConnection
@@ -199,3 +201,41 @@ def opened(
             continue
         good.append((item.name, checkpoint))
     return good, bad
+
+
+def _digest(data: bytes, algorithm: str) -> bytes:
+    return hashlib.new(algorithm, data).digest()
+
+
+async def untrusted_timestamps(
+    items: list[Published], tsa_roots: list[asn1_x509.Certificate]
+) -> list[Finding]:
+    """Findings for checkpoints whose RFC 3161 token is missing, not over the note, or not
+    signed by a TSA chaining to ``tsa_roots`` (pyHanko's validation of the token)."""
+    from asn1crypto import cms
+    from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
+    from pyhanko_certvalidator import ValidationContext
+
+    findings = []
+    for item in items:
+        if item.timestamp_token is None:
+            findings.append(
+                Finding("NO_TIMESTAMP", item.name, "El punto de control no tiene sello de tiempo.")
+            )
+            continue
+        note = item.note.encode()
+        status = await validate_tst_signed_data(
+            cms.ContentInfo.load(item.timestamp_token)["content"],
+            ValidationContext(trust_roots=tsa_roots, allow_fetching=False),
+            functools.partial(_digest, note),
+        )
+        if not (status["intact"] and status["valid"] and status["trust_problem_indic"] is None):
+            findings.append(
+                Finding(
+                    "TIMESTAMP_UNTRUSTED",
+                    item.name,
+                    "El sello de tiempo no es de una autoridad de confianza o no corresponde"
+                    " al punto de control.",
+                )
+            )
+    return findings

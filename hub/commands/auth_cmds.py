@@ -117,6 +117,12 @@ def verify(
         help="Carpeta o URL (/audit/checkpoints) de puntos de control firmados: detecta un"
         " registro reescrito, truncado o bifurcado y nombra el punto que contradice.",
     ),
+    tsa_root: str | None = typer.Option(
+        None,
+        "--tsa-root",
+        help="PEM con las raíces de la autoridad de sellado de tiempo en que confía: cada"
+        " punto de control debe llevar un sello válido de ella.",
+    ),
 ) -> None:
     """Recorre la cadena del registro de accesos y señala la primera entrada alterada."""
     import psycopg
@@ -133,7 +139,7 @@ def verify(
             if checkpoints is not None:
                 from hub.commands.data_at_rest import check_against
 
-                if not await check_against(conn, checkpoints):
+                if not await check_against(conn, checkpoints, tsa_root=tsa_root):
                     raise typer.Exit(1)
         if report.intact:
             console.print(f"[green]Cadena íntegra[/green]: {report.entries} entradas.")

@@ -1,9 +1,10 @@
 """``qhub keys rotate-claims``, ``qhub keys claims``, ``qhub audit checkpoint`` and the
-checkpoint half of ``qhub audit verify --checkpoints``."""
+checkpoint half of ``qhub audit verify --checkpoints [--tsa-root]``."""
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -98,20 +99,26 @@ def checkpoint() -> None:
 
 
 async def check_against(
-    conn: psycopg.AsyncConnection[Any], source: str, *, restored: bool = False
+    conn: psycopg.AsyncConnection[Any],
+    source: str,
+    *,
+    restored: bool = False,
+    tsa_root: str | None = None,
 ) -> bool:
     """Compare the log with the checkpoints at ``source`` (folder or URL); print what
     contradicts which checkpoint. True when nothing does. ``restored``: the log comes from
     a backup, so checkpoints signed after the backup are expected to be ahead of it (said,
     not counted as a failure); everything the backup holds must still agree."""
     from auth.checkpoint_audit import compare
-    from auth.checkpoint_files import load, opened
+    from auth.checkpoint_files import load, opened, untrusted_timestamps
     from auth.keys import KeyStore
 
     settings = get_settings()
     store = KeyStore.open(settings.keys_dir) if settings.keys_dir.exists() else None
     items, jwks = load(source, store)
     good, findings = opened(items, jwks)
+    if tsa_root is not None:
+        findings += await untrusted_timestamps(items, tsa_roots(Path(tsa_root)))
     entries, contradictions = await compare(conn, good)
     for finding in contradictions:
         if restored and finding.code == "TRUNCATED":
@@ -128,6 +135,17 @@ async def check_against(
             f"[green]Coincide con los puntos de control[/green] ({len(good)}; {entries} entradas)."
         )
     return not findings
+
+
+def tsa_roots(path: Path) -> list[Any]:
+    """The certificates of a PEM file (the TSA roots an auditor trusts)."""
+    from asn1crypto import pem
+    from asn1crypto import x509 as asn1_x509
+
+    return [
+        asn1_x509.Certificate.load(der)
+        for _, _, der in pem.unarmor(path.read_bytes(), multiple=True)
+    ]
 
 
 def register(app: typer.Typer) -> None:

@@ -21,7 +21,7 @@ from asn1crypto import x509 as asn1_x509
 from auth.access_log import GENESIS, chain_hash, entry_for, verify_chain
 from auth.access_log_append import append
 from auth.checkpoint_audit import compare
-from auth.checkpoint_files import load, opened, publish, timestamp_time
+from auth.checkpoint_files import load, opened, publish, timestamp_time, untrusted_timestamps
 from auth.checkpoints import Checkpoint, CheckpointError, parse_body
 from auth.keys import KeyStore
 from auth.principal import Principal
@@ -31,7 +31,10 @@ from hub.settings import load_settings
 from models.vocab import Agency, Role
 from tests.conftest import LiveHub, create_database, drop_database
 from tests.qhub_cli import run_qhub
-from tests.services.documents.test_timestamp import tsa  # noqa: F401 - the TSA fixture
+from tests.services.documents.test_timestamp import (  # the TSA fixture and its identity
+    tsa,  # noqa: F401
+    tsa_identity,
+)
 
 READER = Principal(role=Role.ACNUR, agency=Agency.ACNUR, subject="lector")
 
@@ -206,7 +209,7 @@ async def test_checkpoints_carry_a_tsa_timestamp(
     tmp_path: Path,
     tsa: tuple[str, asn1_x509.Certificate],  # noqa: F811
 ) -> None:
-    url, _ = tsa
+    url, tsa_root = tsa
     store = KeyStore.open(tmp_path / "keys")
     await log(conn, 3)
     # When a checkpoint is signed with a TSA configured
@@ -219,6 +222,12 @@ async def test_checkpoints_carry_a_tsa_timestamp(
     items, jwks = load(str(tmp_path / "checkpoints"))
     good, bad = opened(items, jwks)
     assert bad == [] and [name for name, _ in good] == [made.name]
+    # And the token validates against the TSA's root, and not against another root
+    assert await untrusted_timestamps(items, [tsa_root]) == []
+    other_root = tsa_identity()[0]
+    assert [(f.code, f.checkpoint) for f in await untrusted_timestamps(items, [other_root])] == [
+        ("TIMESTAMP_UNTRUSTED", made.name)
+    ]
 
 
 async def test_the_hub_publishes_checkpoints_on_its_own_and_serves_them(
