@@ -90,3 +90,23 @@ def test_import_command(cli_db: str, tmp_path: Path) -> None:
     assert again.exit_code == 0, again.output
     assert count(cli_db, "SELECT count(*) FROM person") == 2
     assert count(cli_db, "SELECT count(*) FROM import_batch") == 1
+
+
+def test_import_command_names_bad_files(cli_db: str, tmp_path: Path) -> None:
+    # given: a folder with a good sheet, an empty file and a fake workbook
+    (tmp_path / "puno.csv").write_bytes(SHEET.encode("cp1252"))
+    (tmp_path / "vacio.csv").write_bytes(b"")
+    (tmp_path / "falso.xlsx").write_bytes(b"no soy un libro")
+    # when: imported all or nothing, then normally
+    strict = CliRunner().invoke(app, ["import", str(tmp_path), "--all-or-nothing"])
+    assert strict.exit_code == 0, strict.output
+    assert "«vacio.csv»: el archivo está vacío" in strict.output
+    assert "«falso.xlsx»: no es un libro Excel" in strict.output
+    assert "No se importó ningún archivo (--all-or-nothing)." in strict.output
+    assert count(cli_db, "SELECT count(*) FROM import_row") == 0
+    real = CliRunner().invoke(app, ["import", str(tmp_path)])
+    assert real.exit_code == 0, real.output
+    assert "«vacio.csv»: el archivo está vacío" in real.output
+    # then: the good sheet only
+    assert count(cli_db, "SELECT count(DISTINCT file_name) FROM import_row") == 1
+    assert count(cli_db, "SELECT count(*) FROM person") == 2

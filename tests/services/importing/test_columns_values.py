@@ -95,7 +95,8 @@ async def test_country_of_birth_nationality_entry_date_and_place(
                 )
             ).all()
         )
-    assert ubigeo[carmen["id"]] == "150132" and ubigeo[pedro["id"]] == "070106"
+    assert ubigeo[int(str(carmen["id"]))] == "150132"
+    assert ubigeo[int(str(pedro["id"]))] == "070106"
 
 
 async def test_documents_with_their_type_are_stored_once(
