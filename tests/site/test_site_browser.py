@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from tests.auth.tokens import mint
 from tests.conftest import LiveHub
 from tests.graphql_client import gql
+from tests.hub.test_pre_registration import MUTATION as PRE_REGISTER
+from tests.hub.test_pre_registration import submission as pre_registration_payload
 from tests.site.browser import SIZES, browser, check_page, needs_chromium
 
 pytestmark = needs_chromium
@@ -252,3 +254,55 @@ def test_an_applicant_does_everything_online(
         assert "Comprobar que está protegido/a frente a la expulsión" in reads
         assert "deportation-protection" not in reads and "migraciones\n" not in reads
         check_page(page, "quien-leyo", size)
+
+
+def read_reset_code(database_url: str, login: str) -> str:
+    """The code the commission's mail gateway would deliver (the newest message)."""
+    engine = create_engine(database_url, poolclass=pool.NullPool)
+    with engine.connect() as conn:
+        body = conn.execute(
+            text(
+                "SELECT m.body FROM applicant_message m JOIN applicant_account a"
+                " ON a.person_id = m.person_id WHERE a.login = :l ORDER BY m.id DESC LIMIT 1"
+            ),
+            {"l": login},
+        ).scalar_one()
+    engine.dispose()
+    found = re.search(r"\b([0-9A-Z]{4}-[0-9A-Z]{4})\b", body)
+    assert found is not None, body
+    return found.group(1)
+
+
+def test_a_forgotten_password_is_replaced_with_a_code(live_hub: LiveHub, database_url: str) -> None:
+    # given an activated account
+    data = pre_registration_payload("81000003")
+    body = httpx.post(
+        f"{live_hub.url}/graphql", json={"query": PRE_REGISTER, "variables": {"input": data}}
+    ).json()["data"]["preRegister"]
+    login = body["activationLogin"]
+    activated = httpx.post(
+        f"{live_hub.url}/account/activate",
+        json={"login": login, "code": body["activationCode"], "password": PASSWORD},
+    )
+    assert activated.status_code == 200
+    with browser(SIZES["telefono"]) as page:
+        # when the person asks for a code from the login page
+        page.goto(f"{live_hub.url}/ingresar")
+        page.get_by_role("link", name="Olvidé mi contraseña").click()
+        page.wait_for_selector("#login")
+        page.fill("#login", login)
+        page.get_by_role("button", name="Enviarme un código").click()
+        page.wait_for_selector("#code")
+        check_page(page, "recuperar", "telefono")
+        # and types the code from the message, in lower case
+        page.fill("#code", read_reset_code(database_url, login).lower())
+        page.fill("#password", "Otra-clave-segura-8")
+        page.fill("#password2", "Otra-clave-segura-8")
+        page.get_by_role("button", name="Cambiar la contraseña").click()
+        page.get_by_role("heading", name="Contraseña cambiada").wait_for()
+        # then the new password opens the case
+        page.get_by_role("link", name="Ingresar", exact=True).last.click()
+        page.fill("#username", login)
+        page.fill("#pass", "Otra-clave-segura-8")
+        page.get_by_role("button", name="Ingresar").click()
+        page.get_by_role("heading", name="Mi caso", exact=True).wait_for()
