@@ -110,6 +110,12 @@ var OPERATIONS = {
     hash: "83de11121db7bcdd80883071975fde7232bfff64728be47cfe4828c5b5eabf9d",
     roles: ["cepr-eligibility"]
   },
+  RegisterCase: {
+    name: "RegisterCase",
+    text: "mutation RegisterCase($input: RegistrationInput!) {\n  registerCase(input: $input) {\n    caseNumber\n    status\n    memberIds\n  }\n}",
+    hash: "816aeed0324f18c728b36175ed150e786db29b375f5be1b14cc8d5a331dfbb94",
+    roles: ["cepr-registrar"]
+  },
   ResolveDuplicate: {
     name: "ResolveDuplicate",
     text: "mutation ResolveDuplicate($id: Int!, $decision: DuplicateDecision!, $note: String!) {\n  resolvePossibleDuplicate(id: $id, decision: $decision, note: $note) {\n    id\n    status\n    resolvedBy\n  }\n}",
@@ -517,6 +523,105 @@ function movesFor(from, role) {
   return nextMoves(from).filter((m) => m.generic && m.roles.includes(role));
 }
 
+// src/pages/registration.ts
+var EDUCATION_ES = {
+  NONE: "Sin estudios",
+  PRIMARY: "Primaria",
+  SECONDARY: "Secundaria",
+  TECHNICAL: "T\xE9cnica",
+  UNIVERSITY: "Universitaria",
+  POSTGRADUATE: "Posgrado"
+};
+var options = (pairs, empty) => [...empty ? [h("option", { value: "" }, empty)] : [], ...pairs.map(([v, t]) => h("option", { value: v }, t))];
+function registrationCard(c, done) {
+  if (!mayRun("RegisterCase") || c.status !== "APPOINTMENT_SCHEDULED") return null;
+  const members = (c.members ?? []).filter((m) => m.person?.id);
+  const confirmed = h("input", { type: "checkbox", id: "reg-identity" });
+  const profiles = members.map((m, i) => ({
+    personId: Number(m.person.id),
+    languages: h("input", { id: `reg-lang-${i}`, value: "spa", placeholder: "spa, quc" }),
+    education: h("select", { id: `reg-edu-${i}` }, options(Object.entries(EDUCATION_ES), "\u2014")),
+    profession: h("input", { id: `reg-prof-${i}` }),
+    name: m.person.fullName ?? m.person.id
+  }));
+  const profileRows = profiles.map((p, i) => h(
+    "fieldset",
+    {},
+    h("legend", {}, p.name),
+    h("label", { for: `reg-lang-${i}` }, "Idiomas (ISO 639-3, separados por comas)"),
+    p.languages,
+    h("label", { for: `reg-edu-${i}` }, "Nivel educativo"),
+    p.education,
+    h("label", { for: `reg-prof-${i}` }, "Profesi\xF3n u oficio"),
+    p.profession
+  ));
+  const nm = {
+    given: h("input", {}),
+    paternal: h("input", {}),
+    maternal: h("input", {}),
+    sex: h("select", {}, options(Object.entries(SEX_ES))),
+    birth: h("input", { type: "date" }),
+    nationality: h("input", { maxlength: 2, value: "VE" }),
+    relationship: h("select", {}, options(Object.entries(REL_ES).filter(([k]) => k !== "PRINCIPAL")))
+  };
+  const needPerson = h("select", {}, options(members.map((m) => [m.person.id, m.person.fullName ?? m.person.id])));
+  const needCode = h("select", {}, options([...state.session.needLabels].map(([code, label]) => [code, `${code} \u2014 ${label}`]), "Ninguna"));
+  const needDetail = h("input", {});
+  const form = actionForm("register-form", [
+    h("label", { class: "check", for: "reg-identity" }, confirmed, " Identidad verificada con el documento original"),
+    ...profileRows,
+    h(
+      "fieldset",
+      {},
+      h("legend", {}, "Agregar un familiar (opcional)"),
+      ...field("nm-given", "Nombres", nm.given),
+      ...field("nm-paternal", "Apellido paterno", nm.paternal),
+      ...field("nm-maternal", "Apellido materno", nm.maternal),
+      ...field("nm-sex", "Sexo", nm.sex),
+      ...field("nm-birth", "Fecha de nacimiento", nm.birth),
+      ...field("nm-nationality", "Nacionalidad (ISO)", nm.nationality),
+      ...field("nm-relationship", "Parentesco", nm.relationship)
+    ),
+    h(
+      "fieldset",
+      {},
+      h("legend", {}, "Necesidad espec\xEDfica (opcional)"),
+      ...field("need-person", "Persona", needPerson),
+      ...field("need-code", "C\xF3digo ACNUR", needCode),
+      ...field("need-detail", "Detalle", needDetail)
+    )
+  ], "Registrar expediente", async () => {
+    if (!confirmed.checked) return "Confirme que verific\xF3 la identidad con el documento original.";
+    const newMembers = nm.given.value.trim() ? [{
+      givenNames: nm.given.value.trim(),
+      paternalSurname: nm.paternal.value.trim(),
+      maternalSurname: nm.maternal.value.trim() || null,
+      sex: nm.sex.value,
+      birthDate: nm.birth.value,
+      nationality: nm.nationality.value.trim().toUpperCase(),
+      relationship: nm.relationship.value
+    }] : [];
+    const needs = needCode.value ? [{ personId: Number(needPerson.value), code: needCode.value, detail: needDetail.value.trim() || null }] : [];
+    return run("RegisterCase", { input: {
+      caseNumber: c.number,
+      identityConfirmed: true,
+      newMembers,
+      needs,
+      profiles: profiles.map((p) => ({
+        personId: p.personId,
+        profession: p.profession.value.trim() || null,
+        educationLevel: p.education.value || null,
+        languages: p.languages.value.split(",").map((l) => l.trim().toLowerCase()).filter(Boolean)
+      }))
+    } });
+  }, done);
+  return card("Registro del expediente", "s-registro", h(
+    "p",
+    { class: "hint" },
+    "Antes de registrar: datos biom\xE9tricos de la persona solicitante principal enrolados y ning\xFAn posible duplicado pendiente."
+  ), form);
+}
+
 // src/pages/case_actions.ts
 function actionForm(id, controls, submit, send, after) {
   const out = h("div", { id: `${id}-out`, hidden: true });
@@ -753,10 +858,11 @@ function secretaryCards(c, done) {
 }
 function caseActions(c, done) {
   const cards = [
+    registrationCard(c, done),
+    biometricsCard(c),
     statusCard(c, done),
     priorityCard(c),
     appointmentsCard(c, done),
-    biometricsCard(c),
     ...eligibilityCards(c),
     ...secretaryCards(c, done)
   ].filter((x) => x != null);
@@ -1121,7 +1227,7 @@ async function loadDuplicates() {
 var PAGE = 25;
 var inbox = { after: null, filter: null, loading: false };
 function fillFilters() {
-  const fill2 = (select, options) => select.replaceChildren(select.options[0], ...options.map(([v, t]) => h("option", { value: v }, t)));
+  const fill2 = (select, options2) => select.replaceChildren(select.options[0], ...options2.map(([v, t]) => h("option", { value: v }, t)));
   const s = state.session;
   fill2($("select[name=office]"), s.offices.map((o) => [o.code, `${o.code} \u2014 ${o.name}`]));
   fill2($("select[name=status]"), Object.entries(STATUS_ES));

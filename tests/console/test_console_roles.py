@@ -314,3 +314,53 @@ def test_secretary_decides_a_case_the_eligibility_officer_assessed(
     assert "Siguiente: Cerrado" in page.inner_text(".workflow")
     assert page.locator("#decision-form").count() == 0
     assert "Reconocido" in page.inner_text("#s-historial + *")
+
+
+def test_registrar_registers_a_case_after_enrolling_the_principals_biometrics(
+    demo_hub: Demo, browser_page: Any
+) -> None:
+    hub, url = demo_hub
+    page = browser_page
+    number = a_case(url, "LIM", "appointment_scheduled")
+    login(page, hub, "reg2.lim")
+    search_case(page, number)
+    page.wait_for_selector("#register-form")
+    accessible(page, "registro del expediente")
+
+    # when the registrar registers before enrolling the principal's biometrics
+    page.check("#reg-identity")
+    page.fill("#reg-prof-0", "Enfermera")
+    page.select_option("#reg-edu-0", "UNIVERSITY")
+    page.fill("#nm-given", "Lucía")
+    page.fill("#nm-paternal", "Rondón")
+    page.select_option("#nm-sex", "FEMALE")
+    page.fill("#nm-birth", "2019-05-04")
+    page.select_option("#nm-relationship", "CHILD")
+    page.select_option("#need-code", "SC")
+    page.click("#register-form button[type=submit]")
+    # then the refusal says why, in Spanish, and the case is not registered
+    page.wait_for_selector("#register-form-out.error")
+    refusal = page.inner_text("#register-form-out")
+    assert refusal.startswith("BIOMETRICS_MISSING — "), refusal
+    assert "Cita programada" in page.inner_text(".workflow li.current")
+
+    # when they enrol the principal's template from the reader's file, and register again
+    page.set_input_files(
+        "#enrol-file",
+        files=[
+            {
+                "name": "huella.tpl",
+                "mimeType": "application/octet-stream",
+                "buffer": os.urandom(300),
+            }
+        ],
+    )
+    page.click("#enrol-form button[type=submit]")
+    page.wait_for_selector("#enrol-form-out:has-text('Datos biométricos registrados.')")
+    page.click("#register-form button[type=submit]")
+
+    # then the case is registered, with the new child and the need
+    page.wait_for_selector(".workflow li.current:has-text('Registrado'), #register-form-out.error")
+    assert visible_errors(page) == []
+    assert "Lucía Rondón" in page.inner_text("#s-familia + *")
+    assert "SC" in page.inner_text("#s-necesidades + *")

@@ -40,6 +40,8 @@ export const OPERATIONS = {
     hash: "17e37eb1ecb6770860a3656f25b8529fc309f0a4b7e6cfafb551a68a17cf2529", roles: ["cepr-eligibility"] },
   RecordInterview: { name: "RecordInterview", text: "mutation RecordInterview($n: Int!, $mode: AppointmentMode!, $heldAt: DateTime!, $summary: String!, $language: String!, $interpreter: Boolean!) {\n  recordInterview(\n    caseNumber: $n\n    mode: $mode\n    heldAt: $heldAt\n    summary: $summary\n    language: $language\n    interpreter: $interpreter\n  ) {\n    id\n    caseNumber\n    at\n  }\n}",
     hash: "83de11121db7bcdd80883071975fde7232bfff64728be47cfe4828c5b5eabf9d", roles: ["cepr-eligibility"] },
+  RegisterCase: { name: "RegisterCase", text: "mutation RegisterCase($input: RegistrationInput!) {\n  registerCase(input: $input) {\n    caseNumber\n    status\n    memberIds\n  }\n}",
+    hash: "816aeed0324f18c728b36175ed150e786db29b375f5be1b14cc8d5a331dfbb94", roles: ["cepr-registrar"] },
   ResolveDuplicate: { name: "ResolveDuplicate", text: "mutation ResolveDuplicate($id: Int!, $decision: DuplicateDecision!, $note: String!) {\n  resolvePossibleDuplicate(id: $id, decision: $decision, note: $note) {\n    id\n    status\n    resolvedBy\n  }\n}",
     hash: "6e85251adc0c04c35c8eae14831e42f3050824666f82076cef805eef18edf596", roles: ["cepr-supervisor"] },
   RevokeAsylumCard: { name: "RevokeAsylumCard", text: "mutation RevokeAsylumCard($id: ID!, $reason: String!) {\n  revokeAsylumCard(id: $id, reason: $reason)\n}",
@@ -73,6 +75,7 @@ export interface OperationTypes {
   Queue: { data: T.QueueQuery; variables: T.QueueQueryVariables };
   RecordAssessment: { data: T.RecordAssessmentMutation; variables: T.RecordAssessmentMutationVariables };
   RecordInterview: { data: T.RecordInterviewMutation; variables: T.RecordInterviewMutationVariables };
+  RegisterCase: { data: T.RegisterCaseMutation; variables: T.RegisterCaseMutationVariables };
   ResolveDuplicate: { data: T.ResolveDuplicateMutation; variables: T.ResolveDuplicateMutationVariables };
   RevokeAsylumCard: { data: T.RevokeAsylumCardMutation; variables: T.RevokeAsylumCardMutationVariables };
   RevokeWorkPermit: { data: T.RevokeWorkPermitMutation; variables: T.RevokeWorkPermitMutationVariables };

@@ -68,9 +68,52 @@ export type DuplicateStatus =
   | 'DUPLICATE'
   | 'OPEN';
 
+export type EducationLevel =
+  | 'NONE'
+  | 'POSTGRADUATE'
+  | 'PRIMARY'
+  | 'SECONDARY'
+  | 'TECHNICAL'
+  | 'UNIVERSITY';
+
+/** Perfil de un miembro del expediente. */
+export type MemberProfileData = {
+  educationLevel: EducationLevel | null | undefined;
+  languages: Array<string> | null | undefined;
+  personId: number;
+  profession: string | null | undefined;
+};
+
+/** Necesidad específica (código ACNUR) de un miembro. */
+export type NeedData = {
+  code: string;
+  detail: string | null | undefined;
+  personId: number;
+};
+
+/** Nuevo miembro de la familia. */
+export type NewMemberData = {
+  birthDate: string;
+  givenNames: string;
+  maternalSurname: string | null | undefined;
+  nationality: string;
+  paternalSurname: string;
+  relationship: Relationship;
+  sex: Sex;
+};
+
 export type Recommendation =
   | 'RECOGNISE'
   | 'REJECT';
+
+/** Registro del expediente en la entrevista. */
+export type RegistrationInput = {
+  caseNumber: number;
+  identityConfirmed: boolean;
+  needs: Array<NeedData> | null | undefined;
+  newMembers: Array<NewMemberData> | null | undefined;
+  profiles: Array<MemberProfileData> | null | undefined;
+};
 
 export type Relationship =
   | 'CHILD'
@@ -236,6 +279,13 @@ export type RecordInterviewMutationVariables = Exact<{
 
 
 export type RecordInterviewMutation = { recordInterview: { id: number | null, caseNumber: number | null, at: string | null } };
+
+export type RegisterCaseMutationVariables = Exact<{
+  input: RegistrationInput;
+}>;
+
+
+export type RegisterCaseMutation = { registerCase: { caseNumber: number | null, status: CaseStatus | null, memberIds: Array<number> | null } };
 
 export type ResolveDuplicateMutationVariables = Exact<{
   id: number;

@@ -6,11 +6,12 @@ import { APPT_PURPOSE_ES, ENROL_ES, GROUND_ES, MODE_ES, STATUS_ES } from "../lab
 import { state } from "../session";
 import { movesFor } from "../workflow";
 import type { CaseData } from "./case";
+import { registrationCard } from "./registration";
 
 type Done = () => Promise<void>;
 
 /** A form whose submit runs one operation; refusals and problems shown in Spanish. */
-function actionForm(id: string, controls: Child[], submit: string,
+export function actionForm(id: string, controls: Child[], submit: string,
   send: () => Promise<Result<unknown> | string>, after: (data: unknown, out: HTMLElement) => Promise<void> | void): HTMLFormElement {
   const out = h("div", { id: `${id}-out`, hidden: true });
   const button = h("button", { type: "submit" }, submit);
@@ -33,7 +34,7 @@ function actionForm(id: string, controls: Child[], submit: string,
   return form;
 }
 
-const required = (value: string, message: string): string | null => (value.trim() ? null : message);
+export const required = (value: string, message: string): string | null => (value.trim() ? null : message);
 
 function statusCard(c: CaseData, done: Done): HTMLElement | null {
   const moves = movesFor(c.status!, state.session!.role);
@@ -185,7 +186,7 @@ function secretaryCards(c: CaseData, done: Done): HTMLElement[] {
 }
 
 export function caseActions(c: CaseData, done: Done): HTMLElement {
-  const cards = [statusCard(c, done), priorityCard(c), appointmentsCard(c, done), biometricsCard(c),
+  const cards = [registrationCard(c, done), biometricsCard(c), statusCard(c, done), priorityCard(c), appointmentsCard(c, done),
     ...eligibilityCards(c), ...secretaryCards(c, done)].filter((x): x is HTMLElement => x != null);
   return h("div", { class: "actions" }, cards);
 }
