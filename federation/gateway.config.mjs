@@ -29,12 +29,16 @@
 // NEVER enable JIT here (--jit, JIT=1 or `jit: true`): with the auth plugin the compiled-query
 // cache key is undefined and one caller can receive another caller's data (STACK.md).
 import {
+  ConsoleLogWriter,
   createRemoteJwksSigningKeyProvider,
   defineConfig,
   extractFromHeader,
+  JSONLogWriter,
+  Logger,
 } from "@graphql-hive/gateway";
 import { createPublicKey, generateKeyPairSync } from "node:crypto";
 import { GraphQLError } from "graphql";
+import { redactingWriter, useHonestFailures } from "./honest_failures.mjs";
 
 const truthy = (value) => ["1", "true", "yes", "on"].includes(String(value ?? "").trim().toLowerCase());
 
@@ -255,4 +259,14 @@ export const gatewayConfig = defineConfig({
   },
   // The supergraph file is re-read when it changes (qhub federation compose rewrites it).
   pollingInterval: 10_000,
+  // A failed subgraph call answers 503 + Retry-After; /readiness is the hub's /readyz
+  // (QHUB_HUB_READY_URL); logs carry no request bodies, variables or document numbers.
+  readinessCheckEndpoint: "/readiness/gateway",
+  plugins: () => [
+    useHonestFailures({ readyUrl: process.env.QHUB_HUB_READY_URL || `${hub}/readyz` }),
+  ],
+  logging: new Logger({
+    level: process.env.LOG_LEVEL || "info",
+    writers: [redactingWriter(truthy(process.env.LOG_JSON) ? new JSONLogWriter() : new ConsoleLogWriter())],
+  }),
 });

@@ -7,7 +7,8 @@
   failed, the database counts as down until one succeeds.
 - ``GuardedPool.getconn`` waits in slices of a second: while the database is up a
   request queues for up to ``QHUB_DB_WAIT`` seconds (a burst is not an outage); once it
-  is down, the wait ends at the next slice and the request is answered 503.
+  is down, the wait ends at the next slice (0.1 s when it was already known down) and
+  the request is answered 503.
 - The reconnection back-off is capped: an attempt that keeps failing is given up after
   ``QHUB_DB_RECONNECT`` seconds and the next request starts a fresh one at once, so the
   pool's delay never grows with the length of the outage.
@@ -90,8 +91,10 @@ class GuardedPool(AsyncConnectionPool[Any]):
         deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
         while True:
             remaining = deadline - time.monotonic()
+            # known down: a short look for a connection (one may be back), then the 503
+            step = 0.1 if HEALTH.down(self.server) else 1.0
             try:
-                return await super().getconn(max(min(1.0, remaining), 0.01))
+                return await super().getconn(max(min(step, remaining), 0.01))
             except PoolTimeout:
                 if HEALTH.down(self.server) or time.monotonic() >= deadline:
                     raise

@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import hmac
 import json
+import logging
 import random
 import time
 from dataclasses import dataclass
@@ -25,11 +26,14 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import psycopg
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
 from models.vocab import PENDING_STATUSES, CaseStatus
+
+log = logging.getLogger("qhub.notifications")
 
 MAX_ATTEMPTS = 10
 BASE_DELAY = timedelta(seconds=5)
@@ -178,8 +182,14 @@ async def run_dispatcher(
     http = client or httpx.AsyncClient(timeout=10)
     try:
         while not stop.is_set():
-            async with pool.connection() as conn:
-                report = await deliver_due(conn, http)
+            try:
+                async with pool.connection() as conn:
+                    report = await deliver_due(conn, http)
+            except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+                # the database is away (PoolTimeout is an OperationalError): keep running,
+                # try again after the interval
+                log.warning("notificaciones: base de datos no disponible (%s)", type(exc).__name__)
+                report = DeliveryReport(0, 0, 0)
             if report.delivered + report.retried + report.dead == 0:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), interval)

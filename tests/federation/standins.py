@@ -246,7 +246,10 @@ def hub_standin_app(keys: Keys) -> Starlette:
     async def jwks(request: Request) -> JSONResponse:
         return JSONResponse(keys.jwks())
 
-    routes = [Route("/.well-known/jwks.json", jwks)]
+    async def readyz(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ready"})
+
+    routes = [Route("/.well-known/jwks.json", jwks), Route("/readyz", readyz)]
     for name, make in STANDIN_SUBGRAPHS.items():
         routes.append(
             Route(f"/subgraphs/{name}/graphql", _App(make(), keys), methods=["GET", "POST"])
