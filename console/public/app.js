@@ -2,6 +2,12 @@
 
 // src/generated/operations.ts
 var OPERATIONS = {
+  AccessLog: {
+    name: "AccessLog",
+    text: "query AccessLog($first: Int!, $beforeId: ID, $agency: String) {\n  accessLog(first: $first, beforeId: $beforeId, agency: $agency) {\n    id\n    at\n    agency\n    role\n    subject\n    purpose\n    operation\n    action\n    categories\n    personIds\n  }\n}",
+    hash: "d602a6c6f0163c89860de8ddf253bb28850d08e468ed6da393a9517180f3e6e1",
+    roles: ["cepr-supervisor", "cepr-secretary"]
+  },
   AssignCases: {
     name: "AssignCases",
     text: "mutation AssignCases($office: String!, $limit: Int!) {\n  assignCases(officeCode: $office, limit: $limit) {\n    ruleVersion\n    assigned {\n      caseNumber\n      officerId\n    }\n    unassigned\n  }\n}",
@@ -48,6 +54,12 @@ var OPERATIONS = {
     name: "ChangeStatus",
     text: "mutation ChangeStatus($n: Int!, $to: CaseStatus!, $reason: String!) {\n  changeCaseStatus(caseNumber: $n, to: $to, reason: $reason) {\n    caseNumber\n    fromStatus\n    toStatus\n  }\n}",
     hash: "6aa6202669db2ad461cde1b54600570166ad5d5389455126cd1eb240f365c9f7",
+    roles: ["cepr-registrar", "cepr-supervisor"]
+  },
+  CreateSlot: {
+    name: "CreateSlot",
+    text: "mutation CreateSlot($office: String!, $startsAt: DateTime!, $mode: AppointmentMode!, $purpose: AppointmentPurpose!, $capacity: Int!, $minutes: Int!) {\n  createAppointmentSlot(\n    officeCode: $office\n    startsAt: $startsAt\n    mode: $mode\n    purpose: $purpose\n    capacity: $capacity\n    minutes: $minutes\n  ) {\n    id\n    startsAt\n    capacity\n  }\n}",
+    hash: "806dd294e0863d8b307e1c05d1845edb673ea3ad3a6c21f5368b66c98d58e336",
     roles: ["cepr-registrar", "cepr-supervisor"]
   },
   Dashboard: {
@@ -115,6 +127,12 @@ var OPERATIONS = {
     text: "mutation RegisterCase($input: RegistrationInput!) {\n  registerCase(input: $input) {\n    caseNumber\n    status\n    memberIds\n  }\n}",
     hash: "816aeed0324f18c728b36175ed150e786db29b375f5be1b14cc8d5a331dfbb94",
     roles: ["cepr-registrar"]
+  },
+  RescheduleAppointment: {
+    name: "RescheduleAppointment",
+    text: "mutation RescheduleAppointment($id: Int!, $slot: Int!) {\n  rescheduleAppointment(appointmentId: $id, slotId: $slot) {\n    appointmentId\n    startsAt\n  }\n}",
+    hash: "822f7241784a94f9696927732cef3c53b75a6fccd624074e6b7a94bb186e1fd7",
+    roles: ["cepr-registrar", "cepr-supervisor"]
   },
   ResolveDuplicate: {
     name: "ResolveDuplicate",
@@ -418,6 +436,49 @@ function fill(el, ...children) {
   append(el, children);
 }
 
+// src/pages/access_log.ts
+var PAGE = 100;
+var log = { before: null, rows: [] };
+async function loadAccessLog(reset) {
+  const body = $("#accesslog-body");
+  const status = $("#accesslog-status");
+  if (reset) {
+    log.before = null;
+    log.rows = [];
+  }
+  statusText(status, "Cargando el registro de accesos\u2026");
+  try {
+    const { data, errors } = await run("AccessLog", { first: PAGE, beforeId: log.before, agency: null });
+    showErrors($("#accesslog-errors"), errors);
+    const lines = data?.accessLog ?? [];
+    log.rows.push(...lines.map((l) => ({ id: l.id, cells: [
+      fmtDateTime(l.at),
+      l.agency,
+      ROLE_ES[l.role] ?? l.role,
+      l.subject,
+      l.purpose ?? "\u2014",
+      l.operation ?? "\u2014",
+      l.action,
+      l.categories.join(", "),
+      l.personIds.length ? l.personIds.join(", ") : "\u2014"
+    ] })));
+    log.before = lines.length ? lines[lines.length - 1].id : log.before;
+    fill(
+      body,
+      log.rows.length ? table(
+        "Registro de accesos",
+        ["Fecha", "Entidad", "Rol", "Usuario", "Finalidad", "Operaci\xF3n", "Acci\xF3n", "Categor\xEDas", "Personas"],
+        log.rows.map((r) => r.cells)
+      ) : null,
+      lines.length === PAGE ? h("button", { type: "button", class: "secondary", id: "accesslog-more", onclick: () => void loadAccessLog(false) }, "Cargar m\xE1s") : null
+    );
+    statusText(status, log.rows.length ? `${log.rows.length} accesos mostrados.` : "No hay accesos registrados.");
+  } catch (e) {
+    statusText(status, "");
+    showErrors($("#accesslog-errors"), asErrors(e));
+  }
+}
+
 // src/session.ts
 var TOKEN_KEY = "qhub.token";
 var state = { session: null };
@@ -698,6 +759,7 @@ function appointmentsCard(c, done) {
       h("option", { value: "" }, free.length ? "Elija un horario" : "No hay horarios libres"),
       ...free.map((s) => h("option", { value: s.id }, `${fmtDateTime(s.startsAt)} \xB7 ${APPT_PURPOSE_ES[s.purpose]} \xB7 ${MODE_ES[s.mode]} \xB7 ${s.capacity - s.booked} libre(s)`))
     );
+    slot.dispatchEvent(new Event("slots"));
   });
   const parts = [actionForm(
     "book-form",
@@ -707,6 +769,18 @@ function appointmentsCard(c, done) {
     done
   )];
   const booked = (c.appointments ?? []).filter((a) => a.status === "BOOKED");
+  if (booked.length && mayRun("RescheduleAppointment")) {
+    const which = h("select", {}, booked.map((a) => h("option", { value: a.id }, `${fmtDateTime(a.startsAt)} \xB7 ${APPT_PURPOSE_ES[a.purpose ?? ""] ?? ""}`)));
+    const to = h("select", {}, [...slot.options].map((o) => o.cloneNode(true)));
+    slot.addEventListener("slots", () => to.replaceChildren(...[...slot.options].map((o) => o.cloneNode(true))));
+    parts.push(actionForm(
+      "move-form",
+      [...field("move-appt", "Cita reservada", which), ...field("move-slot", "Nuevo horario (mismo tr\xE1mite)", to)],
+      "Cambiar de horario",
+      async () => to.value ? run("RescheduleAppointment", { id: Number(which.value), slot: Number(to.value) }) : "Elija el nuevo horario.",
+      done
+    ));
+  }
   if (booked.length && mayRun("CancelAppointment")) {
     const which = h("select", {}, booked.map((a) => h("option", { value: a.id }, `${fmtDateTime(a.startsAt)} \xB7 ${APPT_PURPOSE_ES[a.purpose ?? ""] ?? ""}`)));
     parts.push(actionForm(
@@ -962,6 +1036,7 @@ function render(c, contact, reasons) {
   return h(
     "div",
     {},
+    h("p", { class: "no-print" }, h("button", { type: "button", class: "secondary", id: "print-case", onclick: () => window.print() }, "Imprimir o guardar en PDF")),
     workflowBar(c),
     h("div", { class: "grid" }, card("Resumen", "s-resumen", summary), card("Solicitante principal", "s-principal", principal)),
     card("Familia", "s-familia", family),
@@ -1007,6 +1082,36 @@ async function loadCase(number) {
   }
 }
 
+// src/pages/slots.ts
+var limaInstant = (local) => `${local}:00-05:00`;
+function slotCard(done) {
+  const office = state.session?.officeCode;
+  if (!office || !mayRun("CreateSlot")) return null;
+  const starts = h("input", { type: "datetime-local" });
+  const purpose = h("select", {}, Object.entries(APPT_PURPOSE_ES).map(([k, v]) => h("option", { value: k }, v)));
+  const mode = h("select", {}, Object.entries(MODE_ES).map(([k, v]) => h("option", { value: k }, v)));
+  const capacity = h("input", { type: "number", min: 1, max: 50, value: 4 });
+  const minutes = h("input", { type: "number", min: 10, max: 240, value: 30 });
+  return card(`Abrir un horario en ${office}`, "d-horario", actionForm("slot-form", [
+    ...field("slot-starts", "Fecha y hora (hora de Lima)", starts),
+    ...field("slot-purpose", "Tr\xE1mite", purpose),
+    ...field("slot-mode", "Modalidad", mode),
+    ...field("slot-capacity", "Cupos", capacity),
+    ...field("slot-minutes", "Minutos", minutes)
+  ], "Abrir horario", async () => {
+    if (!starts.value) return "Indique la fecha y hora del horario.";
+    if (Date.parse(limaInstant(starts.value)) <= Date.now()) return "El horario no puede estar en el pasado.";
+    return run("CreateSlot", {
+      office,
+      startsAt: limaInstant(starts.value),
+      mode: mode.value,
+      purpose: purpose.value,
+      capacity: Number(capacity.value),
+      minutes: Number(minutes.value)
+    });
+  }, done));
+}
+
 // src/pages/dashboard.ts
 var COUNTED = 500;
 var KEYS = [
@@ -1031,8 +1136,8 @@ function waited(days) {
 async function countsCard(office) {
   const { data, errors } = await run("Dashboard", { office: office ? [office] : null, first: COUNTED });
   const focus = FOCUS[state.session.role] ?? [];
-  const rows = KEYS.map(([key, status]) => {
-    const conn = data?.[key];
+  const rows = KEYS.map(([key2, status]) => {
+    const conn = data?.[key2];
     const n = conn?.edges.length ?? 0;
     const oldest = conn?.edges.map((e) => e.node.filingDate).filter(Boolean).sort()[0] ?? null;
     return { status, n, more: conn?.pageInfo.hasNextPage ?? false, oldest };
@@ -1106,7 +1211,8 @@ async function loadDashboard() {
   if (office && mayRun("Slots")) parts.push(appointmentsCard2(office));
   if (mayRun("Duplicates")) parts.push(duplicatesCard());
   try {
-    body.replaceChildren(h("div", { class: "grid" }, await Promise.all(parts)));
+    const opening = slotCard(loadDashboard);
+    body.replaceChildren(h("div", { class: "grid" }, await Promise.all(parts), opening));
     statusText(status, "");
   } catch (e) {
     statusText(status, "");
@@ -1224,7 +1330,7 @@ async function loadDuplicates() {
 }
 
 // src/pages/inbox.ts
-var PAGE = 25;
+var PAGE2 = 25;
 var inbox = { after: null, filter: null, loading: false };
 function fillFilters() {
   const fill2 = (select, options2) => select.replaceChildren(select.options[0], ...options2.map(([v, t]) => h("option", { value: v }, t)));
@@ -1262,7 +1368,7 @@ async function loadCases(reset) {
   statusText(status, "Cargando expedientes\u2026");
   more.disabled = true;
   try {
-    const { data, errors } = await run("CaseList", { first: PAGE, after: inbox.after, filter: inbox.filter });
+    const { data, errors } = await run("CaseList", { first: PAGE2, after: inbox.after, filter: inbox.filter });
     showErrors($("#inbox-errors"), errors);
     if (!data) {
       statusText(status, "");
@@ -1296,11 +1402,11 @@ async function loadCases(reset) {
 }
 
 // src/pages/queue.ts
-var PAGE2 = 25;
+var PAGE3 = 25;
 var HUB_MAX = 500;
-var queue = { limit: PAGE2 };
+var queue = { limit: PAGE3 };
 function resetQueue() {
-  queue.limit = PAGE2;
+  queue.limit = PAGE3;
 }
 async function loadQueue() {
   const body = $("#queue-body");
@@ -1320,7 +1426,7 @@ async function loadQueue() {
       class: "secondary",
       hidden: !hasMore,
       onclick: () => {
-        queue.limit = Math.min(queue.limit + PAGE2, HUB_MAX - 1);
+        queue.limit = Math.min(queue.limit + PAGE3, HUB_MAX - 1);
         void loadQueue();
       }
     }, "Cargar m\xE1s");
@@ -1391,6 +1497,62 @@ function assignCard() {
   ), form, out);
 }
 
+// src/pages/saved.ts
+var FIELDS = ["office", "status", "need", "nationality", "from", "to"];
+var key = () => `qhub.filters.${state.session?.role ?? "?"}`;
+var read = () => {
+  try {
+    return JSON.parse(localStorage.getItem(key()) ?? "[]");
+  } catch {
+    return [];
+  }
+};
+function renderSaved(apply) {
+  const list = $("#saved-filters");
+  const saved = read();
+  list.replaceChildren(...saved.map((s, i) => h(
+    "li",
+    {},
+    h("button", { type: "button", class: "small secondary", onclick: () => {
+      const form = $("#filters");
+      for (const f of FIELDS) form.elements.namedItem(f).value = s.values[f] ?? "";
+      apply();
+    } }, s.name),
+    h("button", { type: "button", class: "small secondary", "aria-label": `Borrar el filtro ${s.name}`, onclick: () => {
+      localStorage.setItem(key(), JSON.stringify(saved.filter((_, j) => j !== i)));
+      renderSaved(apply);
+    } }, "\xD7")
+  )));
+}
+function saveCurrent(apply) {
+  const name = $("#filter-name").value.trim();
+  const out = $("#saved-out");
+  if (!name) {
+    out.hidden = false;
+    out.textContent = "Ponga un nombre al filtro.";
+    return;
+  }
+  const form = new FormData($("#filters"));
+  const values = Object.fromEntries(FIELDS.map((f) => [f, String(form.get(f) ?? "")]));
+  localStorage.setItem(key(), JSON.stringify([...read().filter((s) => s.name !== name), { name, values }]));
+  $("#filter-name").value = "";
+  out.hidden = false;
+  out.textContent = `Filtro \xAB${name}\xBB guardado.`;
+  renderSaved(apply);
+}
+var cell = (text) => {
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return `"${safe.replaceAll('"', '""')}"`;
+};
+function downloadList() {
+  const rows = [...document.querySelectorAll("#cases tr")].map((tr) => [...tr.cells].map((c) => cell(c.innerText.trim())).join(","));
+  const blob = new Blob(["\uFEFF" + rows.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
+  const a = h("a", { href: URL.createObjectURL(blob), download: "expedientes.csv" });
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
 // src/pages/search.ts
 var RESULTS = 20;
 async function loadSearch(text) {
@@ -1432,7 +1594,7 @@ async function loadSearch(text) {
 }
 
 // src/main.ts
-var PAGES = ["#dashboard", "#inbox", "#queue", "#duplicates", "#detail", "#results"];
+var PAGES = ["#dashboard", "#inbox", "#queue", "#duplicates", "#detail", "#results", "#accesslog"];
 function logout(errors) {
   clearSession();
   $("#cases tbody").replaceChildren();
@@ -1467,8 +1629,10 @@ async function render2() {
         h("button", { type: "button", onclick: () => logout() }, "Cerrar sesi\xF3n")
       );
       fillFilters();
+      renderSaved(() => void loadCases(true));
       $('[data-nav="queue"]').hidden = !mayRun("Queue");
       $('[data-nav="duplicates"]').hidden = !mayRun("Duplicates");
+      $('[data-nav="accesslog"]').hidden = !mayRun("AccessLog");
     } catch (e) {
       if (!api.token) return;
       show("#dashboard", null);
@@ -1486,6 +1650,11 @@ async function render2() {
   if (hash.startsWith("#/buscar?")) {
     show("#results", null);
     await loadSearch(new URLSearchParams(hash.split("?")[1]).get("q") ?? "");
+    return;
+  }
+  if (hash === "#/accesos" && mayRun("AccessLog")) {
+    show("#accesslog", "accesslog");
+    await loadAccessLog(true);
     return;
   }
   if (hash === "#/cola" && mayRun("Queue")) {
@@ -1568,6 +1737,11 @@ function init() {
   $("#filters").addEventListener("reset", () => setTimeout(() => void loadCases(true)));
   $("#more").addEventListener("click", () => void loadCases(false));
   $("#search").addEventListener("submit", search);
+  $("#save-filter").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    saveCurrent(() => void loadCases(true));
+  });
+  $("#download-list").addEventListener("click", downloadList);
   window.addEventListener("hashchange", () => void render2());
   void render2();
 }

@@ -2,15 +2,17 @@
 import { api, asErrors, mayRun } from "./api";
 import { $, h, showErrors } from "./dom";
 import { ROLE_ES } from "./labels";
+import { loadAccessLog } from "./pages/access_log";
 import { loadCase } from "./pages/case";
 import { loadDashboard } from "./pages/dashboard";
 import { loadDuplicates } from "./pages/duplicates";
 import { fillFilters, loadCases, presetStatus } from "./pages/inbox";
 import { loadQueue, resetQueue } from "./pages/queue";
+import { downloadList, renderSaved, saveCurrent } from "./pages/saved";
 import { loadSearch } from "./pages/search";
 import { clearSession, loadSession, loginWithPassword, restoreToken, setToken, state } from "./session";
 
-const PAGES = ["#dashboard", "#inbox", "#queue", "#duplicates", "#detail", "#results"] as const;
+const PAGES = ["#dashboard", "#inbox", "#queue", "#duplicates", "#detail", "#results", "#accesslog"] as const;
 
 function logout(errors?: Parameters<typeof showErrors>[1]): void {
   clearSession();
@@ -41,8 +43,10 @@ async function render(): Promise<void> {
       $("#who").replaceChildren(h("span", {}, `${ROLE_ES[s.role] ?? s.role}${s.officeCode ? ` · Oficina ${s.officeCode}` : ""}`),
         h("button", { type: "button", onclick: () => logout() }, "Cerrar sesión"));
       fillFilters();
+      renderSaved(() => void loadCases(true));
       $('[data-nav="queue"]').hidden = !mayRun("Queue");
       $('[data-nav="duplicates"]').hidden = !mayRun("Duplicates");
+      $('[data-nav="accesslog"]').hidden = !mayRun("AccessLog");
     } catch (e) {
       if (!api.token) return; // rejected token: logout() already shows the login with the error
       show("#dashboard", null);
@@ -58,6 +62,7 @@ async function render(): Promise<void> {
     await loadSearch(new URLSearchParams(hash.split("?")[1]).get("q") ?? "");
     return;
   }
+  if (hash === "#/accesos" && mayRun("AccessLog")) { show("#accesslog", "accesslog"); await loadAccessLog(true); return; }
   if (hash === "#/cola" && mayRun("Queue")) { show("#queue", "queue"); resetQueue(); await loadQueue(); return; }
   if (hash === "#/duplicados" && mayRun("Duplicates")) { show("#duplicates", "duplicates"); await loadDuplicates(); return; }
   if (hash.startsWith("#/expedientes")) {
@@ -106,6 +111,8 @@ function init(): void {
   $("#filters").addEventListener("reset", () => setTimeout(() => void loadCases(true)));
   $("#more").addEventListener("click", () => void loadCases(false));
   $("#search").addEventListener("submit", search);
+  $("#save-filter").addEventListener("submit", (ev) => { ev.preventDefault(); saveCurrent(() => void loadCases(true)); });
+  $("#download-list").addEventListener("click", downloadList);
   window.addEventListener("hashchange", () => void render());
   void render();
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,11 @@ def a_case(url: str, office: str, status: str, extra: str = "") -> int:
     return int(row[0])
 
 
+def next_month_at_nine() -> str:
+    day = date.today() + timedelta(days=30)
+    return f"{day.isoformat()}T09:00"
+
+
 def a_principal(url: str) -> tuple[int, str, str]:
     """A Lima case and its principal's surnames and first given name, without accents."""
     with psycopg.connect(libpq_url(url)) as conn:
@@ -117,6 +123,17 @@ def test_registrar_moves_a_pre_registered_case_and_books_its_appointment(
     on_a_phone(page, "tablero del registro")
     shoot(page, "registro-tablero")
 
+    # when they open a card-pickup slot: first in the past (refused), then next month
+    page.fill("#slot-starts", "2020-01-06T09:00")
+    page.select_option("#slot-purpose", "CARD_PICKUP")
+    page.click("#slot-form button[type=submit]")
+    page.wait_for_selector("#slot-form-out.error")
+    assert "no puede estar en el pasado" in page.inner_text("#slot-form-out")
+    page.fill("#slot-starts", next_month_at_nine())
+    page.click("#slot-form button[type=submit]")
+    page.wait_for_selector("#slot-form-out:text-matches('Hecho|—')")
+    assert visible_errors(page) == []
+
     # when they search the case by number
     search_case(page, number)
     # then the case page shows where it is and offers only the registrar's moves
@@ -127,8 +144,9 @@ def test_registrar_moves_a_pre_registered_case_and_books_its_appointment(
     accessible(page, "expediente (registro)")
     on_a_phone(page, "expediente (registro)")
 
-    # when they book a free slot of the office
+    # when they book a free slot of the office (the one they opened is offered)
     page.wait_for_selector("#book-slot option[value]:not([value=''])", state="attached")
+    assert any("Entrega de carné" in o for o in page.locator("#book-slot option").all_inner_texts())
     slot = page.locator("#book-slot option[value]:not([value=''])").first.get_attribute("value")
     page.select_option("#book-slot", slot)
     page.click("#book-form button[type=submit]")
@@ -190,6 +208,13 @@ def test_supervisor_pages_the_queue_assigns_and_overrides_a_priority(
         page.wait_for_selector("#detail-body .workflow")
     assert page.inner_text("#detail-title") == f"Expediente N.º {number}"
 
+    # and the access log lists the reads, the newest first
+    page.click('[data-nav="accesslog"]')
+    page.wait_for_selector("#accesslog-status:text-matches('mostrados|No hay')")
+    assert visible_errors(page) == []
+    assert page.locator("#accesslog-body tbody tr").count() > 0
+    accessible(page, "registro de accesos")
+
     # and the duplicate review page is reachable and accessible
     page.click('[data-nav="duplicates"]')
     page.wait_for_selector("#duplicates-status:text-matches('revisi|No hay')")
@@ -246,6 +271,20 @@ def test_secretary_sees_a_refused_decision_and_issues_and_revokes_a_work_permit(
     page.wait_for_selector("#cases tbody tr")
     assert set(page.locator("#cases tbody td .badge").all_inner_texts()) == {"En evaluación"}
     accessible(page, "bandeja filtrada")
+    # the list is saved as a filter, and downloaded as a spreadsheet
+    page.fill("#filter-name", "Por decidir")
+    page.click("#save-filter button[type=submit]")
+    page.wait_for_selector("#saved-filters button:has-text('Por decidir')")
+    with page.expect_download() as download:
+        page.click("#download-list")
+    lines = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 1 + page.locator("#cases tbody tr").count()
+    assert lines[0].startswith('"Expediente","Solicitante principal"')
+    page.click("#filters button[type=reset]")
+    page.wait_for_selector("#cases tbody tr")
+    page.click("#saved-filters button:has-text('Por decidir')")
+    page.wait_for_selector("#inbox-status:has-text('mostrado')")
+    assert page.input_value("select[name=status]") == "UNDER_REVIEW"
     page.locator("#cases tbody tr a").first.click()
     page.wait_for_selector("#decision-form")
     assert page.locator("#status-form").count() == 0  # decisions, not a status change

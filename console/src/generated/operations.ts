@@ -4,6 +4,8 @@ import type * as T from "./types";
 export interface Operation { name: string; text: string; hash: string; roles: readonly string[] }
 
 export const OPERATIONS = {
+  AccessLog: { name: "AccessLog", text: "query AccessLog($first: Int!, $beforeId: ID, $agency: String) {\n  accessLog(first: $first, beforeId: $beforeId, agency: $agency) {\n    id\n    at\n    agency\n    role\n    subject\n    purpose\n    operation\n    action\n    categories\n    personIds\n  }\n}",
+    hash: "d602a6c6f0163c89860de8ddf253bb28850d08e468ed6da393a9517180f3e6e1", roles: ["cepr-supervisor","cepr-secretary"] },
   AssignCases: { name: "AssignCases", text: "mutation AssignCases($office: String!, $limit: Int!) {\n  assignCases(officeCode: $office, limit: $limit) {\n    ruleVersion\n    assigned {\n      caseNumber\n      officerId\n    }\n    unassigned\n  }\n}",
     hash: "04c32c510e3bec6caf743a1bfabb97c74d9707a39841de320e7db9f188248dc6", roles: ["cepr-supervisor"] },
   BookAppointment: { name: "BookAppointment", text: "mutation BookAppointment($n: Int!, $slot: Int!) {\n  bookAppointment(caseNumber: $n, slotId: $slot) {\n    appointmentId\n  }\n}",
@@ -20,6 +22,8 @@ export const OPERATIONS = {
     hash: "0f65479bbcdef5120e8cf7b6553b5532bc4afbd98cc07b620f2ef90674885cb0", roles: ["cepr-registrar","cepr-supervisor","cepr-eligibility","cepr-secretary"] },
   ChangeStatus: { name: "ChangeStatus", text: "mutation ChangeStatus($n: Int!, $to: CaseStatus!, $reason: String!) {\n  changeCaseStatus(caseNumber: $n, to: $to, reason: $reason) {\n    caseNumber\n    fromStatus\n    toStatus\n  }\n}",
     hash: "6aa6202669db2ad461cde1b54600570166ad5d5389455126cd1eb240f365c9f7", roles: ["cepr-registrar","cepr-supervisor"] },
+  CreateSlot: { name: "CreateSlot", text: "mutation CreateSlot($office: String!, $startsAt: DateTime!, $mode: AppointmentMode!, $purpose: AppointmentPurpose!, $capacity: Int!, $minutes: Int!) {\n  createAppointmentSlot(\n    officeCode: $office\n    startsAt: $startsAt\n    mode: $mode\n    purpose: $purpose\n    capacity: $capacity\n    minutes: $minutes\n  ) {\n    id\n    startsAt\n    capacity\n  }\n}",
+    hash: "806dd294e0863d8b307e1c05d1845edb673ea3ad3a6c21f5368b66c98d58e336", roles: ["cepr-registrar","cepr-supervisor"] },
   Dashboard: { name: "Dashboard", text: "query Dashboard($office: [String!], $first: Int!) {\n  preRegistered: cases(\n    first: $first\n    filter: {statuses: [PRE_REGISTERED], officeCodes: $office}\n  ) {\n    ...Counted\n  }\n  appointmentScheduled: cases(\n    first: $first\n    filter: {statuses: [APPOINTMENT_SCHEDULED], officeCodes: $office}\n  ) {\n    ...Counted\n  }\n  registered: cases(\n    first: $first\n    filter: {statuses: [REGISTERED], officeCodes: $office}\n  ) {\n    ...Counted\n  }\n  underReview: cases(\n    first: $first\n    filter: {statuses: [UNDER_REVIEW], officeCodes: $office}\n  ) {\n    ...Counted\n  }\n  rejected: cases(\n    first: $first\n    filter: {statuses: [REJECTED], officeCodes: $office}\n  ) {\n    ...Counted\n  }\n  appeal: cases(first: $first, filter: {statuses: [APPEAL], officeCodes: $office}) {\n    ...Counted\n  }\n}\n\nfragment Counted on CaseConnection {\n  edges {\n    node {\n      number\n      filingDate\n    }\n  }\n  pageInfo {\n    hasNextPage\n  }\n}",
     hash: "dd1cdbae5d72628df9414ecd313b5ab677cd5320bc05ecae0850451478caa5d7", roles: ["cepr-registrar","cepr-supervisor","cepr-eligibility","cepr-secretary"] },
   DecideCase: { name: "DecideCase", text: "mutation DecideCase($n: Int!, $outcome: DecisionOutcome!, $reasons: String!) {\n  decideCase(caseNumber: $n, outcome: $outcome, reasons: $reasons) {\n    id\n    caseNumber\n    at\n  }\n}",
@@ -42,6 +46,8 @@ export const OPERATIONS = {
     hash: "83de11121db7bcdd80883071975fde7232bfff64728be47cfe4828c5b5eabf9d", roles: ["cepr-eligibility"] },
   RegisterCase: { name: "RegisterCase", text: "mutation RegisterCase($input: RegistrationInput!) {\n  registerCase(input: $input) {\n    caseNumber\n    status\n    memberIds\n  }\n}",
     hash: "816aeed0324f18c728b36175ed150e786db29b375f5be1b14cc8d5a331dfbb94", roles: ["cepr-registrar"] },
+  RescheduleAppointment: { name: "RescheduleAppointment", text: "mutation RescheduleAppointment($id: Int!, $slot: Int!) {\n  rescheduleAppointment(appointmentId: $id, slotId: $slot) {\n    appointmentId\n    startsAt\n  }\n}",
+    hash: "822f7241784a94f9696927732cef3c53b75a6fccd624074e6b7a94bb186e1fd7", roles: ["cepr-registrar","cepr-supervisor"] },
   ResolveDuplicate: { name: "ResolveDuplicate", text: "mutation ResolveDuplicate($id: Int!, $decision: DuplicateDecision!, $note: String!) {\n  resolvePossibleDuplicate(id: $id, decision: $decision, note: $note) {\n    id\n    status\n    resolvedBy\n  }\n}",
     hash: "6e85251adc0c04c35c8eae14831e42f3050824666f82076cef805eef18edf596", roles: ["cepr-supervisor"] },
   RevokeAsylumCard: { name: "RevokeAsylumCard", text: "mutation RevokeAsylumCard($id: ID!, $reason: String!) {\n  revokeAsylumCard(id: $id, reason: $reason)\n}",
@@ -57,6 +63,7 @@ export const OPERATIONS = {
 } as const satisfies Record<string, Operation>;
 
 export interface OperationTypes {
+  AccessLog: { data: T.AccessLogQuery; variables: T.AccessLogQueryVariables };
   AssignCases: { data: T.AssignCasesMutation; variables: T.AssignCasesMutationVariables };
   BookAppointment: { data: T.BookAppointmentMutation; variables: T.BookAppointmentMutationVariables };
   CancelAppointment: { data: T.CancelAppointmentMutation; variables: T.CancelAppointmentMutationVariables };
@@ -65,6 +72,7 @@ export interface OperationTypes {
   CaseHistoryReasons: { data: T.CaseHistoryReasonsQuery; variables: T.CaseHistoryReasonsQueryVariables };
   CaseList: { data: T.CaseListQuery; variables: T.CaseListQueryVariables };
   ChangeStatus: { data: T.ChangeStatusMutation; variables: T.ChangeStatusMutationVariables };
+  CreateSlot: { data: T.CreateSlotMutation; variables: T.CreateSlotMutationVariables };
   Dashboard: { data: T.DashboardQuery; variables: T.DashboardQueryVariables };
   DecideCase: { data: T.DecideCaseMutation; variables: T.DecideCaseMutationVariables };
   Duplicates: { data: T.DuplicatesQuery; variables: T.DuplicatesQueryVariables };
@@ -76,6 +84,7 @@ export interface OperationTypes {
   RecordAssessment: { data: T.RecordAssessmentMutation; variables: T.RecordAssessmentMutationVariables };
   RecordInterview: { data: T.RecordInterviewMutation; variables: T.RecordInterviewMutationVariables };
   RegisterCase: { data: T.RegisterCaseMutation; variables: T.RegisterCaseMutationVariables };
+  RescheduleAppointment: { data: T.RescheduleAppointmentMutation; variables: T.RescheduleAppointmentMutationVariables };
   ResolveDuplicate: { data: T.ResolveDuplicateMutation; variables: T.ResolveDuplicateMutationVariables };
   RevokeAsylumCard: { data: T.RevokeAsylumCardMutation; variables: T.RevokeAsylumCardMutationVariables };
   RevokeWorkPermit: { data: T.RevokeWorkPermitMutation; variables: T.RevokeWorkPermitMutationVariables };

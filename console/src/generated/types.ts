@@ -128,6 +128,15 @@ export type Sex =
   | 'MALE'
   | 'OTHER';
 
+export type AccessLogQueryVariables = Exact<{
+  first: number;
+  beforeId: string | number | null | undefined;
+  agency: string | null | undefined;
+}>;
+
+
+export type AccessLogQuery = { accessLog: Array<{ id: string, at: string, agency: string, role: string, subject: string, purpose: string | null, operation: string | null, action: string, categories: Array<string>, personIds: Array<string> }> };
+
 export type AssignCasesMutationVariables = Exact<{
   office: string;
   limit: number;
@@ -189,6 +198,18 @@ export type ChangeStatusMutationVariables = Exact<{
 
 
 export type ChangeStatusMutation = { changeCaseStatus: { caseNumber: number, fromStatus: CaseStatus, toStatus: CaseStatus } };
+
+export type CreateSlotMutationVariables = Exact<{
+  office: string;
+  startsAt: string;
+  mode: AppointmentMode;
+  purpose: AppointmentPurpose;
+  capacity: number;
+  minutes: number;
+}>;
+
+
+export type CreateSlotMutation = { createAppointmentSlot: { id: number, startsAt: string, capacity: number } };
 
 export type DashboardQueryVariables = Exact<{
   office: Array<string> | string | null | undefined;
@@ -286,6 +307,14 @@ export type RegisterCaseMutationVariables = Exact<{
 
 
 export type RegisterCaseMutation = { registerCase: { caseNumber: number | null, status: CaseStatus | null, memberIds: Array<number> | null } };
+
+export type RescheduleAppointmentMutationVariables = Exact<{
+  id: number;
+  slot: number;
+}>;
+
+
+export type RescheduleAppointmentMutation = { rescheduleAppointment: { appointmentId: number | null, startsAt: string | null } };
 
 export type ResolveDuplicateMutationVariables = Exact<{
   id: number;

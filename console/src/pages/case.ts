@@ -73,6 +73,7 @@ function render(c: CaseData, contact: { phone: string | null; email: string | nu
       APPT_STATUS_ES[a.status ?? ""] ?? a.status ?? "—", a.officeCode ?? "—"]), (i) => ({ "data-appointment": c.appointments![i].id }))
     : h("p", { class: "empty" }, "Sin citas.");
   return h("div", {},
+    h("p", { class: "no-print" }, h("button", { type: "button", class: "secondary", id: "print-case", onclick: () => window.print() }, "Imprimir o guardar en PDF")),
     workflowBar(c),
     h("div", { class: "grid" }, card("Resumen", "s-resumen", summary), card("Solicitante principal", "s-principal", principal)),
     card("Familia", "s-familia", family),

@@ -70,10 +70,18 @@ function appointmentsCard(c: CaseData, done: Done): HTMLElement | null {
     const free = (data?.appointmentSlots ?? []).filter((s) => s.booked < s.capacity && Date.parse(s.startsAt) > now);
     slot.replaceChildren(h("option", { value: "" }, free.length ? "Elija un horario" : "No hay horarios libres"),
       ...free.map((s) => h("option", { value: s.id }, `${fmtDateTime(s.startsAt)} · ${APPT_PURPOSE_ES[s.purpose]} · ${MODE_ES[s.mode]} · ${s.capacity - s.booked} libre(s)`)));
+    slot.dispatchEvent(new Event("slots"));
   });
   const parts: Child[] = [actionForm("book-form", field("book-slot", "Horario", slot), "Reservar cita",
     async () => (slot.value ? run("BookAppointment", { n: c.number!, slot: Number(slot.value) }) : "Elija un horario."), done)];
   const booked = (c.appointments ?? []).filter((a) => a.status === "BOOKED");
+  if (booked.length && mayRun("RescheduleAppointment")) {
+    const which = h("select", {}, booked.map((a) => h("option", { value: a.id }, `${fmtDateTime(a.startsAt)} · ${APPT_PURPOSE_ES[a.purpose ?? ""] ?? ""}`)));
+    const to = h("select", {}, [...slot.options].map((o) => o.cloneNode(true) as HTMLOptionElement));
+    slot.addEventListener("slots", () => to.replaceChildren(...[...slot.options].map((o) => o.cloneNode(true))));
+    parts.push(actionForm("move-form", [...field("move-appt", "Cita reservada", which), ...field("move-slot", "Nuevo horario (mismo trámite)", to)],
+      "Cambiar de horario", async () => (to.value ? run("RescheduleAppointment", { id: Number(which.value), slot: Number(to.value) }) : "Elija el nuevo horario."), done));
+  }
   if (booked.length && mayRun("CancelAppointment")) {
     const which = h("select", {}, booked.map((a) => h("option", { value: a.id }, `${fmtDateTime(a.startsAt)} · ${APPT_PURPOSE_ES[a.purpose ?? ""] ?? ""}`)));
     parts.push(actionForm("cancel-form", field("cancel-appt", "Cita reservada", which), "Cancelar cita",

@@ -5,6 +5,7 @@ import { $, card, daysSince, fmtDate, fmtTime, h, limaDay, plural, showErrors, s
 import type { CaseStatus } from "../generated/types";
 import { APPT_PURPOSE_ES, MODE_ES, STATUS_ES } from "../labels";
 import { state } from "../session";
+import { slotCard } from "./slots";
 
 const COUNTED = 500; // one page of case numbers per status; more shows as "más de 500"
 const KEYS: [string, CaseStatus][] = [["preRegistered", "PRE_REGISTERED"], ["appointmentScheduled", "APPOINTMENT_SCHEDULED"],
@@ -92,7 +93,8 @@ export async function loadDashboard(): Promise<void> {
   if (office && mayRun("Slots")) parts.push(appointmentsCard(office));
   if (mayRun("Duplicates")) parts.push(duplicatesCard());
   try {
-    body.replaceChildren(h("div", { class: "grid" }, await Promise.all(parts)));
+    const opening = slotCard(loadDashboard);
+    body.replaceChildren(h("div", { class: "grid" }, await Promise.all(parts), opening));
     statusText(status, "");
   } catch (e) {
     statusText(status, "");
