@@ -11,7 +11,6 @@ import logging
 import logging.config
 import os
 import re
-import sys
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
@@ -76,7 +75,7 @@ def configure(json_lines: bool, level: int = logging.INFO) -> dict[str, Any]:
             "stderr": {
                 "class": "logging.StreamHandler",
                 "formatter": "default",
-                "stream": sys.stderr,
+                "stream": "ext://sys.stderr",
             }
         },
         "root": {"handlers": ["stderr"], "level": logging.getLevelName(level)},

@@ -14,7 +14,6 @@ aggregates every worker (prometheus-client's multiprocess mode).
 from __future__ import annotations
 
 import os
-import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -115,7 +114,8 @@ class _Pools(Collector):
     """Connection-pool use, read from psycopg_pool's ``get_stats()`` at scrape time."""
 
     def __init__(self) -> None:
-        self.pools: weakref.WeakValueDictionary[str, Any] = weakref.WeakValueDictionary()
+        # (name, pool) of every running hub in this process (tests run several)
+        self.pools: list[tuple[str, Any]] = []
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         size = GaugeMetricFamily(
@@ -130,12 +130,19 @@ class _Pools(Collector):
         waiting = GaugeMetricFamily(
             "qhub_pool_requests_waiting", "Requests waiting for a connection.", labels=["pool"]
         )
-        for name, pool in list(self.pools.items()):
+        totals: dict[str, list[int]] = {}
+        for name, pool in list(self.pools):
             stats = pool.get_stats()
-            size.add_metric([name], stats.get("pool_size", 0))
-            idle.add_metric([name], stats.get("pool_available", 0))
-            maximum.add_metric([name], pool.max_size)
-            waiting.add_metric([name], stats.get("requests_waiting", 0))
+            total = totals.setdefault(name, [0, 0, 0, 0])
+            total[0] += stats.get("pool_size", 0)
+            total[1] += stats.get("pool_available", 0)
+            total[2] += pool.max_size
+            total[3] += stats.get("requests_waiting", 0)
+        for name, (open_, available, most, queued) in totals.items():
+            size.add_metric([name], open_)
+            idle.add_metric([name], available)
+            maximum.add_metric([name], most)
+            waiting.add_metric([name], queued)
         yield from (size, idle, maximum, waiting)
 
 
@@ -144,8 +151,12 @@ REGISTRY.register(POOLS)
 
 
 def watch_pool(name: str, pool: Any) -> None:
-    """Report a psycopg_pool pool's use under ``name`` (until the pool is gone)."""
-    POOLS.pools[name] = pool
+    """Report a psycopg_pool pool's use under ``name`` (until ``unwatch_pool``)."""
+    POOLS.pools.append((name, pool))
+
+
+def unwatch_pool(pool: Any) -> None:
+    POOLS.pools[:] = [(n, p) for n, p in POOLS.pools if p is not pool]
 
 
 def exposition() -> tuple[bytes, str]:

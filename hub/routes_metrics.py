@@ -55,6 +55,12 @@ async def startup(state: HubState) -> None:
         metrics.watch_pool("access_log", log_pool)
 
 
+async def shutdown(state: HubState) -> None:
+    for pool in (state.pool, state.services.get("access_log_pool")):
+        if pool is not None:
+            metrics.unwatch_pool(pool)
+
+
 async def metrics_endpoint(request: Request) -> Response:
     body, media_type = metrics.exposition()
     return Response(body, media_type=media_type, headers={"Cache-Control": "no-store"})
