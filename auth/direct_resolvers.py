@@ -1,27 +1,40 @@
 """Calling a field's own function without Strawberry's per-call wrapper.
 
-Not policy: the contracts (``auth.enforce``) put these in place of Strawberry's resolvers,
-and the policy's checks wrap them; the plan executor reads the marks they carry.
+Not policy: the contracts (``auth.enforce``) build each field's guard from the form found
+here, and the guard is what the executors call.
 """
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import GraphQLField
 
+from auth.resolver_forms import batch_form, takes_raw_arguments
+
 Resolver = Callable[..., Any]
 
 
-def direct_resolver(fld: GraphQLField) -> Resolver | None:
+@dataclass(frozen=True, slots=True)
+class DirectForm:
+    """How to get a field's value directly: a resolver ``(source, info, **args)``, or the
+    attribute it reads (then no resolver is needed), and its batch form if any."""
+
+    resolve: Resolver | None = None
+    attribute: str | None = None
+    batch: Resolver | None = None
+
+
+def direct_resolver(fld: GraphQLField) -> DirectForm | None:
     """The field's own function, called without Strawberry's per-call wrapper.
 
     Strawberry wraps every resolver to convert arguments and run field extensions; a
     field with neither only needs its function called with a Strawberry ``Info``.
-    Attribute fields become a plain ``getattr`` (marked ``_qhub_attr`` for the plan
-    executor). Fields with arguments or extensions keep Strawberry's resolver.
+    Attribute fields become a plain attribute read. Fields with arguments or extensions
+    keep Strawberry's resolver (None).
     """
     from strawberry.types.info import Info
 
@@ -32,8 +45,7 @@ def direct_resolver(fld: GraphQLField) -> Resolver | None:
     if fld.args:
         # Arguments already coerced by graphql-core are enough for resolvers that say so;
         # Strawberry's own conversion builds an object per input value (10,000 for a batch).
-        raw = base is not None and getattr(base.wrapped_func, "_qhub_raw_args", False)
-        if not raw:
+        if base is None or not takes_raw_arguments(base.wrapped_func):
             return None
         fn = base.wrapped_func
         names = {arg.graphql_name or arg.python_name: arg.python_name for arg in base.arguments}
@@ -42,17 +54,11 @@ def direct_resolver(fld: GraphQLField) -> Resolver | None:
             python = {names.get(k, k): v for k, v in args.items()}
             return fn(source, Info(_raw_info=info, _field=definition), **python)
 
-        return call_raw
+        return DirectForm(call_raw)
     if getattr(definition, "permission_classes", None):
         return None
     if base is None:
-        name = definition.python_name
-
-        def get_attribute(source: Any, info: Any, **_: Any) -> Any:
-            return getattr(source, name)
-
-        get_attribute._qhub_attr = name  # type: ignore[attr-defined]
-        return get_attribute
+        return DirectForm(attribute=definition.python_name)
     if base.is_graphql_generic:
         return None
     params = list(inspect.signature(base.wrapped_func).parameters)
@@ -62,18 +68,18 @@ def direct_resolver(fld: GraphQLField) -> Resolver | None:
         def call_with_root(source: Any, info: Any, **_: Any) -> Any:
             return fn(source, Info(_raw_info=info, _field=definition))
 
-        batch = getattr(fn, "_qhub_batch", None)
-        if batch is not None:
+        batch = batch_form(fn)
+        if batch is None:
+            return DirectForm(call_with_root)
 
-            def call_batch(sources: list[Any], info: Any) -> Any:
-                return batch(sources, Info(_raw_info=info, _field=definition))
+        def call_batch(sources: list[Any], info: Any) -> Any:
+            return batch(sources, Info(_raw_info=info, _field=definition))
 
-            call_with_root._qhub_batch = call_batch  # type: ignore[attr-defined]
-        return call_with_root
+        return DirectForm(call_with_root, batch=call_batch)
     if params == ["info"]:
 
         def call(source: Any, info: Any, **_: Any) -> Any:
             return fn(Info(_raw_info=info, _field=definition))
 
-        return call
+        return DirectForm(call)
     return None

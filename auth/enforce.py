@@ -4,25 +4,21 @@ For each role the hub builds a *contract*: a copy of the executable schema that
 
 * contains only the fields the role may ever read (introspection shows nothing else,
   and a query naming another field fails validation as if it did not exist);
-* wraps the fields whose grant has a row condition (own office, assigned case,
-  consent, self) with a check against the record's ``RowScope`` — a record that fails
-  gives ``null`` and a ``FORBIDDEN`` error with the path, the rest is served;
+* serves every field through its guard (``auth.guards``): fields whose grant has a row
+  condition (own office, assigned case, consent, self) are checked against the
+  record's ``RowScope`` — a record that fails gives ``null`` and a ``FORBIDDEN`` error
+  with the path, the rest is served — by whichever executor runs the query;
 * records, for the access log, which persons' data of which category was read when
   the reader is another agency, or when anyone reads ``claim`` data.
-
-Fields with an unconditional grant and nothing to log keep their original resolver,
-so the policy costs nothing where it has nothing to decide.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
 from graphql import (
-    GraphQLError,
     GraphQLField,
     GraphQLInterfaceType,
     GraphQLList,
@@ -32,25 +28,26 @@ from graphql import (
     GraphQLSchema,
     GraphQLType,
     GraphQLUnionType,
-    default_field_resolver,
     get_named_type,
     print_schema,
     specified_directives,
 )
 
-from auth.direct_resolvers import Resolver, direct_resolver
+from auth.direct_resolvers import direct_resolver
+from auth.guards import GUARD, FieldGuard, RowCheck, make_guard
+from auth.guards import check_row as check_row
+from auth.guards import forbidden as forbidden
+from auth.guards import row_allowed as row_allowed
 from auth.policy import (
     AGENCY_ROLES,
     PERSONAL_CATEGORIES,
     Category,
-    RowScope,
     Scope,
     field_category,
     read_scope,
     write_scope,
 )
-from auth.principal import Principal
-from models.vocab import Purpose, Role
+from models.vocab import Role
 
 ROOT_TYPES = ("Query", "Mutation", "Subscription")
 FEDERATION_FIELDS = ("_service", "_entities")
@@ -66,29 +63,6 @@ def allowed_scope(role: Role, type_name: str, field_name: str) -> Scope | None:
     return read_scope(role, category)
 
 
-def row_allowed(principal: Principal, scope: Scope, row: RowScope) -> bool:
-    """Whether the record described by ``row`` satisfies the row condition ``scope``."""
-    if scope is Scope.ALL:
-        return True
-    if scope is Scope.OWN_OFFICE:
-        return principal.office_code is not None and principal.office_code in row.office_codes
-    if scope is Scope.ASSIGNED:
-        return principal.officer_id is not None and principal.officer_id in row.assigned_officer_ids
-    if scope is Scope.CONSENT_HEALTH:
-        return Purpose.HEALTH_WORKFORCE.value in row.consents
-    if scope is Scope.SELF:
-        return principal.person_id is not None and principal.person_id in row.person_ids
-    return False
-
-
-def _forbidden(category: str, scope: Scope) -> GraphQLError:
-    return GraphQLError(
-        "No tiene permiso para leer este dato de este registro "
-        f"(categoría «{category}», condición «{scope.value}»).",
-        extensions={"code": "FORBIDDEN", "category": str(category), "condition": scope.value},
-    )
-
-
 def _logs(role: Role, category: str) -> bool:
     top = category.split(".", 1)[0]
     if top == Category.CLAIM:
@@ -96,80 +70,29 @@ def _logs(role: Role, category: str) -> bool:
     return role in AGENCY_ROLES and top in PERSONAL_CATEGORIES
 
 
-def _wrap(resolve: Resolver | None, category: str, scope: Scope, log: bool) -> Resolver:
-    base = resolve or default_field_resolver
-    wrapped = _wrap_one(base, category, scope, log)
-    batch = getattr(base, "_qhub_batch", None)
-    if batch is not None:
-        wrapped._qhub_batch = _wrap_batch(batch, category, scope, log)  # type: ignore[attr-defined]
-    return wrapped
+def field_guard(role: Role, type_name: str, field_name: str, fld: GraphQLField) -> FieldGuard:
+    """The guard of one field of ``role``'s contract (the field is one the role may read).
 
-
-def _wrap_batch(batch: Resolver, category: str, scope: Scope, log: bool) -> Resolver:
-    """The batch form of a checked field: denied objects get FORBIDDEN, the rest one call."""
-
-    def checked_batch(sources: list[Any], info: Any) -> Any:
-        ctx = info.context
-        allowed: list[Any] = []
-        denied: dict[int, GraphQLError] = {}
-        for index, source in enumerate(sources):
-            if check_row(ctx, scope, category, log, getattr(source, "row_scope", None)):
-                allowed.append(source)
-            else:
-                denied[index] = _forbidden(category, scope)
-        result = batch(allowed, info) if allowed else []
-        if not denied:
-            return result
-
-        def merge(values: list[Any]) -> list[Any]:
-            it = iter(values)
-            return [denied[i] if i in denied else next(it) for i in range(len(sources))]
-
-        if inspect.isawaitable(result):
-
-            async def later() -> list[Any]:
-                return merge(await result)
-
-            return later()
-        return merge(result)
-
-    return checked_batch
-
-
-def check_row(ctx: Any, scope: Scope, category: str, log: bool, row: RowScope | None) -> bool:
-    """Whether a record may be read under ``scope``; records the read when it must be logged.
-
-    The one place a row condition is decided (field wrappers and the plan executor both
-    call it); decisions are cached per request and record.
-    """
-    if scope is Scope.ALL:
-        if log and row is not None:
-            ctx.record_read(category, row.person_ids)
-        return True
-    if row is None:
-        return False
-    key = (scope.value, id(row))
-    ok = ctx.decisions.get(key)
-    if ok is None:
-        ok = ctx.decisions[key] = row_allowed(ctx.principal, scope, row)
-    if ok and log:
-        ctx.record_read(category, row.person_ids)
-    return bool(ok)
-
-
-forbidden = _forbidden
-
-
-def _wrap_one(base: Resolver, category: str, scope: Scope, log: bool) -> Resolver:
-    def checked(source: Any, info: Any, **args: Any) -> Any:
-        if not check_row(info.context, scope, category, log, getattr(source, "row_scope", None)):
-            raise _forbidden(category, scope)
-        return base(source, info, **args)
-
-    # The plan executor reads these to check once per record and fill the fields in bulk.
-    checked._qhub_check = (scope, category, log)  # type: ignore[attr-defined]
-    checked._qhub_base = base  # type: ignore[attr-defined]
-    return checked
+    Root fields have no row check of their own: the records they return are checked
+    field by field. Every other field is checked against its record's ``RowScope``
+    unless the role's grant is unconditional and nothing is logged."""
+    if type_name == "Subscription":
+        # its function is the ``subscribe``; ``resolve`` maps events, whose own fields
+        # carry their own guards
+        return make_guard(None, fld.resolve)
+    form = direct_resolver(fld)
+    resolve = form.resolve if form is not None and form.resolve is not None else fld.resolve
+    attribute = form.attribute if form is not None else None
+    batch = form.batch if form is not None else None
+    if type_name in ROOT_TYPES:
+        return make_guard(None, resolve, attribute=attribute, batch=batch)
+    category = field_category(type_name, field_name)
+    scope = allowed_scope(role, type_name, field_name)
+    if category is None or scope is None:
+        raise ValueError(f"{type_name}.{field_name} is not readable by {role}: not in its contract")
+    log = _logs(role, category)
+    check = None if scope is Scope.ALL and not log else RowCheck(scope, category, log)
+    return make_guard(check, resolve, attribute=attribute, batch=batch)
 
 
 @dataclass
@@ -193,22 +116,10 @@ def build_contract(strawberry_schema: Any, role: Role, *, federation: bool = Fal
             return federation and allowed_scope(role, type_name, field_name) is not None
         return allowed_scope(role, type_name, field_name) is not None
 
-    def wrap(type_name: str, field_name: str, fld: GraphQLField) -> Resolver | None:
-        if type_name == "Subscription":
-            return fld.resolve  # its function is the ``subscribe``; ``resolve`` maps events
-        resolve = direct_resolver(fld) or fld.resolve
-        if type_name in ROOT_TYPES:
-            return resolve  # root fields: rows are checked on what they return
-        category = field_category(type_name, field_name)
-        scope = allowed_scope(role, type_name, field_name)
-        if category is None or scope is None:  # pragma: no cover - pruned before
-            return resolve
-        log = _logs(role, category)
-        if scope is Scope.ALL and not log:
-            return resolve
-        return _wrap(resolve, category, scope, log)
+    def guard(type_name: str, field_name: str, fld: GraphQLField) -> FieldGuard:
+        return field_guard(role, type_name, field_name, fld)
 
-    schema = filter_schema(source, keep, wrap, federation=federation)
+    schema = filter_schema(source, keep, guard, federation=federation)
     schema._strawberry_schema = strawberry_schema  # type: ignore[attr-defined]
     return Contract(role=role, schema=schema)
 
@@ -216,14 +127,15 @@ def build_contract(strawberry_schema: Any, role: Role, *, federation: bool = Fal
 def filter_schema(
     schema: GraphQLSchema,
     keep: Callable[[str, str], bool],
-    wrap: Callable[[str, str, GraphQLField], Resolver | None],
+    guard: Callable[[str, str, GraphQLField], FieldGuard],
     *,
     federation: bool = True,
 ) -> GraphQLSchema:
     """A copy of ``schema`` with only the kept fields (and the types still reachable).
 
     Types left without fields disappear, and so do the fields that returned them,
-    until nothing changes. Scalars, enums and input types are shared, not copied.
+    until nothing changes. Scalars, enums and input types are shared, not copied. Every
+    kept field is served through its ``guard`` (in its extensions under ``GUARD``).
     """
     composite = {
         name: t
@@ -264,19 +176,20 @@ def filter_schema(
 
     def field_thunk(name: str) -> Callable[[], dict[str, GraphQLField]]:
         def thunk() -> dict[str, GraphQLField]:
-            return {
-                fname: GraphQLField(
+            result: dict[str, GraphQLField] = {}
+            for fname, fld in fields[name].items():
+                field_guard = guard(name, fname, fld)
+                result[fname] = GraphQLField(
                     cast(Any, mapped(fld.type)),
                     args=fld.args,
-                    resolve=wrap(name, fname, fld),
+                    resolve=field_guard.resolve,
                     subscribe=fld.subscribe,
                     description=fld.description,
                     deprecation_reason=fld.deprecation_reason,
-                    extensions=fld.extensions,
+                    extensions={**(fld.extensions or {}), GUARD: field_guard},
                     ast_node=fld.ast_node,
                 )
-                for fname, fld in fields[name].items()
-            }
+            return result
 
         return thunk
 

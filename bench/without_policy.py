@@ -10,13 +10,22 @@ from typing import Any
 import hub.routes_graphql as routes
 from auth.direct_resolvers import direct_resolver
 from auth.enforce import Contract, filter_schema
+from auth.guards import FieldGuard, make_guard
 from models.vocab import Role
 from schema.build import full_schema
+
+
+def _unchecked(type_name: str, field_name: str, fld: Any) -> FieldGuard:
+    form = direct_resolver(fld)
+    if form is None:
+        return make_guard(None, fld.resolve)
+    return make_guard(None, form.resolve, attribute=form.attribute, batch=form.batch)
+
 
 _whole = filter_schema(
     full_schema()._schema,
     keep=lambda type_name, field_name: field_name not in ("_service", "_entities"),
-    wrap=lambda type_name, field_name, fld: direct_resolver(fld) or fld.resolve,
+    guard=_unchecked,
     federation=False,
 )
 _whole._strawberry_schema = full_schema()  # type: ignore[attr-defined]

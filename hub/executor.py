@@ -19,7 +19,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
+from cachetools import LRUCache
 from graphql import (
     DocumentNode,
     ExecutionResult,
@@ -45,19 +47,35 @@ class Compiled:
     fragments: dict[str, FragmentDefinitionNode]
 
 
+# Plans kept per contract schema; a schema holds at most this many operations.
+PLANS_PER_SCHEMA = 2048
+
+
 class FastExecutor:
-    """Compiles and caches plans; ``None`` from ``try_execute`` means: use graphql-core."""
+    """Compiles and caches plans; ``None`` from ``try_execute`` means: use graphql-core.
+
+    Plans are keyed by the schema (a weak key: the entry goes with the schema) and by
+    the operation's source text and name — what the plan is compiled from. A document
+    node's address would be no key: once the node is freed another document can get it.
+    """
 
     def __init__(self) -> None:
-        self._compiled: dict[tuple[int, int, str | None], Compiled | None] = {}
+        self._compiled: WeakKeyDictionary[
+            GraphQLSchema, LRUCache[tuple[str, str | None], Compiled | None]
+        ] = WeakKeyDictionary()
 
     def compiled_for(
         self, schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode
     ) -> Compiled | None:
         """The operation compiled once (None: the plan executor does not cover it)."""
-        key = (id(schema), id(document), operation.name.value if operation.name else None)
-        if key in self._compiled:
-            return self._compiled[key]
+        if document.loc is None:  # parsed without its source: nothing to key a plan by
+            return None
+        plans = self._compiled.get(schema)
+        if plans is None:
+            plans = self._compiled[schema] = LRUCache(PLANS_PER_SCHEMA)
+        key = (document.loc.source.body, operation.name.value if operation.name else None)
+        if key in plans:
+            return plans[key]
         compiled: Compiled | None
         try:
             plan = Compiler(schema, document).compile(operation)
@@ -73,9 +91,7 @@ class FastExecutor:
                     if isinstance(d, FragmentDefinitionNode)
                 },
             )
-        if len(self._compiled) > 4096:
-            self._compiled.clear()
-        self._compiled[key] = compiled
+        plans[key] = compiled
         return compiled
 
     def plan_for(

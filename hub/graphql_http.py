@@ -8,7 +8,6 @@ follows the spec's status codes for ``application/graphql-response+json``.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -222,6 +221,7 @@ async def handle(
     finish: Finish,
     ide_html: Callable[[], str] | None = None,
     needs_token: Callable[[Any, str, DocumentNode], bool] | None = None,
+    executor: FastExecutor | None = None,
 ) -> Response:
     """Serve one GraphQL-over-HTTP request.
 
@@ -314,7 +314,7 @@ async def handle(
                 # One transaction for the writes and their log entry (hub.write_log).
                 await context.run(write_log.begin)
             async with availability.deadline():
-                result = await run_operation(schema, document, operation, context, params)
+                result = await run_operation(schema, document, operation, context, params, executor)
         except TimeoutError:
             return request_error_response(availability.deadline_exceeded(), media)
         except Exception as exc:
@@ -337,20 +337,18 @@ async def handle(
     return _respond(body, 200, media)
 
 
-# QHUB_EXECUTOR=graphql-core turns the plan executor off (for benchmarks and diagnosis).
-FAST = FastExecutor() if os.environ.get("QHUB_EXECUTOR") != "graphql-core" else None
-
-
 async def run_operation(
     schema: GraphQLSchema,
     document: DocumentNode,
     operation: OperationDefinitionNode,
     context: Any,
     params: GraphQLParams,
+    executor: FastExecutor | None,
 ) -> ExecutionResult:
-    """Execute with the compiled plan executor when it covers the operation, else graphql-core."""
-    if FAST is not None:
-        result = await FAST.try_execute(schema, document, operation, context, params.variables)
+    """Execute with the compiled plan executor when it covers the operation, else
+    graphql-core (always graphql-core when ``executor`` is None)."""
+    if executor is not None:
+        result = await executor.try_execute(schema, document, operation, context, params.variables)
         if result is not None:
             return result
     outcome = execute(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from operator import attrgetter
 from typing import Any
 
 from graphql import (
@@ -26,11 +25,11 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
-    default_field_resolver,
     is_leaf_type,
 )
 
-BACKREF = "strawberry-definition"
+from auth.guards import GUARD, FieldGuard, RowCheck
+
 _NONE: Any = None  # placeholder of FieldPlan parts that ``__typename`` does not have
 
 
@@ -38,15 +37,15 @@ class Unsupported(Exception):
     """The operation uses something this executor does not compile."""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class FieldPlan:
     key: str
     name: str
-    node: FieldNode
+    nodes: list[FieldNode]
     definition: GraphQLField
     return_type: GraphQLOutputType
-    resolve: Callable[..., Any]
-    uses_info: bool
+    # The only way to the field's value (``auth.guards``): its row check included.
+    guard: FieldGuard
     has_args: bool
     non_null: bool
     # For lists: how deep, and whether items are non-null at each depth.
@@ -54,11 +53,16 @@ class FieldPlan:
     item_non_null: tuple[bool, ...]
     serialize: Callable[[Any], Any] | None
     child: SelectionPlan | None
+    parent_name: str = ""
     typename: str | None = None  # for __typename
-    # ``batch(sources, info) -> list | awaitable[list]``: every object of a level at once.
-    batch: Callable[..., Any] | None = None
-    # (scope, category, log) of the policy's row check, for attribute fields checked in bulk.
-    check: tuple[Any, str, bool] | None = None
+
+    @property
+    def node(self) -> FieldNode:
+        return self.nodes[0]
+
+    @property
+    def check(self) -> RowCheck | None:
+        return self.guard.check if self.typename is None else None
 
 
 @dataclass(slots=True)
@@ -70,16 +74,22 @@ class SelectionPlan:
     complex: list[FieldPlan] = field(default_factory=list)
     # Simple fields grouped by the row check they share (None: no check), each group
     # with its generated filler.
-    groups: list[tuple[Any, Callable[[Any, dict[str, Any]], None], list[FieldPlan]]] = field(
-        default_factory=list
+    groups: list[tuple[RowCheck | None, Callable[[Any, dict[str, Any]], None], list[FieldPlan]]] = (
+        field(default_factory=list)
     )
+    # Every row check of this selection: the runner decides each once per object.
+    checks: list[RowCheck] = field(default_factory=list)
+    # Response keys in selection order (the output dicts are made in this order).
+    keys: tuple[str, ...] = ()
 
     def finish(self) -> None:
-        by_check: dict[Any, list[FieldPlan]] = {}
+        by_check: dict[RowCheck | None, list[FieldPlan]] = {}
         for fp in self.fields:
+            if fp.check is not None and fp.check not in self.checks:
+                self.checks.append(fp.check)
             is_simple = (
                 fp.typename is None
-                and not fp.uses_info
+                and fp.guard.attribute is not None
                 and fp.list_depth == 0
                 and fp.serialize is not None
             )
@@ -89,6 +99,7 @@ class SelectionPlan:
             else:
                 self.complex.append(fp)
         self.groups = [(check, _generate_fill(fps), fps) for check, fps in by_check.items()]
+        self.keys = tuple(fp.key for fp in self.fields)
 
 
 class _Incomplete(Exception):
@@ -101,8 +112,8 @@ def _generate_fill(fields: list[FieldPlan]) -> Callable[[Any, dict[str, Any]], N
     namespace: dict[str, Any] = {"_Incomplete": _Incomplete}
     lines = ["def fill(source, out):"]
     for i, fp in enumerate(fields):
-        attr = fp.definition.extensions[BACKREF].python_name
-        if not attr.isidentifier():
+        attr = fp.guard.attribute
+        if attr is None or not attr.isidentifier():
             raise Unsupported("attribute name")
         namespace[f"ser{i}"] = fp.serialize
         lines.append(f"    v = source.{attr}")
@@ -135,24 +146,6 @@ def _unwrap(t: Any) -> tuple[bool, int, tuple[bool, ...], Any]:
         if item_nn:
             t = t.of_type
     return non_null, depth, tuple(items), t
-
-
-def _fast_resolver(
-    definition: GraphQLField, name: str
-) -> tuple[Callable[..., Any], bool, tuple[Any, str, bool] | None]:
-    """(resolver, whether it needs source+info, row check) — attribute reads, checked or
-    not, skip the per-field wrappers: the runner checks rows once per record."""
-    resolve = definition.resolve
-    if resolve is None:
-        return (lambda source, info, **_: default_field_resolver(source, info)), True, None
-    attribute = getattr(resolve, "_qhub_attr", None)
-    if attribute is not None:
-        return attrgetter(attribute), False, None
-    check = getattr(resolve, "_qhub_check", None)
-    base_attribute = getattr(getattr(resolve, "_qhub_base", None), "_qhub_attr", None)
-    if check is not None and base_attribute is not None:
-        return attrgetter(base_attribute), False, check
-    return resolve, True, None
 
 
 class Compiler:
@@ -212,26 +205,18 @@ class Compiler:
             if name == "__typename":
                 plan.fields.append(
                     FieldPlan(
-                        key,
-                        name,
-                        node,
-                        _NONE,
-                        _NONE,
-                        _NONE,
-                        False,
-                        False,
-                        True,
-                        0,
-                        (),
-                        None,
-                        None,
-                        typename=type_.name,
+                        key, name, nodes, _NONE, _NONE, _NONE, False, True, 0, (), None, None,
+                        type_.name, typename=type_.name,
                     )
-                )
+                )  # fmt: skip
                 continue
             if name.startswith("__") or name in ("_entities", "_service"):
                 raise Unsupported("introspection / federation")
             definition = type_.fields[name]
+            guard = (definition.extensions or {}).get(GUARD)
+            if not isinstance(guard, FieldGuard):
+                # Only contracts' fields are served here, each through its guard.
+                raise Unsupported("field without a guard")
             non_null, depth, items, named = _unwrap(definition.type)
             child: SelectionPlan | None = None
             serialize: Callable[[Any], Any] | None = None
@@ -243,27 +228,21 @@ class Compiler:
                 )
             else:
                 raise Unsupported("abstract types")
-            resolve, uses_info, check = _fast_resolver(definition, name)
-            batch = getattr(definition.resolve, "_qhub_batch", None)
-            if node.arguments or definition.args:
-                batch = None
             plan.fields.append(
                 FieldPlan(
                     key,
                     name,
-                    node,
+                    nodes,
                     definition,
                     definition.type,
-                    resolve,
-                    uses_info,
+                    guard,
                     bool(node.arguments) or bool(definition.args),
                     non_null,
                     depth,
                     items,
                     serialize,
                     child,
-                    batch=batch,
-                    check=check,
+                    type_.name,
                 )
             )
         plan.finish()
@@ -290,10 +269,19 @@ def _serializer(named: GraphQLLeafType) -> Callable[[Any], Any]:
             return value if type(value) is str else serialize(value)
 
         return fast_str
-    if named.name in ("Int", "Boolean"):
+    if named.name == "Int":
 
-        def fast_scalar(value: Any) -> Any:
-            return value if type(value) in (int, bool) else serialize(value)
+        def fast_int(value: Any) -> Any:
+            # GraphQL's Int is 32 bits: anything else goes through graphql-core (an error)
+            if type(value) is int and -2147483648 <= value <= 2147483647:
+                return value
+            return serialize(value)
 
-        return fast_scalar
+        return fast_int
+    if named.name == "Boolean":
+
+        def fast_bool(value: Any) -> Any:
+            return value if type(value) is bool else serialize(value)
+
+        return fast_bool
     return serialize

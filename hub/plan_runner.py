@@ -5,6 +5,7 @@ graphql-core produces them."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from graphql import (
@@ -19,7 +20,6 @@ from graphql import (
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import is_awaitable
 
-from auth.enforce import check_row, forbidden
 from hub.plan_compiler import FieldPlan, OperationPlan, SelectionPlan
 
 
@@ -75,7 +75,7 @@ class PlanRunner:
         # field / operation), never the per-object path.
         return GraphQLResolveInfo(
             fp.name,
-            [fp.node],
+            fp.nodes,
             fp.return_type,
             parent_type,
             None,  # type: ignore[arg-type]
@@ -91,7 +91,7 @@ class PlanRunner:
         )
 
     async def run(self) -> ExecutionResult:
-        data: dict[str, Any] = {}
+        data: dict[str, Any] = dict.fromkeys(self.plan.root.keys)
         root = _Group(self.plan.root)
         root.sources.append(None)
         root.outs.append(data)
@@ -104,14 +104,16 @@ class PlanRunner:
             return ExecutionResult(None, self.errors or None)
         return ExecutionResult(data, self.errors or None)
 
-    def _error(self, error: Exception, fp: FieldPlan, slot: _Slot | None) -> None:
+    def _error(self, error: BaseException, fp: FieldPlan, slot: _Slot | None) -> None:
         """An error of field ``fp`` of the object at ``slot``."""
         path = [*_slot_path(slot), fp.key]
-        self.errors.append(located_error(error, [fp.node], path))
+        if not isinstance(error, Exception):  # only CancelledError is not, and it is raised
+            error = GraphQLError(str(error))
+        self.errors.append(located_error(error, fp.nodes, path))
 
     def _item_error(self, error: Exception, fp: FieldPlan, here: _Slot, index: int) -> None:
         """An error of item ``index`` of the list at ``here``."""
-        self.errors.append(located_error(error, [fp.node], [*_slot_path(here), index]))
+        self.errors.append(located_error(error, fp.nodes, [*_slot_path(here), index]))
 
     def _null_out(self, slot: _Slot | None) -> None:
         """A non-null field failed inside the object at ``slot``: null the nearest nullable."""
@@ -125,84 +127,70 @@ class PlanRunner:
 
     async def _level(self, groups: list[_Group]) -> list[_Group]:
         columns: list[tuple[_Group, FieldPlan, list[Any]]] = []
-        awaiting: list[tuple[list[Any], int]] = []
-        awaitables: list[Any] = []
-        batch_futures: list[tuple[list[Any], int]] = []
-        batch_awaitables: list[Any] = []
+        # (column, its length, an awaitable of the whole column)
+        pending: list[tuple[list[Any], int, Any]] = []
+        context = self.context
         for group in groups:
             plan = group.plan
             sources = group.sources
             for check, fill, group_fields in plan.groups:
-                if check is None:
-                    for index, (source, out) in enumerate(zip(sources, group.outs, strict=True)):
-                        try:
-                            fill(source, out)
-                        except Exception:
-                            self._fill_slowly(group, index, group_fields)
-                    continue
-                scope, category, log = check
-                context = self.context
                 for index, (source, out) in enumerate(zip(sources, group.outs, strict=True)):
-                    row = getattr(source, "row_scope", None)
-                    if check_row(context, scope, category, log, row):
-                        try:
-                            fill(source, out)
-                        except Exception:
-                            self._fill_slowly(group, index, group_fields)
-                    else:
-                        self._deny(group, index, group_fields, forbidden(category, scope))
+                    if check is not None and not check.allows(context, source):
+                        self._deny(group, index, group_fields, check.denial())
+                        continue
+                    try:
+                        fill(source, out)
+                    except Exception:
+                        self._fill_slowly(group, index, group_fields)
             for fp in plan.complex:
                 if fp.typename is not None:
                     for out in group.outs:
                         out[fp.key] = fp.typename
                     continue
-                resolve = fp.resolve
                 values: list[Any] = []
-                if fp.batch is not None:
-                    try:
-                        batch_values = fp.batch(sources, self._info(fp, plan.type))
-                    except Exception as exc:
-                        batch_values = [exc] * len(sources)
-                    if is_awaitable(batch_values):
-                        batch_futures.append((values, len(sources)))
-                        batch_awaitables.append(batch_values)
-                    else:
-                        values.extend(batch_values)
-                elif fp.uses_info:
-                    info = self._info(fp, plan.type)
+                try:
                     args = (
                         get_argument_values(fp.definition, fp.node, self.variables)
                         if fp.has_args
                         else None
                     )
-                    for source in sources:
-                        try:
-                            value = resolve(source, info, **args) if args else resolve(source, info)
-                        except Exception as exc:
-                            value = exc
-                        if is_awaitable(value):
-                            awaiting.append((values, len(values)))
-                            awaitables.append(value)
-                        values.append(value)
+                    column = fp.guard.resolve_many(sources, self._info(fp, plan.type), args)
+                except Exception as exc:
+                    column = [exc] * len(sources)
+                if is_awaitable(column):
+                    pending.append((values, len(sources), column))
                 else:
-                    for source in sources:
-                        try:
-                            values.append(resolve(source))
-                        except Exception as exc:
-                            values.append(exc)
+                    values.extend(column)
                 columns.append((group, fp, values))
-        if awaitables or batch_awaitables:
-            results = await asyncio.gather(*awaitables, *batch_awaitables, return_exceptions=True)
-            for (values, index), result in zip(awaiting, results, strict=False):
-                values[index] = result
-            for (values, count), result in zip(
-                batch_futures, results[len(awaitables) :], strict=True
-            ):
+        if pending:
+            results = await asyncio.gather(*(c for _, _, c in pending), return_exceptions=True)
+            for (values, count, _), result in zip(pending, results, strict=True):
+                if isinstance(result, asyncio.CancelledError):
+                    raise result
                 values.extend([result] * count if isinstance(result, BaseException) else result)
-        children: dict[int, _Group] = {}
+        await self._settle(columns)
+        children: dict[FieldPlan, _Group] = {}
         for group, fp, values in columns:
             self._complete_column(group, fp, values, children)
         return list(children.values())
+
+    async def _settle(self, columns: list[tuple[_Group, FieldPlan, list[Any]]]) -> None:
+        """Await every per-object value of this level together (the loaders batch them)."""
+        while True:
+            slots: list[tuple[list[Any], int]] = []
+            awaitables: list[Any] = []
+            for _, _, values in columns:
+                for index, value in enumerate(values):
+                    if is_awaitable(value):
+                        slots.append((values, index))
+                        awaitables.append(value)
+            if not awaitables:
+                return
+            results = await asyncio.gather(*awaitables, return_exceptions=True)
+            for (values, index), result in zip(slots, results, strict=True):
+                if isinstance(result, asyncio.CancelledError):
+                    raise result
+                values[index] = result
 
     def _deny(
         self, group: _Group, index: int, fields: list[FieldPlan], error: GraphQLError
@@ -220,7 +208,8 @@ class PlanRunner:
         source, out, slot = group.sources[index], group.outs[index], group.slots[index]
         for fp in fields:
             try:
-                value = fp.resolve(source)
+                # only reached for objects whose row check this group passed
+                value = getattr(source, fp.guard.attribute)  # type: ignore[arg-type]
                 if value is None:
                     if fp.non_null:
                         raise GraphQLError(
@@ -241,20 +230,24 @@ class PlanRunner:
                     return
 
     def _complete_column(
-        self, group: _Group, fp: FieldPlan, values: list[Any], children: dict[int, _Group]
+        self, group: _Group, fp: FieldPlan, values: list[Any], children: dict[FieldPlan, _Group]
     ) -> None:
         key = fp.key
         child_plan = fp.child
         child: _Group | None = None
         if child_plan is not None:
-            child = children.get(id(fp))
+            child = children.get(fp)
             if child is None:
-                child = children[id(fp)] = _Group(child_plan)
+                child = children[fp] = _Group(child_plan)
         serialize = fp.serialize
         for out, slot, value in zip(group.outs, group.slots, values, strict=True):
-            if value is None or isinstance(value, Exception):
+            if value is None or isinstance(value, BaseException):
+                if isinstance(value, asyncio.CancelledError):
+                    raise value
                 if value is not None:
                     self._error(value, fp, slot)
+                elif fp.non_null:
+                    self._error(self._null_error(fp), fp, slot)
                 out[key] = None
                 if fp.non_null:
                     self._null_out(slot)
@@ -270,7 +263,7 @@ class PlanRunner:
                             self._null_out(slot)
                 else:
                     assert child is not None
-                    child_out: dict[str, Any] = {}
+                    child_out: dict[str, Any] = dict.fromkeys(child.plan.keys)
                     out[key] = child_out
                     child.sources.append(value)
                     child.outs.append(child_out)
@@ -284,24 +277,32 @@ class PlanRunner:
                 out[key] = None
                 if fp.non_null:
                     self._null_out(slot)
+            except GraphQLError as exc:  # not a list where the schema says list
+                self._error(exc, fp, slot)
+                out[key] = None
+                if fp.non_null:
+                    self._null_out(slot)
+
+    @staticmethod
+    def _null_error(fp: FieldPlan) -> GraphQLError:
+        return GraphQLError(
+            f"Cannot return null for non-nullable field {fp.parent_name}.{fp.name}."
+        )
 
     def _complete_list(
         self, fp: FieldPlan, value: Any, depth: int, here: _Slot, child: _Group | None
     ) -> list[Any]:
-        if isinstance(value, str | bytes | dict) or not hasattr(value, "__iter__"):
-            raise GraphQLError(f"Expected Iterable for field {fp.name}.")
+        if isinstance(value, str | bytes | bytearray | Mapping) or not isinstance(value, Iterable):
+            raise GraphQLError(
+                f"Expected Iterable, but did not find one for field '{fp.parent_name}.{fp.name}'."
+            )
         item_non_null = fp.item_non_null[depth]
         last = depth + 1 == fp.list_depth
         result: list[Any] = []
         for index, item in enumerate(value):
             if item is None:
                 if item_non_null:
-                    self._item_error(
-                        GraphQLError(f"Cannot return null for non-nullable field {fp.name}."),
-                        fp,
-                        here,
-                        index,
-                    )
+                    self._item_error(self._null_error(fp), fp, here, index)
                     raise _NullBubble
                 result.append(None)
                 continue
@@ -324,7 +325,7 @@ class PlanRunner:
                     result.append(None)
                 continue
             assert child is not None
-            child_out: dict[str, Any] = {}
+            child_out: dict[str, Any] = dict.fromkeys(child.plan.keys)
             result.append(child_out)
             child.sources.append(item)
             child.outs.append(child_out)

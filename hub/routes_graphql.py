@@ -24,6 +24,7 @@ from auth.enforce import Contract, build_contract
 from auth.principal import ANONYMOUS, Principal
 from hub import availability, write_log
 from hub.errors import RequestError
+from hub.executor import FastExecutor
 from hub.graphql_http import handle
 from hub.state import HubState
 from models.vocab import Role
@@ -178,8 +179,9 @@ def _endpoint(subgraph: str | None) -> Any:
         return isinstance(ctx, RequestContext) and ctx.principal is ANONYMOUS
 
     async def endpoint(request: Request) -> Response:
+        executor = request.app.state.hub.services.get("executor")
         try:
-            return await handle(request, prepare, finish, _ide_html, needs_token)
+            return await handle(request, prepare, finish, _ide_html, needs_token, executor)
         except AccessNotLogged:
             return access_log_unavailable("la consulta no se entregó. Intente de nuevo.")
 
@@ -187,6 +189,10 @@ def _endpoint(subgraph: str | None) -> Any:
 
 
 async def startup(state: HubState) -> None:
+    # QHUB_EXECUTOR=graphql-core turns the plan executor off (diagnosis, benchmarks).
+    state.services["executor"] = (
+        None if state.settings.executor == "graphql-core" else FastExecutor()
+    )
     # Build every contract once, before the first request pays for it.
     for role in Role:
         contract_for(role)

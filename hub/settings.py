@@ -70,6 +70,9 @@ class Settings:
     rate_limit_storage: str = "async+memory://"
     graphiql: bool = True
     log_json: bool = True
+    # "plan" (the compiled executor, falling back to graphql-core for what it does not
+    # compile) or "graphql-core" (diagnosis, benchmarks, the differential tests).
+    executor: str = "plan"
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -113,6 +116,7 @@ def load_settings() -> Settings:
         claim_kek_pkcs11_module=_env("CLAIM_KEK_PKCS11_MODULE"),
         claim_kek_pkcs11_pin=_env("CLAIM_KEK_PKCS11_PIN"),
         checkpoint_seconds=_env_int("CHECKPOINT_SECONDS", 3600),
+        executor=_env("EXECUTOR", "plan") or "plan",
         trusted_proxies=_env("TRUSTED_PROXIES"),
         login_limits_account=_env("LOGIN_LIMITS_ACCOUNT") or Settings.login_limits_account,
         login_limits_address=_env("LOGIN_LIMITS_ADDRESS") or Settings.login_limits_address,

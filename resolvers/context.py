@@ -30,8 +30,6 @@ class RequestContext:
         self.loaders = Loaders(self)
         # category -> person ids read; flushed to the access log at the end of the request.
         self.reads: dict[str, set[int]] = {}
-        # (scope, id(row_scope)) -> allowed; row checks are cached per record.
-        self.decisions: dict[tuple[str, int], bool] = {}
         self.operation_name: str | None = None
         # Top-level mutation fields of this request and their variables (the write log).
         self.mutation_fields: list[str] = []

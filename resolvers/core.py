@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 import strawberry
 
+from auth.resolver_forms import batched as batched
 from models.vocab import CaseStatus
 from services import case_list
 from services import case_queries as q
@@ -25,20 +25,6 @@ from services.records import (
 
 def _ctx(info: strawberry.Info) -> Any:
     return info.context
-
-
-def batched(batch: Callable[[list[Any], Any], Any]) -> Callable[[Callable[..., Any]], Any]:
-    """Give a per-object resolver a batch form ``batch(roots, info) -> list | awaitable``.
-
-    The plan executor resolves a field for every object of a level at once and calls the
-    batch form; graphql-core calls the per-object resolver. Both must answer the same.
-    """
-
-    def attach(resolver: Callable[..., Any]) -> Callable[..., Any]:
-        resolver._qhub_batch = batch  # type: ignore[attr-defined]
-        return resolver
-
-    return attach
 
 
 # ---- Query ---------------------------------------------------------------------------

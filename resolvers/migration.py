@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 
+from auth.resolver_forms import raw_arguments as raw_arguments
 from resolvers.core import batched
 from services import protection as svc
 from services import protection_assertions as assertions
@@ -20,12 +21,6 @@ def _key(doc: Any) -> svc.DocumentKey:
     else:
         kind, number, country = doc.type, doc.number, doc.issuing_country
     return svc.DocumentKey(getattr(kind, "value", str(kind)), number, country)
-
-
-def raw_arguments(fn: Any) -> Any:
-    """Mark a root field's resolver as taking graphql-core's coerced arguments as they are."""
-    fn._qhub_raw_args = True
-    return fn
 
 
 async def protection_status(info: strawberry.Info, document: Any) -> svc.ProtectionRecord:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from auth.principal import Principal
 from hub.db import count_statements
+from hub.executor import FastExecutor
 from hub.graphql_http import GraphQLParams, find_operation, parse_cached, run_operation
 from hub.routes_graphql import contract_for
 from hub.state import HubState
@@ -48,7 +49,7 @@ async def run_as(
     params = GraphQLParams(query, variables, None, None)
     try:
         schema = contract_for(principal.role).schema
-        return await run_operation(schema, document, operation, ctx, params)
+        return await run_operation(schema, document, operation, ctx, params, FastExecutor())
     finally:
         await ctx.close()
 
