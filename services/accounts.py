@@ -11,6 +11,7 @@ for a reset answers the same whatever the login.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -206,7 +207,7 @@ async def activate(
                 "UPDATE applicant_account SET password_hash = %s, activated_at = %s,"
                 " activation_code_hash = NULL, failed_attempts = 0, locked_until = NULL"
                 " WHERE person_id = %s",
-                (hash_secret(password), now, account.person_id),
+                (await asyncio.to_thread(hash_secret, password), now, account.person_id),
             )
             return account.person_id
     raise error or INVALID_CODE
@@ -273,7 +274,7 @@ async def reset_password(
                 "UPDATE applicant_account SET password_hash = %s, reset_code_hash = NULL,"
                 " reset_expires_at = NULL, failed_attempts = 0, locked_until = NULL"
                 " WHERE person_id = %s",
-                (hash_secret(password), account.person_id),
+                (await asyncio.to_thread(hash_secret, password), account.person_id),
             )
             return account.person_id
     raise error or INVALID_CODE
