@@ -5,6 +5,7 @@ from __future__ import annotations
 import gettext
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 import pycountry
 from rapidfuzz import fuzz, process
@@ -146,6 +147,12 @@ def country(value: object) -> str | None:
     s = text(value)
     if s is None or is_error_value(s):
         return None
+    return _country(s)
+
+
+@lru_cache(maxsize=4096)
+def _country(s: str) -> str | None:
+    """(cached: a sheet writes a few nationalities thousands of times)"""
     k = key(re.sub(r"\(.*?\)", "", s)) or key(s)
     if not k:
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from services.importing.normalise._base import is_error_value, key, text
 
@@ -27,6 +28,11 @@ def clean_name(value: object) -> str | None:
     s = text(value)
     if s is None or is_error_value(s):
         return None
+    return _clean_name(s)
+
+
+@lru_cache(maxsize=8192)
+def _clean_name(s: str) -> str | None:
     s = re.sub(r"[^\w\s'\-]", " ", s)
     s = re.sub(r"\s+", " ", s).strip()
     if not s or not re.search(r"[^\W\d_]", s):
