@@ -37,7 +37,7 @@ from services.importing.synthetic import generate
 ROOT = Path(__file__).resolve().parent.parent
 DEV_DATA = ROOT.parent / "shared" / "data" / "spreadsheets-dev"
 # (name, seed, layout set): sets whose header wordings and value styles the tests do not use
-GENERATED = (("generado-B", 101, "B"), ("generado-C", 202, "C"))
+GENERATED = (("generado-B", 101, "B"), ("generado-C", 202, "C"), ("generado-D", 303, "D"))
 Key = tuple[str, str, int]
 
 
