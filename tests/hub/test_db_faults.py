@@ -247,3 +247,61 @@ def test_hub_killed_mid_write_load_loses_no_acknowledged_write(
     )
     assert verify.returncode == 0, verify.stdout + verify.stderr
     assert "Cadena íntegra" in verify.stdout
+
+
+def test_hub_started_before_its_database_waits_and_says_so(
+    own_server: Any, own_url: str, tmp_path: Path
+) -> None:
+    # Given the database is down when the hub starts
+    stop_server(own_server)
+    port = free_port()
+    env = {
+        **os.environ,
+        "QHUB_DATABASE_URL": libpq(own_url),
+        "QHUB_DATA_DIR": str(tmp_path / "data"),
+        "QHUB_WEBHOOK_DISPATCH": "0",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hub.cli", "serve", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        # When it has tried for a while
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        while "no responde todavía" not in first:
+            assert proc.poll() is None, first
+            first = proc.stdout.readline()
+        # Then it is still running and says it waits; when the database comes, it is ready
+        assert proc.poll() is None
+        start_server(own_server)
+        ready = 0
+        for _ in range(300):
+            try:
+                ready = httpx.get(f"http://127.0.0.1:{port}/readyz").status_code
+            except httpx.HTTPError:
+                ready = 0
+            if ready == 200:
+                break
+            time.sleep(0.1)
+        assert ready == 200
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.communicate(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.communicate()
+        start_server_if_stopped(own_server)
+
+
+def start_server_if_stopped(server: Any) -> None:
+    from hub.embedded import server_running
+
+    if not server_running(server):
+        start_server(server)
