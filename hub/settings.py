@@ -70,6 +70,8 @@ class Settings:
     rate_limit_storage: str = "async+memory://"
     graphiql: bool = True
     log_json: bool = True
+    # OTLP/HTTP collector for OpenTelemetry traces (hub.tracing); none: no tracing
+    otel_endpoint: str | None = None
     # "plan" (the compiled executor, falling back to graphql-core for what it does not
     # compile) or "graphql-core" (diagnosis, benchmarks, the differential tests).
     executor: str = "plan"
@@ -123,4 +125,5 @@ def load_settings() -> Settings:
         rate_limit_storage=_env("RATE_LIMIT_STORAGE") or Settings.rate_limit_storage,
         graphiql=_env_bool("GRAPHIQL", True),
         log_json=_env_bool("LOG_JSON", True),
+        otel_endpoint=_env("OTEL_ENDPOINT"),
     )

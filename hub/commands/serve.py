@@ -31,6 +31,7 @@ def serve(
     from hub.guarded_pool import wait_for_database
     from hub.logs import configure as configure_logs
     from hub.migrations import upgrade
+    from hub.tracing import instrument
 
     # SIGTERM ends the process the way Ctrl-C does: exit handlers run and stop the
     # embedded PostgreSQL (uvicorn hands the signal back here after its own shutdown).
@@ -61,7 +62,7 @@ def serve(
     log_config = configure_logs(settings.log_json)
     if workers == 1:
         uvicorn.run(
-            create_app(location.url, settings),
+            instrument(create_app(location.url, settings), settings.otel_endpoint),
             host=host,
             port=port,
             log_level="info",
@@ -79,7 +80,7 @@ def serve(
     os.environ["QHUB_DATABASE_URL"] = location.url
     asyncio.run(prime(create_app(location.url, settings)))
     uvicorn.run(
-        "hub.app:app_from_environment",
+        "hub.tracing:app_from_environment",
         factory=True,
         host=host,
         port=port,
