@@ -14,6 +14,12 @@ var OPERATIONS = {
     hash: "04c32c510e3bec6caf743a1bfabb97c74d9707a39841de320e7db9f188248dc6",
     roles: ["cepr-supervisor"]
   },
+  AwaitingDecision: {
+    name: "AwaitingDecision",
+    text: "query AwaitingDecision($first: Int!) {\n  cases(first: $first, filter: {statuses: [UNDER_REVIEW, APPEAL]}) {\n    edges {\n      node {\n        number\n        filingDate\n        status\n        principal {\n          fullName\n        }\n        office {\n          code\n        }\n        claim {\n          assessments {\n            recommendation\n            assessor\n            recordedAt\n          }\n        }\n      }\n    }\n    pageInfo {\n      hasNextPage\n    }\n  }\n}",
+    hash: "9e4de8e2d8802ab0fdd7b9994a0776d0e065d44cd5edd64aae4d09e56cecd674",
+    roles: ["cepr-secretary"]
+  },
   BookAppointment: {
     name: "BookAppointment",
     text: "mutation BookAppointment($n: Int!, $slot: Int!) {\n  bookAppointment(caseNumber: $n, slotId: $slot) {\n    appointmentId\n  }\n}",
@@ -25,6 +31,12 @@ var OPERATIONS = {
     text: "mutation CancelAppointment($id: Int!) {\n  cancelAppointment(appointmentId: $id)\n}",
     hash: "d20b37f4c445ee7a50f291be81a75dd02989bc115dfe2c9434a40195f5ee1d73",
     roles: ["cepr-registrar", "cepr-supervisor"]
+  },
+  CaseClaim: {
+    name: "CaseClaim",
+    text: "query CaseClaim($n: Int!) {\n  case(number: $n) {\n    number\n    claim {\n      interviews {\n        mode\n        heldAt\n        language\n        interpreter\n        summary\n        interviewer\n        recordedAt\n      }\n      assessments {\n        grounds\n        credibility\n        analysis\n        recommendation\n        assessor\n        recordedAt\n      }\n      decisions {\n        instance\n        outcome\n        reasons\n        decidedBy\n        decidedAt\n      }\n      appeals {\n        grounds\n        filedBy\n        filedAt\n      }\n    }\n  }\n}",
+    hash: "3e460bf7e5767d828664d7887d6dd808b5e0db795cf4906da43e1bf13e7d0c8c",
+    roles: ["cepr-supervisor", "cepr-eligibility", "cepr-secretary"]
   },
   CaseContact: {
     name: "CaseContact",
@@ -817,7 +829,7 @@ function biometricsCard(c) {
     }
   ));
 }
-function eligibilityCards(c) {
+function eligibilityCards(c, done) {
   const cards = [];
   if (mayRun("RecordInterview")) {
     const mode = h("select", {}, Object.entries(MODE_ES).map(([k, v]) => h("option", { value: k }, v)));
@@ -843,7 +855,7 @@ function eligibilityCards(c) {
         language: language.value.trim() || "spa",
         interpreter: interpreter.checked
       }),
-      (data, out) => statusText(out, `Entrevista registrada (N.\xBA ${data.recordInterview.id}): ${summary.value.trim()}`)
+      done
     )));
   }
   if (mayRun("RecordAssessment")) {
@@ -870,7 +882,7 @@ function eligibilityCards(c) {
           recommendation: recommendation.value
         });
       },
-      (data, out) => statusText(out, `Evaluaci\xF3n registrada (N.\xBA ${data.recordAssessment.id}); recomendaci\xF3n: ${recommendation.selectedOptions[0].text}.`)
+      done
     )));
   }
   return cards;
@@ -937,10 +949,83 @@ function caseActions(c, done) {
     statusCard(c, done),
     priorityCard(c),
     appointmentsCard(c, done),
-    ...eligibilityCards(c),
+    ...eligibilityCards(c, done),
     ...secretaryCards(c, done)
   ].filter((x) => x != null);
   return h("div", { class: "actions" }, cards);
+}
+
+// src/pages/claim.ts
+var RECOMMENDATION_ES = { RECOGNISE: "Reconocer", REJECT: "Denegar" };
+function claimCard(claim) {
+  if (!claim) return null;
+  const parts = [];
+  const interviews = claim.interviews ?? [];
+  const assessments = claim.assessments ?? [];
+  const decisions = claim.decisions ?? [];
+  const appeals = claim.appeals ?? [];
+  if (interviews.length) parts.push(h("h4", {}, "Entrevistas"), table(
+    "Entrevistas",
+    ["Fecha", "Modalidad", "Idioma", "Resumen", "Registr\xF3"],
+    interviews.map((i) => [
+      fmtDateTime(i.heldAt),
+      MODE_ES[i.mode ?? ""] ?? "\u2014",
+      `${i.language ?? "\u2014"}${i.interpreter ? " (con int\xE9rprete)" : ""}`,
+      i.summary ?? "\u2014",
+      `${i.interviewer ?? "\u2014"}, ${fmtDateTime(i.recordedAt)}`
+    ])
+  ));
+  if (assessments.length) parts.push(h("h4", {}, "Evaluaciones"), table(
+    "Evaluaciones",
+    ["Recomendaci\xF3n", "Motivos", "Credibilidad", "An\xE1lisis", "Registr\xF3"],
+    assessments.map((a) => [
+      h("strong", {}, RECOMMENDATION_ES[a.recommendation ?? ""] ?? "\u2014"),
+      (a.grounds ?? []).map((g) => GROUND_ES[g] ?? g).join(", ") || "\u2014",
+      a.credibility ?? "\u2014",
+      a.analysis ?? "\u2014",
+      `${a.assessor ?? "\u2014"}, ${fmtDateTime(a.recordedAt)}`
+    ])
+  ));
+  if (decisions.length) parts.push(h("h4", {}, "Decisiones"), table(
+    "Decisiones",
+    ["Instancia", "Decisi\xF3n", "Fundamentos", "Firm\xF3"],
+    decisions.map((d) => [
+      d.instance === "appeal" ? "Apelaci\xF3n" : "Primera instancia",
+      d.outcome ? STATUS_ES[d.outcome] : "\u2014",
+      d.reasons ?? "\u2014",
+      `${d.decidedBy ?? "\u2014"}, ${fmtDateTime(d.decidedAt)}`
+    ])
+  ));
+  if (appeals.length) parts.push(h("h4", {}, "Apelaciones"), table(
+    "Apelaciones",
+    ["Fundamentos", "Present\xF3"],
+    appeals.map((a) => [a.grounds ?? "\u2014", `${a.filedBy ?? "\u2014"}, ${fmtDateTime(a.filedAt)}`])
+  ));
+  return card(
+    "Solicitud: entrevistas, evaluaciones y decisiones",
+    "s-solicitud",
+    parts.length ? parts : h("p", { class: "empty" }, "A\xFAn no hay entrevistas, evaluaciones ni decisiones registradas.")
+  );
+}
+async function awaitingDecisionCard() {
+  if (!mayRun("AwaitingDecision")) return null;
+  const { data } = await run("AwaitingDecision", { first: 50 });
+  const nodes = (data?.cases.edges ?? []).map((e) => e.node).map((c) => ({ c, last: (c.claim?.assessments ?? []).at(-1) ?? null })).sort((a, b) => Number(Boolean(b.last)) - Number(Boolean(a.last)));
+  return card(
+    "Esperan su decisi\xF3n",
+    "d-decision",
+    h("p", {}, `${plural(nodes.length, "expediente", "expedientes")}${data?.cases.pageInfo.hasNextPage ? " (hay m\xE1s)" : ""}; los evaluados primero.`),
+    nodes.length ? table(
+      "Expedientes que esperan decisi\xF3n",
+      ["Expediente", "Solicitante", "Estado", "Recomendaci\xF3n"],
+      nodes.slice(0, 10).map(({ c, last }) => [
+        h("a", { href: `#/expediente/${c.number}` }, `N.\xBA ${c.number}`),
+        c.principal?.fullName ?? "\u2014",
+        c.status ? STATUS_ES[c.status] : "\u2014",
+        last ? `${RECOMMENDATION_ES[last.recommendation ?? ""] ?? "\u2014"} (${last.assessor ?? "\u2014"})` : "Sin evaluaci\xF3n"
+      ])
+    ) : null
+  );
 }
 
 // src/pages/case.ts
@@ -963,7 +1048,7 @@ function workflowBar(c) {
   const next = moves.length ? h("p", { class: "next" }, "Siguiente: ", moves.map((m, i) => [i ? "; " : "", h("strong", {}, m.label), ` (act\xFAa: ${m.who})`])) : h("p", { class: "next" }, "Estado final: no hay m\xE1s pasos.");
   return h("nav", { class: "workflow", "aria-label": "Flujo del expediente" }, h("ol", {}, steps), next);
 }
-function render(c, contact, reasons) {
+function render(c, contact, reasons, claim) {
   const pr = c.principal;
   const names = new Map((c.members ?? []).map((m) => [m.person?.id, m.person?.fullName]));
   const summary = kv([
@@ -1043,6 +1128,7 @@ function render(c, contact, reasons) {
     card("Necesidades espec\xEDficas (ACNUR)", "s-necesidades", needs),
     card("Historial de estados", "s-historial", history),
     card("Citas", "s-citas", appts),
+    claim,
     caseActions(c, () => loadCase(c.number))
   );
 }
@@ -1055,10 +1141,11 @@ async function loadCase(number) {
   errorsBox.hidden = true;
   statusText(status, "Cargando expediente\u2026");
   try {
-    const [detail, contact, reasons] = await Promise.all([
+    const [detail, contact, reasons, claim] = await Promise.all([
       run("CaseDetail", { n: number }),
       mayRun("CaseContact") ? run("CaseContact", { n: number }) : Promise.resolve(null),
-      mayRun("CaseHistoryReasons") ? run("CaseHistoryReasons", { n: number }) : Promise.resolve(null)
+      mayRun("CaseHistoryReasons") ? run("CaseHistoryReasons", { n: number }) : Promise.resolve(null),
+      mayRun("CaseClaim") ? run("CaseClaim", { n: number }) : Promise.resolve(null)
     ]);
     status.textContent = "";
     const { paths, conditions } = forbidden(detail.errors);
@@ -1068,13 +1155,13 @@ async function loadCase(number) {
       showErrors(errorsBox, [{ message: outOfScope(conditions), extensions: { code: "FORBIDDEN" } }]);
       return;
     }
-    showErrors(errorsBox, [...detail.errors, ...contact?.errors ?? [], ...reasons?.errors ?? []]);
+    showErrors(errorsBox, [...detail.errors, ...contact?.errors ?? [], ...reasons?.errors ?? [], ...claim?.errors ?? []]);
     if (!c) {
       if (!detail.errors.length) statusText(status, "No existe un expediente con ese n\xFAmero.");
       return;
     }
     const why = reasons?.data?.case?.history?.map((x) => x.reason) ?? null;
-    body.replaceChildren(render(c, contact?.data?.case?.principal ?? null, why));
+    body.replaceChildren(render(c, contact?.data?.case?.principal ?? null, why, claimCard(claim?.data?.case?.claim)));
     $("#detail-title").focus();
   } catch (e) {
     statusText(status, "");
@@ -1205,7 +1292,7 @@ async function loadDashboard() {
   errorsBox.hidden = true;
   statusText(status, "Cargando el tablero\u2026");
   const office = state.session.officeCode;
-  const parts = [];
+  const parts = [awaitingDecisionCard()];
   if (mayRun("Queue")) parts.push(queueCard());
   parts.push(countsCard(office));
   if (office && mayRun("Slots")) parts.push(appointmentsCard2(office));

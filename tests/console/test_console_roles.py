@@ -242,17 +242,25 @@ def test_eligibility_officer_records_interview_and_assessment_of_an_assigned_cas
     page.fill("#iv-held", "2026-11-25T10:00")
     page.fill("#iv-summary", "Relata amenazas de un grupo armado en su barrio; presenta denuncia.")
     page.click("#interview-form button[type=submit]")
-    page.wait_for_selector("#interview-form-out:text-matches('registrada|—')")
-    assert "Entrevista registrada" in page.inner_text("#interview-form-out"), visible_errors(page)
+    # then the case page reads it back
+    page.wait_for_selector(
+        'section[aria-labelledby="s-solicitud"] :text("presenta denuncia"),'
+        " #interview-form-out.error"
+    )
+    assert visible_errors(page) == []
 
     # and the assessment with its recommendation
     page.check("#assessment-form input[value=SOCIAL_GROUP]")
     page.fill("#as-credibility", "Relato coherente y consistente con la información del país.")
     page.fill("#as-analysis", "Temor fundado de persecución por pertenencia a un grupo social.")
     page.click("#assessment-form button[type=submit]")
-    page.wait_for_selector("#assessment-form-out:text-matches('registrada|—')")
-    assert "Evaluación registrada" in page.inner_text("#assessment-form-out"), visible_errors(page)
-    assert "recomendación: Reconocer" in page.inner_text("#assessment-form-out")
+    page.wait_for_selector(
+        'section[aria-labelledby="s-solicitud"] :text("Temor fundado"), #assessment-form-out.error'
+    )
+    assert visible_errors(page) == []
+    claim = page.inner_text('section[aria-labelledby="s-solicitud"]')
+    assert "Reconocer" in claim and "Pertenencia a un grupo social" in claim
+    accessible(page, "expediente con la solicitud leída")
 
 
 def test_secretary_sees_a_refused_decision_and_issues_and_revokes_a_work_permit(
@@ -331,18 +339,22 @@ def test_secretary_decides_a_case_the_eligibility_officer_assessed(
     page.fill("#iv-held", "2026-11-24T09:30")
     page.fill("#iv-summary", "Relata detenciones por participar en protestas; trae constancias.")
     page.click("#interview-form button[type=submit]")
-    page.wait_for_selector("#interview-form-out:has-text('Entrevista registrada')")
+    page.wait_for_selector('section[aria-labelledby="s-solicitud"] :text("protestas")')
     page.check("#assessment-form input[value=POLITICAL_OPINION]")
     page.fill("#as-credibility", "Relato detallado y coherente, con pruebas documentales.")
     page.fill("#as-analysis", "Persecución por opinión política atribuida; sin protección estatal.")
     page.click("#assessment-form button[type=submit]")
-    page.wait_for_selector("#assessment-form-out:text-matches('registrada|—')")
-    assert "Evaluación registrada" in page.inner_text("#assessment-form-out"), visible_errors(page)
+    page.wait_for_selector('section[aria-labelledby="s-solicitud"] :text("política atribuida")')
     page.click("#who button")  # log out
 
-    # when the Secretary finds the case by number and decides to recognise
+    # when the Secretary (whose dashboard lists the cases waiting for a decision) finds it,
+    # the recommendation is beside the decision form
     login(page, hub, "sec1.lim")
+    assert page.is_visible("#d-decision")
     search_case(page, number)
+    page.wait_for_selector("#decision-form")
+    assert "Reconocer" in page.inner_text('section[aria-labelledby="s-solicitud"]')
+    # and decides to recognise
     page.select_option("#decision-outcome", "RECOGNISED")
     page.fill("#decision-reasons", "Temor fundado de persecución por opinión política.")
     page.click("#decision-form button[type=submit]")

@@ -8,10 +8,14 @@ export const OPERATIONS = {
     hash: "d602a6c6f0163c89860de8ddf253bb28850d08e468ed6da393a9517180f3e6e1", roles: ["cepr-supervisor","cepr-secretary"] },
   AssignCases: { name: "AssignCases", text: "mutation AssignCases($office: String!, $limit: Int!) {\n  assignCases(officeCode: $office, limit: $limit) {\n    ruleVersion\n    assigned {\n      caseNumber\n      officerId\n    }\n    unassigned\n  }\n}",
     hash: "04c32c510e3bec6caf743a1bfabb97c74d9707a39841de320e7db9f188248dc6", roles: ["cepr-supervisor"] },
+  AwaitingDecision: { name: "AwaitingDecision", text: "query AwaitingDecision($first: Int!) {\n  cases(first: $first, filter: {statuses: [UNDER_REVIEW, APPEAL]}) {\n    edges {\n      node {\n        number\n        filingDate\n        status\n        principal {\n          fullName\n        }\n        office {\n          code\n        }\n        claim {\n          assessments {\n            recommendation\n            assessor\n            recordedAt\n          }\n        }\n      }\n    }\n    pageInfo {\n      hasNextPage\n    }\n  }\n}",
+    hash: "9e4de8e2d8802ab0fdd7b9994a0776d0e065d44cd5edd64aae4d09e56cecd674", roles: ["cepr-secretary"] },
   BookAppointment: { name: "BookAppointment", text: "mutation BookAppointment($n: Int!, $slot: Int!) {\n  bookAppointment(caseNumber: $n, slotId: $slot) {\n    appointmentId\n  }\n}",
     hash: "4e83bce160eb5f579e44a520e6ca554a22214e49b8665a08675bdc55535ef4ea", roles: ["cepr-registrar","cepr-supervisor"] },
   CancelAppointment: { name: "CancelAppointment", text: "mutation CancelAppointment($id: Int!) {\n  cancelAppointment(appointmentId: $id)\n}",
     hash: "d20b37f4c445ee7a50f291be81a75dd02989bc115dfe2c9434a40195f5ee1d73", roles: ["cepr-registrar","cepr-supervisor"] },
+  CaseClaim: { name: "CaseClaim", text: "query CaseClaim($n: Int!) {\n  case(number: $n) {\n    number\n    claim {\n      interviews {\n        mode\n        heldAt\n        language\n        interpreter\n        summary\n        interviewer\n        recordedAt\n      }\n      assessments {\n        grounds\n        credibility\n        analysis\n        recommendation\n        assessor\n        recordedAt\n      }\n      decisions {\n        instance\n        outcome\n        reasons\n        decidedBy\n        decidedAt\n      }\n      appeals {\n        grounds\n        filedBy\n        filedAt\n      }\n    }\n  }\n}",
+    hash: "3e460bf7e5767d828664d7887d6dd808b5e0db795cf4906da43e1bf13e7d0c8c", roles: ["cepr-supervisor","cepr-eligibility","cepr-secretary"] },
   CaseContact: { name: "CaseContact", text: "query CaseContact($n: Int!) {\n  case(number: $n) {\n    number\n    principal {\n      id\n      phone\n      email\n      languages\n    }\n  }\n}",
     hash: "7a03fd0f649c3a50a222737cc4053ec363aefe9de8e955c32b010d6814f31d6f", roles: ["cepr-registrar","cepr-supervisor","cepr-eligibility"] },
   CaseDetail: { name: "CaseDetail", text: "query CaseDetail($n: Int!) {\n  case(number: $n) {\n    number\n    filingDate\n    status\n    priorityScore\n    protectedFromRemoval\n    office {\n      code\n      name\n    }\n    assignedOfficer {\n      username\n      fullName\n      officeCode\n    }\n    principal {\n      id\n      fullName\n      sex\n      birthDate\n      nationality\n      entryDate\n      documents {\n        type\n        number\n        issuingCountry\n      }\n    }\n    members {\n      relationship\n      person {\n        id\n        fullName\n        sex\n        birthDate\n        nationality\n        documents {\n          type\n          number\n          issuingCountry\n        }\n      }\n    }\n    needs {\n      code\n      category\n      label\n      detail\n      personId\n    }\n    history {\n      fromStatus\n      toStatus\n      actor\n      at\n    }\n    appointments {\n      id\n      officeCode\n      startsAt\n      mode\n      purpose\n      status\n      videoLink\n    }\n  }\n}",
@@ -65,8 +69,10 @@ export const OPERATIONS = {
 export interface OperationTypes {
   AccessLog: { data: T.AccessLogQuery; variables: T.AccessLogQueryVariables };
   AssignCases: { data: T.AssignCasesMutation; variables: T.AssignCasesMutationVariables };
+  AwaitingDecision: { data: T.AwaitingDecisionQuery; variables: T.AwaitingDecisionQueryVariables };
   BookAppointment: { data: T.BookAppointmentMutation; variables: T.BookAppointmentMutationVariables };
   CancelAppointment: { data: T.CancelAppointmentMutation; variables: T.CancelAppointmentMutationVariables };
+  CaseClaim: { data: T.CaseClaimQuery; variables: T.CaseClaimQueryVariables };
   CaseContact: { data: T.CaseContactQuery; variables: T.CaseContactQueryVariables };
   CaseDetail: { data: T.CaseDetailQuery; variables: T.CaseDetailQueryVariables };
   CaseHistoryReasons: { data: T.CaseHistoryReasonsQuery; variables: T.CaseHistoryReasonsQueryVariables };

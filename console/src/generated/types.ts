@@ -145,6 +145,13 @@ export type AssignCasesMutationVariables = Exact<{
 
 export type AssignCasesMutation = { assignCases: { ruleVersion: string, unassigned: Array<number>, assigned: Array<{ caseNumber: number, officerId: number }> } };
 
+export type AwaitingDecisionQueryVariables = Exact<{
+  first: number;
+}>;
+
+
+export type AwaitingDecisionQuery = { cases: { edges: Array<{ node: { number: number | null, filingDate: string | null, status: CaseStatus | null, principal: { fullName: string | null } | null, office: { code: string } | null, claim: { assessments: Array<{ recommendation: Recommendation | null, assessor: string | null, recordedAt: string | null }> | null } | null } }>, pageInfo: { hasNextPage: boolean } } };
+
 export type BookAppointmentMutationVariables = Exact<{
   n: number;
   slot: number;
@@ -159,6 +166,13 @@ export type CancelAppointmentMutationVariables = Exact<{
 
 
 export type CancelAppointmentMutation = { cancelAppointment: boolean };
+
+export type CaseClaimQueryVariables = Exact<{
+  n: number;
+}>;
+
+
+export type CaseClaimQuery = { case: { number: number | null, claim: { interviews: Array<{ mode: AppointmentMode | null, heldAt: string | null, language: string | null, interpreter: boolean | null, summary: string | null, interviewer: string | null, recordedAt: string | null }> | null, assessments: Array<{ grounds: Array<ClaimGround> | null, credibility: string | null, analysis: string | null, recommendation: Recommendation | null, assessor: string | null, recordedAt: string | null }> | null, decisions: Array<{ instance: string | null, outcome: CaseStatus | null, reasons: string | null, decidedBy: string | null, decidedAt: string | null }> | null, appeals: Array<{ grounds: string | null, filedBy: string | null, filedAt: string | null }> | null } | null } | null };
 
 export type CaseContactQueryVariables = Exact<{
   n: number;

@@ -7,6 +7,7 @@ import { APPT_PURPOSE_ES, APPT_STATUS_ES, DOC_ES, MODE_ES, REL_ES, SEX_ES, STATU
 import { state } from "../session";
 import { nextMoves, STAGES } from "../workflow";
 import { caseActions } from "./case_actions";
+import { claimCard } from "./claim";
 
 export type CaseData = NonNullable<CaseDetailQuery["case"]>;
 type Doc = { type: string | null; number: string | null; issuingCountry: string | null };
@@ -37,7 +38,7 @@ function workflowBar(c: CaseData): HTMLElement {
 }
 
 function render(c: CaseData, contact: { phone: string | null; email: string | null; languages: readonly string[] | null } | null,
-  reasons: (string | null)[] | null): HTMLElement {
+  reasons: (string | null)[] | null, claim: HTMLElement | null): HTMLElement {
   const pr = c.principal;
   const names = new Map((c.members ?? []).map((m) => [m.person?.id, m.person?.fullName]));
   const summary = kv([
@@ -80,6 +81,7 @@ function render(c: CaseData, contact: { phone: string | null; email: string | nu
     card("Necesidades específicas (ACNUR)", "s-necesidades", needs),
     card("Historial de estados", "s-historial", history),
     card("Citas", "s-citas", appts),
+    claim,
     caseActions(c, () => loadCase(c.number!)));
 }
 
@@ -92,10 +94,11 @@ export async function loadCase(number: number): Promise<void> {
   errorsBox.hidden = true;
   statusText(status, "Cargando expediente…");
   try {
-    const [detail, contact, reasons] = await Promise.all([
+    const [detail, contact, reasons, claim] = await Promise.all([
       run("CaseDetail", { n: number }),
       mayRun("CaseContact") ? run("CaseContact", { n: number }) : Promise.resolve(null),
       mayRun("CaseHistoryReasons") ? run("CaseHistoryReasons", { n: number }) : Promise.resolve(null),
+      mayRun("CaseClaim") ? run("CaseClaim", { n: number }) : Promise.resolve(null),
     ]);
     status.textContent = "";
     const { paths, conditions } = forbidden(detail.errors);
@@ -106,10 +109,10 @@ export async function loadCase(number: number): Promise<void> {
       showErrors(errorsBox, [{ message: outOfScope(conditions), extensions: { code: "FORBIDDEN" } }]);
       return;
     }
-    showErrors(errorsBox, [...detail.errors, ...(contact?.errors ?? []), ...(reasons?.errors ?? [])]);
+    showErrors(errorsBox, [...detail.errors, ...(contact?.errors ?? []), ...(reasons?.errors ?? []), ...(claim?.errors ?? [])]);
     if (!c) { if (!detail.errors.length) statusText(status, "No existe un expediente con ese número."); return; }
     const why = reasons?.data?.case?.history?.map((x) => x.reason) ?? null;
-    body.replaceChildren(render(c, contact?.data?.case?.principal ?? null, why));
+    body.replaceChildren(render(c, contact?.data?.case?.principal ?? null, why, claimCard(claim?.data?.case?.claim)));
     $("#detail-title").focus();
   } catch (e) {
     statusText(status, "");

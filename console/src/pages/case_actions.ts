@@ -112,7 +112,7 @@ function biometricsCard(c: CaseData): HTMLElement | null {
     }));
 }
 
-function eligibilityCards(c: CaseData): HTMLElement[] {
+function eligibilityCards(c: CaseData, done: Done): HTMLElement[] {
   const cards: HTMLElement[] = [];
   if (mayRun("RecordInterview")) {
     const mode = h("select", {}, Object.entries(MODE_ES).map(([k, v]) => h("option", { value: k }, v)));
@@ -128,7 +128,7 @@ function eligibilityCards(c: CaseData): HTMLElement[] {
       async () => (!held.value ? "Indique la fecha y hora de la entrevista." : required(summary.value, "Escriba el resumen de la entrevista.")) ??
         run("RecordInterview", { n: c.number!, mode: mode.value as "IN_PERSON", heldAt: `${held.value}:00-05:00`,
           summary: summary.value.trim(), language: language.value.trim() || "spa", interpreter: interpreter.checked }),
-      (data, out) => statusText(out, `Entrevista registrada (N.º ${(data as { recordInterview: { id: number } }).recordInterview.id}): ${summary.value.trim()}`))));
+      done)));
   }
   if (mayRun("RecordAssessment")) {
     const grounds = Object.entries(GROUND_ES).map(([k, v]) => h("label", { class: "check" }, h("input", { type: "checkbox", name: "ground", value: k }), ` ${v}`));
@@ -145,7 +145,7 @@ function eligibilityCards(c: CaseData): HTMLElement[] {
           required(analysis.value, "Escriba el análisis.") ?? run("RecordAssessment", { n: c.number!, grounds: chosen as "RACE"[],
           credibility: credibility.value.trim(), analysis: analysis.value.trim(), recommendation: recommendation.value as "RECOGNISE" });
       },
-      (data, out) => statusText(out, `Evaluación registrada (N.º ${(data as { recordAssessment: { id: number } }).recordAssessment.id}); recomendación: ${recommendation.selectedOptions[0].text}.`))));
+      done)));
   }
   return cards;
 }
@@ -195,6 +195,6 @@ function secretaryCards(c: CaseData, done: Done): HTMLElement[] {
 
 export function caseActions(c: CaseData, done: Done): HTMLElement {
   const cards = [registrationCard(c, done), biometricsCard(c), statusCard(c, done), priorityCard(c), appointmentsCard(c, done),
-    ...eligibilityCards(c), ...secretaryCards(c, done)].filter((x): x is HTMLElement => x != null);
+    ...eligibilityCards(c, done), ...secretaryCards(c, done)].filter((x): x is HTMLElement => x != null);
   return h("div", { class: "actions" }, cards);
 }

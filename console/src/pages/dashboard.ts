@@ -5,6 +5,7 @@ import { $, card, daysSince, fmtDate, fmtTime, h, limaDay, plural, showErrors, s
 import type { CaseStatus } from "../generated/types";
 import { APPT_PURPOSE_ES, MODE_ES, STATUS_ES } from "../labels";
 import { state } from "../session";
+import { awaitingDecisionCard } from "./claim";
 import { slotCard } from "./slots";
 
 const COUNTED = 500; // one page of case numbers per status; more shows as "más de 500"
@@ -87,7 +88,7 @@ export async function loadDashboard(): Promise<void> {
   errorsBox.hidden = true;
   statusText(status, "Cargando el tablero…");
   const office = state.session!.officeCode;
-  const parts: Promise<HTMLElement>[] = [];
+  const parts: Promise<HTMLElement | null>[] = [awaitingDecisionCard()];
   if (mayRun("Queue")) parts.push(queueCard());
   parts.push(countsCard(office));
   if (office && mayRun("Slots")) parts.push(appointmentsCard(office));
