@@ -52,3 +52,25 @@ def test_graphiql_runs_offline_under_the_csp(live_hub: LiveHub, tmp_path: Path) 
             shutil.rmtree(profile, ignore_errors=True)
     assert outside == []
     assert [p for p in problems if "Content Security Policy" in p or "Refused" in p] == []
+
+
+def test_the_certificate_page_keeps_its_hashed_inline_style(live_hub: LiveHub) -> None:
+    profile = tempfile.mkdtemp(prefix="qhub-chromium-")
+    refused: list[str] = []
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, args=FLAGS
+        )
+        try:
+            page = browser.new_page()
+            page.on("console", lambda m: refused.append(m.text) if m.type == "error" else None)
+            page.goto(f"{live_hub.url}/v/no-es-un-token")
+            header = page.locator("header")
+            # the style applied (the policy allows exactly that <style> by its hash)
+            assert header.evaluate("h => getComputedStyle(h).backgroundColor") == (
+                "rgb(13, 42, 84)"
+            )
+        finally:
+            browser.close()
+            shutil.rmtree(profile, ignore_errors=True)
+    assert [r for r in refused if "Content Security Policy" in r] == []
