@@ -146,9 +146,16 @@ async def token_endpoint(request: Request) -> JSONResponse:
     username = form.get("username")
     throttle: LoginThrottle = state.services["login_throttle"]
     address = throttle_key(request_address(request))
-    account = f"{client_id}:{(username or '').strip().lower()}"
-    password_login = form.get("grant_type") == "password"
-    if password_login:
+    grant_type = form.get("grant_type")
+    password_login = grant_type == "password"
+    # guessed passwords and guessed client secrets are throttled alike
+    throttled = password_login or grant_type == "client_credentials"
+    account = (
+        f"{client_id}:{(username or '').strip().lower()}"
+        if password_login
+        else f"client:{client_id}"
+    )
+    if throttled:
         refusal = await throttle.attempt(account, address)
         if refusal is not None:
             metrics.login_throttled()
@@ -172,7 +179,7 @@ async def token_endpoint(request: Request) -> JSONResponse:
             )
     # argon2 and signing take tens of milliseconds: never on the event loop.
     status, body, headers = await asyncio.to_thread(server.token_response, token_request)
-    if password_login:
+    if throttled:
         if status == 200:
             await throttle.succeeded(account)
         else:

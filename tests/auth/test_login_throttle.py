@@ -148,3 +148,30 @@ def test_forwarded_addresses_are_believed_only_from_trusted_proxies() -> None:
     # IPv6 clients count per /64
     assert throttle_key("2001:db8::1") == throttle_key("2001:db8::ffff") == "2001:db8::/64"
     assert throttle_key("203.0.113.9") == "203.0.113.9"
+
+
+async def test_guessed_client_secrets_are_throttled_too(
+    throttled_hub: LiveHub, engine: AsyncEngine
+) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO agency_client (client_id, secret_hash, agency, roles, purposes)"
+                " VALUES ('minsa-throttle', :h, 'minsa', '{minsa}', '{health-workforce}')"
+                " ON CONFLICT (client_id) DO NOTHING"
+            ),
+            {"h": hash_secret("secreto-bueno")},
+        )
+
+    def ask(secret: str) -> httpx.Response:
+        return httpx.post(
+            f"{throttled_hub.url}/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=("minsa-throttle", secret),
+            headers={"X-Forwarded-For": "192.0.2.90"},
+        )
+
+    assert [ask("malo").status_code for _ in range(3)] == [401, 401, 401]
+    refused = ask("secreto-bueno")
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "TOO_MANY_ATTEMPTS"
