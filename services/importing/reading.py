@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -187,3 +187,15 @@ def _workbook(name: str, data: bytes, scorer: HeaderScorer) -> list[Sheet]:
     finally:
         wb.close()
     return sheets
+
+
+def expand_paths(paths: Sequence[Path]) -> list[Path]:
+    """The files given, and every file of a folder given (hidden ones aside): files that
+    are not spreadsheets are reported, not silently passed over."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(q for q in p.iterdir() if q.is_file() and not q.name.startswith(".")))
+        else:
+            out.append(p)
+    return out

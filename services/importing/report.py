@@ -115,6 +115,13 @@ def write_report(r: ImportReport, directory: Path) -> list[Path]:
             for s in r.sheets
         ],
         "",
+        "## Pares en cola de adjudicación, por motivo",
+        "",
+        *(
+            [f"- {why}: {k}" for why, k in sorted(r.queue_reasons.items(), key=lambda x: -x[1])]
+            or ["Ninguno."]
+        ),
+        "",
         "## Archivos no importados",
         "",
         *([f"- {x}" for x in file_lines(r)] or ["Ninguno."]),

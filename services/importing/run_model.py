@@ -94,6 +94,8 @@ class ImportReport:
     rows_linked_to_existing: int = 0
     rows_merged: int = 0
     pairs_queued: int = 0
+    # why the linkage queued pairs instead of merging them (Spanish reason -> pairs)
+    queue_reasons: dict[str, int] = field(default_factory=dict)
     cases_created: int = 0
     # cases no sheet gave a filing date for (another date of the case, or the import day)
     cases_without_filing_date: list[int] = field(default_factory=list)

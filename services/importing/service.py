@@ -40,7 +40,13 @@ from services.importing.person_values import (
     person_values,
     source_field,
 )
-from services.importing.reading import HeaderScorer, Sheet, UnreadableFile, read_file
+from services.importing.reading import (
+    HeaderScorer,
+    Sheet,
+    UnreadableFile,
+    expand_paths,
+    read_file,
+)
 from services.importing.records import RowRecord, build_records, collect_evidence
 from services.importing.run_model import (
     ADVISORY_LOCK,
@@ -71,7 +77,7 @@ def read_sources(
     override = load_override(options.mapping_file)
     scorer = HeaderScorer(lambda h: recognise(h) or n.key(h) in override)
     sheets: list[Sheet] = []
-    files = _expand(paths)
+    files = expand_paths(paths)
     for i, p in enumerate(files):
         try:
             found = read_file(p, scorer)
@@ -111,18 +117,6 @@ def read_sources(
         if all(i.skipped for i in mine):
             problems.append((file, "no contiene datos de personas (ninguna columna de nombres)"))
     return sheets, records, infos
-
-
-def _expand(paths: Sequence[Path]) -> list[Path]:
-    """The files given, and every file of a folder given (hidden ones aside): files that
-    are not spreadsheets are reported, not silently passed over."""
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            out.extend(sorted(q for q in p.iterdir() if q.is_file() and not q.name.startswith(".")))
-        else:
-            out.append(p)
-    return out
 
 
 async def run_import(
@@ -352,6 +346,7 @@ async def _import(
         lambda uid: person_of_uid.get(uid) or link_by_uid[uid].person_id,
         lambda uid: _row_id(uid, by_uid, row_id_of),
     )
+    report.queue_reasons = dict(Counter(p.reason or "" for p in result.queued))
     stats = {
         "rows_read": report.rows_read,
         "rows_imported": report.rows_imported,

@@ -80,6 +80,10 @@ async def test_no_person_holds_rows_of_two_people_and_families_are_not_merged(
         truth_of_person[pid].add(t[k].person_id)
         person_of_truth[t[k].person_id].add(pid)
     assert [p for p, ids in truth_of_person.items() if len(ids) > 1] == []
+    # every pair left to an officer says why, in Spanish
+    assert first_import.pairs_queued > 0
+    assert sum(first_import.queue_reasons.values()) >= first_import.pairs_queued
+    assert all(why for why in first_import.queue_reasons)
     # most true persons end as exactly one hub person (the rest: missed links, some queued)
     single = sum(1 for ids in person_of_truth.values() if len(ids) == 1)
     assert single / len(person_of_truth) > 0.95
