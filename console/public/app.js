@@ -1162,6 +1162,7 @@ async function loadCase(number) {
     }
     const why = reasons?.data?.case?.history?.map((x) => x.reason) ?? null;
     body.replaceChildren(render(c, contact?.data?.case?.principal ?? null, why, claimCard(claim?.data?.case?.claim)));
+    performance.mark("qhub:case");
     $("#detail-title").focus();
   } catch (e) {
     statusText(status, "");
@@ -1220,9 +1221,10 @@ function waited(days) {
   if (days < 730) return plural(Math.floor(days / 30.4), "mes", "meses");
   return `${(days / 365.25).toLocaleString("es-PE", { maximumFractionDigits: 1 })} a\xF1os`;
 }
-async function countsCard(office) {
+async function countsCard(who) {
+  const office = who.officeCode;
   const { data, errors } = await run("Dashboard", { office: office ? [office] : null, first: COUNTED });
-  const focus = FOCUS[state.session.role] ?? [];
+  const focus = FOCUS[who.role] ?? [];
   const rows = KEYS.map(([key2, status]) => {
     const conn = data?.[key2];
     const n = conn?.edges.length ?? 0;
@@ -1273,10 +1275,10 @@ async function duplicatesCard() {
     h("p", { class: "big" }, h("a", { href: "#/duplicados" }, plural(open.length, "revisi\xF3n pendiente", "revisiones pendientes")))
   );
 }
-async function queueCard() {
+async function queueCard(who) {
   const { data, errors } = await run("Queue", { limit: 5 });
   const rows = data?.officerQueue ?? [];
-  const title = state.session.role === "cepr-eligibility" ? "Asignados a m\xED" : "Primeros de la cola";
+  const title = who.role === "cepr-eligibility" ? "Asignados a m\xED" : "Primeros de la cola";
   const box = h("div", { hidden: true });
   showErrors(box, errors);
   return card(title, "d-cola", box, rows.length ? table(
@@ -1285,21 +1287,26 @@ async function queueCard() {
     rows.map((q) => [h("a", { href: `#/expediente/${q.caseNumber}` }, `N.\xBA ${q.caseNumber}`), fmtDate(q.filingDate), q.score?.toFixed(1) ?? "\u2014"])
   ) : h("p", { class: "empty" }, "No hay expedientes en su cola."), h("p", {}, h("a", { href: "#/cola" }, "Ver la cola completa")));
 }
-async function loadDashboard() {
+function dashboardCards(who) {
+  const parts = [awaitingDecisionCard()];
+  if (mayRun("Queue")) parts.push(queueCard(who));
+  parts.push(countsCard(who));
+  if (who.officeCode && mayRun("Slots")) parts.push(appointmentsCard2(who.officeCode));
+  if (mayRun("Duplicates")) parts.push(duplicatesCard());
+  return Promise.all(parts);
+}
+async function loadDashboard(early = null) {
   const body = $("#dashboard-body");
   const status = $("#dashboard-status");
   const errorsBox = $("#dashboard-errors");
   errorsBox.hidden = true;
   statusText(status, "Cargando el tablero\u2026");
-  const office = state.session.officeCode;
-  const parts = [awaitingDecisionCard()];
-  if (mayRun("Queue")) parts.push(queueCard());
-  parts.push(countsCard(office));
-  if (office && mayRun("Slots")) parts.push(appointmentsCard2(office));
-  if (mayRun("Duplicates")) parts.push(duplicatesCard());
+  const s = state.session;
+  const who = { role: s.role, officeCode: s.officeCode };
+  const cards = early && early.who.role === who.role && early.who.officeCode === who.officeCode ? early.cards : dashboardCards(who);
   try {
-    const opening = slotCard(loadDashboard);
-    body.replaceChildren(h("div", { class: "grid" }, await Promise.all(parts), opening));
+    body.replaceChildren(h("div", { class: "grid" }, await cards, slotCard(() => loadDashboard())));
+    performance.mark("qhub:dashboard");
     statusText(status, "");
   } catch (e) {
     statusText(status, "");
@@ -1659,6 +1666,7 @@ async function loadSearch(text) {
       return;
     }
     statusText(status, found.length ? `${found.length} expediente${found.length === 1 ? "" : "s"}${found.length === RESULTS ? " (los m\xE1s parecidos)" : ""}.` : errors.length ? "" : "Ning\xFAn expediente suyo coincide con la b\xFAsqueda.");
+    performance.mark("qhub:results");
     if (found.length) {
       body.replaceChildren(table(
         "Expedientes encontrados",
@@ -1708,7 +1716,14 @@ async function render2() {
     $("#username").focus();
     return;
   }
+  let early = null;
   if (!state.session) {
+    const who = tokenClaims();
+    if (who && (location.hash || "#/") === "#/") {
+      api.role = who.role;
+      early = { who, cards: dashboardCards(who) };
+      early.cards.catch(() => void 0);
+    }
     try {
       const s = await loadSession();
       $("#who").replaceChildren(
@@ -1762,10 +1777,20 @@ async function render2() {
     return;
   }
   show("#dashboard", "dashboard");
-  await loadDashboard();
+  await loadDashboard(early);
+}
+function tokenClaims() {
+  try {
+    const part = (api.token ?? "").split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    const claims = JSON.parse(atob(part));
+    return typeof claims.role === "string" ? { role: claims.role, officeCode: typeof claims.office === "string" ? claims.office : null } : null;
+  } catch {
+    return null;
+  }
 }
 function search(ev) {
   ev.preventDefault();
+  performance.mark("qhub:search");
   const q = $("#q").value.trim();
   const out = $("#search-out");
   const number = q.replace(/^(n\.?\s*º?|exp(ediente)?\.?)\s*/i, "");
@@ -1793,6 +1818,7 @@ function init() {
     }
     button.disabled = true;
     err.hidden = true;
+    performance.mark("qhub:login");
     try {
       setToken(await loginWithPassword(user, pw));
       $("#password").value = "";

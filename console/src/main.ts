@@ -4,7 +4,7 @@ import { $, h, showErrors } from "./dom";
 import { ROLE_ES } from "./labels";
 import { loadAccessLog } from "./pages/access_log";
 import { loadCase } from "./pages/case";
-import { loadDashboard } from "./pages/dashboard";
+import { dashboardCards, loadDashboard, type Who } from "./pages/dashboard";
 import { loadDuplicates } from "./pages/duplicates";
 import { fillFilters, loadCases, presetStatus } from "./pages/inbox";
 import { loadQueue, resetQueue } from "./pages/queue";
@@ -37,7 +37,16 @@ async function render(): Promise<void> {
   $("#nav").hidden = !loggedIn;
   $("#search").hidden = !loggedIn;
   if (!loggedIn) { show(null, null); $("#username").focus(); return; }
+  let early: { who: Who; cards: ReturnType<typeof dashboardCards> } | null = null;
   if (!state.session) {
+    // the dashboard's queries start with the session's, from the token's (unverified)
+    // claims; they are used only if the session confirms the same role and office
+    const who = tokenClaims();
+    if (who && (location.hash || "#/") === "#/") {
+      api.role = who.role;
+      early = { who, cards: dashboardCards(who) };
+      early.cards.catch(() => undefined);
+    }
     try {
       const s = await loadSession();
       $("#who").replaceChildren(h("span", {}, `${ROLE_ES[s.role] ?? s.role}${s.officeCode ? ` · Oficina ${s.officeCode}` : ""}`),
@@ -72,11 +81,22 @@ async function render(): Promise<void> {
     return;
   }
   show("#dashboard", "dashboard");
-  await loadDashboard();
+  await loadDashboard(early);
+}
+
+function tokenClaims(): Who | null {
+  try {
+    const part = (api.token ?? "").split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    const claims = JSON.parse(atob(part)) as { role?: unknown; office?: unknown };
+    return typeof claims.role === "string" ? { role: claims.role, officeCode: typeof claims.office === "string" ? claims.office : null } : null;
+  } catch {
+    return null;
+  }
 }
 
 function search(ev: Event): void {
   ev.preventDefault();
+  performance.mark("qhub:search");
   const q = $<HTMLInputElement>("#q").value.trim();
   const out = $("#search-out");
   const number = q.replace(/^(n\.?\s*º?|exp(ediente)?\.?)\s*/i, "");
@@ -97,6 +117,7 @@ function init(): void {
     const pw = $<HTMLInputElement>("#password").value;
     if (!user || !pw) { err.hidden = false; err.textContent = "Ingrese usuario y contraseña."; return; }
     button.disabled = true; err.hidden = true;
+    performance.mark("qhub:login");
     try { setToken(await loginWithPassword(user, pw)); $<HTMLInputElement>("#password").value = ""; await render(); }
     catch (e) { err.hidden = false; err.textContent = (e as Error).message; }
     finally { button.disabled = false; }

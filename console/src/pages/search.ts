@@ -24,6 +24,7 @@ export async function loadSearch(text: string): Promise<void> {
     }
     statusText(status, found.length ? `${found.length} expediente${found.length === 1 ? "" : "s"}${found.length === RESULTS ? " (los más parecidos)" : ""}.`
       : errors.length ? "" : "Ningún expediente suyo coincide con la búsqueda.");
+    performance.mark("qhub:results");
     if (found.length) {
       body.replaceChildren(table("Expedientes encontrados", ["Expediente", "Solicitante principal", "Nacionalidad", "Estado", "Solicitud", "Oficina"],
         found.map((c) => [h("a", { href: `#/expediente/${c.number}` }, `N.º ${c.number}`), c.principal?.fullName ?? "—",
