@@ -173,10 +173,17 @@ def _endpoint(subgraph: str | None) -> Any:
             await record_request(ctx, result)
 
     def needs_token(ctx: Any, query: str, document: Any) -> bool:
-        """An anonymous query outside the public contract: 401, whether or not the fields
-        exist for some role (else an anonymous caller could tell a field that exists from
-        one that does not: existence of a field is not the anonymous caller's to learn)."""
-        return isinstance(ctx, RequestContext) and ctx.principal is ANONYMOUS
+        """An anonymous query naming a field outside the public contract: 401, whether or
+        not the field exists for some role (else an anonymous caller could tell a field
+        that exists from one that does not). Other invalid queries (unused variables,
+        unknown types, …) keep their validation error, the same for every name."""
+        from graphql import validate
+        from graphql.validation import FieldsOnCorrectTypeRule
+
+        if not isinstance(ctx, RequestContext) or ctx.principal is not ANONYMOUS:
+            return False
+        public = contract_for(Role.PUBLIC, subgraph).schema
+        return bool(validate(public, document, [FieldsOnCorrectTypeRule]))
 
     async def endpoint(request: Request) -> Response:
         executor = request.app.state.hub.services.get("executor")
