@@ -22,6 +22,7 @@ from models.vocab import CaseStatus, Role
 from services.casework.claim_records import STATUS_REASON
 from services.casework.notifications import enqueue_protection_change
 from services.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from services.input_limits import REASON, require_text
 from services.permissions import require_write
 from services.sealing import case_key_for_writing
 
@@ -92,6 +93,7 @@ def allowed_targets(current: CaseStatus, role: Role) -> list[CaseStatus]:
 
 
 def _reason(reason: str) -> str:
+    require_text(("reason",), reason, REASON)
     if not reason.strip():
         raise ValidationFailed(
             [FieldProblem(("reason",), "REQUIRED", "Indique el motivo del cambio de estado.")]

@@ -21,6 +21,7 @@ from services.documents.permit import (
     sign_pdf,
 )
 from services.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from services.input_limits import REASON, require_text
 
 TOKEN_TYPE = "work-permit"
 VALIDITY_DAYS = 365
@@ -161,6 +162,7 @@ async def eligible_cases(conn: Conn, today: date | None = None) -> list[int]:
 
 def revocation_reason(reason: str) -> str:
     """The reason of a revocation, required (REASON_REQUIRED when empty or blank)."""
+    require_text(("reason",), reason, REASON)
     if not reason.strip():
         raise ValidationFailed(
             [FieldProblem(("reason",), "REASON_REQUIRED", "Indique el motivo de la revocación.")]

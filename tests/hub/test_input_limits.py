@@ -15,7 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.settings import load_settings
 from services.casework.pre_registration import RateLimiter
+from tests.auth.tokens import mint
 from tests.conftest import LiveHub
+from tests.factories import make_cases
+from tests.hub.test_case_status import move, state
 from tests.hub.test_pre_registration import MUTATION, counts, person, submission
 
 
@@ -113,3 +116,15 @@ def test_the_limiter_forgets_the_least_recent_address_not_all() -> None:
     assert len(limiter.buckets) == 3
     assert "b" not in limiter.buckets
     assert not limiter.allow("a", 0.3)  # still refused
+
+
+async def test_a_status_reason_with_nul_or_too_long_changes_nothing(
+    live_hub: LiveHub, engine: AsyncEngine
+) -> None:
+    case = (await make_cases(engine, 1, office_code="AQP", status="registered"))[0]
+    registrar = mint("cepr-registrar", office="AQP")
+    before = await state(engine, case.number)
+    for reason, code in (("Motivo\x00", "INVALID_CHARACTERS"), ("m" * 2001, "TOO_LONG")):
+        body = move(live_hub, registrar, case.number, "UNDER_REVIEW", reason)
+        assert problems(body) == [(["reason"], code)]
+    assert await state(engine, case.number) == before
