@@ -4,6 +4,8 @@ reveals nothing; every read of claim data is in the access log with exactly its 
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from sqlalchemy import text
@@ -207,4 +209,14 @@ async def test_unhcr_sees_coarse_status_only(live_hub: LiveHub, engine: AsyncEng
     )
     assert {e["node"]["protectionBasis"] for e in by_review["data"]["unhcrCases"]["edges"]} == {
         "PENDING_CLAIM"
+    }
+    # and the needs export says the coarse status too (a rejection is still pending)
+    export = post(
+        """{ unhcrNeedsExport(filter: {filedFrom: "2018-07-09", filedTo: "2018-07-09"}) {
+        csv } }"""
+    )
+    rows = list(csv.DictReader(io.StringIO(export["data"]["unhcrNeedsExport"]["csv"])))
+    assert {(r["case_number"], r["case_status"]) for r in rows} == {
+        (str(rejected[0].number), "pending_claim"),
+        (str(review[0].number), "pending_claim"),
     }
