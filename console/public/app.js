@@ -955,6 +955,63 @@ function caseActions(c, done) {
   return h("div", { class: "actions" }, cards);
 }
 
+// src/pages/bulk.ts
+var selected = (root) => [...root.querySelectorAll("input.pick:checked")].map((i) => Number(i.value));
+function pick(number) {
+  return h("input", { type: "checkbox", class: "pick", value: number ?? "", "aria-label": `Seleccionar el expediente ${number}` });
+}
+async function forEachSelected(numbers, out, send, done) {
+  if (!numbers.length) {
+    statusText(out, "Seleccione al menos un expediente.");
+    return;
+  }
+  statusText(out, `Procesando ${numbers.length} expediente(s)\u2026`);
+  const items = [];
+  for (const n of numbers) {
+    try {
+      const { data, errors } = await send(n);
+      items.push(h("li", { "data-case": n }, `N.\xBA ${n}: `, errors.length || data == null ? h("span", { class: "refused" }, errors.map((e) => `${e.extensions?.code ?? "ERROR"} \u2014 ${e.message}`).join("; ")) : done(n, data)));
+    } catch (e) {
+      items.push(h("li", { "data-case": n }, `N.\xBA ${n}: `, h("span", { class: "refused" }, asErrors(e).map((x) => x.message).join("; "))));
+    }
+  }
+  out.className = "status";
+  fill(out, h("ul", { class: "plain" }, items));
+}
+function bulkStatusForm(reload) {
+  if (!mayRun("ChangeStatus")) return null;
+  const to = h("select", {}, Object.entries(STATUS_ES).map(([k, v]) => h("option", { value: k }, v)));
+  const reason = h("input", { maxlength: 500 });
+  const out = h("div", { id: "bulk-out", hidden: true, "aria-live": "polite" });
+  return h(
+    "form",
+    {
+      id: "bulk-form",
+      class: "inline-form bulk",
+      "aria-label": "Acci\xF3n sobre los seleccionados",
+      novalidate: true,
+      onsubmit: async (ev) => {
+        ev.preventDefault();
+        if (!reason.value.trim()) {
+          statusText(out, "Indique el motivo del cambio.");
+          return;
+        }
+        await forEachSelected(
+          selected($("#cases")),
+          out,
+          (n) => run("ChangeStatus", { n, to: to.value, reason: reason.value.trim() }),
+          () => `ahora ${STATUS_ES[to.value]}.`
+        );
+        reload();
+      }
+    },
+    ...field("bulk-to", "Nuevo estado de los seleccionados", to),
+    ...field("bulk-reason", "Motivo", reason),
+    h("button", { type: "submit", class: "secondary" }, "Aplicar a los seleccionados"),
+    out
+  );
+}
+
 // src/pages/claim.ts
 var RECOMMENDATION_ES = { RECOGNISE: "Reconocer", REJECT: "Denegar" };
 function claimCard(claim) {
@@ -1019,13 +1076,25 @@ async function awaitingDecisionCard() {
       "Expedientes que esperan decisi\xF3n",
       ["Expediente", "Solicitante", "Estado", "Recomendaci\xF3n"],
       nodes.slice(0, 10).map(({ c, last }) => [
-        h("a", { href: `#/expediente/${c.number}` }, `N.\xBA ${c.number}`),
+        h("span", {}, pick(c.number), " ", h("a", { href: `#/expediente/${c.number}` }, `N.\xBA ${c.number}`)),
         c.principal?.fullName ?? "\u2014",
         c.status ? STATUS_ES[c.status] : "\u2014",
         last ? `${RECOMMENDATION_ES[last.recommendation ?? ""] ?? "\u2014"} (${last.assessor ?? "\u2014"})` : "Sin evaluaci\xF3n"
       ])
-    ) : null
+    ) : null,
+    nodes.length && mayRun("IssueWorkPermit") ? batchPermits() : null
   );
+}
+function batchPermits() {
+  const out = h("div", { id: "batch-out", hidden: true, "aria-live": "polite" });
+  return h("form", { id: "batch-form", novalidate: true, onsubmit: async (ev) => {
+    ev.preventDefault();
+    const card2 = ev.target.closest("section");
+    await forEachSelected(selected(card2), out, (n) => run("IssueWorkPermit", { n }), (n, data) => {
+      const p = data.issueWorkPermit;
+      return h("span", {}, `autorizaci\xF3n N.\xBA ${p?.id} emitida. `, pdfLink(p?.pdfBase64 ?? null, `autorizacion-${n}.pdf`));
+    });
+  } }, h("button", { type: "submit", class: "secondary" }, "Emitir autorizaciones de trabajo de los seleccionados"), out);
 }
 
 // src/pages/case.ts
@@ -1472,7 +1541,7 @@ async function loadCases(reset) {
       tbody.append(h(
         "tr",
         { "data-case": c.number },
-        h("th", { scope: "row" }, h("a", { href: `#/expediente/${c.number}` }, `N.\xBA ${c.number}`)),
+        h("th", { scope: "row" }, h("span", { class: "sel" }, pick(c.number), " "), h("a", { href: `#/expediente/${c.number}` }, `N.\xBA ${c.number}`)),
         h("td", {}, c.principal?.fullName ?? "\u2014"),
         h("td", {}, fmtCountry(c.principal?.nationality)),
         h("td", {}, h("span", { class: "badge" }, c.status ? STATUS_ES[c.status] : "\u2014")),
@@ -1732,6 +1801,9 @@ async function render2() {
       );
       fillFilters();
       renderSaved(() => void loadCases(true));
+      const bulk = bulkStatusForm(() => void loadCases(true));
+      $("#bulk").replaceChildren(...bulk ? [bulk] : []);
+      $("#cases").classList.toggle("no-bulk", !bulk);
       $('[data-nav="queue"]').hidden = !mayRun("Queue");
       $('[data-nav="duplicates"]').hidden = !mayRun("Duplicates");
       $('[data-nav="accesslog"]').hidden = !mayRun("AccessLog");

@@ -8,6 +8,7 @@ import { dashboardCards, loadDashboard, type Who } from "./pages/dashboard";
 import { loadDuplicates } from "./pages/duplicates";
 import { fillFilters, loadCases, presetStatus } from "./pages/inbox";
 import { loadQueue, resetQueue } from "./pages/queue";
+import { bulkStatusForm } from "./pages/bulk";
 import { downloadList, renderSaved, saveCurrent } from "./pages/saved";
 import { loadSearch } from "./pages/search";
 import { clearSession, loadSession, loginWithPassword, restoreToken, setToken, state } from "./session";
@@ -53,6 +54,9 @@ async function render(): Promise<void> {
         h("button", { type: "button", onclick: () => logout() }, "Cerrar sesión"));
       fillFilters();
       renderSaved(() => void loadCases(true));
+      const bulk = bulkStatusForm(() => void loadCases(true));
+      $("#bulk").replaceChildren(...(bulk ? [bulk] : []));
+      $("#cases").classList.toggle("no-bulk", !bulk);
       $('[data-nav="queue"]').hidden = !mayRun("Queue");
       $('[data-nav="duplicates"]').hidden = !mayRun("Duplicates");
       $('[data-nav="accesslog"]').hidden = !mayRun("AccessLog");

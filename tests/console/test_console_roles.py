@@ -235,6 +235,23 @@ def test_supervisor_pages_the_queue_assigns_and_overrides_a_priority(
     page.wait_for_selector("#duplicates-status:text-matches('revisi|No hay')")
     accessible(page, "posibles duplicados")
 
+    # and moves two registered cases to review at once, each outcome listed
+    page.goto(f"{hub.url}/console/#/expedientes?estado=REGISTERED")
+    page.wait_for_selector("#cases tbody tr:nth-child(2)")
+    chosen = page.locator("#cases tbody tr").evaluate_all(
+        "rows => rows.slice(0, 2).map(r => r.dataset.case)"
+    )
+    for number in chosen:
+        page.check(f'#cases tr[data-case="{number}"] input.pick')
+    page.select_option("#bulk-to", "UNDER_REVIEW")
+    page.fill("#bulk-reason", "Entrevista de registro completa.")
+    page.click("#bulk-form button[type=submit]")
+    page.wait_for_selector(f'#bulk-out li[data-case="{chosen[1]}"]')
+    assert page.locator("#bulk-out li").all_inner_texts() == [
+        f"N.º {n}: ahora En evaluación." for n in chosen
+    ]
+    accessible(page, "bandeja con acción sobre seleccionados")
+
 
 def test_eligibility_officer_records_interview_and_assessment_of_an_assigned_case(
     demo_hub: Demo, browser_page: Any
@@ -289,6 +306,16 @@ def test_secretary_sees_a_refused_decision_and_issues_and_revokes_a_work_permit(
     on_a_phone(page, "tablero de la Secretaría")
     shoot(page, "secretaria-tablero")
 
+    # when the Secretary issues work permits for two waiting cases at once
+    picks = page.locator("#d-decision ~ * input.pick")
+    picks.nth(0).check()
+    picks.nth(1).check()
+    page.click("#batch-form button[type=submit]")
+    page.wait_for_selector("#batch-out li:nth-child(2)")
+    issued = page.locator("#batch-out li").all_inner_texts()
+    assert len(issued) == 2
+    assert all("emitida" in line and "Descargar" in line for line in issued), issued
+
     # when the Secretary opens the cases under review from the dashboard
     page.click('#dashboard-body tr[data-status="UNDER_REVIEW"] a')
     page.wait_for_selector("#cases tbody tr")
@@ -327,10 +354,10 @@ def test_secretary_sees_a_refused_decision_and_issues_and_revokes_a_work_permit(
     # then a work permit of the pending case is issued, downloaded and revoked with a reason
     number = int(page.inner_text("#detail-title").rsplit(" ", 1)[1])
     page.click("#permit-form button[type=submit]")
-    page.wait_for_selector("a.download, #permit-form-out.error")
+    page.wait_for_selector("#detail a.download, #permit-form-out.error")
     assert page.locator("#permit-form-out.error").count() == 0, page.inner_text("#permit-form-out")
     with page.expect_download() as download:
-        page.click("a.download")
+        page.click("#detail a.download")
     assert download.value.suggested_filename == f"autorizacion-{number}.pdf"
     page.click("#revoke-permit button[type=submit]")
     page.wait_for_selector("#revoke-permit-out.error")

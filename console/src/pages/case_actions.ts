@@ -150,7 +150,7 @@ function eligibilityCards(c: CaseData, done: Done): HTMLElement[] {
   return cards;
 }
 
-function pdfLink(base64: string | null, name: string): Child {
+export function pdfLink(base64: string | null, name: string): Child {
   if (!base64) return null;
   const bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
   const url = URL.createObjectURL(new Blob([bytes], { type: "application/pdf" }));

@@ -4,6 +4,8 @@ import { mayRun, run } from "../api";
 import { card, fmtDateTime, h, plural, table } from "../dom";
 import type { CaseClaimQuery } from "../generated/types";
 import { GROUND_ES, MODE_ES, STATUS_ES } from "../labels";
+import { forEachSelected, pick, selected } from "./bulk";
+import { pdfLink } from "./case_actions";
 
 type Claim = NonNullable<NonNullable<CaseClaimQuery["case"]>["claim"]>;
 export const RECOMMENDATION_ES: Record<string, string> = { RECOGNISE: "Reconocer", REJECT: "Denegar" };
@@ -39,7 +41,21 @@ export async function awaitingDecisionCard(): Promise<HTMLElement | null> {
   return card("Esperan su decisión", "d-decision",
     h("p", {}, `${plural(nodes.length, "expediente", "expedientes")}${data?.cases.pageInfo.hasNextPage ? " (hay más)" : ""}; los evaluados primero.`),
     nodes.length ? table("Expedientes que esperan decisión", ["Expediente", "Solicitante", "Estado", "Recomendación"],
-      nodes.slice(0, 10).map(({ c, last }) => [h("a", { href: `#/expediente/${c.number}` }, `N.º ${c.number}`), c.principal?.fullName ?? "—",
-        c.status ? STATUS_ES[c.status] : "—", last ? `${RECOMMENDATION_ES[last.recommendation ?? ""] ?? "—"} (${last.assessor ?? "—"})` : "Sin evaluación"]))
-      : null);
+      nodes.slice(0, 10).map(({ c, last }) => [h("span", {}, pick(c.number), " ", h("a", { href: `#/expediente/${c.number}` }, `N.º ${c.number}`)),
+        c.principal?.fullName ?? "—", c.status ? STATUS_ES[c.status] : "—",
+        last ? `${RECOMMENDATION_ES[last.recommendation ?? ""] ?? "—"} (${last.assessor ?? "—"})` : "Sin evaluación"]))
+      : null,
+    nodes.length && mayRun("IssueWorkPermit") ? batchPermits() : null);
+}
+
+function batchPermits(): HTMLElement {
+  const out = h("div", { id: "batch-out", hidden: true, "aria-live": "polite" });
+  return h("form", { id: "batch-form", novalidate: true, onsubmit: async (ev: Event) => {
+    ev.preventDefault();
+    const card = (ev.target as HTMLElement).closest("section")!;
+    await forEachSelected(selected(card), out, (n) => run("IssueWorkPermit", { n }), (n, data) => {
+      const p = (data as { issueWorkPermit: { id: string; pdfBase64: string | null } | null }).issueWorkPermit;
+      return h("span", {}, `autorización N.º ${p?.id} emitida. `, pdfLink(p?.pdfBase64 ?? null, `autorizacion-${n}.pdf`));
+    });
+  } }, h("button", { type: "submit", class: "secondary" }, "Emitir autorizaciones de trabajo de los seleccionados"), out);
 }

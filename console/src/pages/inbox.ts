@@ -4,6 +4,7 @@ import { $, fmtCountry, fmtDate, fmtScore, h, showErrors, statusText } from "../
 import type { CaseFilter, CaseStatus } from "../generated/types";
 import { STATUS_ES } from "../labels";
 import { state } from "../session";
+import { pick } from "./bulk";
 
 const PAGE = 25;
 const inbox = { after: null as string | null, filter: null as CaseFilter | null, loading: false };
@@ -50,7 +51,7 @@ export async function loadCases(reset: boolean): Promise<void> {
     if (!data) { statusText(status, ""); return; }
     for (const { node: c } of data.cases.edges) {
       tbody.append(h("tr", { "data-case": c.number },
-        h("th", { scope: "row" }, h("a", { href: `#/expediente/${c.number}` }, `N.º ${c.number}`)),
+        h("th", { scope: "row" }, h("span", { class: "sel" }, pick(c.number), " "), h("a", { href: `#/expediente/${c.number}` }, `N.º ${c.number}`)),
         h("td", {}, c.principal?.fullName ?? "—"), h("td", {}, fmtCountry(c.principal?.nationality)),
         h("td", {}, h("span", { class: "badge" }, c.status ? STATUS_ES[c.status] : "—")), h("td", {}, fmtDate(c.filingDate)),
         h("td", {}, fmtScore(c.priorityScore)), h("td", {}, c.office?.code ?? "—"),
