@@ -11,7 +11,8 @@ import strawberry
 from auth.policy import RowScope
 from resolvers.core import batched
 from services.casework import claim_reads
-from services.records import CaseRecord
+from services.casework.claim_records import read_history_reasons
+from services.records import CaseRecord, StatusChangeRecord
 
 
 @dataclass(slots=True)
@@ -56,3 +57,16 @@ async def _letters(roots: list[CaseRecord], info: Any) -> list[list[Any]]:
 @batched(_letters)
 async def case_decision_letters(root: CaseRecord, info: strawberry.Info) -> Any:
     return (await _letters([root], info))[0]
+
+
+async def _reasons(roots: list[StatusChangeRecord], info: Any) -> list[str | None]:
+    sealed = sorted({r.case_id for r in roots if r.sealed})
+    opened = await info.context.run(read_history_reasons, sealed) if sealed else {}
+    return [opened.get(r.id, r.reason) if r.sealed else r.reason for r in roots]
+
+
+@batched(_reasons)
+async def history_reason(root: StatusChangeRecord, info: strawberry.Info) -> str | None:
+    """The reason of a move; a decision's reasons are opened (sealed claim data) only
+    when the field is read, i.e. by a role the policy lets read claim (and logged)."""
+    return (await _reasons([root], info))[0]

@@ -133,7 +133,7 @@ class StatusChange:
     from_status: CaseStatus | None
     to_status: CaseStatus | None
     actor: str | None
-    reason: str | None
+    reason: str | None = strawberry.field(resolver=rc.history_reason)
     at: datetime | None
 
 

@@ -249,7 +249,8 @@ async def history_by_case(conn: Conn, case_ids: Sequence[int]) -> list[list[Stat
     rows = await named_rows(
         conn,
         (
-            "SELECT case_id, from_status, to_status, actor, reason, at FROM status_change "
+            "SELECT case_id, from_status, to_status, actor, reason, at, id,"
+            " sealed_reason IS NOT NULL AS sealed FROM status_change "
             "WHERE case_id = ANY(%(ids)s::bigint[]) ORDER BY case_id, at, id"
         ),
         {"ids": id_array(case_ids)},
@@ -257,7 +258,16 @@ async def history_by_case(conn: Conn, case_ids: Sequence[int]) -> list[list[Stat
     by_case: dict[int, list[StatusChangeRecord]] = {}
     for r in rows:
         by_case.setdefault(r.case_id, []).append(
-            StatusChangeRecord(r.case_id, r.from_status, r.to_status, r.actor, r.reason, r.at)
+            StatusChangeRecord(
+                r.case_id,
+                r.from_status,
+                r.to_status,
+                r.actor,
+                r.reason,
+                r.at,
+                id=r.id,
+                sealed=r.sealed,
+            )
         )
     return [by_case.get(i, []) for i in case_ids]
 

@@ -155,6 +155,8 @@ class StatusChangeRecord:
     reason: str | None
     at: datetime
     row_scope: RowScope = field(default_factory=RowScope)
+    id: int = 0
+    sealed: bool = False  # the reason is sealed claim data (a decision's reasons)
 
 
 @dataclass(slots=True)

@@ -108,6 +108,16 @@ async def test_claim_records_are_read_back_by_claim_readers_and_logged(
         assert claim["decisions"] == [
             {"instance": "first", "outcome": "RECOGNISED", "reasons": "Cumple el art. 3 a."}
         ]
+    # and the decision's reasons in the status history (sealed at rest) are opened for them
+    history = ask(
+        live_hub,
+        mint("cepr-supervisor", office="LIM"),
+        "query($n: Int!) { case(number: $n) { history { toStatus reason } } }",
+        n=case.number,
+    )
+    assert history["data"]["case"]["history"] == [
+        {"toStatus": "RECOGNISED", "reason": "Cumple el art. 3 a."}
+    ]
     # and every read is logged as a claim read of the case's persons
     assert await logged(engine, "ExpedienteSolicitud") == [
         (role, ["claim"], sorted(case.person_ids))
