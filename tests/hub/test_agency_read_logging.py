@@ -18,6 +18,7 @@ from hub.cli import app
 from tests.auth.tokens import mint
 from tests.conftest import LiveHub
 from tests.factories import make_cases
+from tests.hub.access_reads import reads_logged
 
 MIGRATION = {"X-Purpose": "deportation-protection"}
 UNHCR = {"X-Purpose": "protection-assistance"}
@@ -32,18 +33,8 @@ def ask(hub: LiveHub, token: str, query: str, headers: dict[str, str], **variabl
     ).json()
 
 
-async def logged(engine: AsyncEngine, operation: str) -> list[tuple[Any, ...]]:
-    async with engine.connect() as conn:
-        rows = (
-            await conn.execute(
-                text(
-                    "SELECT agency, categories, person_ids FROM access_log"
-                    " WHERE operation = :o AND action = 'read' ORDER BY id"
-                ),
-                {"o": operation},
-            )
-        ).all()
-    return [(r[0], sorted(r[1]), sorted(r[2])) for r in rows]
+async def logged(engine: AsyncEngine, operation: str) -> list[tuple[str, list[str], list[int]]]:
+    return await reads_logged(engine, operation, who="agency")
 
 
 async def last_change(engine: AsyncEngine) -> int:

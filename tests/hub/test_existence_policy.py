@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.auth.tokens import agency_person_id, mint
 from tests.conftest import LiveHub
+from tests.hub.access_reads import reads_logged
 
 SEARCH = """query BuscarCandidatos($g: String!, $s: String!, $b: Date!) {
   protectionCandidates(givenNames: $g, surnames: $s, birthDate: $b) {
@@ -43,17 +44,8 @@ async def insert_person(engine: AsyncEngine) -> int:
         ).scalar_one()
 
 
-async def logged(engine: AsyncEngine) -> list[tuple[Any, ...]]:
-    async with engine.connect() as conn:
-        rows = (
-            await conn.execute(
-                text(
-                    "SELECT role, categories, person_ids FROM access_log"
-                    " WHERE operation = 'BuscarCandidatos' ORDER BY id"
-                )
-            )
-        ).all()
-    return [(r[0], sorted(r[1]), sorted(r[2])) for r in rows]
+async def logged(engine: AsyncEngine) -> list[tuple[str, list[str], list[int]]]:
+    return await reads_logged(engine, "BuscarCandidatos")
 
 
 async def test_only_the_migration_office_searches_and_the_answer_is_logged(

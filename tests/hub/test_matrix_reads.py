@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from tests.auth.tokens import agency_person_id, mint
 from tests.conftest import LiveHub
 from tests.factories import make_cases, make_officer
+from tests.hub.access_reads import reads_logged
 
 VALIDATION = "GRAPHQL_VALIDATION_FAILED"
 
@@ -31,18 +32,8 @@ def ask(hub: LiveHub, token: str, query: str, purpose: str | None = None, **vari
     ).json()
 
 
-async def logged(engine: AsyncEngine, operation: str) -> list[tuple[Any, ...]]:
-    async with engine.connect() as conn:
-        rows = (
-            await conn.execute(
-                text(
-                    "SELECT role, categories, person_ids FROM access_log"
-                    " WHERE operation = :o AND action = 'read' ORDER BY id"
-                ),
-                {"o": operation},
-            )
-        ).all()
-    return [(r[0], sorted(r[1]), sorted(r[2])) for r in rows]
+async def logged(engine: AsyncEngine, operation: str) -> list[tuple[str, list[str], list[int]]]:
+    return await reads_logged(engine, operation)
 
 
 CLAIM = """query ExpedienteSolicitud($n: Int!) { case(number: $n) { claim {
