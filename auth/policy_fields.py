@@ -189,6 +189,8 @@ FIELDS: dict[str, dict[str, str]] = {
         "document": C.VERIFICATION,
         "validFrom": C.VERIFICATION,
         "validTo": C.VERIFICATION,
+        "revokedOn": C.VERIFICATION,
+        "revokedReason": C.VERIFICATION,
     },
     "HealthProfessional": {
         "person": C.IDENTITY,

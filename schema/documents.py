@@ -36,6 +36,8 @@ class DocumentVerification:
     document: str | None
     valid_from: date | None
     valid_to: date | None
+    revoked_on: date | None = strawberry.field(description="Fecha de la revocación, si la hubo.")
+    revoked_reason: str | None = strawberry.field(description="Motivo de la revocación.")
 
 
 @strawberry.federation.type(shareable=True, description="Carné de solicitante emitido y firmado.")

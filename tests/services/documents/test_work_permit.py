@@ -247,6 +247,17 @@ def test_a_revoked_permit_verifies_as_revoked(live_hub: LiveHub, issued: dict[st
     assert 'data-status="revoked"' in page
     # and the record shown says when and why it was revoked
     assert f"el {date.today():%d/%m/%Y}; motivo: Documento extraviado" in page
+    revoked = graphql(
+        live_hub,
+        None,
+        "query($t: String!) { verifyDocument(token: $t) { status revokedOn revokedReason } }",
+        {"t": token},
+    )["data"]["verifyDocument"]
+    assert revoked == {
+        "status": "revoked",
+        "revokedOn": date.today().isoformat(),
+        "revokedReason": "Documento extraviado",
+    }
 
 
 def test_only_the_signing_role_can_issue(live_hub: LiveHub, issued: dict[str, Any]) -> None:
