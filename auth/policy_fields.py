@@ -36,6 +36,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "protectionAssertion": C.STATUS,
         "verifyProtectionAssertion": C.VERIFICATION,
         "statistics": C.STATISTICS,
+        "statisticsRelease": C.STATISTICS,
         "healthProfessionals": C.PROFESSION_DIRECTORY,
         "verifyDocument": C.VERIFICATION,
         "myWorkPermit": C.STATUS_SELF_SERVICE,
@@ -239,7 +240,29 @@ FIELDS: dict[str, dict[str, str]] = {
         "threshold": C.STATISTICS,
         "cells": C.STATISTICS,
         "csvUrl": C.STATISTICS,
+        "release": C.STATISTICS,
     },
+    "StatRelease": {
+        f: C.STATISTICS
+        for f in (
+            "version",
+            "referenceDate",
+            "publishedAt",
+            "method",
+            "methodExplanationEs",
+            "threshold",
+            "protectionInterval",
+            "tables",
+            "dimensions",
+            "audit",
+        )
+    },
+    "StatAudit": {
+        f: C.STATISTICS
+        for f in ("cells", "hidden", "primary", "lpSolves", "rounds", "buildSeconds")
+    },
+    "StatDimensionValues": {f: C.STATISTICS for f in ("dimension", "labelEs", "values")},
+    "StatValue": {"code": C.STATISTICS, "labelEs": C.STATISTICS},
     "StatCell": {
         "values": C.STATISTICS,
         "count": C.STATISTICS,

@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "hub.commands.federation",
     "hub.commands.import_cmd",
     "hub.commands.webhooks",
+    "hub.commands.statistics",
     "hub.commands.data_at_rest",
     "hub.commands.backup",
 ]

@@ -1,4 +1,5 @@
-"""``/statistics.csv?dims=sex,nationality``: the open statistics as CSV, no login."""
+"""``/statistics.csv?dims=sex,nationality``: a table of the current release as CSV, no
+login. Every text cell passes ``services.csv_safety`` (no spreadsheet formulas)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from starlette.routing import BaseRoute, Route
 
 from hub.errors import problem_list
 from hub.state import HubState
-from services.errors import ValidationFailed
+from services.errors import DomainError, ValidationFailed
 from services.statistics import statistics
 
 
@@ -20,18 +21,22 @@ async def statistics_csv(request: Request) -> Response:
             table = await statistics(conn, dims, state.settings.stats_suppression_threshold)
     except ValidationFailed as exc:
         return JSONResponse(
-            {
-                "error": exc.code,
-                "message": exc.message,
-                "problems": problem_list(exc.problems),
-            },
+            {"error": exc.code, "message": exc.message, "problems": problem_list(exc.problems)},
             status_code=400,
         )
-    name = "estadisticas-" + "-".join(d.value for d in table.dimensions) + ".csv"
+    except DomainError as exc:
+        return JSONResponse({"error": exc.code, "message": exc.message}, status_code=404)
+    release = table.release
+    name = "estadisticas-" + "-".join(d.value for d in table.dimensions)
     return Response(
         table.to_csv(),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}.csv"',
+            "X-Statistics-Release": str(release.version),
+            "X-Statistics-Reference-Date": release.reference_date.isoformat(),
+            "X-Statistics-Method": release.method,
+        },
     )
 
 

@@ -1,7 +1,8 @@
-"""The open statistics observatory: public aggregates, small cells suppressed."""
+"""The open statistics observatory: public tables of the current protected release."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from enum import StrEnum
 
 import strawberry
@@ -26,7 +27,53 @@ class StatCell:
     values: list[str]
     count: int | None = strawberry.field(description="Nulo si la celda está suprimida.")
     suppressed: bool
-    reason: str | None = strawberry.field(description="small (celda pequeña) o complementary.")
+    reason: str | None = strawberry.field(
+        description=(
+            "«suppressed» si la celda está oculta (sin distinguir celdas pequeñas de las "
+            "ocultadas para protegerlas); nulo si se publica."
+        )
+    )
+
+
+@strawberry.federation.type(shareable=True, description="Un código y su nombre en español.")
+class StatValue:
+    code: str
+    label_es: str
+
+
+@strawberry.federation.type(shareable=True, description="Los valores de una dimensión.")
+class StatDimensionValues:
+    dimension: str
+    label_es: str
+    values: list[StatValue]
+
+
+@strawberry.federation.type(shareable=True, description="Lo que midió la auditoría.")
+class StatAudit:
+    cells: int = strawberry.field(description="Celdas de todas las tablas de la edición.")
+    hidden: int = strawberry.field(description="Celdas ocultas.")
+    primary: int = strawberry.field(description="Celdas ocultas por pequeñas (1 a umbral−1).")
+    lp_solves: int = strawberry.field(description="Programas lineales resueltos (ataque).")
+    rounds: int = strawberry.field(description="Rondas de auditoría hasta que nada falló.")
+    build_seconds: float
+
+
+@strawberry.federation.type(
+    shareable=True, description="Una edición de las estadísticas abiertas, protegida entera."
+)
+class StatRelease:
+    version: int
+    reference_date: date = strawberry.field(description="Último día del trimestre contado.")
+    published_at: datetime
+    method: str = strawberry.field(description="audited-cell-suppression")
+    method_explanation_es: str
+    threshold: int = strawberry.field(description="Celdas de 1 a umbral−1 personas se ocultan.")
+    protection_interval: int = strawberry.field(
+        description="Ninguna celda oculta puede acotarse a un intervalo más estrecho."
+    )
+    tables: list[list[str]] = strawberry.field(description="Las tablas publicadas.")
+    dimensions: list[StatDimensionValues]
+    audit: StatAudit
 
 
 @strawberry.federation.type(shareable=True)
@@ -35,18 +82,25 @@ class StatTable:
     threshold: int
     cells: list[StatCell]
     csv_url: str
+    release: StatRelease
 
 
 @strawberry.type
 class StatisticsQuery:
     @strawberry.field(
         description=(
-            "Personas por dos o tres dimensiones, con totales; las celdas pequeñas y las que "
-            "permitirían deducirlas se suprimen. Pública, sin token."
+            "Personas por dos o tres dimensiones, con totales, de la edición vigente; las "
+            "celdas pequeñas y las que permitirían deducirlas se ocultan. Pública, sin token."
         )
     )
     async def statistics(self, info: strawberry.Info, dimensions: list[StatDimension]) -> StatTable:
         return await r.statistics(info, [d.value for d in dimensions])  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="La edición vigente: fecha, método (explicado en español), tablas, valores."
+    )
+    async def statistics_release(self, info: strawberry.Info) -> StatRelease:
+        return await r.statistics_release(info)  # type: ignore[no-any-return]
 
 
 QUERIES: list[type] = [StatisticsQuery]

@@ -45,6 +45,9 @@ def serve(
         from hub.demo import ensure_demo_data
 
         ensure_demo_data(location.url, settings, console)
+        from hub.commands.statistics import publish_release
+
+        publish_release(location.url, settings, console)
     base = f"http://{host}:{port}"
     console.print(f"[bold green]Qoricancha Hub[/bold green] en {base}")
     console.print(f"  GraphQL (y GraphiQL en el navegador): {base}/graphql")

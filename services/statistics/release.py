@@ -1,0 +1,207 @@
+"""Releases of the open statistics: built together, stored, served.
+
+A release is every table at one reference date (the last day of a quarter), protected as
+a whole (services.statistics.suppression) and stored; the API serves the current one (the
+latest reference date). A release is immutable: publishing again for a reference date
+that has one returns it unchanged, so two publications never differ by a correction or a
+late entry about the past — those show in the next quarter's release.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from cachetools import LRUCache
+from psycopg import AsyncConnection
+from psycopg.types.json import Jsonb
+
+from services.errors import FieldProblem, NotFound, ValidationFailed
+from services.statistics.counting import count_release
+from services.statistics.dimensions import Dimension, Domains
+from services.statistics.grid import Grid, TableKey, release_tables
+from services.statistics.suppression import protect_release
+
+METHOD = "audited-cell-suppression"
+
+
+def protection_interval(threshold: int) -> int:
+    """How far apart the smallest and largest value an attacker can prove for a hidden
+    cell must be: ⌈threshold/2⌉ (with 10: at least 6 possible values)."""
+    return -(-threshold // 2)
+
+
+@dataclass(frozen=True)
+class Release:
+    version: int
+    reference_date: date
+    published_at: datetime
+    method: str
+    threshold: int
+    protection: int
+    grid: Grid
+    cells: list[int | None]
+    audit: dict[str, Any]
+    build_seconds: float
+
+    @property
+    def tables(self) -> list[TableKey]:
+        return list(self.grid.layouts)
+
+    def count(self, key: TableKey, values: tuple[str, ...]) -> int | None:
+        return self.cells[self.grid.cell(key, values)]
+
+
+def quarter_end(day: date) -> date:
+    """The last day of the quarter before the one ``day`` is in."""
+    first_of_quarter = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return first_of_quarter - timedelta(days=1)
+
+
+def _check_reference(reference: date, today: date) -> None:
+    if (reference + timedelta(days=1)).day != 1 or reference.month % 3 != 0:
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    ("referenceDate",),
+                    "NOT_QUARTER_END",
+                    "La fecha de referencia debe ser el último día de un trimestre.",
+                )
+            ]
+        )
+    if reference >= today:
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    ("referenceDate",),
+                    "QUARTER_NOT_CLOSED",
+                    "Solo se publican trimestres ya cerrados.",
+                )
+            ]
+        )
+
+
+async def build(
+    conn: AsyncConnection[Any], reference: date, threshold: int
+) -> tuple[Grid, list[int | None], dict[str, Any], float]:
+    """Count and protect every table at ``reference`` (nothing stored)."""
+    started = time.perf_counter()
+    async with conn.transaction():
+        counted = await count_release(conn, reference, threshold, release_tables())
+    protection = protection_interval(threshold)
+    result = protect_release(counted.grid, counted.counts, threshold, protection)
+    cells: list[int | None] = [
+        None if result.hidden[i] else n for i, n in enumerate(counted.counts)
+    ]
+    audit = {
+        "cells": counted.grid.size,
+        "hidden": sum(result.hidden),
+        "primary": result.primary,
+        "lpSolves": result.lp_solves,
+        "rounds": result.rounds,
+        "largestBlock": result.largest_block,
+    }
+    return counted.grid, cells, audit, time.perf_counter() - started
+
+
+async def publish(
+    conn: AsyncConnection[Any],
+    threshold: int,
+    reference: date | None = None,
+    today: date | None = None,
+) -> tuple[Release, bool]:
+    """Publish the release of ``reference`` (default: the last closed quarter); returns it
+    and whether it is new (an existing release for that date is returned unchanged)."""
+    today = today or date.today()
+    reference = reference or quarter_end(today)
+    _check_reference(reference, today)
+    async with conn.transaction():
+        # one publisher at a time: a second one waits, then finds the release
+        await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
+        existing = await _load_by(conn, "reference_date = %s", reference)
+        if existing is not None:
+            return existing, False
+        grid, cells, audit, seconds = await build(conn, reference, threshold)
+        row = await (
+            await conn.execute(
+                """INSERT INTO statistics_release (version, reference_date, method,
+                     threshold, protection, domains, tables, cells, audit, build_seconds)
+                   SELECT coalesce(max(version), 0) + 1, %s, %s, %s, %s, %s, %s, %s, %s, %s
+                   FROM statistics_release RETURNING version""",
+                (
+                    reference,
+                    METHOD,
+                    threshold,
+                    protection_interval(threshold),
+                    Jsonb({d.value: list(v) for d, v in grid.domains.values.items()}),
+                    Jsonb([[d.value for d in key] for key in grid.layouts]),
+                    cells,
+                    Jsonb(audit),
+                    seconds,
+                ),
+            )
+        ).fetchone()
+    assert row is not None
+    release = await _load_by(conn, "version = %s", row[0])
+    assert release is not None
+    return release, True
+
+
+_LOCK = 0x5157_1900  # pg_advisory_xact_lock key of publishing
+
+_CACHE: LRUCache[int, Release] = LRUCache(maxsize=4)
+_COLUMNS = (
+    "version, reference_date, published_at, method, threshold, protection, domains, tables,"
+    " audit, build_seconds"
+)
+
+
+async def _load_by(conn: AsyncConnection[Any], condition: str, arg: Any) -> Release | None:
+    row = await (
+        await conn.execute(
+            f"SELECT {_COLUMNS} FROM statistics_release WHERE {condition}",
+            (arg,),
+        )
+    ).fetchone()
+    if row is None:
+        return None
+    cached = _CACHE.get(int(row[0]))
+    if cached is not None:
+        return cached
+    cells_row = await (
+        await conn.execute("SELECT cells FROM statistics_release WHERE version = %s", (row[0],))
+    ).fetchone()
+    assert cells_row is not None
+    domains = Domains({Dimension(k): tuple(v) for k, v in row[6].items()})
+    grid = Grid(domains, [tuple(Dimension(d) for d in key) for key in row[7]])
+    release = Release(
+        version=int(row[0]),
+        reference_date=row[1],
+        published_at=row[2],
+        method=str(row[3]),
+        threshold=int(row[4]),
+        protection=int(row[5]),
+        grid=grid,
+        cells=list(cells_row[0]),
+        audit=dict(row[8]),
+        build_seconds=float(row[9]),
+    )
+    _CACHE[release.version] = release
+    return release
+
+
+async def current_release(conn: AsyncConnection[Any], threshold: int | None = None) -> Release:
+    """The release the API serves: the latest reference date. When none has been
+    published yet and ``threshold`` is given, the last closed quarter's is published."""
+    release = await _load_by(
+        conn,
+        "reference_date = (SELECT max(reference_date) FROM statistics_release) AND %s",
+        True,
+    )
+    if release is None and threshold is not None:
+        release, _ = await publish(conn, threshold)
+    if release is None:
+        raise NotFound("Aún no se ha publicado ninguna edición de las estadísticas.", "NO_RELEASE")
+    return release
