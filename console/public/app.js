@@ -825,7 +825,8 @@ function biometricsCard(c) {
     },
     (data, out) => {
       const r = data.enrolBiometrics;
-      statusText(out, `${ENROL_ES[r.outcome ?? ""] ?? r.outcome}${r.duplicateId ? ` Revisi\xF3n N.\xBA ${r.duplicateId}.` : ""}`);
+      statusText(out, ENROL_ES[r.outcome ?? ""] ?? r.outcome ?? "");
+      if (r.duplicateId) out.append(" ", h("a", { href: "#/duplicados" }, `Ver la revisi\xF3n N.\xBA ${r.duplicateId}`));
     }
   ));
 }

@@ -105,6 +105,11 @@ def a_case(url: str, office: str, status: str, extra: str = "") -> int:
     return int(row[0])
 
 
+def template_file(template: bytes) -> dict[str, Any]:
+    """A biometric reader's template file, as the registrar picks it."""
+    return {"name": "huella.tpl", "mimeType": "application/octet-stream", "buffer": template}
+
+
 def next_month_at_nine() -> str:
     day = date.today() + timedelta(days=30)
     return f"{day.isoformat()}T09:00"
@@ -438,16 +443,8 @@ def test_registrar_registers_a_case_after_enrolling_the_principals_biometrics(
     assert "Cita programada" in page.inner_text(".workflow li.current")
 
     # when they enrol the principal's template from the reader's file, and register again
-    page.set_input_files(
-        "#enrol-file",
-        files=[
-            {
-                "name": "huella.tpl",
-                "mimeType": "application/octet-stream",
-                "buffer": os.urandom(300),
-            }
-        ],
-    )
+    template = os.urandom(300)
+    page.set_input_files("#enrol-file", files=[template_file(template)])
     page.click("#enrol-form button[type=submit]")
     page.wait_for_selector("#enrol-form-out:has-text('Datos biométricos registrados.')")
     page.click("#register-form button[type=submit]")
@@ -457,3 +454,17 @@ def test_registrar_registers_a_case_after_enrolling_the_principals_biometrics(
     assert visible_errors(page) == []
     assert "Lucía Rondón" in page.inner_text("#s-familia + *")
     assert "SC" in page.inner_text("#s-necesidades + *")
+
+    # when the same template is enrolled for the new child, a possible duplicate is raised,
+    # said in Spanish with a link to its review
+    page.select_option("#enrol-person", label="Lucía Rondón")
+    page.set_input_files("#enrol-file", files=[template_file(template)])
+    page.click("#enrol-form button[type=submit]")
+    page.wait_for_selector("#enrol-form-out a[href='#/duplicados']")
+    assert page.inner_text("#enrol-form-out").startswith(
+        "Coincide con una persona ya enrolada: queda un posible duplicado para supervisión."
+    )
+    page.click("#enrol-form-out a")
+    page.wait_for_selector("#duplicates-body [data-review]")
+    assert "Pendiente (decide supervisión)." in page.inner_text("#duplicates-body")
+    accessible(page, "posibles duplicados (registro)")

@@ -108,7 +108,8 @@ function biometricsCard(c: CaseData): HTMLElement | null {
     },
     (data, out) => {
       const r = (data as { enrolBiometrics: { outcome: string | null; duplicateId: number | null } }).enrolBiometrics;
-      statusText(out, `${ENROL_ES[r.outcome ?? ""] ?? r.outcome}${r.duplicateId ? ` Revisión N.º ${r.duplicateId}.` : ""}`);
+      statusText(out, ENROL_ES[r.outcome ?? ""] ?? r.outcome ?? "");
+      if (r.duplicateId) out.append(" ", h("a", { href: "#/duplicados" }, `Ver la revisión N.º ${r.duplicateId}`));
     }));
 }
 
