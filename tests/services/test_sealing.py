@@ -4,10 +4,12 @@ open; the key-encryption keys on a PKCS#11 token (SoftHSM2) never leave it."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
-from collections.abc import AsyncIterator, Iterator
+import sys
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,13 +19,17 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from auth.principal import Principal
+from hub.db import create_engine as create_async
 from hub.readpool import libpq_url
+from hub.settings import load_settings
 from models.vocab import Agency, AppointmentMode, Role
 from services import sealing
 from services.casework import eligibility as el
 from services.casework.claim_records import read_claim_records, read_history_reasons
-from services.sealing_keys import KEK_PREFIX, FileKeyring, Pkcs11Keyring, SealingError
+from services.sealing_keys import FileKeyring, SealingError
+from tests.conftest import create_database, drop_database
 from tests.factories import make_cases, make_officer
+from tests.services.pkcs11_probe import GROUNDS
 
 SOFTHSM = "/usr/lib/softhsm/libsofthsm2.so"
 SECRETARY = Principal(role=Role.CEPR_SECRETARY, agency=Agency.CEPR, subject="se", office_code="LIM")
@@ -144,12 +150,21 @@ async def test_a_ciphertext_moved_to_another_case_or_field_does_not_open(
 
 
 @pytest.fixture()
-def token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pkcs11Keyring]:
+def token_env(tmp_path: Path) -> dict[str, str]:
+    """A fresh SoftHSM2 token, and the hub's settings that name it."""
     assert shutil.which("softhsm2-util") and Path(SOFTHSM).exists(), "softhsm2 (system-deps.sh)"
     (tmp_path / "tokens").mkdir()
     conf = tmp_path / "softhsm2.conf"
     conf.write_text(f"directories.tokendir = {tmp_path / 'tokens'}\nobjectstore.backend = file\n")
-    monkeypatch.setenv("SOFTHSM2_CONF", str(conf))
+    env = {
+        **os.environ,
+        "SOFTHSM2_CONF": str(conf),
+        "QHUB_CLAIM_KEK_PKCS11_TOKEN": "claims",
+        "QHUB_CLAIM_KEK_PKCS11_MODULE": SOFTHSM,
+        "QHUB_CLAIM_KEK_PKCS11_PIN": "1234",
+        "QHUB_DATA_DIR": str(tmp_path),
+        "COLUMNS": "300",
+    }
     subprocess.run(
         [
             "softhsm2-util",
@@ -163,44 +178,47 @@ def token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pkcs11Key
             "1234",
         ],
         check=True,
-        env={**os.environ, "SOFTHSM2_CONF": str(conf)},
+        env=env,
         capture_output=True,
     )
-    ring = Pkcs11Keyring(SOFTHSM, "claims", "1234")
-    previous = sealing.configure(ring)
-    yield ring
-    sealing.configure(previous)
+    return env
 
 
-async def test_keks_on_a_pkcs11_token_wrap_and_never_leave_it(
-    token: Pkcs11Keyring, engine: AsyncEngine, conn: psycopg.AsyncConnection[Any]
+def on_the_token(env: dict[str, str], *args: str) -> Any:
+    """Run the probe (or ``qhub``) in its own process: the PKCS#11 library reads SoftHSM2's
+    configuration once per process, and other tests load it with theirs first."""
+    done = subprocess.run(
+        [sys.executable, "-m", *args], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return json.loads(done.stdout) if args[0].endswith("probe") else done.stdout
+
+
+async def test_keks_on_a_pkcs11_token_wrap_rotate_and_never_leave_it(
+    token_env: dict[str, str], server_url: str
 ) -> None:
-    import pkcs11
-
-    # Given the KEKs on a SoftHSM2 token: a case decided with claim data
-    case_id = await decided_case(engine, conn)
-    sealing.forget_data_keys()
-    # Then its data key is wrapped under the token's KEK and the data reads back
-    kek = await (
-        await conn.execute("SELECT kek_id FROM claim_data_key WHERE case_id = %s", (case_id,))
-    ).fetchone()
-    assert kek is not None and kek[0] == token.current()
-    assert (await read_claim_records(conn, case_id)).interviews[0].summary == SUMMARY
-    # And the KEK cannot be read out of the token
-    session = pkcs11.lib(SOFTHSM).get_token(token_label="claims").open()
-    key = session.get_key(label=KEK_PREFIX + token.current())
-    assert key[pkcs11.Attribute.EXTRACTABLE] is False
-    with pytest.raises(pkcs11.exceptions.AttributeSensitive):
-        key[pkcs11.Attribute.VALUE]
-    # When a new KEK is made on the token and the old one destroyed without rewrapping
-    old = token.current()
-    token.create()
-    token.retire(old)
-    sealing.forget_data_keys()
-    # Then the case's claim data can no longer be opened
-    with pytest.raises(SealingError) as caught:
-        await read_claim_records(conn, case_id)
-    assert caught.value.code == "KEK_UNAVAILABLE"
+    url = create_database(server_url, "qhub_hsm")
+    try:
+        engine = create_async(url, load_settings())
+        case = (await make_cases(engine, 1, family_size=1, needs=()))[0]
+        await engine.dispose()
+        probe = ("tests.services.pkcs11_probe",)
+        token_env = {**token_env, "QHUB_DATABASE_URL": url}
+        # Given the hub's KEKs on a SoftHSM2 token: an appeal sealed under them
+        sealed = on_the_token(token_env, *probe, "seal", url, str(case.id))
+        # Then it reads back, and the KEK cannot be read out of the token
+        assert sealed["grounds"] == [GROUNDS]
+        assert (sealed["extractable"], sealed["value_read"]) == (False, False)
+        old = sealed["current"]
+        # When the claims are rotated onto a new KEK of the token and the old one retired
+        rotated = on_the_token(token_env, "hub.cli", "keys", "rotate-claims", "--retire", old)
+        assert f"Clave maestra {old} retirada" in rotated
+        # Then the data still reads, under the new KEK, and the old one is gone
+        after = on_the_token(token_env, *probe, "read", url, str(case.id))
+        assert after["grounds"] == [GROUNDS]
+        assert old not in after["keks"] and after["current"] != old
+    finally:
+        drop_database(server_url, url)
 
 
 def test_key_files_are_private_and_sort_by_age(tmp_path: Path) -> None:
