@@ -56,7 +56,7 @@ def browser_page(tmp_path: Path) -> Iterator[Any]:
             shutil.rmtree(profile, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def demo_hub(server_url: str) -> Iterator[tuple[LiveHub, str]]:
     """A hub serving a fresh database with the demo data set (1,200 persons)."""
     url = create_database(server_url, prefix="qhub_console_demo")
