@@ -151,7 +151,7 @@ async def publish(
 
 _LOCK = 0x5157_1900  # pg_advisory_xact_lock key of publishing
 
-_CACHE: LRUCache[int, Release] = LRUCache(maxsize=4)
+_CACHE: LRUCache[tuple[int, datetime], Release] = LRUCache(maxsize=4)
 _COLUMNS = (
     "version, reference_date, published_at, method, threshold, protection, domains, tables,"
     " audit, build_seconds"
@@ -167,7 +167,7 @@ async def _load_by(conn: AsyncConnection[Any], condition: str, arg: Any) -> Rele
     ).fetchone()
     if row is None:
         return None
-    cached = _CACHE.get(int(row[0]))
+    cached = _CACHE.get((int(row[0]), row[2]))
     if cached is not None:
         return cached
     cells_row = await (
@@ -188,7 +188,7 @@ async def _load_by(conn: AsyncConnection[Any], condition: str, arg: Any) -> Rele
         audit=dict(row[8]),
         build_seconds=float(row[9]),
     )
-    _CACHE[release.version] = release
+    _CACHE[(release.version, release.published_at)] = release
     return release
 
 

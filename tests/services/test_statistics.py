@@ -90,3 +90,56 @@ async def test_a_release_of_50000_persons_withstands_the_interval_attack(own_dat
     # inside), and the release is what it says
     assert release.audit["cells"] > 5000 and hidden == release.audit["hidden"]
     assert release.method == "audited-cell-suppression" and release.protection == 5
+
+
+async def test_a_release_of_the_demo_data_withstands_the_interval_attack(
+    own_database: str,
+) -> None:
+    # Given the demo data set (small: many cells of 1 … 9)
+    from services.demo_data import generate_demo
+
+    with psycopg.connect(libpq_url(own_database)) as conn, conn.transaction():
+        generate_demo(conn, persons=1500)
+    # When published and attacked: nothing exact, nothing too narrow (asserted inside)
+    release, hidden = await assert_withstands_attack(own_database)
+    assert hidden == release.audit["hidden"] > release.audit["primary"] > 0
+
+
+async def test_a_publication_a_day_later_does_not_isolate_a_changed_person(
+    own_database: str,
+) -> None:
+    # Given a population and the release of the quarter, published on 15 October
+    async with await psycopg.AsyncConnection.connect(
+        libpq_url(own_database), autocommit=True
+    ) as conn:
+        await generate_population(conn, 3000, seed=0.5)
+        first, created = await publish(conn, 10, today=date(2026, 10, 15))
+        assert created and first.reference_date == REFERENCE
+        before = published_tables(first)
+        # When one person changes the next day: a person counted in the release is
+        # corrected (nationality, department), and a new one files a claim
+        person = await (await conn.execute("SELECT min(person_id) FROM case_member")).fetchone()
+        assert person is not None
+        await conn.execute(
+            "UPDATE person SET nationality = 'AF', department = 'Tacna' WHERE id = %s",
+            (person[0],),
+        )
+        await conn.execute(
+            "INSERT INTO person (id, given_names, paternal_surname, sex, birth_date,"
+            " nationality, department) VALUES (99000001, 'Nueva', 'Persona', 'X',"
+            " '1990-01-01', 'ER', 'Pasco')"
+        )
+        await conn.execute(
+            "INSERT INTO case_file (id, office_id, status, filing_date) VALUES"
+            " (99000001, (SELECT min(id) FROM office), 'registered', '2026-10-16')"
+        )
+        await conn.execute("INSERT INTO case_member VALUES (99000001, 99000001, 'principal')")
+        second, created_again = await publish(conn, 10, today=date(2026, 10, 16))
+        # Then the second publication is the same release: every table is identical, so
+        # the difference is empty and isolates no one
+        assert not created_again and second.version == first.version
+        assert published_tables(second) == before
+        # and the change is real: the next quarter's release will count it
+        async with conn.transaction():
+            nxt = await count_release(conn, date(2026, 12, 31), 10, release_tables())
+    assert nxt.persons == (first.count((), ()) or 0) + 1
