@@ -12,7 +12,7 @@ import inspect
 import logging
 import time
 from collections import OrderedDict
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from graphql import ExecutionResult, GraphQLSchema
@@ -25,6 +25,7 @@ from auth.principal import ANONYMOUS, Principal
 from hub import availability, write_log
 from hub.errors import RequestError
 from hub.executor import FastExecutor
+from hub.front import describe
 from hub.graphql_http import handle
 from hub.state import HubState
 from models.vocab import Role
@@ -47,13 +48,6 @@ def full_schema_for(subgraph: str | None) -> GraphQLSchema:
     """The whole executable schema (every field of every role), for validation only."""
     schema = full_schema() if subgraph is None else subgraph_schema(subgraph)
     return schema._schema
-
-
-@lru_cache(maxsize=1)
-def _ide_html() -> str:
-    from strawberry.http.ides import get_graphql_ide_html
-
-    return get_graphql_ide_html(graphql_ide="graphiql")
 
 
 # Verified tokens: (Authorization, X-Purpose) -> principal, until the token expires.
@@ -170,6 +164,14 @@ def _endpoint(subgraph: str | None) -> Any:
 
     async def finish(ctx: RequestContext | Any, result: ExecutionResult | None) -> None:
         if isinstance(ctx, RequestContext):
+            if ctx.request is not None:  # labels of the request's metrics and log line
+                errors = result is not None and bool(result.errors)
+                describe(
+                    ctx.request.scope,
+                    ctx.principal.role.value,
+                    ctx.operation_name,
+                    "error" if errors else None,
+                )
             await record_request(ctx, result)
 
     def needs_token(ctx: Any, query: str, document: Any) -> bool:
@@ -188,7 +190,7 @@ def _endpoint(subgraph: str | None) -> Any:
     async def endpoint(request: Request) -> Response:
         executor = request.app.state.hub.services.get("executor")
         try:
-            return await handle(request, prepare, finish, _ide_html, needs_token, executor)
+            return await handle(request, prepare, finish, None, needs_token, executor)
         except AccessNotLogged:
             return access_log_unavailable("la consulta no se entregó. Intente de nuevo.")
 

@@ -7,44 +7,15 @@ keep ``/metrics`` reachable only from the monitoring network all the same.
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from hub import metrics
-from hub.front import describe
 from hub.state import HubState
 
 
-def _describing(record: Any) -> Any:
-    """The access-log hook, first telling ``hub.front`` the request's role, operation and
-    outcome (GraphQL errors in a 200 answer count as ``error``)."""
-
-    async def described(ctx: Any, result: Any) -> None:
-        request = getattr(ctx, "request", None)
-        if request is not None:
-            errors = getattr(result, "errors", None)
-            describe(
-                request.scope,
-                ctx.principal.role.value,
-                ctx.operation_name,
-                "error" if errors else None,
-            )
-        await record(ctx, result)
-
-    return described
-
-
 async def startup(state: HubState) -> None:
-    # Requests that read personal data or write are logged; their role and operation
-    # label the metrics and the request's log line. (Other GraphQL requests are labelled
-    # once the GraphQL layer calls hub.front.describe itself.)
-    for hook in ("record_access", "record_write"):
-        record = state.services.get(hook)
-        if record is not None:
-            state.services[hook] = _describing(record)
     writer = state.services.get("access_log_writer")
     if writer is not None:
         writer.observe = metrics.access_log_batch

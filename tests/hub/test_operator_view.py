@@ -94,10 +94,12 @@ def test_request_id_is_echoed_or_made(live_hub: LiveHub) -> None:
 
 
 def _sample(text: str, name: str, **labels: str) -> float:
-    for line in text.splitlines():
-        if line.startswith(name + "{") and all(f'{k}="{v}"' in line for k, v in labels.items()):
-            return float(line.rsplit(" ", 1)[1])
-    return 0.0
+    """The sum of the samples of ``name`` with these labels (whatever their other labels)."""
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith(name + "{") and all(f'{k}="{v}"' in line for k, v in labels.items())
+    )
 
 
 def test_metrics_count_requests_by_route_and_outcome(live_hub: LiveHub) -> None:
