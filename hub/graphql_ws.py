@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -27,6 +28,10 @@ from hub.state import HubState
 PROTOCOL = "graphql-transport-ws"
 INIT_TIMEOUT = 10.0
 TOKEN_EXPIRED = 4401
+ACCESS_LOG_UNAVAILABLE = (
+    "El registro de accesos no está disponible: el evento no se entregó. Suscríbase de nuevo."
+)
+log = logging.getLogger("qhub.graphql_ws")
 
 
 class _PayloadHeaders:
@@ -119,7 +124,17 @@ def websocket_endpoint(subgraph: str | None) -> Any:
                         if _expired(principal.expires_at):
                             break  # the expiry task closes the connection
                         if ctx.reads and record is not None:
-                            await record(ctx, result)  # logged before it is delivered
+                            try:
+                                await record(ctx, result)  # logged before it is delivered
+                            except Exception:
+                                log.exception("access log unavailable: event not delivered")
+                                await _send_error(
+                                    websocket,
+                                    op_id,
+                                    [GraphQLError(ACCESS_LOG_UNAVAILABLE)],
+                                    "ACCESS_LOG_UNAVAILABLE",
+                                )
+                                return
                         ctx.reads.clear()
                         out: dict[str, Any] = {"data": result.data}
                         if result.errors:
