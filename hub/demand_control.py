@@ -46,6 +46,8 @@ from graphql.error import GraphQLSyntaxError
 from graphql.language import Lexer, Source, TokenKind
 from graphql.type import GraphQLInterfaceType, GraphQLObjectType
 
+from hub import metrics
+
 MAX_TOKENS = 15_000
 MAX_OPERATIONS = 50
 MAX_ALIASES = 100
@@ -74,6 +76,8 @@ class TextShape:
 
 
 def refused(message: str, code: str, **extensions: int) -> GraphQLError:
+    """The refusal (counted in ``qhub_demand_control_refusals_total`` by code)."""
+    metrics.demand_refused(code)
     return GraphQLError(message, extensions={"code": code, **extensions})
 
 

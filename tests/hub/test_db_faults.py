@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,8 @@ SUPERVISOR = {"Authorization": f"Bearer {mint('cepr-supervisor', office='LIM')}"
 @pytest.fixture(scope="module")
 def own_server() -> Iterator[Any]:
     # under var/ (pytest's temporary folders are closed to the server's system user)
-    pg_dir = ROOT / "var" / f"test-faults-{os.getpid()}"
+    # a folder of its own each time: the wheel keeps one handle per folder for the process
+    pg_dir = ROOT / "var" / f"test-faults-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     server = start_embedded(pg_dir)
     yield server
     stop_server(server, mode="immediate")
