@@ -91,6 +91,7 @@ def test_secretary_sees_a_refused_decision_and_issues_and_revokes_a_work_permit(
     page.wait_for_selector("#cases tbody tr")
     assert set(page.locator("#cases tbody td .badge").all_inner_texts()) == {"En evaluación"}
     accessible(page, "bandeja filtrada")
+    on_a_phone(page, "bandeja filtrada")
     # the list is saved as a filter, and downloaded as a spreadsheet
     page.fill("#filter-name", "Por decidir")
     page.click("#save-filter button[type=submit]")

@@ -211,3 +211,4 @@ def test_registrar_registers_a_case_after_enrolling_the_principals_biometrics(
     page.wait_for_selector("#duplicates-body [data-review]")
     assert "Pendiente (decide supervisión)." in page.inner_text("#duplicates-body")
     accessible(page, "posibles duplicados (registro)")
+    on_a_phone(page, "posibles duplicados (registro)")
