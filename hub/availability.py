@@ -12,6 +12,14 @@ The limits that keep requests from hanging (all environment knobs, ``QHUB_`` pre
   back-off never grows past this and the hub answers within ~2 s of the database's return;
 - ``STATEMENT_TIMEOUT_MS`` (20000): PostgreSQL's ``statement_timeout`` on every connection
   of the hub's pools and engine;
+- ``LOCK_TIMEOUT_MS`` (2000): PostgreSQL's ``lock_timeout`` on the same connections: no
+  request waits longer than this for a lock (the access log's chain lock, a row), so an
+  instance that is stuck while holding one cannot stall the others beyond it; the waiter
+  is answered 503 (``DATABASE_BUSY``, or ``ACCESS_LOG_UNAVAILABLE`` for the log);
+- ``IDLE_IN_TRANSACTION_TIMEOUT_MS`` (10000): PostgreSQL's
+  ``idle_in_transaction_session_timeout``: a connection that sits in an open transaction
+  doing nothing for this long (its process frozen, cut off) is closed by the server,
+  which releases its locks;
 - ``REQUEST_DEADLINE`` (s, 30): the whole execution of a GraphQL request;
 - ``DB_START_WAIT`` (s, 120): how long the hub waits, retrying, for a database that is
   not up when it starts.
@@ -36,18 +44,24 @@ CONNECT_TIMEOUT = _env_int("DB_CONNECT_TIMEOUT", 2)
 POOL_WAIT = _env_int("DB_WAIT", 10)
 RECONNECT = _env_int("DB_RECONNECT", 2)
 STATEMENT_TIMEOUT_MS = _env_int("STATEMENT_TIMEOUT_MS", 20_000)
+LOCK_TIMEOUT_MS = _env_int("LOCK_TIMEOUT_MS", 2_000)
+IDLE_IN_TRANSACTION_MS = _env_int("IDLE_IN_TRANSACTION_TIMEOUT_MS", 10_000)
 REQUEST_DEADLINE = _env_int("REQUEST_DEADLINE", 30)
 START_WAIT = _env_int("DB_START_WAIT", 120)
 
 log = logging.getLogger("qhub.availability")
 
 
-def connection_options() -> dict[str, object]:
-    """libpq keyword arguments for every connection the hub opens while serving."""
-    return {
-        "connect_timeout": CONNECT_TIMEOUT,
-        "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
-    }
+def connection_options(bounded_waits: bool = True) -> dict[str, object]:
+    """libpq keyword arguments for every connection the hub opens while serving; without
+    ``bounded_waits`` (long batch commands such as an import) no lock or idle bound."""
+    options = f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
+    if bounded_waits:
+        options += (
+            f" -c lock_timeout={LOCK_TIMEOUT_MS}"
+            f" -c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}"
+        )
+    return {"connect_timeout": CONNECT_TIMEOUT, "options": options}
 
 
 def _causes(exc: BaseException) -> Iterable[BaseException]:
@@ -68,6 +82,14 @@ def database_refusal(exc: BaseException | None) -> RequestError | None:
         return None
     retry = {"Retry-After": str(RETRY_AFTER)}
     for cause in _causes(exc):
+        if isinstance(cause, pg_errors.LockNotAvailable):
+            return RequestError(
+                503,
+                f"Un dato está bloqueado por otra operación desde hace más de "
+                f"{LOCK_TIMEOUT_MS / 1000:g} s; la solicitud no se atendió. Intente de nuevo.",
+                "DATABASE_BUSY",
+                retry,
+            )
         if isinstance(cause, pg_errors.QueryCanceled):
             return RequestError(
                 503,
@@ -82,7 +104,13 @@ def database_refusal(exc: BaseException | None) -> RequestError | None:
                 "DATABASE_READ_ONLY",
                 retry,
             )
-        if isinstance(cause, PoolTimeout | psycopg.OperationalError | psycopg.InterfaceError):
+        if isinstance(
+            cause,
+            PoolTimeout
+            | psycopg.OperationalError
+            | psycopg.InterfaceError
+            | pg_errors.IdleInTransactionSessionTimeout,
+        ):
             return RequestError(
                 503,
                 "La base de datos no está disponible; la solicitud no se atendió. "

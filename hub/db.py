@@ -53,7 +53,9 @@ class StatementCounter:
         self.statements.clear()
 
 
-def create_engine(url: str, settings: Settings) -> AsyncEngine:
+def create_engine(url: str, settings: Settings, bounded_waits: bool = True) -> AsyncEngine:
+    """The engine; ``bounded_waits=False`` for batch commands whose transactions may wait
+    on locks or compute for long (``hub.availability.connection_options``)."""
     return create_async_engine(
         url,
         pool_size=settings.pool_size,
@@ -61,7 +63,10 @@ def create_engine(url: str, settings: Settings) -> AsyncEngine:
         # checked before use, short waits, PostgreSQL's statement_timeout (hub.availability)
         pool_pre_ping=True,
         pool_timeout=availability.POOL_WAIT,
-        connect_args={"prepare_threshold": 2, **availability.connection_options()},
+        connect_args={
+            "prepare_threshold": 2,
+            **availability.connection_options(bounded_waits),
+        },
     )
 
 

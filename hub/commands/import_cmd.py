@@ -26,7 +26,7 @@ def _run(paths: list[Path], options: ImportOptions) -> ImportReport:
     upgrade(location.url)
 
     async def go() -> ImportReport:
-        engine = create_engine(location.url, settings)
+        engine = create_engine(location.url, settings, bounded_waits=False)
         try:
             with Progress(
                 TextColumn("{task.description}"),

@@ -1,0 +1,145 @@
+"""Issue 18: every connection the hub opens has bounded lock and idle-in-transaction
+waits, so one instance stuck while holding the access log's chain lock cannot stall
+another beyond them."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from auth.access_log import LOCK_KEY
+from hub import availability
+from hub.readpool import libpq_url
+from tests.auth.tokens import mint
+from tests.conftest import LiveHub
+from tests.factories import make_cases
+from tests.hub.access_reads import reads_logged
+
+QUERY = """query Bloqueo%s($d: DocumentInput!) { protectionStatus(document: $d) { protected } }"""
+
+
+async def _document(engine: AsyncEngine) -> str:
+    case = (await make_cases(engine, 1, office_code="LIM", family_size=1))[0]
+    async with engine.connect() as conn:
+        return str(
+            (
+                await conn.execute(
+                    text("SELECT number FROM identity_document WHERE person_id = :p"),
+                    {"p": case.person_ids[0]},
+                )
+            ).scalar_one()
+        )
+
+
+def _lookup(hub: LiveHub, name: str, number: str) -> httpx.Response:
+    return httpx.post(
+        f"{hub.url}/graphql",
+        json={
+            "query": QUERY % name,
+            "variables": {"d": {"type": "NATIONAL_ID", "number": number, "issuingCountry": "VE"}},
+        },
+        headers={
+            "Authorization": f"Bearer {mint('migraciones')}",
+            "X-Purpose": "deportation-protection",
+        },
+        timeout=30,
+    )
+
+
+def _show(conn: Any, setting: str) -> str:
+    return str(conn.execute(f"SHOW {setting}").fetchone()[0])
+
+
+async def test_every_pool_of_the_hub_bounds_lock_and_idle_waits(live_hub: LiveHub) -> None:
+    # Given a running hub: its engine, its read pool and its access-log pool
+    state = live_hub.app.state.hub
+    pools = {"consultas": state.pool, "registro": state.services["access_log_pool"]}
+    # When each one's connection is asked for its settings
+    seen = {}
+    for name, pool in pools.items():
+        async with pool.connection() as conn:
+            row = await (
+                await conn.execute(
+                    "SELECT current_setting('lock_timeout'),"
+                    " current_setting('idle_in_transaction_session_timeout')"
+                )
+            ).fetchone()
+            seen[name] = tuple(row)
+    async with state.engine.connect() as conn:
+        row = (
+            await conn.execute(
+                text(
+                    "SELECT current_setting('lock_timeout'),"
+                    " current_setting('idle_in_transaction_session_timeout')"
+                )
+            )
+        ).one()
+        seen["engine"] = tuple(row)
+    # Then every one carries the documented bounds (2 s, 10 s)
+    assert seen == {name: ("2s", "10s") for name in ("consultas", "registro", "engine")}
+
+
+async def test_a_held_chain_lock_answers_503_within_the_bound_then_reads_resume(
+    live_hub: LiveHub, engine: AsyncEngine
+) -> None:
+    # Given a protected person, and another instance that took the access log's chain
+    # lock and stopped (a transaction left open, holding it)
+    number = await _document(engine)
+    with psycopg.connect(libpq_url(live_hub.app.state.hub.database_url)) as stuck:
+        stuck.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
+        # When the Migration Office looks the person up on this hub
+        started = time.monotonic()
+        refused = _lookup(live_hub, "Retenida", number)
+        waited = time.monotonic() - started
+        # Then it is refused with 503 and a stable code, after the lock bound (not hung)
+        assert refused.status_code == 503, refused.text
+        assert refused.json()["errors"][0]["extensions"]["code"] == "ACCESS_LOG_UNAVAILABLE"
+        assert waited < availability.LOCK_TIMEOUT_MS / 1000 + availability.POOL_WAIT
+        stuck.rollback()
+    # and nothing was logged (nothing was answered)
+    assert await reads_logged(engine, "BloqueoRetenida", who="agency") == []
+    # When the lock is released, the same lookup is answered and logged exactly once
+    answered = _lookup(live_hub, "Liberada", number)
+    assert answered.status_code == 200, answered.text
+    assert answered.json()["data"]["protectionStatus"]["protected"] is True
+    assert len(await reads_logged(engine, "BloqueoLiberada", who="agency")) == 1
+
+
+async def test_a_frozen_holder_is_cut_off_by_the_idle_bound(
+    live_hub: LiveHub, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a connection opened with the hub's options (idle bound shortened to 1 s)
+    # that takes the chain lock inside a transaction and then does nothing (frozen)
+    monkeypatch.setattr(availability, "IDLE_IN_TRANSACTION_MS", 1000)
+    number = await _document(engine)
+    url = libpq_url(live_hub.app.state.hub.database_url)
+    frozen = psycopg.connect(url, **availability.connection_options())  # type: ignore[arg-type]
+    try:
+        assert _show(frozen, "idle_in_transaction_session_timeout") == "1s"
+        frozen.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
+        # When it stays idle past the bound
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with psycopg.connect(url, autocommit=True) as probe:
+                held = probe.execute(
+                    "SELECT count(*) FROM pg_locks"
+                    " WHERE locktype = 'advisory' AND objid::bigint = %s",
+                    (LOCK_KEY,),
+                ).fetchone()
+            if held == (0,):
+                break
+            time.sleep(0.2)
+        # Then the server closed it and released the lock: the hub's lookups are logged
+        answered = _lookup(live_hub, "TrasCorte", number)
+        assert answered.status_code == 200, answered.text
+        assert len(await reads_logged(engine, "BloqueoTrasCorte", who="agency")) == 1
+        with pytest.raises(psycopg.errors.IdleInTransactionSessionTimeout):
+            frozen.execute("SELECT 1")
+    finally:
+        frozen.close()
