@@ -40,6 +40,7 @@ ROUTE_MODULES = [
     "hub.routes_audit",
     "hub.routes_account",
     "hub.routes_site",
+    "hub.event_relay",
 ]
 
 

@@ -65,19 +65,19 @@ async def change_case_status(info: strawberry.Info, case_number: int, to: Any, r
 
 
 async def publish_move(ctx: Any, case_number: int, from_status: Any, to_status: Any) -> None:
-    """Tell live subscribers of a move that changes protection (any action's move), with
-    the case's persons (each delivery to an agency is logged against them)."""
-    from services.casework.events import EVENTS, ProtectionEvent, protection_of
+    """Tell live subscribers of every instance of a move that changes protection (any
+    action's move), with the case's persons (each delivery to an agency is logged against
+    them); announced in the move's transaction, so only once it commits."""
+    from services.casework.events import ProtectionEvent, notify, protection_of
     from services.casework.status import member_ids
 
     before, after = protection_of(from_status), protection_of(to_status)
     if before != after:
         persons = await ctx.run(member_ids, case_number)
-        EVENTS.publish(
-            ProtectionEvent(
-                case_number, after[0], after[1], from_status.value, datetime.now(UTC), persons
-            )
+        event = ProtectionEvent(
+            case_number, after[0], after[1], from_status.value, datetime.now(UTC), persons
         )
+        await ctx.run(notify, event)
 
 
 class Moved:
@@ -90,9 +90,10 @@ class Moved:
 
 async def protection_events(info: strawberry.Info) -> Any:
     from auth.policy import RowScope
-    from services.casework.events import EVENTS
 
-    async for event in EVENTS.subscribe():
+    # this instance's fan-out, fed by every instance's moves (hub.event_relay)
+    events = info.context.state.services["protection_events"]
+    async for event in events.subscribe():
         yield Event(event, RowScope(person_ids=event.person_ids))
 
 

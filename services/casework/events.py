@@ -1,15 +1,23 @@
-"""Protection status changes as events, for subscribed agencies (in-process pub/sub).
+"""Protection status changes as events, for subscribed agencies, across hub instances.
 
-Each hub process delivers the changes it makes; with several processes, agencies should
-also read the change feed (``protectionChanges``), which sees every process's changes.
+A move is announced with PostgreSQL's ``NOTIFY`` (``notify``) in the transaction that
+makes it: the database delivers it when (and only if) that transaction commits, to every
+instance listening on ``CHANNEL`` (``hub.event_relay``), the one that made it included.
+Each instance fans it out to its own subscribers (``ProtectionEvents``), so a subscriber
+on any instance receives every change once. An instance whose listening connection was
+down misses the changes made meanwhile: the change feed (``protectionChanges``) has them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Any
+
+from psycopg import AsyncConnection
 
 from models.vocab import PENDING_STATUSES, RECOGNISED_STATUSES, CaseStatus
 
@@ -54,4 +62,27 @@ class ProtectionEvents:
             self._subscribers.discard(queue)
 
 
-EVENTS = ProtectionEvents()
+CHANNEL = "qhub_protection"
+
+
+async def notify(conn: AsyncConnection[Any], event: ProtectionEvent) -> None:
+    """Announce ``event`` to every instance once the caller's transaction commits."""
+    await conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, encode(event)))
+
+
+def encode(event: ProtectionEvent) -> str:
+    fields = asdict(event)
+    fields["at"] = event.at.isoformat()
+    return json.dumps(fields, separators=(",", ":"))
+
+
+def decode(payload: str) -> ProtectionEvent:
+    fields = json.loads(payload)
+    return ProtectionEvent(
+        case_number=int(fields["case_number"]),
+        protected=bool(fields["protected"]),
+        basis=fields["basis"],
+        status_before=str(fields["status_before"]),
+        at=datetime.fromisoformat(fields["at"]),
+        person_ids=tuple(int(p) for p in fields["person_ids"]),
+    )
