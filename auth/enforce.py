@@ -29,6 +29,7 @@ from graphql import (
     GraphQLType,
     GraphQLUnionType,
     get_named_type,
+    is_leaf_type,
     print_schema,
     specified_directives,
 )
@@ -85,14 +86,41 @@ def field_guard(role: Role, type_name: str, field_name: str, fld: GraphQLField) 
     attribute = form.attribute if form is not None else None
     batch = form.batch if form is not None else None
     if type_name in ROOT_TYPES:
-        return make_guard(None, resolve, attribute=attribute, batch=batch)
+        return make_guard(
+            None,
+            resolve,
+            attribute=attribute,
+            batch=batch,
+            found=_found(role, type_name, field_name, fld),
+        )
     category = field_category(type_name, field_name)
     scope = allowed_scope(role, type_name, field_name)
     if category is None or scope is None:
         raise ValueError(f"{type_name}.{field_name} is not readable by {role}: not in its contract")
     log = _logs(role, category)
-    check = None if scope is Scope.ALL and not log else RowCheck(scope, category, log)
-    return make_guard(check, resolve, attribute=attribute, batch=batch)
+    # A link to records (an object or a list of them) is logged against the records it
+    # returns; a leaf, against its own record.
+    log_values = category if log and not is_leaf_type(get_named_type(fld.type)) else None
+    log_here = log and log_values is None
+    check = None if scope is Scope.ALL and not log_here else RowCheck(scope, category, log_here)
+    return make_guard(check, resolve, attribute=attribute, batch=batch, log_values=log_values)
+
+
+def _found(role: Role, type_name: str, field_name: str, fld: GraphQLField) -> RowCheck | None:
+    """For a root query field returning one record under a row condition: the check of
+    that record (then unknown and forbidden records get the same answer)."""
+    if type_name != "Query" or field_name in FEDERATION_FIELDS:
+        return None
+    named = fld.type.of_type if isinstance(fld.type, GraphQLNonNull) else fld.type
+    if not isinstance(named, GraphQLObjectType):
+        return None  # lists: each item's fields are checked, unknown and denied alike
+    if all(field_category(named.name, f) == Category.STRUCTURE for f in named.fields):
+        return None  # a page of records (a connection), not a record
+    category = field_category(type_name, field_name)
+    scope = allowed_scope(role, type_name, field_name)
+    if category is None or scope is None or scope is Scope.ALL:
+        return None
+    return RowCheck(scope, category, False)
 
 
 @dataclass

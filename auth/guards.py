@@ -30,6 +30,7 @@ from graphql import GraphQLError, default_field_resolver
 from auth.policy import RowScope, Scope
 from auth.principal import Principal
 from models.vocab import Purpose
+from services.errors import NotFound
 
 Resolver = Callable[..., Any]
 
@@ -101,6 +102,14 @@ class FieldGuard:
     attribute: str | None
     _base: Resolver
     _batch: Resolver | None = None
+    # A root field that returns one record, for a role whose grant has a row condition:
+    # the record itself is checked, and an unknown record gets the same answer as one
+    # the caller may not read (existence is personal data).
+    found: RowCheck | None = None
+    # A field whose value is a record or a list of records, read by a role whose reads
+    # of this category are logged: the read is logged against the persons of the records
+    # returned (a list of needs is its persons', not the whole household's).
+    log_values: str | None = None
 
     @property
     def has_batch(self) -> bool:
@@ -111,7 +120,61 @@ class FieldGuard:
         check = self.check
         if check is not None and not check.allows(info.context, source):
             raise check.denial()
-        return self._base(source, info, **args)
+        if self.found is not None:
+            return self._found(info, self._base, source, args)
+        value = self._base(source, info, **args)
+        return value if self.log_values is None else self._logged(info.context, value)
+
+    def _logged(self, ctx: Any, value: Any) -> Any:
+        """``value`` (or what it resolves to), its records' persons logged."""
+        if not inspect.isawaitable(value):
+            self._record(ctx, value)
+            return value
+
+        async def later() -> Any:
+            resolved = await value
+            self._record(ctx, resolved)
+            return resolved
+
+        return later()
+
+    def _record(self, ctx: Any, value: Any) -> None:
+        if value is None or isinstance(value, BaseException):
+            return
+        if isinstance(value, list | tuple):
+            for item in value:
+                self._record(ctx, item)
+            return
+        row = getattr(value, "row_scope", None)
+        if row is not None and self.log_values is not None:
+            ctx.record_read(self.log_values, row.person_ids)
+
+    def _found(self, info: Any, base: Resolver, source: Any, args: dict[str, Any]) -> Any:
+        """The record a root field returns, if the caller may read it; otherwise (and when
+        there is none) the same ``FORBIDDEN``."""
+        found = self.found
+        assert found is not None
+        ctx = info.context
+
+        def judged(value: Any) -> Any:
+            if value is None or not found.allows(ctx, value):
+                raise found.denial()
+            return value
+
+        try:
+            value = base(source, info, **args)
+        except NotFound as exc:
+            raise found.denial() from exc
+        if not inspect.isawaitable(value):
+            return judged(value)
+
+        async def later() -> Any:
+            try:
+                return judged(await value)
+            except NotFound as exc:
+                raise found.denial() from exc
+
+        return later()
 
     def resolve_many(
         self, sources: list[Any], info: Any, args: dict[str, Any] | None
@@ -133,6 +196,11 @@ class FieldGuard:
                 else:
                     denied[index] = check.denial()
         result = self._values(allowed_sources, info, args)
+        if self.log_values is not None:
+            if inspect.isawaitable(result):
+                result = self._logged(ctx, result)
+            else:
+                result = [self._logged(ctx, value) for value in result]
         if not denied:
             return result
 
@@ -151,6 +219,8 @@ class FieldGuard:
     def _values(self, sources: list[Any], info: Any, args: dict[str, Any] | None) -> Any:
         if not sources:
             return []
+        if self.found is not None:
+            return [self._one(source, info, args) for source in sources]
         if self._batch is not None and not args:
             try:
                 return self._batch(sources, info)
@@ -164,6 +234,12 @@ class FieldGuard:
             except Exception as exc:
                 values.append(exc)
         return values
+
+    def _one(self, source: Any, info: Any, args: dict[str, Any] | None) -> Any:
+        try:
+            return self._found(info, self._base, source, args or {})
+        except Exception as exc:
+            return exc
 
 
 def attribute_reader(name: str) -> Resolver:
@@ -179,7 +255,9 @@ def make_guard(
     *,
     attribute: str | None = None,
     batch: Resolver | None = None,
+    found: RowCheck | None = None,
+    log_values: str | None = None,
 ) -> FieldGuard:
     if attribute is not None:
         base = attribute_reader(attribute)
-    return FieldGuard(check, attribute, base or default_field_resolver, batch)
+    return FieldGuard(check, attribute, base or default_field_resolver, batch, found, log_values)

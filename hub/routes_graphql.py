@@ -133,7 +133,9 @@ async def record_request(ctx: RequestContext, result: ExecutionResult | None) ->
             await ctx.close()
         if record_write is not None and ctx.mutation_fields and result is not None and not settled:
             await record_write(ctx, result)
-        if record is not None and ctx.reads:
+        # An answer whose data is null delivered no value: no read to log.
+        delivered = result is None or result.data is not None
+        if record is not None and ctx.reads and delivered:
             await record(ctx, result)
     except Exception as exc:
         log.error("access log write failed", exc_info=exc)

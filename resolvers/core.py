@@ -229,15 +229,21 @@ async def _needs_batch(roots: list[CaseRecord], info: Any) -> list[list[NeedReco
     lists = await _ctx(info).loaders.needs.many([r.id for r in roots])
     for root, needs in zip(roots, lists, strict=True):
         for need in needs:
-            need.row_scope = root.row_scope
+            need.row_scope = _need_scope(root, need)
     return lists  # type: ignore[no-any-return]
+
+
+def _need_scope(root: CaseRecord, need: NeedRecord) -> Any:
+    """A need is its person's: the case's conditions (office, officer), and a read of it
+    is logged against that person alone, not the whole household."""
+    return replace(root.row_scope, person_ids=(need.person_id,))
 
 
 @batched(_needs_batch)
 async def case_needs(root: CaseRecord, info: strawberry.Info) -> list[NeedRecord]:
     needs: list[NeedRecord] = await _ctx(info).loaders.needs.load(root.id)
     for need in needs:
-        need.row_scope = root.row_scope
+        need.row_scope = _need_scope(root, need)
     return needs
 
 

@@ -29,6 +29,7 @@ from schema.enums import (
     Relationship,
     Sex,
 )
+from services.records import CaseRecord, PersonRecord
 
 
 @strawberry.federation.type(
@@ -94,6 +95,12 @@ class Person:
     @classmethod
     async def resolve_reference(cls, info: strawberry.Info, id: strawberry.ID) -> Any:
         return await r.person(info, id)
+
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Any) -> bool:
+        # Resolvers return the services' records, not instances of this class; an entity
+        # fetch (the ``_Entity`` union) tells its members apart by this.
+        return isinstance(obj, cls | PersonRecord)
 
 
 @strawberry.federation.type(
@@ -180,6 +187,10 @@ class Case:
     @classmethod
     async def resolve_reference(cls, info: strawberry.Info, number: int) -> Any:
         return await r.case(info, number)
+
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Any) -> bool:
+        return isinstance(obj, cls | CaseRecord)
 
 
 @strawberry.federation.type(shareable=True)

@@ -206,3 +206,22 @@ async def test_the_person_sees_the_commissions_reads_of_their_claim(
     assert ask(live_hub, applicant, mine, {})["data"]["whoReadMyData"] == [
         {"agency": "cepr", "purpose": "case-management", "categories": ["claim"]}
     ]
+
+
+async def test_a_need_read_is_logged_against_its_person_not_the_household(
+    live_hub: LiveHub, engine: AsyncEngine
+) -> None:
+    # Given a family of three where only the principal has specific needs
+    case = (await make_cases(engine, 1, office_code="LIM", family_size=3, needs=("SM-CI",)))[0]
+    # When UNHCR reads only the case's needs
+    body = ask(
+        live_hub,
+        mint("acnur", purpose="protection-assistance"),
+        "query NecesidadesSolas($n: Int!) { case(number: $n) { needs { code } } }",
+        UNHCR,
+        n=case.number,
+    )
+    assert body["data"]["case"]["needs"] == [{"code": "SM-CI"}]
+    # Then the access log names the principal alone for the needs read
+    entries = await logged(engine, "NecesidadesSolas")
+    assert entries == [("acnur", ["needs"], [case.person_ids[0]])]

@@ -81,8 +81,9 @@ async def test_consenting_professionals_are_listed_until_consent_is_withdrawn(
         "query($p: ID!) { person(id: $p) { givenNames } }",
         {"p": agency_person_id("minsa", nurse)},
     )
-    assert direct["data"]["person"]["givenNames"] is None
+    assert direct["data"]["person"] is None
     assert direct["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert direct["errors"][0]["path"] == ["person"]
 
 
 def test_each_agency_sees_its_own_unlinkable_identifier(nurse: int) -> None:

@@ -117,10 +117,14 @@ async def test_row_condition_errors_are_the_same(hub_state: HubState, cases: lis
     # Given a Tacna registrar reading a Lima case (allowed fields: none of its rows)
     query = "query($n: Int!) { case(number: $n) { number principal { fullName birthDate } } }"
     fast, slow = await both(hub_state, REGISTRAR_TACNA, query, {"n": cases[0].number})
-    # Then both executors give null + FORBIDDEN at the same paths
+    # Then both executors give null + FORBIDDEN at the same path: the case itself, the
+    # same answer as for a case number that does not exist
     assert _normalise(fast) == _normalise(slow)
-    assert fast.data == {"case": {"number": None, "principal": None}}
-    assert {e.extensions["code"] for e in fast.errors} == {"FORBIDDEN"}
+    assert fast.data == {"case": None}
+    assert [(e.extensions["code"], e.path) for e in fast.errors] == [("FORBIDDEN", ["case"])]
+    unknown, _ = await both(hub_state, REGISTRAR_TACNA, query, {"n": 99_999_999})
+    assert _normalise(unknown)[1] == [(fast.errors[0].message, ("case",))]
+    assert unknown.data == {"case": None}
 
 
 async def test_unsupported_operations_fall_back(hub_state: HubState) -> None:
