@@ -577,8 +577,8 @@ var workflow_default = {
 // src/workflow.ts
 var WHO_ES = {
   workflow: "Registro o supervisi\xF3n",
-  decision: "Secretar\xEDa Ejecutiva (decisi\xF3n)",
-  appeal: "Registro o supervisi\xF3n (apelaci\xF3n)",
+  decision: "Secretar\xEDa Ejecutiva, con su decisi\xF3n",
+  appeal: "Registro o supervisi\xF3n, con la apelaci\xF3n",
   closing: "Supervisi\xF3n"
 };
 var OWN_FORM = ["decision", "appeal"];
@@ -1267,7 +1267,11 @@ function slotCard(done) {
       capacity: Number(capacity.value),
       minutes: Number(minutes.value)
     });
-  }, done));
+  }, (data, out) => {
+    const slot = data.createAppointmentSlot;
+    statusText(out, `Horario abierto: ${fmtDateTime(slot.startsAt)}, ${slot.capacity} cupos.`);
+    if (limaDay(slot.startsAt) === limaDay(/* @__PURE__ */ new Date())) void done();
+  }));
 }
 
 // src/pages/dashboard.ts

@@ -5,8 +5,8 @@ import { STATUS_ES } from "./labels";
 import machine from "./workflow.json";
 
 type Group = keyof typeof machine.groups;
-const WHO_ES: Record<Group, string> = { workflow: "Registro o supervisión", decision: "Secretaría Ejecutiva (decisión)",
-  appeal: "Registro o supervisión (apelación)", closing: "Supervisión" };
+const WHO_ES: Record<Group, string> = { workflow: "Registro o supervisión", decision: "Secretaría Ejecutiva, con su decisión",
+  appeal: "Registro o supervisión, con la apelación", closing: "Supervisión" };
 // decisions and appeals have their own forms (decideCase, fileAppeal), not a status change
 const OWN_FORM: Group[] = ["decision", "appeal"];
 

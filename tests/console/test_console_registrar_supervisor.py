@@ -50,8 +50,9 @@ def test_registrar_moves_a_pre_registered_case_and_books_its_appointment(
     assert "no puede estar en el pasado" in page.inner_text("#slot-form-out")
     page.fill("#slot-starts", next_month_at_nine())
     page.click("#slot-form button[type=submit]")
-    page.wait_for_selector("#slot-form-out:text-matches('Hecho|—')")
+    page.wait_for_selector("#slot-form-out:text-matches('Horario abierto|—')")
     assert visible_errors(page) == []
+    assert page.inner_text("#slot-form-out").endswith("9:00 a. m., 4 cupos.")
 
     # when they search the case by number
     search_case(page, number)

@@ -1,6 +1,6 @@
 // Opening an appointment slot of the office (never in the past).
 import { mayRun, run } from "../api";
-import { card, field, h } from "../dom";
+import { card, field, fmtDateTime, h, limaDay, statusText } from "../dom";
 import type { AppointmentMode, AppointmentPurpose } from "../generated/types";
 import { APPT_PURPOSE_ES, MODE_ES } from "../labels";
 import { state } from "../session";
@@ -25,5 +25,9 @@ export function slotCard(done: () => Promise<void>): HTMLElement | null {
     if (Date.parse(limaInstant(starts.value)) <= Date.now()) return "El horario no puede estar en el pasado.";
     return run("CreateSlot", { office, startsAt: limaInstant(starts.value), mode: mode.value as AppointmentMode,
       purpose: purpose.value as AppointmentPurpose, capacity: Number(capacity.value), minutes: Number(minutes.value) });
-  }, done));
+  }, (data, out) => {
+    const slot = (data as { createAppointmentSlot: { startsAt: string; capacity: number } }).createAppointmentSlot;
+    statusText(out, `Horario abierto: ${fmtDateTime(slot.startsAt)}, ${slot.capacity} cupos.`);
+    if (limaDay(slot.startsAt) === limaDay(new Date())) void done(); // today's appointments change
+  }));
 }
