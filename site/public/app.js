@@ -6,6 +6,7 @@ var OPERATIONS = {
   OpenSlots: { role: "public", text: "query OpenSlots($officeCode: String!, $purpose: AppointmentPurpose) {\n  appointmentSlots(officeCode: $officeCode, purpose: $purpose) {\n    id\n    officeCode\n    startsAt\n    minutes\n    mode\n    purpose\n    capacity\n    booked\n  }\n}" },
   PreRegister: { role: "public", text: "mutation PreRegister($input: PreRegistrationInput!) {\n  preRegister(input: $input) {\n    caseNumber\n    replayed\n    activationLogin\n    activationCode\n    instructions\n  }\n}" },
   Statistics: { role: "public", text: "query Statistics($dimensions: [StatDimension!]!) {\n  statistics(dimensions: $dimensions) {\n    dimensions\n    threshold\n    csvUrl\n    cells {\n      values\n      count\n      suppressed\n      reason\n    }\n  }\n}" },
+  StatisticsRelease: { role: "public", text: "query StatisticsRelease {\n  statisticsRelease {\n    version\n    referenceDate\n    publishedAt\n    threshold\n    protectionInterval\n    methodExplanationEs\n    dimensions {\n      dimension\n      labelEs\n      values {\n        code\n        labelEs\n      }\n    }\n  }\n}" },
   Book: { role: "applicant", text: "mutation Book($caseNumber: Int!, $slotId: Int!) {\n  bookAppointment(caseNumber: $caseNumber, slotId: $slotId) {\n    appointmentId\n    startsAt\n    mode\n    videoLink\n  }\n}" },
   Cancel: { role: "applicant", text: "mutation Cancel($appointmentId: Int!) {\n  cancelAppointment(appointmentId: $appointmentId)\n}" },
   MyCardPdf: { role: "applicant", text: "query MyCardPdf {\n  myAsylumCard {\n    number\n    pdfBase64\n  }\n}" },
@@ -507,9 +508,6 @@ function dateTimeEs(iso) {
   if (!iso) return "\u2014";
   return new Intl.DateTimeFormat("es-PE", { dateStyle: "full", timeStyle: "short", timeZone: LIMA }).format(new Date(iso));
 }
-function nowInLima() {
-  return new Intl.DateTimeFormat("es-PE", { dateStyle: "long", timeStyle: "short", timeZone: LIMA }).format(/* @__PURE__ */ new Date());
-}
 
 // src/pages/mycase.ts
 function failure(error) {
@@ -851,6 +849,7 @@ function contactSection(person2, flash) {
 }
 
 // src/pages/observatory.ts
+var published = /* @__PURE__ */ new Map();
 var TOTAL = "TOTAL";
 var SVG = "http://www.w3.org/2000/svg";
 var TOPICS = [
@@ -889,6 +888,8 @@ var VALUES = {
 };
 var COUNTRIES = new Intl.DisplayNames(["es"], { type: "region" });
 function label(dimension, value2) {
+  const named = published.get(`${dimension}|${value2}`);
+  if (named) return named;
   if (dimension === "nationality" && /^[A-Z]{2}$/.test(value2)) return COUNTRIES.of(value2) ?? value2;
   if (dimension === "age_group") return value2 === TOTAL ? "Total" : `${value2} a\xF1os`;
   return VALUES[value2] ?? value2;
@@ -896,8 +897,7 @@ function label(dimension, value2) {
 function number(n) {
   return new Intl.NumberFormat("es-PE").format(n);
 }
-function chart(table, titleId, rows, totals) {
-  const dimension = table.dimensions[0];
+function chart(dimension, titleId, rows, totals) {
   const max = Math.max(1, ...rows.map((r) => totals.get(r) ?? 0));
   const bar = 34;
   const width = 190;
@@ -931,16 +931,23 @@ function chart(table, titleId, rows, totals) {
   return svg;
 }
 function section(table, title, index) {
-  const [rowDim, colDim] = table.dimensions;
+  const col = table.dimensions.indexOf("status") === 0 ? 0 : 1;
+  const row = 1 - col;
+  const rowDim = table.dimensions[row];
+  const colDim = table.dimensions[col];
+  const key = (r, c) => row === 0 ? `${r}|${c}` : `${c}|${r}`;
   const cells = new Map(table.cells.map((c) => [c.values.join("|"), c]));
-  const rowValues = [...new Set(table.cells.map((c) => c.values[0]).filter((v) => v !== TOTAL))];
-  const colValues = [...new Set(table.cells.map((c) => c.values[1]).filter((v) => v !== TOTAL))];
-  const totals = new Map(rowValues.map((r) => [r, cells.get(`${r}|${TOTAL}`)?.count ?? null]));
-  const sorted = rowDim === "nationality" || rowDim === "department" ? [...rowValues].sort((a, b) => (totals.get(b) ?? -1) - (totals.get(a) ?? -1)) : [...rowValues].sort();
+  const rowValues = [...new Set(table.cells.map((c) => c.values[row]).filter((v) => v !== TOTAL))];
+  const colValues = [...new Set(table.cells.map((c) => c.values[col]).filter((v) => v !== TOTAL))].filter(
+    (c) => cells.get(row === 0 ? `${TOTAL}|${c}` : `${c}|${TOTAL}`)?.count !== 0
+  );
+  const totals = new Map(rowValues.map((r) => [r, cells.get(key(r, TOTAL))?.count ?? null]));
+  const occupied = rowValues.filter((r) => totals.get(r) !== 0);
+  const sorted = rowDim === "nationality" || rowDim === "department" ? [...occupied].sort((a, b) => (totals.get(b) ?? -1) - (totals.get(a) ?? -1)) : [...occupied].sort();
   const shown = sorted.slice(0, 12);
   const titleId = `t-grafico-${index}`;
-  const show2 = (key) => {
-    const cell = cells.get(key);
+  const show2 = (at) => {
+    const cell = cells.get(at);
     if (!cell) return "0";
     return cell.suppressed || cell.count == null ? "oculto*" : number(cell.count);
   };
@@ -950,7 +957,7 @@ function section(table, title, index) {
     { class: "estadistica", "aria-labelledby": `t-seccion-${index}` },
     h("h2", { id: `t-seccion-${index}` }, title),
     h("p", { id: titleId, class: "detalle" }, `Personas ${title.toLowerCase()}${sorted.length > shown.length ? ` (las ${shown.length} con m\xE1s personas; la tabla tiene todas)` : ""}.`),
-    chart(table, titleId, shown, totals),
+    chart(rowDim, titleId, shown, totals),
     h(
       "div",
       { class: "tabla-desplazable", tabindex: "0", role: "region", "aria-label": `Tabla: ${title}` },
@@ -963,7 +970,7 @@ function section(table, title, index) {
           "tbody",
           {},
           ...[...sorted, TOTAL].map(
-            (r) => h("tr", {}, h("th", { scope: "row" }, label(rowDim, r)), ...[...colValues, TOTAL].map((c) => h("td", {}, show2(`${r}|${c}`))))
+            (r) => h("tr", {}, h("th", { scope: "row" }, label(rowDim, r)), ...[...colValues, TOTAL].map((c) => h("td", {}, show2(key(r, c)))))
           )
         )
       )
@@ -973,17 +980,23 @@ function section(table, title, index) {
 }
 async function observatoryPage() {
   let tables;
+  let release;
   try {
+    release = (await run("StatisticsRelease", {})).statisticsRelease;
     tables = await Promise.all(TOPICS.map(([dimension]) => run("Statistics", { dimensions: [dimension, "STATUS"] }).then((r) => r.statistics)));
   } catch (error) {
     show("Observatorio de refugio", notice("error", error instanceof ApiError ? error.message : "No se pudieron cargar las estad\xEDsticas."));
     return;
   }
-  const threshold = tables[0]?.threshold ?? 10;
+  published = new Map(release.dimensions.flatMap((d) => d.values.map((v) => [`${d.dimension}|${v.code}`, v.labelEs])));
   show(
     "Observatorio de refugio",
     h("p", { class: "entrada" }, "Cifras de personas solicitantes de refugio y refugiadas en el Per\xFA, para municipios, prensa e investigaci\xF3n. Cada gr\xE1fico tiene debajo la tabla con sus n\xFAmeros."),
-    h("p", { class: "fecha-datos" }, `Datos del registro de la Comisi\xF3n al ${nowInLima()} (hora de Lima).`),
+    h(
+      "p",
+      { class: "fecha-datos" },
+      `Datos al ${dateEs(release.referenceDate)} (edici\xF3n N.\xB0 ${release.version}, publicada el ${dateTimeEs(release.publishedAt)}, hora de Lima).`
+    ),
     h(
       "section",
       { class: "aviso aviso-info", "aria-labelledby": "t-ocultos" },
@@ -991,8 +1004,9 @@ async function observatoryPage() {
       h(
         "p",
         {},
-        `Para que nadie pueda ser identificado, no publicamos grupos de menos de ${threshold} personas. Tambi\xE9n ocultamos algunas cifras m\xE1s grandes cuando, rest\xE1ndolas de un total, se podr\xEDa averiguar una cifra peque\xF1a. Los totales siguen siendo exactos.`
-      )
+        `Para que nadie pueda ser identificado, no publicamos grupos de menos de ${release.threshold} personas, y ocultamos tambi\xE9n algunas cifras m\xE1s grandes cuando, combin\xE1ndolas con los totales, se podr\xEDa averiguar una cifra peque\xF1a.`
+      ),
+      h("details", {}, h("summary", {}, "C\xF3mo se protegen las cifras (m\xE9todo)"), h("p", {}, release.methodExplanationEs))
     ),
     ...tables.map((table, i) => section(table, TOPICS[i][1], i))
   );

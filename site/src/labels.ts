@@ -149,6 +149,3 @@ export function dateTimeEs(iso: string | null | undefined): string {
   return new Intl.DateTimeFormat("es-PE", { dateStyle: "full", timeStyle: "short", timeZone: LIMA }).format(new Date(iso));
 }
 
-export function nowInLima(): string {
-  return new Intl.DateTimeFormat("es-PE", { dateStyle: "long", timeStyle: "short", timeZone: LIMA }).format(new Date());
-}

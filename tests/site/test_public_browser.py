@@ -113,7 +113,7 @@ def test_a_visitor_reads_the_observatory_and_downloads_a_csv(
             assert page.locator("section.estadistica table").count() == 6
             assert "Por qué algunas cifras están ocultas" in main
             assert "no publicamos grupos de menos de 10 personas" in main
-            assert "Datos del registro de la Comisión al" in main
+            assert "Datos al " in main and "edición N.° " in main
             assert "Venezuela" in main
             check_page(page, "observatorio", size)
             # the CSV of the first table downloads as the API publishes it

@@ -6,6 +6,7 @@ export const OPERATIONS = {
   OpenSlots: { role: "public", text: "query OpenSlots($officeCode: String!, $purpose: AppointmentPurpose) {\n  appointmentSlots(officeCode: $officeCode, purpose: $purpose) {\n    id\n    officeCode\n    startsAt\n    minutes\n    mode\n    purpose\n    capacity\n    booked\n  }\n}" },
   PreRegister: { role: "public", text: "mutation PreRegister($input: PreRegistrationInput!) {\n  preRegister(input: $input) {\n    caseNumber\n    replayed\n    activationLogin\n    activationCode\n    instructions\n  }\n}" },
   Statistics: { role: "public", text: "query Statistics($dimensions: [StatDimension!]!) {\n  statistics(dimensions: $dimensions) {\n    dimensions\n    threshold\n    csvUrl\n    cells {\n      values\n      count\n      suppressed\n      reason\n    }\n  }\n}" },
+  StatisticsRelease: { role: "public", text: "query StatisticsRelease {\n  statisticsRelease {\n    version\n    referenceDate\n    publishedAt\n    threshold\n    protectionInterval\n    methodExplanationEs\n    dimensions {\n      dimension\n      labelEs\n      values {\n        code\n        labelEs\n      }\n    }\n  }\n}" },
   Book: { role: "applicant", text: "mutation Book($caseNumber: Int!, $slotId: Int!) {\n  bookAppointment(caseNumber: $caseNumber, slotId: $slotId) {\n    appointmentId\n    startsAt\n    mode\n    videoLink\n  }\n}" },
   Cancel: { role: "applicant", text: "mutation Cancel($appointmentId: Int!) {\n  cancelAppointment(appointmentId: $appointmentId)\n}" },
   MyCardPdf: { role: "applicant", text: "query MyCardPdf {\n  myAsylumCard {\n    number\n    pdfBase64\n  }\n}" },
@@ -24,6 +25,7 @@ export interface Operations {
   OpenSlots: { variables: T.OpenSlotsQueryVariables; data: T.OpenSlotsQuery };
   PreRegister: { variables: T.PreRegisterMutationVariables; data: T.PreRegisterMutation };
   Statistics: { variables: T.StatisticsQueryVariables; data: T.StatisticsQuery };
+  StatisticsRelease: { variables: T.StatisticsReleaseQueryVariables; data: T.StatisticsReleaseQuery };
   Book: { variables: T.BookMutationVariables; data: T.BookMutation };
   Cancel: { variables: T.CancelMutationVariables; data: T.CancelMutation };
   MyCardPdf: { variables: T.MyCardPdfQueryVariables; data: T.MyCardPdfQuery };

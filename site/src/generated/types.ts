@@ -205,3 +205,8 @@ export type StatisticsQueryVariables = Exact<{
 
 
 export type StatisticsQuery = { statistics: { dimensions: Array<string>, threshold: number, csvUrl: string, cells: Array<{ values: Array<string>, count: number | null, suppressed: boolean, reason: string | null }> } };
+
+export type StatisticsReleaseQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StatisticsReleaseQuery = { statisticsRelease: { version: number, referenceDate: string, publishedAt: string, threshold: number, protectionInterval: number, methodExplanationEs: string, dimensions: Array<{ dimension: string, labelEs: string, values: Array<{ code: string, labelEs: string }> }> } };

@@ -1,9 +1,12 @@
 import { ApiError, run } from "../api";
 import { h, notice, show } from "../dom";
-import type { StatDimension, StatisticsQuery } from "../generated/types";
-import { nowInLima } from "../labels";
+import type { StatDimension, StatisticsQuery, StatisticsReleaseQuery } from "../generated/types";
+import { dateEs, dateTimeEs } from "../labels";
 
 type Table = StatisticsQuery["statistics"];
+type Release = StatisticsReleaseQuery["statisticsRelease"];
+/** Spanish names the release publishes, by dimension and code. */
+let published = new Map<string, string>();
 const TOTAL = "TOTAL";
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -44,6 +47,8 @@ const VALUES: Record<string, string> = {
 const COUNTRIES = new Intl.DisplayNames(["es"], { type: "region" });
 
 function label(dimension: string, value: string): string {
+  const named = published.get(`${dimension}|${value}`);
+  if (named) return named;
   if (dimension === "nationality" && /^[A-Z]{2}$/.test(value)) return COUNTRIES.of(value) ?? value;
   if (dimension === "age_group") return value === TOTAL ? "Total" : `${value} años`;
   return VALUES[value] ?? value;
@@ -54,8 +59,7 @@ function number(n: number): string {
 }
 
 /** One horizontal bar per value of the dimension (its total over every status). */
-function chart(table: Table, titleId: string, rows: string[], totals: Map<string, number | null>): SVGSVGElement {
-  const dimension = table.dimensions[0];
+function chart(dimension: string, titleId: string, rows: string[], totals: Map<string, number | null>): SVGSVGElement {
   const max = Math.max(1, ...rows.map((r) => totals.get(r) ?? 0));
   const bar = 34;
   const width = 190; // the bars' room: the viewBox is 400 wide, the labels take 150
@@ -90,18 +94,27 @@ function chart(table: Table, titleId: string, rows: string[], totals: Map<string
 }
 
 function section(table: Table, title: string, index: number): HTMLElement {
-  const [rowDim, colDim] = table.dimensions;
+  // the API may list the two dimensions in either order: rows are the topic, columns the status
+  const col = table.dimensions.indexOf("status") === 0 ? 0 : 1;
+  const row = 1 - col;
+  const rowDim = table.dimensions[row];
+  const colDim = table.dimensions[col];
+  const key = (r: string, c: string): string => (row === 0 ? `${r}|${c}` : `${c}|${r}`);
   const cells = new Map(table.cells.map((c) => [c.values.join("|"), c]));
-  const rowValues = [...new Set(table.cells.map((c) => c.values[0]).filter((v) => v !== TOTAL))];
-  const colValues = [...new Set(table.cells.map((c) => c.values[1]).filter((v) => v !== TOTAL))];
-  const totals = new Map(rowValues.map((r) => [r, cells.get(`${r}|${TOTAL}`)?.count ?? null]));
+  const rowValues = [...new Set(table.cells.map((c) => c.values[row]).filter((v) => v !== TOTAL))];
+  const colValues = [...new Set(table.cells.map((c) => c.values[col]).filter((v) => v !== TOTAL))].filter(
+    (c) => cells.get(row === 0 ? `${TOTAL}|${c}` : `${c}|${TOTAL}`)?.count !== 0,
+  );
+  const totals = new Map(rowValues.map((r) => [r, cells.get(key(r, TOTAL))?.count ?? null]));
+  // a group with nobody in it (a published zero) is left out of the chart and the table
+  const occupied = rowValues.filter((r) => totals.get(r) !== 0);
   const sorted = rowDim === "nationality" || rowDim === "department"
-    ? [...rowValues].sort((a, b) => (totals.get(b) ?? -1) - (totals.get(a) ?? -1))
-    : [...rowValues].sort();
+    ? [...occupied].sort((a, b) => (totals.get(b) ?? -1) - (totals.get(a) ?? -1))
+    : [...occupied].sort();
   const shown = sorted.slice(0, 12);
   const titleId = `t-grafico-${index}`;
-  const show = (key: string): string => {
-    const cell = cells.get(key);
+  const show = (at: string): string => {
+    const cell = cells.get(at);
     if (!cell) return "0";
     return cell.suppressed || cell.count == null ? "oculto*" : number(cell.count);
   };
@@ -111,7 +124,7 @@ function section(table: Table, title: string, index: number): HTMLElement {
     { class: "estadistica", "aria-labelledby": `t-seccion-${index}` },
     h("h2", { id: `t-seccion-${index}` }, title),
     h("p", { id: titleId, class: "detalle" }, `Personas ${title.toLowerCase()}${sorted.length > shown.length ? ` (las ${shown.length} con más personas; la tabla tiene todas)` : ""}.`),
-    chart(table, titleId, shown, totals),
+    chart(rowDim, titleId, shown, totals),
     h(
       "div",
       { class: "tabla-desplazable", tabindex: "0", role: "region", "aria-label": `Tabla: ${title}` },
@@ -124,7 +137,7 @@ function section(table: Table, title: string, index: number): HTMLElement {
           "tbody",
           {},
           ...[...sorted, TOTAL].map((r) =>
-            h("tr", {}, h("th", { scope: "row" }, label(rowDim, r)), ...[...colValues, TOTAL].map((c) => h("td", {}, show(`${r}|${c}`)))),
+            h("tr", {}, h("th", { scope: "row" }, label(rowDim, r)), ...[...colValues, TOTAL].map((c) => h("td", {}, show(key(r, c))))),
           ),
         ),
       ),
@@ -135,17 +148,23 @@ function section(table: Table, title: string, index: number): HTMLElement {
 
 export async function observatoryPage(): Promise<void> {
   let tables: Table[];
+  let release: Release;
   try {
+    release = (await run("StatisticsRelease", {})).statisticsRelease;
     tables = await Promise.all(TOPICS.map(([dimension]) => run("Statistics", { dimensions: [dimension, "STATUS"] }).then((r) => r.statistics)));
   } catch (error) {
     show("Observatorio de refugio", notice("error", error instanceof ApiError ? error.message : "No se pudieron cargar las estadísticas."));
     return;
   }
-  const threshold = tables[0]?.threshold ?? 10;
+  published = new Map(release.dimensions.flatMap((d) => d.values.map((v) => [`${d.dimension}|${v.code}`, v.labelEs] as [string, string])));
   show(
     "Observatorio de refugio",
     h("p", { class: "entrada" }, "Cifras de personas solicitantes de refugio y refugiadas en el Perú, para municipios, prensa e investigación. Cada gráfico tiene debajo la tabla con sus números."),
-    h("p", { class: "fecha-datos" }, `Datos del registro de la Comisión al ${nowInLima()} (hora de Lima).`),
+    h(
+      "p",
+      { class: "fecha-datos" },
+      `Datos al ${dateEs(release.referenceDate)} (edición N.° ${release.version}, publicada el ${dateTimeEs(release.publishedAt)}, hora de Lima).`,
+    ),
     h(
       "section",
       { class: "aviso aviso-info", "aria-labelledby": "t-ocultos" },
@@ -153,10 +172,10 @@ export async function observatoryPage(): Promise<void> {
       h(
         "p",
         {},
-        `Para que nadie pueda ser identificado, no publicamos grupos de menos de ${threshold} personas. ` +
-          "También ocultamos algunas cifras más grandes cuando, restándolas de un total, se podría averiguar una cifra pequeña. " +
-          "Los totales siguen siendo exactos.",
+        `Para que nadie pueda ser identificado, no publicamos grupos de menos de ${release.threshold} personas, ` +
+          "y ocultamos también algunas cifras más grandes cuando, combinándolas con los totales, se podría averiguar una cifra pequeña.",
       ),
+      h("details", {}, h("summary", {}, "Cómo se protegen las cifras (método)"), h("p", {}, release.methodExplanationEs)),
     ),
     ...tables.map((table, i) => section(table, TOPICS[i][1], i)),
   );
