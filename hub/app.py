@@ -41,6 +41,7 @@ ROUTE_MODULES = [
     "hub.routes_account",
     "hub.routes_site",
     "hub.event_relay",
+    "hub.shared_state",
 ]
 
 

@@ -42,6 +42,8 @@ class Settings:
     pool_overflow: int = 10
     stats_suppression_threshold: int = 10
     pre_registration_rate_per_minute: int = 30
+    # count it in PostgreSQL for all instances together (hub.shared_state, issue 18)
+    shared_rate_limits: bool = True
     signer_pkcs12: str | None = None
     signer_pkcs12_password: str | None = None
     tsa_url: str | None = None
@@ -103,6 +105,7 @@ def load_settings() -> Settings:
         pool_overflow=_env_int("POOL_OVERFLOW", 10),
         stats_suppression_threshold=_env_int("STATS_SUPPRESSION_THRESHOLD", 10),
         pre_registration_rate_per_minute=_env_int("PRE_REGISTRATION_RATE_PER_MINUTE", 30),
+        shared_rate_limits=_env_bool("SHARED_RATE_LIMITS", True),
         signer_pkcs12=_env("SIGNER_PKCS12"),
         signer_pkcs12_password=_env("SIGNER_PKCS12_PASSWORD"),
         tsa_url=_env("TSA_URL"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,7 +26,7 @@ async def pre_register(info: strawberry.Info, data: dict[str, Any]) -> Any:
         limiter = ctx.state.services["pre_registration_limiter"] = svc.RateLimiter(
             ctx.state.settings.pre_registration_rate_per_minute
         )
-    if not limiter.allow(address, time.monotonic()):
+    if not await limiter.admit(address):  # shared by the deployment (hub.shared_state)
         raise DomainError(
             "Demasiadas solicitudes desde esta dirección; intente de nuevo en un minuto.",
             "RATE_LIMITED",

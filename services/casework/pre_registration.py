@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import time
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -329,6 +330,10 @@ class RateLimiter:
 
     def __post_init__(self) -> None:
         self.buckets = LRUCache(maxsize=self.max_addresses)
+
+    async def admit(self, address: str) -> bool:
+        """``allow`` now (the interface ``rate_window.SharedRateLimiter`` shares)."""
+        return self.allow(address, time.monotonic())
 
     def allow(self, address: str, now: float) -> bool:
         tokens, last = self.buckets.get(address, (float(self.per_minute), now))
