@@ -14,6 +14,7 @@ For each role the hub builds a *contract*: a copy of the executable schema that
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -85,6 +86,8 @@ def field_guard(role: Role, type_name: str, field_name: str, fld: GraphQLField) 
     resolve = form.resolve if form is not None and form.resolve is not None else fld.resolve
     attribute = form.attribute if form is not None else None
     batch = form.batch if form is not None else None
+    if type_name == "Query" and field_name == "_entities":
+        return make_guard(None, _entities_checked(role, resolve))
     if type_name in ROOT_TYPES:
         return make_guard(
             None,
@@ -104,6 +107,57 @@ def field_guard(role: Role, type_name: str, field_name: str, fld: GraphQLField) 
     log_here = log and log_values is None
     check = None if scope is Scope.ALL and not log_here else RowCheck(scope, category, log_here)
     return make_guard(check, resolve, attribute=attribute, batch=batch, log_values=log_values)
+
+
+# An entity fetched by key is governed by the root field that looks it up by that key.
+ENTITY_LOOKUPS = {"Person": "person", "Case": "case"}
+
+
+def _entities_checked(role: Role, resolve: Any) -> Any:
+    """``_entities`` answers, per representation, what the entity's own lookup would:
+    a record the role may not read, and one that does not exist, are the same
+    ``FORBIDDEN`` item (for roles whose lookup has a row condition)."""
+    checks: dict[str, RowCheck | None] = {}
+    for type_name, lookup in ENTITY_LOOKUPS.items():
+        category = field_category("Query", lookup)
+        scope = allowed_scope(role, "Query", lookup)
+        if category is not None and scope is not None and scope is not Scope.ALL:
+            checks[type_name] = RowCheck(scope, category, False)
+
+    def judged(item: Any, check: RowCheck | None, ctx: Any) -> Any:
+        if check is not None and (item is None or not check.allows(ctx, item)):
+            return check.denial()
+        return item
+
+    async def judged_later(item: Any, check: RowCheck | None, ctx: Any) -> Any:
+        return judged(await item, check, ctx)
+
+    def entities(source: Any, info: Any, **args: Any) -> Any:
+        # read before resolving: Strawberry's resolver pops ``__typename``
+        named = [
+            str(r.get("__typename")) if isinstance(r, dict) else ""
+            for r in args.get("representations") or ()
+        ]
+        value = resolve(source, info, **args)
+
+        def each(items: list[Any]) -> list[Any]:
+            ctx = info.context
+            return [
+                judged_later(item, checks.get(name), ctx)
+                if inspect.isawaitable(item)
+                else judged(item, checks.get(name), ctx)
+                for item, name in zip(items, named, strict=False)
+            ]
+
+        if not inspect.isawaitable(value):
+            return each(list(value))
+
+        async def later() -> Any:
+            return each(list(await value))
+
+        return later()
+
+    return entities
 
 
 def _found(role: Role, type_name: str, field_name: str, fld: GraphQLField) -> RowCheck | None:

@@ -300,9 +300,12 @@ class PlanRunner:
         last = depth + 1 == fp.list_depth
         result: list[Any] = []
         for index, item in enumerate(value):
-            if item is None:
+            if item is None or isinstance(item, Exception):
+                # an item that is an error is that item's error (as in graphql-core)
+                error = item if item is not None else self._null_error(fp)
+                if item is not None or item_non_null:
+                    self._item_error(error, fp, here, index)
                 if item_non_null:
-                    self._item_error(self._null_error(fp), fp, here, index)
                     raise _NullBubble
                 result.append(None)
                 continue

@@ -243,3 +243,32 @@ async def test_health_ministry_reads_nobody_without_consent(hub: LiveHub, world:
         assert person is None or all(v is None for v in person.values())
         if person is not None:
             assert ("t", "languages") in _forbidden_paths(body)
+
+
+async def test_entity_fetches_tell_nothing_of_records_the_caller_may_not_read(
+    hub: LiveHub, world: World
+) -> None:
+    # Given an applicant fetching persons by key through the cases subgraph: their own,
+    # a stranger's and one that does not exist
+    own, stranger = world.applicant_case.person_ids[0], world.target.person_ids[0]
+    token = mint("applicant", person=own)
+    query = """query($r: [_Any!]!) { _entities(representations: $r) {
+        __typename ... on Person { givenNames languages } } }"""
+    representations = [
+        {"__typename": "Person", "id": str(pid)} for pid in (own, stranger, 99_999_999)
+    ]
+    response = httpx.post(
+        f"{hub.url}/subgraphs/cases/graphql",
+        json={"query": query, "variables": {"r": representations}},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=60,
+    )
+    body = _assert_nothing_leaks(response)
+    # Then their own record is served; the stranger and the unknown get the same answer
+    entities = body["data"]["_entities"]
+    assert entities[0]["__typename"] == "Person" and entities[0]["givenNames"]
+    assert entities[1] is None and entities[2] is None
+    errors = {tuple(e["path"]): (e["message"], e["extensions"]) for e in body["errors"]}
+    assert set(errors) == {("_entities", 1), ("_entities", 2)}
+    assert errors[("_entities", 1)] == errors[("_entities", 2)]
+    assert errors[("_entities", 1)][1]["code"] == "FORBIDDEN"

@@ -301,8 +301,10 @@ def test_hub_callers_stay_isolated_through_the_gateway(
         role, purpose, _ = callers[k]
         assert body["data"][role.replace("-", "_")] == {"role": role, "purpose": purpose}, body
         assert set(body["data"]) == {role.replace("-", "_"), "person"}, body
-        if role == "minsa":  # no consent recorded: the row condition denies, the rest is served
-            assert body["data"]["person"] == {"id": None}, body
+        if role == "minsa":  # no consent recorded: the row condition denies (the person is
+            # null, as an unknown one would be), the rest is served
+            assert body["data"]["person"] is None, body
+            assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN", body
             assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"], body
         else:
             assert body["data"]["person"] == {"id": pid}, body
