@@ -88,6 +88,10 @@ class ExternalIssuers:
             )
         return cls(issuers)
 
+    def lists_issuer_of(self, token: str) -> bool:
+        """Whether the token names (unverified) one of these issuers."""
+        return (_unverified_issuer(token) or "") in self.issuers
+
     def claims_for(self, token: str) -> dict[str, Any] | None:
         """Hub-shaped claims of an external token, or None if its issuer is not listed."""
         issuer = self.issuers.get(_unverified_issuer(token) or "")

@@ -8,9 +8,10 @@ work under ``case-management`` unless they name another they hold.
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -191,20 +192,27 @@ class Authenticator:
     issuer: TokenIssuer
     external: Any = None  # auth.external.ExternalIssuers, when configured
 
-    def __call__(self, request: Any) -> Principal:
+    def __call__(self, request: Any) -> Principal | Awaitable[Principal]:
+        """The principal; an awaitable of it for another agency's token, whose issuer's
+        keys may have to be fetched over the network (never on the event loop)."""
         headers = request.headers
         token = bearer_token(headers)
         if token is None:
             return ANONYMOUS
-        claims = self._claims(token)
-        exp = claims.get("exp")
-        return principal_from_claims(
-            claims, headers.get("x-purpose"), float(exp) if isinstance(exp, int | float) else None
-        )
+        purpose = headers.get("x-purpose")
+        if self.external is not None and self.external.lists_issuer_of(token):
+            return self._external(token, purpose)
+        return _principal(self.issuer.verify(token), purpose)
 
-    def _claims(self, token: str) -> dict[str, Any]:
-        if self.external is not None:
-            mapped: dict[str, Any] | None = self.external.claims_for(token)
-            if mapped is not None:
-                return mapped
-        return self.issuer.verify(token)
+    async def _external(self, token: str, purpose: str | None) -> Principal:
+        claims: dict[str, Any] | None = await asyncio.to_thread(self.external.claims_for, token)
+        if claims is None:  # pragma: no cover - the issuer was listed a moment ago
+            claims = self.issuer.verify(token)
+        return _principal(claims, purpose)
+
+
+def _principal(claims: dict[str, Any], purpose: str | None) -> Principal:
+    exp = claims.get("exp")
+    return principal_from_claims(
+        claims, purpose, float(exp) if isinstance(exp, int | float) else None
+    )
