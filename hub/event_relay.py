@@ -1,6 +1,7 @@
 """Protection events across instances: one connection per hub process LISTENs on
 ``services.casework.events.CHANNEL`` and hands every notification to this process's
-subscribers (``state.services["protection_events"]``).
+subscribers (``state.services["protection_events"]``); on the same connection it takes
+in persisted queries registered on other instances (``hub.persisted_queries``).
 
 The connection is its own (autocommit, outside the pools: a listening connection is
 never lent to a request). When it drops (database restart) the relay connects again
@@ -17,6 +18,7 @@ from typing import Any
 import psycopg
 from starlette.routing import BaseRoute
 
+from hub import persisted_queries
 from hub.availability import connection_options
 from hub.readpool import libpq_url
 from hub.state import HubState
@@ -65,18 +67,25 @@ class EventRelay:
         options: dict[str, Any] = {**connection_options(), "autocommit": True}
         async with await psycopg.AsyncConnection.connect(self.conninfo, **options) as conn:
             await conn.execute(f"LISTEN {CHANNEL}")
+            await conn.execute(f"LISTEN {persisted_queries.CHANNEL}")
             self.listening.set()
             async for notification in conn.notifies():
                 try:
+                    if notification.channel == persisted_queries.CHANNEL:
+                        persisted_queries.learn(notification.payload)
+                        continue
                     event = decode(notification.payload)
                 except (ValueError, KeyError, TypeError):
-                    log.warning("malformed protection event ignored")
+                    log.warning("malformed notification ignored (%s)", notification.channel)
                     continue
                 self.received += 1
                 self.events.publish(event)
 
 
 async def startup(state: HubState) -> None:
+    persisted_queries.store_in(libpq_url(state.database_url))
+    async with state.pool.connection() as conn:
+        await persisted_queries.load_recent(conn)
     events = ProtectionEvents()
     relay = EventRelay(libpq_url(state.database_url), events)
     state.services["protection_events"] = events

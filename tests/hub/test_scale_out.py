@@ -1,24 +1,36 @@
 """Issue 18: several hub instances on one database behave as one deployment — a
 protection change made through one instance reaches subscribers on every instance,
-exactly once; the pre-registration limit holds for the instances together."""
+exactly once; the pre-registration limit holds for the instances together; a persisted
+query registered on one instance runs on another (a separate `qhub serve` process)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
+import hashlib
 import json
+import signal
+import subprocess
+import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
+import httpx
+import psycopg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hub.readpool import libpq_url
 from hub.settings import load_settings
 from tests.auth.tokens import mint
 from tests.conftest import LiveHub
 from tests.factories import make_cases
 from tests.hub.test_agency_read_logging import ask, logged, subscribe
+from tests.hub.test_db_faults import qhub_serve
 from tests.hub.test_input_limits import send
 from tests.hub.test_pre_registration import submission
 
@@ -113,3 +125,64 @@ async def test_two_instances_together_let_through_the_limit_once(
             )
         ).scalars()
         assert sorted(stored) == sorted(documents[:3])
+
+
+def _apq(url: str, digest: str, query: str | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": digest}}}
+    if query is not None:
+        body["query"] = query
+    response = httpx.post(f"{url}/graphql", json=body, timeout=30)
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def _wait_ready(url: str, proc: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "the hub process ended"
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return
+        time.sleep(0.3)
+    raise AssertionError("the hub process did not become ready")
+
+
+def test_a_persisted_query_registered_on_one_instance_runs_on_another(
+    live_hub: LiveHub, database_url: str, tmp_path: Path
+) -> None:
+    # Given a query registered by its hash on instance A (this process)
+    first = "{ offices { code name } }"
+    first_hash = hashlib.sha256(first.encode()).hexdigest()
+    registered = _apq(live_hub.url, first_hash, first)
+    assert "errors" not in registered and len(registered["data"]["offices"]) == 14
+    with psycopg.connect(libpq_url(database_url)) as conn:
+        deadline = time.monotonic() + 10
+        while not conn.execute(
+            "SELECT 1 FROM persisted_query WHERE sha256 = %s", (first_hash,)
+        ).fetchone():
+            assert time.monotonic() < deadline, "the registration was not stored"
+            time.sleep(0.1)
+    # When instance B, another `qhub serve` process on the same database, starts
+    env = {"QHUB_DATABASE_URL": libpq_url(database_url), "QHUB_DATA_DIR": str(tmp_path)}
+    proc, url = qhub_serve(env)
+    try:
+        _wait_ready(url, proc)
+        # Then the hash alone runs on B, with the same answer
+        assert _apq(url, first_hash) == registered
+        # and a query registered on A while B runs reaches B too (announced by NOTIFY)
+        second = "{ offices { code } }"
+        second_hash = hashlib.sha256(second.encode()).hexdigest()
+        expected = _apq(live_hub.url, second_hash, second)
+        deadline = time.monotonic() + 10
+        answer = _apq(url, second_hash)
+        while answer.get("errors") and time.monotonic() < deadline:
+            assert answer["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+            time.sleep(0.1)
+            answer = _apq(url, second_hash)
+        assert answer == expected
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
