@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from auth.policy import Scope
 from hub import demand_control
 from hub.settings import load_settings
 from tests.auth.tokens import agency_person_id, mint
@@ -272,3 +273,22 @@ async def test_entity_fetches_tell_nothing_of_records_the_caller_may_not_read(
     assert set(errors) == {("_entities", 1), ("_entities", 2)}
     assert errors[("_entities", 1)] == errors[("_entities", 2)]
     assert errors[("_entities", 1)][1]["code"] == "FORBIDDEN"
+
+
+async def test_without_the_sql_scope_the_value_check_still_denies(
+    hub: LiveHub, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the case list's SQL scope removed (every office's cases come back)
+    from services import case_list
+
+    monkeypatch.setattr(case_list, "read_scope", lambda role, category: Scope.ALL)
+    token = mint("cepr-registrar", office="LIM")
+    query = f"{{ cases(first: 1000) {{ edges {{ node {{ {CASE} }} }} }} }}"
+    # When a Lima registrar lists them
+    body = _assert_nothing_leaks(_post(hub, token, query))
+    # Then the Puno case is in the list but every value of it is refused
+    nodes = [e["node"] for e in body["data"]["cases"]["edges"]]
+    refused = [n for n in nodes if n["number"] is None]
+    assert refused, "the SQL scope was not removed: the test proves nothing"
+    assert all(all(v is None for v in n.values()) for n in refused)
+    assert any(n["number"] == world.own_lima[0].number for n in nodes)
