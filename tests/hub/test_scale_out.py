@@ -6,7 +6,6 @@ query registered on one instance runs on another (a separate `qhub serve` proces
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import hashlib
 import json
@@ -33,6 +32,7 @@ from tests.hub.test_agency_read_logging import ask, logged, subscribe
 from tests.hub.test_db_faults import qhub_serve
 from tests.hub.test_input_limits import send
 from tests.hub.test_pre_registration import submission
+from tests.hub.test_serve_workers import _wait_ready
 
 
 @pytest.fixture(scope="module")
@@ -134,17 +134,6 @@ def _apq(url: str, digest: str, query: str | None = None) -> dict[str, Any]:
     response = httpx.post(f"{url}/graphql", json=body, timeout=30)
     assert response.status_code == 200, response.text
     return response.json()  # type: ignore[no-any-return]
-
-
-def _wait_ready(url: str, proc: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, "the hub process ended"
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                return
-        time.sleep(0.3)
-    raise AssertionError("the hub process did not become ready")
 
 
 def test_a_persisted_query_registered_on_one_instance_runs_on_another(
