@@ -135,11 +135,15 @@ def learn(payload: str) -> None:
 
 
 async def load_recent(conn: psycopg.AsyncConnection[Any]) -> int:
-    """Put the most recently registered texts in memory (at start-up); how many."""
-    cursor = await conn.execute(
-        "SELECT sha256, query FROM persisted_query ORDER BY created_at DESC LIMIT %s",
-        (CAPACITY,),
-    )
+    """Put the most recently registered texts in memory (at start-up); how many (none
+    while migrations are pending: the hub starts, and says it is not ready)."""
+    try:
+        cursor = await conn.execute(
+            "SELECT sha256, query FROM persisted_query ORDER BY created_at DESC LIMIT %s",
+            (CAPACITY,),
+        )
+    except psycopg.errors.UndefinedTable:
+        return 0
     rows = await cursor.fetchall()
     for digest, query in reversed(rows):
         _PERSISTED.put(digest, query)
