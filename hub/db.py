@@ -11,6 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 from hub import availability
+from hub.connection_budget import connection_budget
 from hub.embedded import sqlalchemy_url, start_embedded
 from hub.settings import Settings
 
@@ -56,10 +57,11 @@ class StatementCounter:
 def create_engine(url: str, settings: Settings, bounded_waits: bool = True) -> AsyncEngine:
     """The engine; ``bounded_waits=False`` for batch commands whose transactions may wait
     on locks or compute for long (``hub.availability.connection_options``)."""
+    budget = connection_budget(settings)
     return create_async_engine(
         url,
-        pool_size=settings.pool_size,
-        max_overflow=settings.pool_overflow,
+        pool_size=budget.engine_size,
+        max_overflow=budget.engine_overflow,
         # checked before use, short waits, PostgreSQL's statement_timeout (hub.availability)
         pool_pre_ping=True,
         pool_timeout=availability.POOL_WAIT,

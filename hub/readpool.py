@@ -11,6 +11,7 @@ from typing import Any
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
+from hub.connection_budget import connection_budget
 from hub.guarded_pool import guarded_pool, open_waiting
 from hub.settings import Settings
 
@@ -38,10 +39,11 @@ async def _configure(conn: psycopg.AsyncConnection[Any]) -> None:
 
 
 async def open_pool(database_url: str, settings: Settings) -> AsyncConnectionPool:
+    size = connection_budget(settings).read_pool
     pool = guarded_pool(
         libpq_url(database_url),
-        min_size=2,
-        max_size=settings.pool_size + settings.pool_overflow,
+        min_size=min(2, size),
+        max_size=size,
         configure=_configure,
     )
     await open_waiting(pool, "consultas")

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
+from hub.connection_budget import pool_report
 from hub.migrations import head_revision
 from hub.state import HubState
 
@@ -68,7 +69,8 @@ async def readyz(request: Request) -> JSONResponse:
                     await conn.execute(_PROBE_SQL)
         except Exception as exc:
             return _unavailable("access log not writable", detail=type(exc).__name__)
-    return JSONResponse({"status": "ready", "revision": current})
+    # each pool's size and use, and the process's connection budget (hub.connection_budget)
+    return JSONResponse({"status": "ready", "revision": current, **pool_report(state)})
 
 
 def routes() -> list[BaseRoute]:

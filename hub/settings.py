@@ -40,6 +40,8 @@ class Settings:
     token_ttl_seconds: int = 900
     pool_size: int = 10
     pool_overflow: int = 10
+    # every connection of a process, split across its pools (hub.connection_budget)
+    max_connections: int | None = None
     stats_suppression_threshold: int = 10
     pre_registration_rate_per_minute: int = 30
     # count it in PostgreSQL for all instances together (hub.shared_state, issue 18)
@@ -103,6 +105,7 @@ def load_settings() -> Settings:
         token_ttl_seconds=_env_int("TOKEN_TTL_SECONDS", 900),
         pool_size=_env_int("POOL_SIZE", 10),
         pool_overflow=_env_int("POOL_OVERFLOW", 10),
+        max_connections=_env_int("MAX_CONNECTIONS", 0) or None,
         stats_suppression_threshold=_env_int("STATS_SUPPRESSION_THRESHOLD", 10),
         pre_registration_rate_per_minute=_env_int("PRE_REGISTRATION_RATE_PER_MINUTE", 30),
         shared_rate_limits=_env_bool("SHARED_RATE_LIMITS", True),

@@ -1,0 +1,73 @@
+"""How many PostgreSQL connections one hub process may open (issue 18), split across its
+pools, and what each pool holds now (``/readyz``).
+
+``QHUB_MAX_CONNECTIONS`` is the whole budget of a process: the small fixed pools come
+first (access log 2, shared rate limits 2, the event relay's listening connection 1, one
+occasional connection: a checkpoint's signing, a persisted query's save), the rest is
+split between the read pool (half, rounded up) and the SQLAlchemy engine (the other
+half: its base size and overflow in halves). Unset, the pools keep ``QHUB_POOL_SIZE`` /
+``QHUB_POOL_OVERFLOW`` (10 / 10: 46 connections in all). Several instances on one server
+need ``instances x QHUB_MAX_CONNECTIONS`` below PostgreSQL's ``max_connections`` (100 by
+default), or a PgBouncer in transaction mode in front."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from hub.settings import Settings
+
+FIXED = {"access_log": 2, "rate_limits": 2, "event_relay": 1, "occasional": 1}
+MINIMUM = sum(FIXED.values()) + 4  # at least 2 for the read pool and 2 for the engine
+
+
+@dataclass(frozen=True)
+class ConnectionBudget:
+    engine_size: int
+    engine_overflow: int
+    read_pool: int
+
+    @property
+    def total(self) -> int:
+        return self.engine_size + self.engine_overflow + self.read_pool + sum(FIXED.values())
+
+
+def connection_budget(settings: Settings) -> ConnectionBudget:
+    if settings.max_connections is None:
+        return ConnectionBudget(
+            settings.pool_size, settings.pool_overflow, settings.pool_size + settings.pool_overflow
+        )
+    if settings.max_connections < MINIMUM:
+        raise ValueError(f"QHUB_MAX_CONNECTIONS debe ser al menos {MINIMUM}.")
+    spare = settings.max_connections - sum(FIXED.values())
+    read = (spare + 1) // 2
+    engine = spare - read
+    return ConnectionBudget(engine - engine // 2, engine // 2, read)
+
+
+def pool_report(state: Any) -> dict[str, Any]:
+    """Each pool's maximum and what it holds now (open, idle, requests waiting)."""
+    budget = connection_budget(state.settings)
+    pools: dict[str, Any] = {}
+    engine_pool = state.engine.sync_engine.pool
+    pools["engine"] = {
+        "max": budget.engine_size + budget.engine_overflow,
+        "open": engine_pool.checkedin() + engine_pool.checkedout(),
+        "idle": engine_pool.checkedin(),
+    }
+    named = {
+        "read": state.pool,
+        "access_log": state.services.get("access_log_pool"),
+        "rate_limits": state.services.get("rate_limit_pool"),
+    }
+    for name, pool in named.items():
+        if pool is None:
+            continue
+        stats = pool.get_stats()
+        pools[name] = {
+            "max": pool.max_size,
+            "open": stats.get("pool_size", 0),
+            "idle": stats.get("pool_available", 0),
+            "waiting": stats.get("requests_waiting", 0),
+        }
+    return {"budget": budget.total, "pools": pools}
