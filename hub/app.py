@@ -42,6 +42,7 @@ ROUTE_MODULES = [
     "hub.routes_site",
     "hub.event_relay",
     "hub.shared_state",
+    "hub.replica",
 ]
 
 

@@ -59,6 +59,7 @@ def pool_report(state: Any) -> dict[str, Any]:
         "read": state.pool,
         "access_log": state.services.get("access_log_pool"),
         "rate_limits": state.services.get("rate_limit_pool"),
+        "replica": state.services.get("replica_pool"),
     }
     for name, pool in named.items():
         if pool is None:

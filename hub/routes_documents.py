@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from hub.replica import unlogged_reads
 from hub.security_headers import content_security_policy
 from hub.state import HubState
 from services.documents.certificate import (
@@ -102,7 +103,7 @@ async def verification_page(request: Request) -> Response:
     token: str = request.path_params["token"]
     as_pdf = token.endswith(".pdf")
     token = token.removesuffix(".pdf")
-    async with state.pool.connection() as conn:
+    async with unlogged_reads(state).connection() as conn:  # the replica's, if any
         result = await verify_permit_token(conn, token, state.services["keys"].verify_jws)
     status = 200 if result.status not in ("invalid", "unknown") else 404
     headers = {"Cache-Control": "no-store"}

@@ -8,6 +8,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from hub.errors import problem_list
+from hub.replica import unlogged_reads
 from hub.state import HubState
 from services.errors import DomainError, ValidationFailed
 from services.statistics import statistics
@@ -17,7 +18,7 @@ async def statistics_csv(request: Request) -> Response:
     state: HubState = request.app.state.hub
     dims = [d for d in request.query_params.get("dims", "").split(",") if d]
     try:
-        async with state.pool.connection() as conn:
+        async with unlogged_reads(state).connection() as conn:  # the replica's, if any
             table = await statistics(conn, dims, state.settings.stats_suppression_threshold)
     except ValidationFailed as exc:
         return JSONResponse(

@@ -33,6 +33,8 @@ class Settings:
     """Every knob of the hub. Documented in README.md (Configuration)."""
 
     database_url: str | None = None
+    # a read replica for reads that are not logged (hub.replica, issue 18)
+    replica_url: str | None = None
     data_dir: Path = Path("var")
     public_url: str = "http://127.0.0.1:8000"
     issuer: str = "https://qoricancha.cepr.gob.pe"
@@ -98,6 +100,7 @@ def get_settings() -> Settings:
 def load_settings() -> Settings:
     return Settings(
         database_url=_env("DATABASE_URL"),
+        replica_url=_env("REPLICA_URL"),
         data_dir=Path(_env("DATA_DIR", "var") or "var"),
         public_url=(_env("PUBLIC_URL", "http://127.0.0.1:8000") or "").rstrip("/"),
         issuer=_env("ISSUER", "https://qoricancha.cepr.gob.pe") or "",
