@@ -164,6 +164,8 @@ class _Release:
             highs.changeColCost(j, 0.0)
 
     def safe(self, cell: int) -> bool:
+        if math.isinf(self.high[cell]):  # unbounded above: as wide as can be
+            return True
         width = math.floor(self.high[cell] + _EPS) - math.ceil(self.low[cell] - _EPS)
         return width >= self.protection
 
