@@ -17,3 +17,10 @@ echo "== site: operations checked against the public/applicant contracts, built 
 echo "== ruff"; .venv/bin/ruff check .
 echo "== mypy (strict for services/ and auth/)"; .venv/bin/mypy services auth hub resolvers
 echo "== pytest"; .venv/bin/pytest -q "$@"
+if [ $# -eq 0 ]; then
+  # The GraphQL tests once more with the compiled executor switched off: both executors
+  # must pass the same tests (the differential test already runs both side by side).
+  echo "== pytest, GraphQL tests on graphql-core alone (QHUB_EXECUTOR=graphql-core)"
+  QHUB_EXECUTOR=graphql-core .venv/bin/pytest -q tests/hub tests/auth tests/resolvers \
+    --deselect tests/hub/test_executor_differential.py --deselect tests/hub/test_db_faults.py
+fi
