@@ -81,6 +81,21 @@ def count(url: str, sql: str) -> int:
     return int(row[0])
 
 
+def qhub_serve(env: dict[str, str], output: bool = False) -> tuple[subprocess.Popen[str], str]:
+    """``qhub serve`` in its own process with ``env`` added (webhooks off); its URL.
+    ``output``: its stdout and stderr readable as text, else discarded."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hub.cli", "serve", "--port", str(port)],
+        env={**os.environ, "QHUB_WEBHOOK_DISPATCH": "0", **env},
+        cwd=ROOT,
+        stdout=subprocess.PIPE if output else subprocess.DEVNULL,
+        stderr=subprocess.STDOUT if output else subprocess.DEVNULL,
+        text=True,
+    )
+    return proc, f"http://127.0.0.1:{port}"
+
+
 def until_answered(hub: LiveHub) -> httpx.Response:
     for _ in range(300):
         response = ask(hub)
@@ -168,22 +183,12 @@ def test_hub_killed_mid_write_load_loses_no_acknowledged_write(
     own_url: str, tmp_path: Path
 ) -> None:
     # Given a hub in its own process, taking pre-registrations from 6 clients
-    port = free_port()
     env = {
-        **os.environ,
         "QHUB_DATABASE_URL": libpq(own_url),
         "QHUB_DATA_DIR": str(tmp_path / "data"),
         "QHUB_PRE_REGISTRATION_RATE_PER_MINUTE": "1000000",
-        "QHUB_WEBHOOK_DISPATCH": "0",
     }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "hub.cli", "serve", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
+    proc, url = qhub_serve(env)
     acknowledged: list[int] = []
     lock = threading.Lock()
     stop = threading.Event()
@@ -242,7 +247,7 @@ def test_hub_killed_mid_write_load_loses_no_acknowledged_write(
     # and the chain verifies
     verify = subprocess.run(
         [sys.executable, "-m", "hub.cli", "audit", "verify"],
-        env=env,
+        env={**os.environ, **env},
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -256,21 +261,8 @@ def test_hub_started_before_its_database_waits_and_says_so(
 ) -> None:
     # Given the database is down when the hub starts
     stop_server(own_server)
-    port = free_port()
-    env = {
-        **os.environ,
-        "QHUB_DATABASE_URL": libpq(own_url),
-        "QHUB_DATA_DIR": str(tmp_path / "data"),
-        "QHUB_WEBHOOK_DISPATCH": "0",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "hub.cli", "serve", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    env = {"QHUB_DATABASE_URL": libpq(own_url), "QHUB_DATA_DIR": str(tmp_path / "data")}
+    proc, url = qhub_serve(env, output=True)
     try:
         # When it has tried for a while
         assert proc.stdout is not None
@@ -284,7 +276,7 @@ def test_hub_started_before_its_database_waits_and_says_so(
         ready = 0
         for _ in range(300):
             try:
-                ready = httpx.get(f"http://127.0.0.1:{port}/readyz").status_code
+                ready = httpx.get(f"{url}/readyz").status_code
             except httpx.HTTPError:
                 ready = 0
             if ready == 200:

@@ -8,14 +8,14 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 
 from hub.embedded import server_running
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT
+from tests.hub.test_db_faults import qhub_serve
 
 
 class _Folder:
@@ -23,17 +23,9 @@ class _Folder:
         self.pgdata = path
 
 
-def serve(data: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    env = {**os.environ, "QHUB_DATA_DIR": str(data), "QHUB_WEBHOOK_DISPATCH": "0"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "hub.cli", "serve", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
+def serve(data: Path) -> tuple[subprocess.Popen[str], str]:
+    """``qhub serve`` on the data folder ``data`` (embedded PostgreSQL), once ready."""
+    proc, url = qhub_serve({"QHUB_DATA_DIR": str(data)})
     for _ in range(900):
         assert proc.poll() is None, "the hub exited while starting"
         try:
@@ -50,7 +42,7 @@ def test_sigterm_stops_the_embedded_database_after_a_killed_hub() -> None:
     data = ROOT / "var" / f"test-sigterm-{os.getpid()}"
     shutil.rmtree(data, ignore_errors=True)
     pg = _Folder(data / "pg")
-    procs: list[subprocess.Popen[bytes]] = []
+    procs: list[subprocess.Popen[str]] = []
     try:
         # Given a hub that was killed (SIGKILL: no cleanup; its PostgreSQL kept running)
         first, _ = serve(data)
