@@ -161,10 +161,13 @@ def _entities_checked(role: Role, resolve: Any) -> Any:
 
 
 def _found(role: Role, type_name: str, field_name: str, fld: GraphQLField) -> RowCheck | None:
-    """For a root query field returning one record under a row condition: the check of
-    that record (then unknown and forbidden records get the same answer)."""
+    """For a root query field that looks one record up (by the arguments the caller
+    chose) under a row condition: the check of that record (then unknown and forbidden
+    records get the same answer)."""
     if type_name != "Query" or field_name in FEDERATION_FIELDS:
         return None
+    if not fld.args:
+        return None  # the caller names no record (``myWorkPermit``): nothing to tell apart
     named = fld.type.of_type if isinstance(fld.type, GraphQLNonNull) else fld.type
     if not isinstance(named, GraphQLObjectType):
         return None  # lists: each item's fields are checked, unknown and denied alike
