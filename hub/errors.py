@@ -8,7 +8,7 @@ from typing import Any
 
 from graphql import GraphQLError
 
-from hub.coercion_errors import coercion_problem
+from hub.graphql.coercion_errors import coercion_problem
 from services.errors import DomainError, FieldProblem, ValidationFailed
 
 log = logging.getLogger("qhub.errors")

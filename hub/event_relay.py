@@ -1,7 +1,7 @@
 """Protection events across instances: one connection per hub process LISTENs on
 ``services.casework.events.CHANNEL`` and hands every notification to this process's
 subscribers (``state.services["protection_events"]``); on the same connection it takes
-in persisted queries registered on other instances (``hub.persisted_queries``).
+in persisted queries registered on other instances (``hub.graphql.persisted_queries``).
 
 The connection is its own (autocommit, outside the pools: a listening connection is
 never lent to a request). When it drops (database restart) the relay connects again
@@ -18,8 +18,8 @@ from typing import Any
 import psycopg
 from starlette.routing import BaseRoute
 
-from hub import persisted_queries
 from hub.availability import connection_options
+from hub.graphql import persisted_queries
 from hub.readpool import libpq_url
 from hub.state import HubState
 from services.casework.events import CHANNEL, ProtectionEvents, decode

@@ -18,7 +18,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 import console
-from hub.persisted_queries import remember_persisted
+from hub.graphql.persisted_queries import remember_persisted
 
 CONSOLE_DIR = Path(console.__file__).parent / "public"
 MANIFEST = CONSOLE_DIR / "persisted-operations.json"

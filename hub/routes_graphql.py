@@ -24,9 +24,9 @@ from auth.enforce import Contract, build_contract
 from auth.principal import ANONYMOUS, Principal
 from hub import availability, write_log
 from hub.errors import RequestError
-from hub.executor import FastExecutor
 from hub.front import describe
-from hub.graphql_http import handle
+from hub.graphql.executor import FastExecutor
+from hub.graphql.http import handle
 from hub.state import HubState
 from models.vocab import Role
 from resolvers.context import RequestContext
@@ -116,7 +116,7 @@ async def record_request(ctx: RequestContext, result: ExecutionResult | None) ->
     record_write = ctx.state.services.get("record_write")
     record = ctx.state.services.get("record_access")
     if result is not None and availability.refusal_in(result.errors) is not None:
-        # answered 503 with nothing in it (hub.graphql_http): no write stays, no read left
+        # answered 503 with nothing in it (hub.graphql.http): no write stays, no read left
         result = None
         ctx.reads.clear()
     try:
@@ -212,7 +212,7 @@ async def startup(state: HubState) -> None:
 
 
 def routes() -> list[BaseRoute]:
-    from hub.graphql_ws import websocket_endpoint
+    from hub.graphql.websocket import websocket_endpoint
 
     result: list[BaseRoute] = [
         Route("/graphql", _endpoint(None), methods=["GET", "POST"]),

@@ -1,7 +1,7 @@
 """State the hub instances of one deployment share (issue 18): the counters of the
 pre-registration rate limit (services.casework.rate_window), one row per key and minute
 (unlogged: counters need no crash safety, and skipping the WAL keeps each request's one
-UPSERT cheap); the texts of automatic persisted queries (hub.persisted_queries)."""
+UPSERT cheap); the texts of automatic persisted queries (hub.graphql.persisted_queries)."""
 
 from __future__ import annotations
 

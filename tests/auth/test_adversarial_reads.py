@@ -21,7 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from auth.policy import Scope
-from hub import demand_control
+from hub.graphql import demand_control
 from hub.settings import load_settings
 from tests.auth.tokens import agency_person_id, mint
 from tests.conftest import LiveHub

@@ -67,7 +67,7 @@ def test_nothing_outside_the_contract_is_returned(live_hub: LiveHub, role: Role,
     body = response.json()
     first_code = (body.get("errors") or [{}])[0].get("extensions", {}).get("code")
     if first_code in ("COST_LIMIT_EXCEEDED", "TOO_MANY_ALIASES", "TOO_MANY_TOKENS"):
-        # Over the demand limits (hub.demand_control): refused before execution, no data
+        # Over the demand limits (hub.graphql.demand_control): refused before execution, no data
         assert body.get("data") is None, body
         return
     in_contract = not validate(contract_for(role).schema, parse(query))

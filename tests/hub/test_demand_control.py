@@ -13,8 +13,8 @@ import httpx
 import psutil
 from graphql import parse
 
-from hub import demand_control
-from hub.graphql_http import DOCUMENTS
+from hub.graphql import demand_control
+from hub.graphql.http import DOCUMENTS
 from schema.build import full_schema
 from tests.auth.tokens import mint
 from tests.conftest import LiveHub

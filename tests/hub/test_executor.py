@@ -12,8 +12,8 @@ from hypothesis_graphql import queries
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from auth.principal import Principal
-from hub.executor import FastExecutor
-from hub.graphql_http import find_operation
+from hub.graphql.executor import FastExecutor
+from hub.graphql.http import find_operation
 from hub.routes_graphql import contract_for
 from hub.state import HubState
 from models.vocab import Agency, Role

@@ -9,7 +9,7 @@ import pytest
 from graphql import OperationDefinitionNode, parse
 from graphql.execution.values import VariableValues, get_variable_values
 
-from hub.variables import compile_variables
+from hub.graphql.variables import compile_variables
 from schema.build import full_schema
 
 SCHEMA = full_schema()._schema
@@ -76,9 +76,7 @@ def _sources(values: VariableValues) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(("query", "variables"), INVALID)
-def test_invalid_variables_are_left_to_graphql_core(
-    query: str, variables: dict[str, Any]
-) -> None:
+def test_invalid_variables_are_left_to_graphql_core(query: str, variables: dict[str, Any]) -> None:
     operation = _operation(query)
     coercer = compile_variables(SCHEMA, operation.variable_definitions)
     assert coercer is not None

@@ -55,7 +55,7 @@ async def test_filter_of_the_wrong_type_is_a_variable_error(hub_state: HubState)
         "query($f: CaseFilter) { cases(filter: $f) { edges { cursor } } }",
         {"f": {"statuses": ["NOT_A_STATUS"]}},
     )
-    # a badly typed value is a Spanish field problem with its path (hub.coercion_errors)
+    # a badly typed value is a Spanish field problem with its path (hub.graphql.coercion_errors)
     assert errors[0]["extensions"]["code"] == "VALIDATION_FAILED"
     assert errors[0]["message"] == "Los datos enviados no son válidos; revise los campos señalados."
     assert errors[0]["extensions"]["problems"] == [

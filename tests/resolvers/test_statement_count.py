@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from auth.principal import Principal
 from hub.db import count_statements
-from hub.executor import FastExecutor
-from hub.graphql_http import GraphQLParams, find_operation, parse_cached, run_operation
+from hub.graphql.executor import FastExecutor
+from hub.graphql.http import GraphQLParams, find_operation, parse_cached, run_operation
 from hub.routes_graphql import contract_for
 from hub.state import HubState
 from models.vocab import Agency, Role

@@ -5,7 +5,7 @@ A parsed document costs about 115-135 bytes of memory per character of its text
 text's length and evict the least recently used beyond their byte budget, so no run
 of distinct large documents can grow the process. A document that fails validation
 is dropped from the parse cache and its errors are not kept: invalid texts cost CPU
-on each request (bounded by ``hub.demand_control``'s limits), never memory.
+on each request (bounded by ``hub.graphql.demand_control``'s limits), never memory.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 from cachetools import LRUCache
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse
 
-from hub import demand_control
+from hub.graphql import demand_control
 
 AST_BYTES_PER_CHAR = 160  # measured ~130, with room for the key and the cache's own entry
 PARSED_BYTES = 64 * 1024 * 1024
@@ -42,7 +42,7 @@ class DocumentCache:
 
     def parse(self, query: str) -> DocumentNode:
         """The document of ``query``; ``GraphQLError`` (with its code) when it is over a
-        limit of ``hub.demand_control`` or does not parse."""
+        limit of ``hub.graphql.demand_control`` or does not parse."""
         with self._lock:
             entry = self._parsed.get(query)
         if entry is not None:

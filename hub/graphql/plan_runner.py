@@ -1,4 +1,4 @@
-"""Running a compiled plan level by level (``hub/executor.py`` explains why): every field
+"""Running a compiled plan level by level (``hub/graphql/executor.py`` explains why): every field
 is resolved for all the objects of a level at once, null propagation and errors as
 graphql-core produces them."""
 
@@ -20,7 +20,7 @@ from graphql import (
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import is_awaitable
 
-from hub.plan_compiler import FieldPlan, OperationPlan, SelectionPlan
+from hub.graphql.plan_compiler import FieldPlan, OperationPlan, SelectionPlan
 
 
 class _NullBubble(Exception):

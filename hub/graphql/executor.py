@@ -32,9 +32,9 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_variable_values
 
-from hub.plan_compiler import Compiler, OperationPlan, Unsupported
-from hub.plan_runner import PlanRunner
-from hub.variables import Coercer, compile_variables
+from hub.graphql.plan_compiler import Compiler, OperationPlan, Unsupported
+from hub.graphql.plan_runner import PlanRunner
+from hub.graphql.variables import Coercer, compile_variables
 
 
 @dataclass(frozen=True, slots=True)

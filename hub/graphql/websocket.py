@@ -22,7 +22,7 @@ from graphql import GraphQLError, OperationType, subscribe
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from hub.errors import RequestError, format_error
-from hub.graphql_http import find_operation, parse_cached, validate_cached
+from hub.graphql.http import find_operation, parse_cached, validate_cached
 from hub.state import HubState
 
 PROTOCOL = "graphql-transport-ws"

@@ -29,12 +29,13 @@ from graphql.pyutils import is_awaitable
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from hub import availability, demand_control, write_log
-from hub.document_cache import DocumentCache
+from hub import availability, write_log
 from hub.errors import RequestError, format_error
-from hub.executor import FastExecutor
-from hub.persisted_queries import persisted_query, remember_persisted
-from hub.validation_rules import MaxDepthRule
+from hub.graphql import demand_control
+from hub.graphql.document_cache import DocumentCache
+from hub.graphql.executor import FastExecutor
+from hub.graphql.persisted_queries import persisted_query, remember_persisted
+from hub.graphql.validation_rules import MaxDepthRule
 
 log = logging.getLogger("qhub.graphql")
 
