@@ -111,17 +111,13 @@ class FieldGuard:
     # returned (a list of needs is its persons', not the whole household's).
     log_values: str | None = None
 
-    @property
-    def has_batch(self) -> bool:
-        return self._batch is not None
-
     def resolve(self, source: Any, info: Any, **args: Any) -> Any:
         """graphql-core's resolver for this field: the row check, then the value."""
         check = self.check
         if check is not None and not check.allows(info.context, source):
             raise check.denial()
         if self.found is not None:
-            return self._found(info, self._base, source, args)
+            return self._found(info, source, args)
         value = self._base(source, info, **args)
         return value if self.log_values is None else self._logged(info.context, value)
 
@@ -149,7 +145,7 @@ class FieldGuard:
         if row is not None and self.log_values is not None:
             ctx.record_read(self.log_values, row.person_ids)
 
-    def _found(self, info: Any, base: Resolver, source: Any, args: dict[str, Any]) -> Any:
+    def _found(self, info: Any, source: Any, args: dict[str, Any]) -> Any:
         """The record a root field returns, if the caller may read it; otherwise (and when
         there is none) the same ``FORBIDDEN``."""
         found = self.found
@@ -162,7 +158,7 @@ class FieldGuard:
             return value
 
         try:
-            value = base(source, info, **args)
+            value = self._base(source, info, **args)
         except NotFound as exc:
             raise found.denial() from exc
         if not inspect.isawaitable(value):
@@ -237,7 +233,7 @@ class FieldGuard:
 
     def _one(self, source: Any, info: Any, args: dict[str, Any] | None) -> Any:
         try:
-            return self._found(info, self._base, source, args or {})
+            return self._found(info, source, args or {})
         except Exception as exc:
             return exc
 
