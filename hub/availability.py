@@ -68,12 +68,12 @@ def _causes(exc: BaseException) -> Iterable[BaseException]:
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and len(seen) < 20:
-        seen.add(id(current))
+        seen.add(id(current))  # id-ok: every exception of the chain is alive while walked
         yield current
         if isinstance(current, sqlalchemy.exc.DBAPIError) and current.orig is not None:
             yield current.orig
         nxt = current.__cause__ or current.__context__
-        current = nxt if nxt is not None and id(nxt) not in seen else None
+        current = nxt if nxt is not None and id(nxt) not in seen else None  # id-ok: as above
 
 
 def database_refusal(exc: BaseException | None) -> RequestError | None:

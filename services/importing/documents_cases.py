@@ -30,7 +30,7 @@ async def write_documents_cases(
     by_case: dict[int, list[tuple[int, RowRecord]]] = defaultdict(list)
     needs_of: dict[int, set[str]] = defaultdict(set)
     for r in valid:
-        pid = person_of_uid[uid_of[id(r)]]
+        pid = person_of_uid[uid_of[id(r)]]  # id-ok: rows of `valid`, alive for the whole run
         v = r.values
         if v.get("doc_number"):
             # the same document twice on one person is stored once, with its stated type

@@ -186,7 +186,7 @@ def _recency(r: RowRecord, order: dict[int, int]) -> int:
     """Order for 'most recent': the row's latest date (filing/event), then its position."""
     dates = [r.values[f] for f in ("event_date", "filing_date", "entry_date") if r.values.get(f)]
     d = max(dates).toordinal() if dates else 0
-    return d * 1_000_000 + order[id(r)]
+    return d * 1_000_000 + order[id(r)]  # id-ok: the run's rows, alive while ordered
 
 
 async def fill_missing(

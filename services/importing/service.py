@@ -189,10 +189,11 @@ async def _import(
     valid = [r for r in new if r.valid]
 
     link = await known_link_records(conn)
-    uid_of = {id(r): f"n{i}" for i, r in enumerate(valid)}
-    by_uid = {uid_of[id(r)]: r for r in valid}
+    # id-ok (this block): keys of rows that `valid` / `new` keep alive for the whole run
+    uid_of = {id(r): f"n{i}" for i, r in enumerate(valid)}  # id-ok
+    by_uid = {uid_of[id(r)]: r for r in valid}  # id-ok
     for r in valid:
-        link.append(link_record(uid_of[id(r)], r.values, None, f"{r.file}|{r.sheet}"))
+        link.append(link_record(uid_of[id(r)], r.values, None, f"{r.file}|{r.sheet}"))  # id-ok
     progress("vinculación", 0, 1)
     pairs = score_pairs(link)
     result = cluster(link, pairs, options.merge_threshold, options.queue_threshold)
@@ -211,7 +212,7 @@ async def _import(
     person_of_uid: dict[str, int] = {}
     new_persons: list[list[RowRecord]] = []
     existing_updates: list[tuple[int, list[RowRecord]]] = []
-    order = {id(r): i for i, r in enumerate(new)}
+    order = {id(r): i for i, r in enumerate(new)}  # id-ok: rows of `new`, alive for the run
     for members in result.clusters:
         new_rows = [by_uid[u] for u in members if u in by_uid]
         known_ids = {link_by_uid[u].person_id for u in members if link_by_uid[u].person_id}
@@ -242,7 +243,7 @@ async def _import(
         new_ids = [int(x[0]) for x in person_res]
     for rows, pid in zip(new_persons, new_ids, strict=True):
         for r in rows:
-            person_of_uid[uid_of[id(r)]] = pid
+            person_of_uid[uid_of[id(r)]] = pid  # id-ok
     report.persons_created = len(new_ids)
     report.persons_incomplete = sum(
         1 for picks in chosen if any(p[1] is None for p in picks.values())
@@ -256,7 +257,7 @@ async def _import(
     # source rows and per-value provenance
     row_rows: list[tuple[Any, ...]] = []
     for r in new:
-        row_pid: int | None = person_of_uid.get(uid_of[id(r)]) if r.valid else None
+        row_pid: int | None = person_of_uid.get(uid_of[id(r)]) if r.valid else None  # id-ok
         row_rows.append(
             (
                 batch_id,
@@ -283,15 +284,16 @@ async def _import(
         ).all()
     )
     row_ids = [int(id_of_hash[r.content_hash]) for r in new]
-    row_id_of = {id(r): rid for r, rid in zip(new, row_ids, strict=True)}
+    row_id_of = {id(r): rid for r, rid in zip(new, row_ids, strict=True)}  # id-ok
     report.rows_imported = len(valid)
     progress("escritura", 1, 4)
 
     value_rows: list[tuple[Any, ...]] = []
     for r in new:
-        value_pid = person_of_uid.get(uid_of[id(r)]) if r.valid else None
+        value_pid = person_of_uid.get(uid_of[id(r)]) if r.valid else None  # id-ok
         for s in r.sources:
-            value_rows.append((row_id_of[id(r)], value_pid, s.field, s.column, s.raw, s.value))
+            row_id = row_id_of[id(r)]  # id-ok
+            value_rows.append((row_id, value_pid, s.field, s.column, s.raw, s.value))
     value_id: dict[tuple[int, str], int] = {}
     if value_rows:
         columns = ("row_id", "person_id", "field", "column_name", "raw_value", "normalised_value")
@@ -308,7 +310,10 @@ async def _import(
     choice_params = []
     for new_pid, picks in zip(new_ids, chosen, strict=True):
         for f, (val, src, count, alts) in picks.items():
-            chosen_vid = value_id.get((id(src), source_field(src, f))) if src is not None else None
+            source_key = id(src)  # id-ok: one of the run's value sources, alive for the run
+            chosen_vid = (
+                value_id.get((source_key, source_field(src, f))) if src is not None else None
+            )
             if src is None:
                 rule, reason = "missing", "sin dato en las planillas: valor de reemplazo"
             else:
