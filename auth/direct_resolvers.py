@@ -11,11 +11,33 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import GraphQLField
+from graphql import GraphQLField, GraphQLSchema
+from strawberry.types.info import Info
 
 from auth.resolver_forms import batch_form, takes_raw_arguments
 
 Resolver = Callable[..., Any]
+
+
+# The smallest adapter to Strawberry's internals, in one place. Strawberry 0.341 has no
+# public way to (1) get the graphql-core schema it built, (2) let its own resolver
+# wrappers run on a copy of that schema (they look the Strawberry schema up on it), or
+# (3) build the ``strawberry.Info`` its resolvers take from graphql-core's info — its own
+# wrapper does exactly this. Hence the pin of strawberry-graphql to one minor release.
+
+
+def graphql_schema_of(strawberry_schema: Any) -> GraphQLSchema:
+    """The graphql-core schema a Strawberry schema built."""
+    return strawberry_schema._schema  # type: ignore[no-any-return]
+
+
+def let_strawberry_resolve_on(schema: GraphQLSchema, strawberry_schema: Any) -> None:
+    """Let Strawberry's resolver wrappers (fields with arguments) run on ``schema``."""
+    schema._strawberry_schema = strawberry_schema  # type: ignore[attr-defined]
+
+
+def _strawberry_info(info: Any, definition: Any) -> Any:
+    return Info(_raw_info=info, _field=definition)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +58,6 @@ def direct_resolver(fld: GraphQLField) -> DirectForm | None:
     Attribute fields become a plain attribute read. Fields with arguments or extensions
     keep Strawberry's resolver (None).
     """
-    from strawberry.types.info import Info
-
     definition = (fld.extensions or {}).get("strawberry-definition")
     if definition is None or definition.extensions:
         return None
@@ -52,7 +72,7 @@ def direct_resolver(fld: GraphQLField) -> DirectForm | None:
 
         def call_raw(source: Any, info: Any, **args: Any) -> Any:
             python = {names.get(k, k): v for k, v in args.items()}
-            return fn(source, Info(_raw_info=info, _field=definition), **python)
+            return fn(source, _strawberry_info(info, definition), **python)
 
         return DirectForm(call_raw)
     if getattr(definition, "permission_classes", None):
@@ -66,20 +86,20 @@ def direct_resolver(fld: GraphQLField) -> DirectForm | None:
     if params in (["root", "info"], ["self", "info"]):
 
         def call_with_root(source: Any, info: Any, **_: Any) -> Any:
-            return fn(source, Info(_raw_info=info, _field=definition))
+            return fn(source, _strawberry_info(info, definition))
 
         batch = batch_form(fn)
         if batch is None:
             return DirectForm(call_with_root)
 
         def call_batch(sources: list[Any], info: Any) -> Any:
-            return batch(sources, Info(_raw_info=info, _field=definition))
+            return batch(sources, _strawberry_info(info, definition))
 
         return DirectForm(call_with_root, batch=call_batch)
     if params == ["info"]:
 
         def call(source: Any, info: Any, **_: Any) -> Any:
-            return fn(Info(_raw_info=info, _field=definition))
+            return fn(_strawberry_info(info, definition))
 
         return DirectForm(call)
     return None

@@ -35,7 +35,7 @@ from graphql import (
     specified_directives,
 )
 
-from auth.direct_resolvers import direct_resolver
+from auth.direct_resolvers import direct_resolver, graphql_schema_of, let_strawberry_resolve_on
 from auth.guards import GUARD, FieldGuard, RowCheck, make_guard
 from auth.guards import check_row as check_row
 from auth.guards import forbidden as forbidden
@@ -194,7 +194,7 @@ class Contract:
 
 def build_contract(strawberry_schema: Any, role: Role, *, federation: bool = False) -> Contract:
     """The executable contract of ``role`` over a built Strawberry schema."""
-    source: GraphQLSchema = strawberry_schema._schema
+    source = graphql_schema_of(strawberry_schema)
 
     def keep(type_name: str, field_name: str) -> bool:
         if field_name in FEDERATION_FIELDS and type_name == "Query":
@@ -205,7 +205,7 @@ def build_contract(strawberry_schema: Any, role: Role, *, federation: bool = Fal
         return field_guard(role, type_name, field_name, fld)
 
     schema = filter_schema(source, keep, guard, federation=federation)
-    schema._strawberry_schema = strawberry_schema  # type: ignore[attr-defined]
+    let_strawberry_resolve_on(schema, strawberry_schema)
     return Contract(role=role, schema=schema)
 
 

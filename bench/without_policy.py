@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import hub.routes_graphql as routes
-from auth.direct_resolvers import direct_resolver
+from auth.direct_resolvers import direct_resolver, graphql_schema_of, let_strawberry_resolve_on
 from auth.enforce import Contract, filter_schema
 from auth.guards import FieldGuard, make_guard
 from models.vocab import Role
@@ -23,12 +23,12 @@ def _unchecked(type_name: str, field_name: str, fld: Any) -> FieldGuard:
 
 
 _whole = filter_schema(
-    full_schema()._schema,
+    graphql_schema_of(full_schema()),
     keep=lambda type_name, field_name: field_name not in ("_service", "_entities"),
     guard=_unchecked,
     federation=False,
 )
-_whole._strawberry_schema = full_schema()  # type: ignore[attr-defined]
+let_strawberry_resolve_on(_whole, full_schema())
 _contract = Contract(role=Role.CEPR_SUPERVISOR, schema=_whole)
 
 

@@ -43,13 +43,6 @@ def contract_for(role: Role, subgraph: str | None = None) -> Contract:
     return build_contract(subgraph_schema(subgraph), role, federation=True)
 
 
-@cache
-def full_schema_for(subgraph: str | None) -> GraphQLSchema:
-    """The whole executable schema (every field of every role), for validation only."""
-    schema = full_schema() if subgraph is None else subgraph_schema(subgraph)
-    return schema._schema
-
-
 # Verified tokens: (Authorization, X-Purpose) -> principal, until the token expires.
 # A signature check costs more than the rest of a small lookup; a token's verdict only
 # changes with time, so it is checked once and then read from here.

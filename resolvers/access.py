@@ -11,10 +11,11 @@ from services.errors import FieldProblem, ValidationFailed
 
 
 def explain_access(info: strawberry.Info, field: str | None) -> list[FieldAccess]:
+    from auth.direct_resolvers import graphql_schema_of
     from schema.build import full_schema
 
     principal = info.context.principal
-    type_map = full_schema()._schema.type_map
+    type_map = graphql_schema_of(full_schema()).type_map
     names: list[tuple[str, str]] = []
     if field:
         type_name, _, field_name = field.partition(".")
