@@ -189,7 +189,6 @@ async def _import(
     valid = [r for r in new if r.valid]
 
     link = await known_link_records(conn)
-    # id-ok (this block): keys of rows that `valid` / `new` keep alive for the whole run
     uid_of = {id(r): f"n{i}" for i, r in enumerate(valid)}  # id-ok
     by_uid = {uid_of[id(r)]: r for r in valid}  # id-ok
     for r in valid:
@@ -310,10 +309,8 @@ async def _import(
     choice_params = []
     for new_pid, picks in zip(new_ids, chosen, strict=True):
         for f, (val, src, count, alts) in picks.items():
-            source_key = id(src)  # id-ok: one of the run's value sources, alive for the run
-            chosen_vid = (
-                value_id.get((source_key, source_field(src, f))) if src is not None else None
-            )
+            key = (id(src), source_field(src, f)) if src is not None else None  # id-ok: run-long
+            chosen_vid = value_id.get(key) if key is not None else None
             if src is None:
                 rule, reason = "missing", "sin dato en las planillas: valor de reemplazo"
             else:

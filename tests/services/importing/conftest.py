@@ -1,5 +1,6 @@
 """Fixtures for the import tests: a fresh database per module (imports change many rows) and
-messy spreadsheets made by the project's own generator, with their truth (no ``../shared``)."""
+messy spreadsheets made by the project's own generator, with their truth (no data from
+outside the repository)."""
 
 from __future__ import annotations
 
