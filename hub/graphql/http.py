@@ -31,10 +31,9 @@ from starlette.responses import HTMLResponse, Response
 
 from hub import availability, write_log
 from hub.errors import RequestError, format_error
-from hub.graphql import demand_control
+from hub.graphql import demand_control, persisted_queries
 from hub.graphql.document_cache import DocumentCache
 from hub.graphql.executor import FastExecutor
-from hub.graphql.persisted_queries import persisted_query, remember_persisted
 from hub.graphql.validation_rules import MaxDepthRule
 
 log = logging.getLogger("qhub.graphql")
@@ -112,17 +111,17 @@ def _json_field(value: Any, name: str, from_query_string: bool) -> dict[str, Any
     return value
 
 
-def params_from(data: Any, from_query_string: bool) -> GraphQLParams:
+async def params_from(
+    data: Any, from_query_string: bool, persisted: persisted_queries.Store | None = None
+) -> GraphQLParams:
     if not isinstance(data, dict):
         raise RequestError(400, "El cuerpo debe ser un objeto JSON.", "BAD_REQUEST")
-    query = data.get("query")
     extensions = _json_field(data.get("extensions"), "extensions", from_query_string)
+    query = await persisted_queries.resolve(data.get("query"), extensions, persisted)
     if query is None:
-        query = persisted_query(extensions)
+        raise RequestError(400, "Falta el parámetro 'query'.", "BAD_REQUEST")
     if not isinstance(query, str):
         raise RequestError(400, "El parámetro 'query' debe ser un texto.", "BAD_REQUEST")
-    if extensions and "persistedQuery" in extensions:
-        remember_persisted(query, extensions)
     operation_name = data.get("operationName")
     if operation_name == "" and from_query_string:
         operation_name = None
@@ -137,8 +136,10 @@ def params_from(data: Any, from_query_string: bool) -> GraphQLParams:
 
 
 async def read_params(request: Request) -> GraphQLParams:
+    hub = getattr(request.app.state, "hub", None)
+    persisted = hub.services.get("persisted_queries") if hub is not None else None
     if request.method == "GET":
-        return params_from(dict(request.query_params), from_query_string=True)
+        return await params_from(dict(request.query_params), True, persisted)
     if request.method != "POST":
         raise RequestError(
             405, "Método no permitido.", "METHOD_NOT_ALLOWED", {"Allow": "GET, POST"}
@@ -167,7 +168,7 @@ async def read_params(request: Request) -> GraphQLParams:
         data = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise RequestError(400, "El cuerpo no es JSON válido.", "BAD_REQUEST") from exc
-    return params_from(data, from_query_string=False)
+    return await params_from(data, False, persisted)
 
 
 def parse_cached(query: str) -> DocumentNode:

@@ -2,11 +2,14 @@
 text once the hub has seen the text; and the small LRU the GraphQL caches use.
 
 Shared by the instances of a deployment (issue 18): a text registered on one instance is
-stored in PostgreSQL (table ``persisted_query``) and announced with ``NOTIFY`` on
-``CHANNEL``; every instance's relay (``hub.event_relay``) puts it in its own bounded LRU
-(``learn``), and an instance that starts loads the most recent ones (``load_recent``).
-Lookups stay in memory: a hash that has not reached an instance yet is answered
-``PERSISTED_QUERY_NOT_FOUND`` and the client sends the text again (Apollo's protocol).
+stored in PostgreSQL (table ``persisted_query``) before that request is answered, and
+announced with ``NOTIFY`` on ``CHANNEL``; every instance's relay (``hub.event_relay``)
+puts it in its own bounded LRU (``learn``), and an instance that starts loads the most
+recent ones (``load_recent``). A hash missing from memory is looked up in PostgreSQL at
+once (``resolve``): a registration on A runs on B at B's next request, whether or not the
+notification has arrived. Misses are not cached (a cached miss could hide a registration
+made a moment later); their lookups are bounded instead (``LOOKUPS`` at a time, on the
+read pool, which bounds them too).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from collections import OrderedDict
 from typing import Any
 
 import psycopg
+from psycopg_pool import PoolTimeout
 
 from hub.errors import RequestError
 
@@ -48,10 +52,19 @@ class LRU:
 
 CAPACITY = 10_000
 _PERSISTED = LRU(CAPACITY)
-# Where registrations are stored (set at start-up by ``hub.event_relay``), and the saves
-# under way (kept referenced until done; bounded by the distinct texts registered).
-_STORE: dict[str, str] = {}
-_SAVING: set[asyncio.Task[None]] = set()
+# Lookups of unknown hashes at the same time, per hub: a stream of made-up hashes takes
+# at most this many of the read pool's connections.
+LOOKUPS = 2
+WAIT_SECONDS = 5.0  # for a connection of the read pool
+
+
+class Store:
+    """Where a running hub keeps registrations: its read pool (``hub.event_relay`` makes
+    one per hub at start-up; the semaphore belongs to that hub's event loop)."""
+
+    def __init__(self, pool: Any) -> None:
+        self.pool = pool
+        self.looking = asyncio.Semaphore(LOOKUPS)
 
 
 def _persisted_hash(extensions: dict[str, Any] | None) -> str | None:
@@ -67,53 +80,71 @@ def _persisted_hash(extensions: dict[str, Any] | None) -> str | None:
     return persisted["sha256Hash"].lower()  # type: ignore[no-any-return]
 
 
-def persisted_query(extensions: dict[str, Any] | None) -> str:
-    """The text of an automatic persisted query (Apollo APQ), by its SHA-256."""
+async def resolve(
+    query: str | None, extensions: dict[str, Any] | None, store: Store | None
+) -> str | None:
+    """The text of the request: its own (registered under its hash when it carries one:
+    stored in ``store`` before the request goes on) or, for a hash alone, the
+    text registered under it on any instance. ``None``: neither text nor hash."""
     digest = _persisted_hash(extensions)
     if digest is None:
-        raise RequestError(400, "Falta el parámetro 'query'.", "BAD_REQUEST")
-    query = _PERSISTED.get(digest)
+        return query
     if query is None:
-        # Apollo clients retry with the full text when they see this code (status 200).
-        raise RequestError(200, "PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
-    return query  # type: ignore[no-any-return]
+        known = _PERSISTED.get(digest) or await _lookup(store, digest)
+        if known is None:
+            # Apollo clients retry with the full text when they see this code (status 200).
+            raise RequestError(200, "PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
+        return known
+    if not isinstance(query, str):
+        return query
+    _check(digest, query)
+    if _PERSISTED.get(digest) is None:
+        await _save(store, digest, query)
+        _PERSISTED.put(digest, query)
+    return query
 
 
 def remember_persisted(query: str, extensions: dict[str, Any]) -> None:
+    """Know a text by its hash in this process only (the console's operations, which
+    every instance registers at start-up)."""
     digest = _persisted_hash(extensions)
-    if digest is None:
-        return
+    if digest is not None:
+        _check(digest, query)
+        _PERSISTED.put(digest, query)
+
+
+def _check(digest: str, query: str) -> None:
     if hashlib.sha256(query.encode()).hexdigest() != digest:
         raise RequestError(
             400, "provided sha does not match query", "PERSISTED_QUERY_HASH_MISMATCH"
         )
-    if _PERSISTED.get(digest) is None and "url" in _STORE:
-        _save_later(_STORE["url"], digest, query)
-    _PERSISTED.put(digest, query)
 
 
-def store_in(conninfo: str) -> None:
-    """Store every text registered from now on in the database at ``conninfo``."""
-    _STORE["url"] = conninfo
-
-
-def _save_later(conninfo: str, digest: str, query: str) -> None:
+async def _lookup(store: Store | None, digest: str) -> str | None:
+    """The text stored under ``digest`` (hash checked again), or None."""
+    if store is None:
+        return None
     try:
-        task = asyncio.get_running_loop().create_task(_save(conninfo, digest, query))
-    except RuntimeError:  # no event loop (registration at import time): memory only
+        async with store.looking, store.pool.connection(timeout=WAIT_SECONDS) as conn:
+            cursor = await conn.execute(
+                "SELECT query FROM persisted_query WHERE sha256 = %s", (digest,)
+            )
+            row = await cursor.fetchone()
+    except (psycopg.Error, PoolTimeout) as exc:  # the client sends the text again
+        log.warning("persisted query not looked up: %s", type(exc).__name__)
+        return None
+    if row is None or hashlib.sha256(row[0].encode()).hexdigest() != digest:
+        return None
+    _PERSISTED.put(digest, row[0])
+    return row[0]  # type: ignore[no-any-return]
+
+
+async def _save(store: Store | None, digest: str, query: str) -> None:
+    """Store and announce one registration (once per text and instance)."""
+    if store is None:
         return
-    _SAVING.add(task)
-    task.add_done_callback(_SAVING.discard)
-
-
-async def _save(conninfo: str, digest: str, query: str) -> None:
-    """Store and announce one registration (a connection of its own: this is rare, once
-    per text and instance, and must never wait for the request pools)."""
-    from hub.availability import connection_options
-
     try:
-        options: dict[str, Any] = {**connection_options(), "autocommit": True}
-        async with await psycopg.AsyncConnection.connect(conninfo, **options) as conn:
+        async with store.pool.connection(timeout=WAIT_SECONDS) as conn:
             await conn.execute(
                 "INSERT INTO persisted_query (sha256, query) VALUES (%s, %s)"
                 " ON CONFLICT (sha256) DO NOTHING",
@@ -122,7 +153,7 @@ async def _save(conninfo: str, digest: str, query: str) -> None:
             if len(query.encode()) <= NOTIFY_MAX:
                 payload = json.dumps({"sha256": digest, "query": query})
                 await conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, payload))
-    except psycopg.Error as exc:  # the text stays known here; others learn it when resent
+    except (psycopg.Error, PoolTimeout) as exc:  # known here; others learn it when resent
         log.warning("persisted query not stored: %s", type(exc).__name__)
 
 
