@@ -28,6 +28,7 @@ from auth.oauth import (
     TokenRequest,
     User,
     parse_form,
+    unknown_client,
 )
 from auth.tokens import Authenticator, TokenIssuer
 from hub import metrics
@@ -193,7 +194,7 @@ async def _row(state: HubState, sql: str, value: str) -> Any:
         return await cursor.fetchone()
 
 
-async def load_client(state: HubState, client_id: str) -> Client | None:
+async def load_client(state: HubState, client_id: str) -> Client:
     row = await _row(
         state,
         "SELECT c.client_id, c.secret_hash, c.roles, c.purposes, o.code, c.active "
@@ -201,7 +202,7 @@ async def load_client(state: HubState, client_id: str) -> Client | None:
         client_id,
     )
     if row is None:
-        return None
+        return unknown_client(client_id)
     roles = [Role(r) for r in row[2] if r in Role._value2member_map_]
     return Client(
         client_id=row[0],
