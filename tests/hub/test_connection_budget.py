@@ -99,7 +99,7 @@ def test_a_hub_with_a_replica_opens_no_more_than_its_budget(database_url: str) -
             statuses = list(workers.map(one, range(40)))
         ready = httpx.get(f"{hub.url}/readyz").json()
         with psycopg.connect(libpq_url(database_url), autocommit=True) as conn:
-            opened = dict(
+            opened: dict[str, int] = dict(
                 conn.execute(
                     "SELECT application_name, count(*) FROM pg_stat_activity"
                     " WHERE application_name LIKE %s GROUP BY 1",
