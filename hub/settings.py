@@ -76,6 +76,8 @@ class Settings:
     rate_limit_storage: str = "async+memory://"
     graphiql: bool = True
     log_json: bool = True
+    # the bearer token Prometheus sends for /metrics; none: loopback callers only
+    metrics_token: str | None = None
     # OTLP/HTTP collector for OpenTelemetry traces (hub.tracing); none: no tracing
     otel_endpoint: str | None = None
     # "plan" (the compiled executor, falling back to graphql-core for what it does not
@@ -135,4 +137,5 @@ def load_settings() -> Settings:
         graphiql=_env_bool("GRAPHIQL", True),
         log_json=_env_bool("LOG_JSON", True),
         otel_endpoint=_env("OTEL_ENDPOINT"),
+        metrics_token=_env("METRICS_TOKEN"),
     )
