@@ -283,12 +283,14 @@ async def handle(
                 media,
             )
         principal = getattr(context, "principal", None)
-        over_budget = demand_control.refusal(
-            DOCUMENTS.cost(schema, params.query, document).get(
+        if params.variables and operation.variable_definitions:
+            # list sizes may come from the variables: cost this request's values
+            cost = demand_control.operation_cost(schema, document, operation, params.variables)
+        else:
+            cost = DOCUMENTS.cost(schema, params.query, document).get(
                 operation.name.value if operation.name else None, 0
-            ),
-            getattr(principal, "role", None),
-        )
+            )
+        over_budget = demand_control.refusal(cost, getattr(principal, "role", None))
         if over_budget is not None:
             return _request_failed([over_budget], media, "COST_LIMIT_EXCEEDED")
         if operation.operation is OperationType.SUBSCRIPTION:
