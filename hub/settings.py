@@ -36,6 +36,9 @@ class Settings:
     # a read replica for reads that are not logged (hub.replica, issue 18)
     replica_url: str | None = None
     data_dir: Path = Path("var")
+    # one key directory shared by every instance of a deployment (hub.shared_keys); unset:
+    # each instance keeps (and on first use creates) its keys in its data folder
+    shared_keys_dir: Path | None = None
     public_url: str = "http://127.0.0.1:8000"
     issuer: str = "https://qoricancha.cepr.gob.pe"
     audience: str = "qoricancha-hub"
@@ -73,7 +76,8 @@ class Settings:
     trusted_proxies: str | None = None
     login_limits_account: str = "5/minute;10/15 minutes;20/hour"
     login_limits_address: str = "20/minute;100/hour"
-    rate_limit_storage: str = "async+memory://"
+    # "database": the hub's own (hub.limits_postgres), shared by the deployment's instances
+    rate_limit_storage: str = "database"
     graphiql: bool = True
     log_json: bool = True
     # the bearer token Prometheus sends for /metrics; none: loopback callers only
@@ -91,7 +95,27 @@ class Settings:
 
     @property
     def keys_dir(self) -> Path:
+        """Token signing keys (``auth.keys``)."""
+        if self.shared_keys_dir is not None:
+            return self.shared_keys_dir / "tokens"
         return self.data_dir / "keys"
+
+    @property
+    def pseudonym_key_path(self) -> Path:
+        """The master secret of agencies' pseudonyms (``services.pseudonyms``)."""
+        if self.shared_keys_dir is not None:
+            return self.shared_keys_dir / "pseudonym.key"
+        return self.data_dir / "keys" / "pseudonym.key"
+
+    @property
+    def claim_keys_dir(self) -> Path:
+        """Key files of sealed claim data, when no PKCS#11 token holds them."""
+        return (self.shared_keys_dir or self.data_dir) / "claim-keys"
+
+    @property
+    def document_signer_dir(self) -> Path:
+        """The demo document signer, when no PKCS#11 token or PKCS#12 file is set."""
+        return (self.shared_keys_dir or self.data_dir) / "signing"
 
 
 @lru_cache(maxsize=1)
@@ -104,6 +128,7 @@ def load_settings() -> Settings:
         database_url=_env("DATABASE_URL"),
         replica_url=_env("REPLICA_URL"),
         data_dir=Path(_env("DATA_DIR", "var") or "var"),
+        shared_keys_dir=Path(keys) if (keys := _env("KEYS_DIR")) else None,
         public_url=(_env("PUBLIC_URL", "http://127.0.0.1:8000") or "").rstrip("/"),
         issuer=_env("ISSUER", "https://qoricancha.cepr.gob.pe") or "",
         audience=_env("AUDIENCE", "qoricancha-hub") or "",

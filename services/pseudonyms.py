@@ -19,6 +19,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 PREFIX = "p_"
+MASTER_BYTES = 32
 
 
 @dataclass(frozen=True)
@@ -26,14 +27,19 @@ class Pseudonymizer:
     master: bytes
 
     @classmethod
-    def from_file(cls, path: Path) -> Pseudonymizer:
-        """The hub's master secret, created (0600) on first use."""
-        if not path.exists():
+    def from_file(cls, path: Path, create: bool = True) -> Pseudonymizer:
+        """The hub's master secret, created (0600) on first use when ``create`` (one
+        instance, its own data folder; never in a shared key directory, where every
+        instance must read the same secret)."""
+        if create and not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as handle:
-                handle.write(os.urandom(32))
-        return cls(path.read_bytes())
+                handle.write(os.urandom(MASTER_BYTES))
+        master = path.read_bytes()
+        if len(master) != MASTER_BYTES:
+            raise ValueError(f"{path}: el secreto debe tener {MASTER_BYTES} bytes.")
+        return cls(master)
 
     def _cipher(self, agency: str) -> Cipher[modes.ECB]:
         key = hmac.new(self.master, b"pseudonym:" + agency.encode(), sha256).digest()
