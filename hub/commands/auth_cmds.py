@@ -151,10 +151,10 @@ def verify(
         " punto de control debe llevar un sello válido de ella.",
     ),
 ) -> None:
-    """Recorre la cadena del registro de accesos y señala la primera entrada alterada."""
+    """Recorre cada cadena del registro de accesos y señala la primera entrada alterada."""
     import psycopg
 
-    from auth.access_log import verify_chain
+    from auth.log_verify import verify_chain
     from hub.db import locate_database
     from hub.readpool import libpq_url
 
@@ -168,12 +168,17 @@ def verify(
 
                 if not await check_against(conn, checkpoints, tsa_root=tsa_root):
                     raise typer.Exit(1)
+        for chain in report.chains:
+            state = "íntegra" if chain.intact else f"ROTA: {chain.reason}"
+            console.print(f"  cadena {chain.chain}: {chain.entries} entradas, {state}")
         if report.intact:
-            console.print(f"[green]Cadena íntegra[/green]: {report.entries} entradas.")
+            console.print(
+                f"[green]Cadena íntegra[/green]: {report.entries} entradas"
+                f" en {len(report.chains)} cadena(s)."
+            )
             return
-        console.print(
-            f"[red]Cadena rota en la entrada {report.first_bad_id}[/red]: {report.reason}."
-        )
+        where = f"en la entrada {report.first_bad_id}" if report.first_bad_id else "al final"
+        console.print(f"[red]Cadena rota {where}[/red]: {report.reason}.")
         raise typer.Exit(1)
 
     asyncio.run(run())
