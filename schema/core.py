@@ -14,8 +14,10 @@ from typing import Any
 import strawberry
 
 from resolvers import claim as rc
+from resolvers import console_casework as rx
 from resolvers import core as r
 from resolvers.migration import raw_arguments
+from schema.case_extras import CaseNote, IssuedDocument
 from schema.claim import ClaimFile, DecisionLetter
 from schema.enums import (
     AppointmentMode,
@@ -91,6 +93,10 @@ class Person:
     profession: str | None
     languages: list[str] | None
     cases: list[CaseMembership] | None = strawberry.field(resolver=r.person_cases)
+    photo: str | None = strawberry.field(
+        resolver=rx.person_photo,
+        description="Fotografía tomada en el enrolamiento biométrico (URL data: JPEG o PNG).",
+    )
 
     @classmethod
     async def resolve_reference(cls, info: strawberry.Info, id: strawberry.ID) -> Any:
@@ -182,6 +188,13 @@ class Case:
     )
     decision_letters: list[DecisionLetter] | None = strawberry.field(
         resolver=rc.case_decision_letters, description="Resoluciones notificadas."
+    )
+    notes: list[CaseNote] | None = strawberry.field(
+        resolver=rx.case_notes_field, description="Notas de los oficiales (datos de la solicitud)."
+    )
+    issued_documents: list[IssuedDocument] | None = strawberry.field(
+        resolver=rx.case_issued_documents,
+        description="Autorizaciones de trabajo y carnés emitidos, del más reciente.",
     )
 
     @classmethod

@@ -25,6 +25,11 @@ class PossibleDuplicate:
     resolved_by: str | None
     resolved_at: datetime | None
     resolution_note: str | None
+    undone_by: str | None = strawberry.field(
+        description="Quién deshizo la última decisión «misma persona» (la revisión reabierta)."
+    )
+    undone_at: datetime | None
+    undo_note: str | None = strawberry.field(description="Por qué se deshizo.")
     person: Person | None = strawberry.field(
         resolver=r.duplicate_person, description="La persona que se estaba enrolando."
     )

@@ -48,6 +48,16 @@ def text_problem(path: Path, value: str | None, max_chars: int) -> FieldProblem 
     return None
 
 
+def reason_problem(
+    path: Path, value: str, code: str, message_es: str, min_chars: int = 10
+) -> FieldProblem | None:
+    """A required reason: capped at ``REASON``, clean, and at least ``min_chars`` long."""
+    capped = text_problem(path, value, REASON)
+    if capped is not None:
+        return capped
+    return FieldProblem(path, code, message_es) if len(value.strip()) < min_chars else None
+
+
 def text_problems(fields: Iterable[tuple[Path, str | None, int]]) -> list[FieldProblem]:
     """Problems of several ``(path, value, max_chars)`` at once."""
     return [p for path, value, cap in fields if (p := text_problem(path, value, cap)) is not None]
