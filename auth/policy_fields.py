@@ -243,6 +243,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "threshold": C.STATISTICS,
         "cells": C.STATISTICS,
         "csvUrl": C.STATISTICS,
+        "margin95": C.STATISTICS,
         "release": C.STATISTICS,
     },
     "StatRelease": {
@@ -258,7 +259,12 @@ FIELDS: dict[str, dict[str, str]] = {
             "tables",
             "dimensions",
             "audit",
+            "privacy",
         )
+    },
+    "StatPrivacy": {
+        f: C.STATISTICS
+        for f in ("rho", "rhoYear", "rhoSpentYear", "delta", "epsilon", "epsilonYear", "noiseSd")
     },
     "StatAudit": {
         f: C.STATISTICS

@@ -59,13 +59,36 @@ class StatAudit:
 
 
 @strawberry.federation.type(
+    shareable=True,
+    description=(
+        "El presupuesto de privacidad diferencial de una edición (zCDP, OpenDP): lo que "
+        "gasta, lo que pueden gastar juntas las ediciones de un año y su ε a un δ dado."
+    ),
+)
+class StatPrivacy:
+    rho: float = strawberry.field(description="ρ (zCDP) que gasta esta edición.")
+    rho_year: float = strawberry.field(description="ρ máximo de las ediciones de un año.")
+    rho_spent_year: float = strawberry.field(
+        description="ρ gastado por las ediciones del año de referencia, esta incluida."
+    )
+    delta: float
+    epsilon: float = strawberry.field(description="ε de esta edición, con el δ indicado.")
+    epsilon_year: float = strawberry.field(description="ε del año, con el δ indicado.")
+    noise_sd: float = strawberry.field(
+        description="Desviación estándar del ruido sumado a cada celda medida."
+    )
+
+
+@strawberry.federation.type(
     shareable=True, description="Una edición de las estadísticas abiertas, protegida entera."
 )
 class StatRelease:
     version: int
     reference_date: date = strawberry.field(description="Último día del trimestre contado.")
     published_at: datetime
-    method: str = strawberry.field(description="audited-cell-suppression")
+    method: str = strawberry.field(
+        description="differential-privacy o audited-cell-suppression (ediciones anteriores)"
+    )
     method_explanation_es: str
     threshold: int = strawberry.field(description="Celdas de 1 a umbral−1 personas se ocultan.")
     protection_interval: int = strawberry.field(
@@ -74,6 +97,9 @@ class StatRelease:
     tables: list[list[str]] = strawberry.field(description="Las tablas publicadas.")
     dimensions: list[StatDimensionValues]
     audit: StatAudit
+    privacy: StatPrivacy | None = strawberry.field(
+        description="Presupuesto de privacidad; nulo si la edición no lleva ruido."
+    )
 
 
 @strawberry.federation.type(shareable=True)
@@ -82,6 +108,12 @@ class StatTable:
     threshold: int
     cells: list[StatCell]
     csv_url: str
+    margin95: int | None = strawberry.field(
+        description=(
+            "Precisión: con 95 % de probabilidad el ruido de cada celda está entre −margin95 "
+            "y +margin95 personas; nulo si la edición no lleva ruido."
+        )
+    )
     release: StatRelease
 
 

@@ -37,6 +37,7 @@ class Protection:
     hidden: bytearray
     rounds: int = 0
     lp_solves: int = 0
+    mip_solves: int = 0
     largest_block: int = 0
     primary: int = 0
 

@@ -16,7 +16,7 @@ from hub.readpool import libpq_url
 from services.statistics import publish, table_of
 from services.statistics.counting import count_release
 from services.statistics.grid import release_tables
-from services.statistics.release import Release
+from services.statistics.release import SUPPRESSION, Release
 from services.statistics.synthetic import generate_population
 from tests.conftest import create_database, drop_database
 from tests.services.statistics_attack import Key, attack
@@ -59,7 +59,7 @@ async def own_database(server_url: str) -> AsyncIterator[str]:
 
 async def assert_withstands_attack(url: str) -> tuple[Release, int]:
     async with await psycopg.AsyncConnection.connect(libpq_url(url), autocommit=True) as conn:
-        release, created = await publish(conn, 10, REFERENCE, today=TODAY)
+        release, created = await publish(conn, 10, REFERENCE, today=TODAY, method=SUPPRESSION)
         assert created
         truth = await truth_of(conn, release)
     tables = published_tables(release)
@@ -113,7 +113,7 @@ async def test_a_publication_a_day_later_does_not_isolate_a_changed_person(
         libpq_url(own_database), autocommit=True
     ) as conn:
         await generate_population(conn, 3000, seed=0.5)
-        first, created = await publish(conn, 10, today=date(2026, 10, 15))
+        first, created = await publish(conn, 10, today=date(2026, 10, 15), method=SUPPRESSION)
         assert created and first.reference_date == REFERENCE
         before = published_tables(first)
         # When one person changes the next day: a person counted in the release is
@@ -134,7 +134,9 @@ async def test_a_publication_a_day_later_does_not_isolate_a_changed_person(
             " (99000001, (SELECT min(id) FROM office), 'registered', '2026-10-16')"
         )
         await conn.execute("INSERT INTO case_member VALUES (99000001, 99000001, 'principal')")
-        second, created_again = await publish(conn, 10, today=date(2026, 10, 16))
+        second, created_again = await publish(
+            conn, 10, today=date(2026, 10, 16), method=SUPPRESSION
+        )
         # Then the second publication is the same release: every table is identical, so
         # the difference is empty and isolates no one
         assert not created_again and second.version == first.version
