@@ -13,6 +13,7 @@ from typing import Any
 
 import strawberry
 
+from models import core as models
 from resolvers import claim as rc
 from resolvers import console_casework as rx
 from resolvers import core as r
@@ -31,26 +32,19 @@ from schema.enums import (
     Relationship,
     Sex,
 )
+from schema.mapped import derived
 from services.records import CaseRecord, PersonRecord
 
 
-@strawberry.federation.type(
-    shareable=True, description="Oficina de la Comisión, desconcentrada o de frontera."
-)
+@derived(models.Office, "Oficina de la Comisión, desconcentrada o de frontera.")
 class Office:
-    code: str
-    name: str
+    __exclude__ = ("id",)
     kind: OfficeKind
-    department: str
-    address: str | None
 
 
-@strawberry.federation.type(shareable=True, description="Código de necesidad específica de ACNUR.")
+@derived(models.SpecificNeedCode, "Código de necesidad específica de ACNUR.")
 class SpecificNeedCode:
-    code: str
-    category: str
-    label_es: str
-    label_en: str
+    pass
 
 
 @strawberry.federation.type(shareable=True)
@@ -134,10 +128,17 @@ class SpecificNeed:
     person_id: strawberry.ID | None = strawberry.field(resolver=r.need_person_id)
 
 
-@strawberry.federation.type(shareable=True)
+@derived(models.Officer, nullable=True)
 class Officer:
-    username: str | None
-    full_name: str | None
+    __exclude__ = (
+        "id",
+        "role",
+        "office_id",
+        "profiles",
+        "capacity",
+        "available",
+        "password_hash",
+    )
     office_code: str | None
 
 

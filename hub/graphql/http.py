@@ -31,7 +31,7 @@ from starlette.responses import HTMLResponse, Response
 
 from hub import availability, write_log
 from hub.errors import RequestError, format_error
-from hub.graphql import demand_control, persisted_queries
+from hub.graphql import demand_control, input_caps, persisted_queries
 from hub.graphql.document_cache import DocumentCache
 from hub.graphql.executor import FastExecutor
 from hub.graphql.validation_rules import MaxDepthRule
@@ -313,12 +313,21 @@ async def handle(
                 if isinstance(sel, FieldNode)
             ]
             context.mutation_variables = params.variables
+        capped = None
+        if operation.operation is OperationType.MUTATION:
+            # every text a mutation is given, capped before anything runs
+            capped = input_caps.refusal(schema, document, operation, params.variables)
         try:
-            if getattr(context, "mutation_fields", None) and hasattr(context, "run"):
-                # One transaction for the writes and their log entry (hub.write_log).
-                await context.run(write_log.begin)
-            async with availability.deadline():
-                result = await run_operation(schema, document, operation, context, params, executor)
+            if capped is not None:
+                result = capped
+            else:
+                if getattr(context, "mutation_fields", None) and hasattr(context, "run"):
+                    # One transaction for the writes and their log entry (hub.write_log).
+                    await context.run(write_log.begin)
+                async with availability.deadline():
+                    result = await run_operation(
+                        schema, document, operation, context, params, executor
+                    )
         except TimeoutError:
             return request_error_response(availability.deadline_exceeded(), media)
         except Exception as exc:
