@@ -34,6 +34,7 @@ from auth.tokens import Authenticator, TokenIssuer
 from hub import metrics, shared_keys
 from hub.client_address import request_address, throttle_key
 from hub.guarded_pool import guarded_pool, open_waiting
+from hub.limits_postgres import PostgresStorage
 from hub.readpool import libpq_url
 from hub.state import HubState
 from hub.write_log import write_entry
@@ -68,7 +69,7 @@ async def startup(state: HubState) -> None:
     state.services["login_throttle"] = LoginThrottle(
         state.settings.login_limits_account,
         state.settings.login_limits_address,
-        state.settings.rate_limit_storage,
+        throttle_storage(state),
     )
     state.services["pseudonyms"] = Pseudonymizer.from_file(
         state.settings.pseudonym_key_path, create=state.settings.shared_keys_dir is None
@@ -99,11 +100,26 @@ async def startup(state: HubState) -> None:
     state.services["record_write"] = record_write
 
 
+def throttle_storage(state: HubState) -> str | PostgresStorage:
+    """Where login attempts are counted: the configured ``limits`` storage, or by default
+    the database, through the pool the shared rate limits already have (hub.shared_state,
+    which starts after this module: the pool is looked up at each use)."""
+    configured = state.settings.rate_limit_storage
+    if configured != "database":
+        return configured
+    if not state.settings.shared_rate_limits:
+        return "async+memory://"
+    return PostgresStorage(pool=lambda: state.services.get("rate_limit_pool"))
+
+
 async def _autocommit(conn: Any) -> None:
     await conn.set_autocommit(True)
 
 
 async def shutdown(state: HubState) -> None:
+    throttle: LoginThrottle | None = state.services.get("login_throttle")
+    if throttle is not None and isinstance(throttle.storage, PostgresStorage):
+        await throttle.storage.close()
     writer: AccessLogWriter | None = state.services.get("access_log_writer")
     if writer is not None:
         await writer.stop()

@@ -76,7 +76,8 @@ class Settings:
     trusted_proxies: str | None = None
     login_limits_account: str = "5/minute;10/15 minutes;20/hour"
     login_limits_address: str = "20/minute;100/hour"
-    rate_limit_storage: str = "async+memory://"
+    # "database": the hub's own (hub.limits_postgres), shared by the deployment's instances
+    rate_limit_storage: str = "database"
     graphiql: bool = True
     log_json: bool = True
     # the bearer token Prometheus sends for /metrics; none: loopback callers only
