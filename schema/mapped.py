@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, String, Text
+from sqlalchemy.types import TypeEngine
 from strawberry.federation.schema_directives import Shareable
 from strawberry.types.base import get_object_definition
 from strawberry_sqlalchemy_mapper import StrawberrySQLAlchemyMapper
@@ -26,17 +27,18 @@ T = TypeVar("T")
 MAPPER: StrawberrySQLAlchemyMapper[Any] = StrawberrySQLAlchemyMapper(always_use_list=True)
 # Fields that carry personal data are nullable whatever the column says: the policy may
 # deny one record's value (null + FORBIDDEN) without nulling its parent.
+# (The mapper's map is typed as holding classes; an optional type is what it needs here.)
+_NULLABLE: dict[type[TypeEngine[Any]], Any] = {
+    Integer: int | None,
+    Numeric: Decimal | None,
+    DateTime: datetime | None,
+    Date: date | None,
+    String: str | None,
+    Text: str | None,
+    Boolean: bool | None,
+}
 NULLABLE_MAPPER: StrawberrySQLAlchemyMapper[Any] = StrawberrySQLAlchemyMapper(
-    always_use_list=True,
-    extra_sqlalchemy_type_to_strawberry_type_map={
-        Integer: int | None,  # type: ignore[dict-item]
-        Numeric: Decimal | None,  # type: ignore[dict-item]
-        DateTime: datetime | None,  # type: ignore[dict-item]
-        Date: date | None,  # type: ignore[dict-item]
-        String: str | None,  # type: ignore[dict-item]
-        Text: str | None,  # type: ignore[dict-item]
-        Boolean: bool | None,  # type: ignore[dict-item]
-    },
+    always_use_list=True, extra_sqlalchemy_type_to_strawberry_type_map=_NULLABLE
 )
 
 
