@@ -29,7 +29,7 @@ from graphql.pyutils import is_awaitable
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from hub import availability, write_log
+from hub import availability, stall_watch, write_log
 from hub.errors import RequestError, format_error
 from hub.graphql import demand_control, input_caps, persisted_queries
 from hub.graphql.document_cache import DocumentCache
@@ -248,6 +248,7 @@ async def handle(
     except RequestError as exc:
         return request_error_response(exc, media)
     result: ExecutionResult | None = None
+    handed_over = False
     try:
         try:
             document = parse_cached(params.query)
@@ -317,17 +318,38 @@ async def handle(
         if operation.operation is OperationType.MUTATION:
             # every text a mutation is given, capped before anything runs
             capped = input_caps.refusal(schema, document, operation, params.variables)
+
+        async def work() -> ExecutionResult:
+            outcome: ExecutionResult | None = None
+            try:
+                if capped is not None:
+                    outcome = capped
+                else:
+                    if getattr(context, "mutation_fields", None) and hasattr(context, "run"):
+                        # One transaction for the writes and their log entry (hub.write_log).
+                        await context.run(write_log.begin)
+                    async with availability.deadline():
+                        outcome = await run_operation(
+                            schema, document, operation, context, params, executor
+                        )
+                return outcome
+            finally:
+                try:
+                    await finish(context, outcome)
+                except Exception as exc:
+                    raise _Unfinished from exc
+
+        # from here the work finishes the request itself, also when it is left to finish
+        # in the background (a database that stopped answering: hub.stall_watch)
+        handed_over = True
+        watch = stall_watch.of(request)
         try:
-            if capped is not None:
-                result = capped
-            else:
-                if getattr(context, "mutation_fields", None) and hasattr(context, "run"):
-                    # One transaction for the writes and their log entry (hub.write_log).
-                    await context.run(write_log.begin)
-                async with availability.deadline():
-                    result = await run_operation(
-                        schema, document, operation, context, params, executor
-                    )
+            result = await (watch.run(work()) if watch is not None else work())
+        except stall_watch.DatabaseStalled:
+            return request_error_response(stall_watch.stalled_refusal(), media)
+        except _Unfinished as unfinished:
+            assert unfinished.__cause__ is not None
+            raise unfinished.__cause__ from None
         except TimeoutError:
             return request_error_response(availability.deadline_exceeded(), media)
         except Exception as exc:
@@ -336,7 +358,8 @@ async def handle(
                 raise
             return request_error_response(refusal, media)
     finally:
-        await finish(context, result)
+        if not handed_over:
+            await finish(context, result)
     unavailable = availability.refusal_in(result.errors)
     if unavailable is not None:
         return request_error_response(unavailable, media)
@@ -374,6 +397,11 @@ async def run_operation(
     if is_awaitable(outcome):
         return await outcome  # type: ignore[no-any-return]
     return outcome  # type: ignore[return-value]
+
+
+class _Unfinished(Exception):
+    """``finish`` failed (the access log could not take the request): its error goes to
+    the caller of ``handle`` as it is, not mapped as the operation's own."""
 
 
 def _request_failed(errors: list[GraphQLError], media: str, code: str) -> Response:
