@@ -39,7 +39,7 @@ from hub.readpool import libpq_url
 from hub.state import HubState
 from hub.write_log import write_entry
 from models.vocab import Purpose, Role
-from services.pseudonyms import Pseudonymizer
+from services.pseudonyms import pseudonyms_from_settings
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -71,9 +71,7 @@ async def startup(state: HubState) -> None:
         state.settings.login_limits_address,
         throttle_storage(state),
     )
-    state.services["pseudonyms"] = Pseudonymizer.from_file(
-        state.settings.pseudonym_key_path, create=state.settings.shared_keys_dir is None
-    )
+    state.services["pseudonyms"] = pseudonyms_from_settings(state.settings)
     # The log writer has connections of its own: requests wait for it, never the reverse.
     log_pool = guarded_pool(
         libpq_url(state.database_url), min_size=1, max_size=2, configure=_autocommit

@@ -68,6 +68,11 @@ class Settings:
     claim_kek_pkcs11_token: str | None = None
     claim_kek_pkcs11_module: str | None = None
     claim_kek_pkcs11_pin: str | None = None
+    # The pseudonym secret in a PKCS#11 token when its label is set (services.pseudonym_token;
+    # module and PIN default to the claim KEKs', then the signer's), else a file.
+    pseudonym_pkcs11_token: str | None = None
+    pseudonym_pkcs11_module: str | None = None
+    pseudonym_pkcs11_pin: str | None = None
     # Sign a checkpoint of the access log this often (seconds; 0: only on demand).
     checkpoint_seconds: int = 3600
     # Hardening (issue 13): proxies whose X-Forwarded-For is believed (comma-separated CIDRs),
@@ -153,6 +158,9 @@ def load_settings() -> Settings:
         claim_kek_pkcs11_token=_env("CLAIM_KEK_PKCS11_TOKEN"),
         claim_kek_pkcs11_module=_env("CLAIM_KEK_PKCS11_MODULE"),
         claim_kek_pkcs11_pin=_env("CLAIM_KEK_PKCS11_PIN"),
+        pseudonym_pkcs11_token=_env("PSEUDONYM_PKCS11_TOKEN"),
+        pseudonym_pkcs11_module=_env("PSEUDONYM_PKCS11_MODULE"),
+        pseudonym_pkcs11_pin=_env("PSEUDONYM_PKCS11_PIN"),
         checkpoint_seconds=_env_int("CHECKPOINT_SECONDS", 3600),
         executor=_env("EXECUTOR", "plan") or "plan",
         trusted_proxies=_env("TRUSTED_PROXIES"),

@@ -6,6 +6,7 @@ reads the same folder (a volume or secret mount, read-only is enough)::
 
     tokens/           token signing keys (ES256 JWKs) and ``current``   auth.keys
     pseudonym.key     the 32-byte master secret of agencies' pseudonyms services.pseudonyms
+                      (unless a PKCS#11 token holds it: services.pseudonym_token)
     claim-keys/       KEKs of sealed claim data, unless a PKCS#11 token holds them
     signing/          the demo document signer, unless PKCS#11 or PKCS#12 is set
 
@@ -52,7 +53,9 @@ def _problems(settings: Settings) -> list[str]:
             f" ({settings.keys_dir}/current)"
         )
     pseudonym = settings.pseudonym_key_path
-    if not pseudonym.is_file() or pseudonym.stat().st_size != 32:
+    if settings.pseudonym_pkcs11_token:
+        problems += _token_problems(settings)
+    elif not pseudonym.is_file() or pseudonym.stat().st_size != 32:
         problems.append(
             "falta el secreto de seudónimos (32 bytes) / the pseudonym secret (32 bytes)"
             f" is missing ({pseudonym})"
@@ -73,17 +76,32 @@ def _problems(settings: Settings) -> list[str]:
     return problems
 
 
+def _token_problems(settings: Settings) -> list[str]:
+    if not settings.pseudonym_pkcs11_token:
+        return []
+    from services.pseudonym_token import token_problem
+
+    problem = token_problem(settings)
+    if problem is None:
+        return []
+    return [
+        f"el token PKCS#11 «{settings.pseudonym_pkcs11_token}» {problem}"
+        " (QHUB_PSEUDONYM_PKCS11_TOKEN)"
+    ]
+
+
 def check(settings: Settings) -> None:
-    """``KeyPlaceError`` naming every key missing from the shared directory (nothing to
-    check when none is configured)."""
-    if settings.shared_keys_dir is None:
-        return
-    problems = _problems(settings)
+    """``KeyPlaceError`` naming every key missing from the shared places: the key folder
+    and the pseudonym secret's PKCS#11 token (nothing to check when neither is set)."""
+    if settings.shared_keys_dir is not None:
+        problems, place = _problems(settings), f"QHUB_KEYS_DIR={settings.shared_keys_dir}"
+    else:
+        problems, place = _token_problems(settings), "QHUB_PSEUDONYM_PKCS11_TOKEN"
     if problems:
         lines = "\n".join(f"  - {p}" for p in problems)
         raise KeyPlaceError(
-            f"QHUB_KEYS_DIR={settings.shared_keys_dir}: el hub no arranca sin las claves"
-            f" compartidas / the hub does not start without the shared keys:\n{lines}\n{HOW}"
+            f"{place}: el hub no arranca sin las claves compartidas / the hub does not"
+            f" start without the shared keys:\n{lines}\n{HOW}"
         )
 
 
@@ -92,6 +110,7 @@ def init(settings: Settings, copy_from: Path | None = None) -> list[str]:
     what it already holds is kept. Returns what was made."""
     from auth.keys import KeyStore
     from services.documents.identity import create_demo_identity
+    from services.pseudonym_token import install_master
     from services.pseudonyms import Pseudonymizer
     from services.sealing_keys import FileKeyring
 
@@ -111,13 +130,19 @@ def init(settings: Settings, copy_from: Path | None = None) -> list[str]:
                 shutil.copytree(source, target, ignore=ignored)
                 made.append(f"{target} (de {source})")
         secret = copy_from / "keys" / "pseudonym.key"
-        if secret.is_file() and not settings.pseudonym_key_path.exists():
+        if secret.is_file() and settings.pseudonym_pkcs11_token:
+            if install_master(settings, secret.read_bytes()):
+                made.append(f"secreto de seudónimos en el token (de {secret})")
+        elif secret.is_file() and not settings.pseudonym_key_path.exists():
             shutil.copy2(secret, settings.pseudonym_key_path)
             made.append(f"{settings.pseudonym_key_path} (de {secret})")
     if not (settings.keys_dir / "current").exists():
         KeyStore.open(settings.keys_dir)
         made.append(str(settings.keys_dir))
-    if not settings.pseudonym_key_path.exists():
+    if settings.pseudonym_pkcs11_token:
+        if install_master(settings):
+            made.append(f"secreto de seudónimos en el token «{settings.pseudonym_pkcs11_token}»")
+    elif not settings.pseudonym_key_path.exists():
         Pseudonymizer.from_file(settings.pseudonym_key_path)
         made.append(str(settings.pseudonym_key_path))
     if not settings.claim_kek_pkcs11_token and not any(settings.claim_keys_dir.glob("*.kek")):

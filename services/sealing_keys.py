@@ -154,7 +154,10 @@ class Pkcs11Keyring:
 
         self._pkcs11 = pkcs11
         token = pkcs11.lib(module).get_token(token_label=token_label)
-        self._session: Any = token.open(user_pin=pin, rw=True)
+        try:
+            self._session: Any = token.open(user_pin=pin, rw=True)
+        except pkcs11.exceptions.UserAlreadyLoggedIn:  # the pseudonym secret, same token
+            self._session = token.open(rw=True)
         self._lock = threading.Lock()
         if not self.ids():
             self.create()

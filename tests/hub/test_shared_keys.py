@@ -6,6 +6,7 @@ refused at start, and no instance makes keys of its own there."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import signal
 import subprocess
@@ -31,6 +32,8 @@ from tests.hub.test_db_faults import qhub_serve
 from tests.hub.test_serve_workers import _wait_ready
 
 ROOT = Path(__file__).resolve().parents[2]
+SOFTHSM = "/usr/lib/softhsm/libsofthsm2.so"
+PINS = ("--so-pin", "9999", "--pin", "1234")
 SECRET = "secreto-de-prueba"
 STATUS = """query($d: DocumentInput!) { protectionStatus(document: $d) {
   found protected person { id } } }"""
@@ -222,3 +225,95 @@ def test_keys_init_keeps_an_instances_keys(tmp_path: Path) -> None:
     assert again.pseudonym("minsa", 42) == pseudonyms.pseudonym("minsa", 42)
     # and running it again changes nothing
     assert shared_keys.init(shared) == []
+
+
+def _init_token(env: dict[str, str], label: str) -> None:
+    subprocess.run(
+        ["softhsm2-util", "--init-token", "--free", "--label", label, *PINS],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+
+
+async def test_the_pseudonym_secret_in_a_pkcs11_token(
+    database_url: str, tmp_path: Path, engine: AsyncEngine
+) -> None:
+    # Given an instance that ran alone (its pseudonym secret a file of its data folder),
+    # and a SoftHSM2 token for the deployment
+    data = tmp_path / "data"
+    alone = Pseudonymizer.from_file(data / "keys" / "pseudonym.key")
+    (tmp_path / "tokens").mkdir()
+    conf = tmp_path / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {tmp_path / 'tokens'}\nobjectstore.backend = file\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QHUB_")}
+    env.update(
+        SOFTHSM2_CONF=str(conf),
+        QHUB_KEYS_DIR=str(tmp_path / "shared"),
+        QHUB_PSEUDONYM_PKCS11_TOKEN="seudonimos",
+        QHUB_PSEUDONYM_PKCS11_MODULE=SOFTHSM,
+        QHUB_PSEUDONYM_PKCS11_PIN="1234",
+        QHUB_DATABASE_URL=libpq_url(database_url),
+    )
+    assert Path(SOFTHSM).exists(), "softhsm2 (scripts/system-deps.sh)"
+    _init_token(env, "seudonimos")
+    # When the deployment's keys are made from that instance's, the secret into the token
+    made = subprocess.run(
+        [sys.executable, "-m", "hub.cli", "keys", "init", "--copy-from", str(data)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert "secreto de seudónimos en el token" in made.stdout
+    # Then no file holds it in the shared folder, the token gives the same identifiers,
+    # and the secret cannot be read out of the token
+    assert not (tmp_path / "shared" / "pseudonym.key").exists()
+    probe = subprocess.run(
+        [sys.executable, "-m", "tests.hub.pseudonym_probe"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert probe.returncode == 0, probe.stdout + probe.stderr
+    seen = json.loads(probe.stdout)
+    assert seen["migraciones-42"] == alone.pseudonym("migraciones", 42)
+    assert seen["minsa-42"] == alone.pseudonym("minsa", 42)
+    assert seen["back"] == 42
+    assert (seen["value_read"], seen["extractable"], seen["label"]) == (False, False, True)
+    print(f"PKCS#11 pseudonyms: {seen['us_per_identifier']} us per identifier (SoftHSM2)")
+    # and a hub serving with it names a person by that identifier
+    case = (await make_cases(engine, 1, status="under_review", nationality="VE"))[0]
+    async with engine.connect() as conn:
+        number = (
+            await conn.execute(
+                text("SELECT number FROM identity_document WHERE person_id = :p"),
+                {"p": case.person_ids[0]},
+            )
+        ).scalar_one()
+    client_id = await _client(engine)
+    proc, url = qhub_serve({**env, "QHUB_DATA_DIR": str(tmp_path / "a")}, output=True)
+    try:
+        _wait_ready(url, proc)
+        answer = _status(url, _token(url, client_id), number)
+    finally:
+        stop(proc)
+    assert answer.json()["data"]["protectionStatus"]["person"]["id"] == alone.pseudonym(
+        "migraciones", case.person_ids[0]
+    )
+    # and an instance pointed at a token without the secret refuses to start, saying so
+    _init_token(env, "vacio")
+    proc, _ = qhub_serve(
+        {**env, "QHUB_PSEUDONYM_PKCS11_TOKEN": "vacio", "QHUB_DATA_DIR": str(tmp_path / "b")},
+        output=True,
+    )
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 2, out
+    assert (
+        "el token PKCS#11 «vacio» no guarda el secreto de seudónimos / holds no pseudonym"
+        " secret (QHUB_PSEUDONYM_PKCS11_TOKEN)"
+    ) in out
