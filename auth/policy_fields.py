@@ -541,6 +541,8 @@ FIELDS["Mutation"].update(
     assignCase=C.CASE_ADMIN, undoDuplicateDecision=C.BIOMETRICS_REVIEW, addCaseNote=C.CLAIM
 )
 FIELDS["AssignmentResult"]["notAssigned"] = C.CASE_ADMIN
+# the photo of the person whose enrolment raised the review: identity, as photographs are
+FIELDS["PossibleDuplicate"]["photo"] = C.IDENTITY
 FIELDS["UnassignedCase"] = dict.fromkeys(("caseNumber", "code", "reason"), C.CASE_ADMIN)
 FIELDS["OfficerLoad"] = dict.fromkeys(
     ("username", "fullName", "officeCode", "profiles", "capacity", "load", "available"),

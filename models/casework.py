@@ -182,6 +182,9 @@ class PossibleDuplicate(Base):
     undone_by: Mapped[str | None] = mapped_column(Text)
     undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     undo_note: Mapped[str | None] = mapped_column(Text)
+    # The photo taken at the enrolment that raised the review (nothing was enrolled), so
+    # the reviewer can compare it with the matched person's.
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class CaseNote(Base):

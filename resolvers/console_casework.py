@@ -103,6 +103,16 @@ async def document_pdf(root: Scoped, info: strawberry.Info) -> str | None:
     return (await _pdfs([root], info))[0]
 
 
+async def _review_photos(roots: list[dup.PossibleDuplicateRecord], info: Any) -> list[str | None]:
+    loader = info.context.loaders.custom("review_photo", photos.photos_by_review)
+    return await loader.many([r.id for r in roots])  # type: ignore[no-any-return]
+
+
+@batched(_review_photos)
+async def review_photo(root: dup.PossibleDuplicateRecord, info: strawberry.Info) -> str | None:
+    return (await _review_photos([root], info))[0]
+
+
 async def _photos(roots: list[PersonRecord], info: Any) -> list[str | None]:
     loader = info.context.loaders.custom("photo", photos.photos_by_person)
     return await loader.many([r.id for r in roots])  # type: ignore[no-any-return]

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from psycopg import Connection
 
 from services.casework import claim_records as claim
+from services.casework.assignment import CHILD_CATEGORIES
 from services.sealing import CaseKey, keyring
 
 ASSESSED_PER_OFFICE = 2
@@ -90,12 +91,14 @@ def _new_case_key(conn: Connection[Any], case_id: int) -> CaseKey:
 
 
 def assess_demo_cases(conn: Connection[Any], now: datetime) -> list[int]:
-    """Give the first ``ASSESSED_PER_OFFICE`` assigned cases under review of each office
-    an interview and an assessment by their officer (recommendations in turn), so the
-    Secretary has cases waiting for a decision; their numbers."""
+    """Give the ``ASSESSED_PER_OFFICE`` most recently filed assigned cases under review of
+    each office (the top of the Secretary's list) an interview and an assessment by their
+    officer (recommendations in turn), so the Secretary has cases waiting for a decision
+    with a recommendation; their numbers."""
     cases = conn.execute(
         "SELECT id, number, username FROM (SELECT c.id, c.number, o.username,"
-        " row_number() OVER (PARTITION BY c.office_id ORDER BY c.number) AS k"
+        " row_number() OVER (PARTITION BY c.office_id ORDER BY c.filing_date DESC, c.id DESC)"
+        " AS k"
         " FROM case_file c JOIN officer o ON o.id = c.assigned_officer_id"
         " WHERE c.status = 'under_review') s WHERE k <= %s ORDER BY number",
         (ASSESSED_PER_OFFICE,),
@@ -129,3 +132,26 @@ def assess_demo_cases(conn: Connection[Any], now: datetime) -> list[int]:
             ),
         )
     return [number for _, number, _ in cases]
+
+
+def respect_profiles(
+    case_rows: list[tuple[Any, ...]],
+    assignment_rows: list[tuple[Any, ...]],
+    need_rows: list[tuple[Any, ...]],
+    need_categories: dict[str, str],
+    officers: list[tuple[Any, ...]],
+) -> None:
+    """Leave unassigned (in place) the demo's cases with a child's need whose drawn officer
+    does not work with children, as the assignment rule would (a supervisor then sees
+    why automatic assignment cannot take them: no officer of that profile)."""
+    children_officers = {o[0] for o in officers if "children" in str(o[5])}
+    child_cases = {
+        case_id for case_id, _, code in need_rows if need_categories.get(code) in CHILD_CATEGORIES
+    }
+    dropped = set()
+    for i, row in enumerate(case_rows):
+        case_id, assigned = row[0], row[5]
+        if assigned is not None and case_id in child_cases and assigned not in children_officers:
+            case_rows[i] = (*row[:5], None, *row[6:])
+            dropped.add(case_id)
+    assignment_rows[:] = [a for a in assignment_rows if a[0] not in dropped]

@@ -18,7 +18,12 @@ from psycopg import Connection
 from models.vocab import PENDING_STATUSES, CaseStatus, HealthProfession
 from services.casework.assignment import RULE_VERSION as ASSIGNMENT_RULE_VERSION
 from services.casework.priority import file_rules, score
-from services.demo_casework import assess_demo_cases, copy_rows, write_priorities
+from services.demo_casework import (
+    assess_demo_cases,
+    copy_rows,
+    respect_profiles,
+    write_priorities,
+)
 from services.demo_vocabulary import (
     ADDRESSES,
     CHILD_CODES,
@@ -327,6 +332,7 @@ def generate_demo(
         if len(summary.sample_case_numbers) < 50:
             summary.sample_case_numbers.append(number)
 
+    respect_profiles(case_rows, assignment_rows, need_rows, need_categories, officers)
     copy_rows(
         conn,
         "person",

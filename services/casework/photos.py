@@ -17,6 +17,20 @@ def data_url(photo: bytes) -> str:
     return f"data:{kind};base64,{base64.b64encode(photo).decode()}"
 
 
+async def photos_by_review(
+    conn: AsyncConnection[Any], review_ids: Sequence[int]
+) -> list[str | None]:
+    """The photo taken at the enrolment that raised each possible-duplicate review."""
+    rows = await (
+        await conn.execute(
+            "SELECT id, photo FROM possible_duplicate WHERE id = ANY(%s) AND photo IS NOT NULL",
+            (list(set(review_ids)),),
+        )
+    ).fetchall()
+    found = {r[0]: data_url(bytes(r[1])) for r in rows}
+    return [found.get(i) for i in review_ids]
+
+
 async def photos_by_person(
     conn: AsyncConnection[Any], person_ids: Sequence[int]
 ) -> list[str | None]:

@@ -3,7 +3,8 @@
 ``case_note`` holds officers' notes on a case (claim data, sealed like the other claim
 values); its writes are captured for the access log like every case table
 (``qhub_capture_change``, 0007). ``possible_duplicate`` keeps who undid its last
-"same person" decision, when and why.
+"same person" decision, when and why, and the photo taken at the enrolment that raised it
+(nothing is enrolled then) for the reviewer to compare.
 
 Revision ID: 0018_console_casework
 Revises: 0016_log_chains
@@ -35,9 +36,11 @@ def upgrade() -> None:
     op.add_column('possible_duplicate', sa.Column('undone_by', sa.Text(), nullable=True))
     op.add_column('possible_duplicate', sa.Column('undone_at', sa.DateTime(timezone=True), nullable=True))
     op.add_column('possible_duplicate', sa.Column('undo_note', sa.Text(), nullable=True))
+    op.add_column('possible_duplicate', sa.Column('photo', sa.LargeBinary(), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column('possible_duplicate', 'photo')
     op.drop_column('possible_duplicate', 'undo_note')
     op.drop_column('possible_duplicate', 'undone_at')
     op.drop_column('possible_duplicate', 'undone_by')
