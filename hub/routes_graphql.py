@@ -157,6 +157,7 @@ def access_log_unavailable(what_happened: str) -> JSONResponse:
             ]
         },
         status_code=503,
+        headers={"Retry-After": str(availability.RETRY_AFTER)},
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import psycopg
 import psycopg.conninfo
+import psycopg.errors
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
@@ -36,6 +37,13 @@ _STATE_SQL = (
 _PROBE_SQL = (
     "INSERT INTO write_change (request_key, table_name, operation, row_key)"
     " VALUES ('readyz', 'readyz', 'INSERT', '{}'::jsonb)"
+)
+# A row in an existing page needs no new space: a disk that is full passes the probe
+# above until a table must grow. A new (temporary) table's first row always takes a new
+# block in the database's tablespace, so a full disk fails it at once.
+_SPACE_SQL = (
+    "CREATE TEMP TABLE qhub_readyz_space (b bytea) ON COMMIT DROP",
+    "INSERT INTO qhub_readyz_space VALUES ('\\x00')",
 )
 
 
@@ -100,6 +108,10 @@ async def _readiness(request: Request) -> JSONResponse:
                     conn.transaction(force_rollback=True),
                 ):
                     await conn.execute(_PROBE_SQL)
+                    for sql in _SPACE_SQL:
+                        await conn.execute(sql)
+        except psycopg.errors.DiskFull as exc:
+            return _unavailable("database disk full", detail=type(exc).__name__)
         except Exception as exc:
             return _unavailable("access log not writable", detail=type(exc).__name__)
     # each pool's size and use, and the process's connection budget (hub.connection_budget)
