@@ -50,6 +50,7 @@ async def measure(url: str, persons: int) -> dict[str, float]:
         "dp_s": dp_seconds,
         "dp_cells": audit["cells"],
         "mip_solves": protection.mip_solves,
+        "integer_failures": protection.integer_failures,
         "persons": counted.persons,
         "cells": counted.grid.size,
         "hidden": sum(protection.hidden),
@@ -80,7 +81,8 @@ def main() -> None:
             f" {r['build_s']:.1f} s (count {r['count_s']:.1f} s, suppression and audit"
             f" {r['protect_s']:.1f} s): {r['cells']:.0f} cells, {r['hidden']:.0f} hidden"
             f" ({r['primary']:.0f} small), {r['lp_solves']:.0f} LPs,"
-            f" {r['mip_solves']:.0f} MIPs, largest block {r['largest_block']:.0f}",
+            f" {r['mip_solves']:.0f} MIPs ({r['integer_failures']:.0f} cells the LP passed"
+            f" and the MIP did not), largest block {r['largest_block']:.0f}",
             flush=True,
         )
     if len(sizes) > 1:

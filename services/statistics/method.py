@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.statistics.privacy import domain_cutoff
+
 
 def _number(x: float) -> str:
     return f"{x:g}".replace(".", ",")
@@ -45,7 +47,8 @@ def _noise_es(threshold: int, privacy: dict[str, Any]) -> str:
         f"desviación estándar de {_number(privacy['noiseSd'])} personas. "
         "Los lugares son códigos de departamento del INEI (ubigeo) y las nacionalidades "
         "códigos ISO; qué nacionalidades se publican con su código (las demás van juntas como "
-        f"«ZZ») se decide también con cifras con ruido (unas {threshold} personas o más), y "
+        f"«ZZ») se decide también con cifras con ruido (hacen falta unas "
+        f"{round(domain_cutoff(threshold))} personas), y "
         "nunca se publica texto libre."
     )
 

@@ -70,15 +70,25 @@ def noisy(measurement: Any, counts: Sequence[float]) -> np.ndarray[Any, np.dtype
     return np.array(measurement([float(c) for c in counts]), dtype=float)
 
 
+_DOMAIN_SENSITIVITY = 2.0
+
+
+def domain_cutoff(threshold: int) -> float:
+    """The noisy count a nationality or year needs to get its own value."""
+    return threshold + 4 * gaussian_for(_DOMAIN_SENSITIVITY, RHO_DOMAINS)[1]
+
+
 def choose_domains(
     nationality_counts: dict[str, int],
     year_counts: dict[int, int],
     reference_year: int,
-    cutoff: int,
+    threshold: int,
 ) -> tuple[list[str], int]:
     """Nationalities and first year from noisy counts over fixed candidate lists (every
     ISO code, the last ``YEARS_BACK`` years): kept when the noisy count reaches
-    ``cutoff``. One person moves one count of each list: L2 sensitivity 2 for a change."""
+    ``threshold`` plus four standard deviations of the noise, so that a code nobody holds
+    is kept with probability ~3·10⁻⁵ (each kept code adds a row of noise to many tables).
+    One person moves one count of each list: L2 sensitivity 2 for a change."""
     codes = [*ISO_CODES, OTHER_NATIONALITY]
     position = {c: i for i, c in enumerate(codes)}
     nat = [0] * len(codes)
@@ -88,8 +98,9 @@ def choose_domains(
     years = [0] * (YEARS_BACK + 1)
     for year, n in year_counts.items():
         years[min(max(year, oldest), reference_year) - oldest] += n
-    measurement, _ = gaussian_for(2.0, RHO_DOMAINS)
+    measurement, scale = gaussian_for(_DOMAIN_SENSITIVITY, RHO_DOMAINS)
     values = noisy(measurement, [*nat, *years])
+    cutoff = threshold + 4 * scale
     kept = [c for c, v in zip(codes[:-1], values[: len(codes) - 1], strict=True) if v >= cutoff]
     first = next(
         (oldest + i for i, v in enumerate(values[len(codes) :]) if v >= cutoff), reference_year

@@ -136,6 +136,7 @@ async def build(
         "primary": result.primary,
         "lpSolves": result.lp_solves,
         "mipSolves": result.mip_solves,
+        "integerFailures": result.integer_failures,
         "rounds": result.rounds,
         "largestBlock": result.largest_block,
     }

@@ -55,6 +55,7 @@ class Protection:
     mip_solves: int = 0
     largest_block: int = 0
     primary: int = 0
+    integer_failures: int = 0  # hidden cells the LP passed and the integer program did not
 
 
 class _Release:
@@ -247,7 +248,7 @@ def protect_release(
             release.hide(cell, work)
     primary = sum(release.hidden)
     release.close_lines(work)
-    rounds = 0
+    rounds = integer_failures = 0
     while True:
         rounds += 1
         if rounds > MAX_ROUNDS:
@@ -264,6 +265,7 @@ def protect_release(
             for block, targets in release.blocks(doubtful):
                 release.interval_attack(targets, block, integer=True)
             failing = [c for c in doubtful if not release.integer_safe(c)]
+            integer_failures += len(failing)
         if not failing:
             break
         touched: set[int] = set()
@@ -288,6 +290,7 @@ def protect_release(
         release.mip_solves,
         release.largest_block,
         primary,
+        integer_failures,
     )
 
 

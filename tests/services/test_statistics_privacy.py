@@ -84,6 +84,7 @@ async def assert_noise_protects(url: str) -> Release:
         assert created and release.method == DIFFERENTIAL_PRIVACY
         truth = await truth_of(conn, release)
     assert_consistent(release)
+    assert len([key for key in release.tables if len(key) >= 2]) == 30
     privacy = release.audit["privacy"]
     assert privacy["rho"] == RHO_RELEASE and privacy["rhoYear"] == RHO_YEAR
     assert privacy["rhoSpentYear"] == RHO_RELEASE
@@ -106,6 +107,10 @@ async def assert_noise_protects(url: str) -> Release:
                 small += 1
                 exact_small += published == true
     total = sum(len(cells) for cells in tables.values())
+    print(
+        f"  {len(tables)} tables attacked; cells within their margin: {within} of {total};"
+        f" small cells (1-9) published exactly: {exact_small} of {small}"
+    )
     # the published accuracy holds: ≥ 90 % of cells within their 95 % margin (rounding and
     # the floor at zero only bring small cells closer)
     assert within >= 0.9 * total
