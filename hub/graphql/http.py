@@ -49,6 +49,8 @@ class GraphQLParams:
     variables: dict[str, Any] | None
     operation_name: str | None
     extensions: dict[str, Any] | None
+    # the hash to register the text under once it validates (persisted queries)
+    register_as: str | None = None
 
 
 # Parsed and validated documents, bounded by bytes; invalid ones are never kept.
@@ -122,6 +124,7 @@ async def params_from(
         raise RequestError(400, "Falta el parámetro 'query'.", "BAD_REQUEST")
     if not isinstance(query, str):
         raise RequestError(400, "El parámetro 'query' debe ser un texto.", "BAD_REQUEST")
+    register_as = persisted_queries.to_register(query, extensions)
     operation_name = data.get("operationName")
     if operation_name == "" and from_query_string:
         operation_name = None
@@ -132,12 +135,17 @@ async def params_from(
         variables=_json_field(data.get("variables"), "variables", from_query_string),
         operation_name=operation_name,
         extensions=extensions,
+        register_as=register_as,
     )
 
 
-async def read_params(request: Request) -> GraphQLParams:
+def _persisted_store(request: Request) -> persisted_queries.Store | None:
     hub = getattr(request.app.state, "hub", None)
-    persisted = hub.services.get("persisted_queries") if hub is not None else None
+    return hub.services.get("persisted_queries") if hub is not None else None
+
+
+async def read_params(request: Request) -> GraphQLParams:
+    persisted = _persisted_store(request)
     if request.method == "GET":
         return await params_from(dict(request.query_params), True, persisted)
     if request.method != "POST":
@@ -267,6 +275,10 @@ async def handle(
                     media,
                 )
             return _request_failed(errors, media, "GRAPHQL_VALIDATION_FAILED")
+        if params.register_as is not None:  # a valid document only
+            await persisted_queries.register(
+                _persisted_store(request), params.register_as, params.query
+            )
         operation = find_operation(document, params.operation_name)
         if operation is None:
             return request_error_response(

@@ -9,7 +9,9 @@ recent ones (``load_recent``). A hash missing from memory is looked up in Postgr
 once (``resolve``): a registration on A runs on B at B's next request, whether or not the
 notification has arrived. Misses are not cached (a cached miss could hide a registration
 made a moment later); their lookups are bounded instead (``LOOKUPS`` at a time, on the
-read pool, which bounds them too).
+read pool, which bounds them too). Only documents that validate are registered, up to
+``MAX_TEXT`` bytes, and the table keeps the most recent ``KEEP``: an anonymous caller
+cannot fill memory or the database with texts.
 """
 
 from __future__ import annotations
@@ -56,6 +58,13 @@ _PERSISTED = LRU(CAPACITY)
 # at most this many of the read pool's connections.
 LOOKUPS = 2
 WAIT_SECONDS = 5.0  # for a connection of the read pool
+# Only valid documents are registered, and only up to this size (a longer text still
+# runs; its client keeps sending it): memory and the table stay bounded.
+MAX_TEXT = 16 * 1024
+# The table keeps the most recent KEEP texts: every PRUNE_EVERY-th registration of a
+# process deletes older ones (by created_at, indexed).
+KEEP = 50_000
+PRUNE_EVERY = 100
 
 
 class Store:
@@ -65,6 +74,7 @@ class Store:
     def __init__(self, pool: Any) -> None:
         self.pool = pool
         self.looking = asyncio.Semaphore(LOOKUPS)
+        self.saved = 0
 
 
 def _persisted_hash(extensions: dict[str, Any] | None) -> str | None:
@@ -80,28 +90,36 @@ def _persisted_hash(extensions: dict[str, Any] | None) -> str | None:
     return persisted["sha256Hash"].lower()  # type: ignore[no-any-return]
 
 
-async def resolve(
-    query: str | None, extensions: dict[str, Any] | None, store: Store | None
-) -> str | None:
-    """The text of the request: its own (registered under its hash when it carries one:
-    stored in ``store`` before the request goes on) or, for a hash alone, the
-    text registered under it on any instance. ``None``: neither text nor hash."""
+async def resolve(query: Any, extensions: dict[str, Any] | None, store: Store | None) -> Any:
+    """The text of the request: its own, or for a hash alone the text registered under it
+    on any instance. ``None``: neither text nor hash."""
+    digest = _persisted_hash(extensions)
+    if query is not None or digest is None:
+        return query
+    known = _PERSISTED.get(digest) or await _lookup(store, digest)
+    if known is None:
+        # Apollo clients retry with the full text when they see this code (status 200).
+        raise RequestError(200, "PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
+    return known
+
+
+def to_register(query: str, extensions: dict[str, Any] | None) -> str | None:
+    """The hash to register ``query`` under once it validates (``register``): the one it
+    was sent with, checked; None when there is none, it is known or the text is long."""
     digest = _persisted_hash(extensions)
     if digest is None:
-        return query
-    if query is None:
-        known = _PERSISTED.get(digest) or await _lookup(store, digest)
-        if known is None:
-            # Apollo clients retry with the full text when they see this code (status 200).
-            raise RequestError(200, "PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
-        return known
-    if not isinstance(query, str):
-        return query
+        return None
     _check(digest, query)
-    if _PERSISTED.get(digest) is None:
-        await _save(store, digest, query)
-        _PERSISTED.put(digest, query)
-    return query
+    if _PERSISTED.get(digest) is not None or len(query.encode()) > MAX_TEXT:
+        return None
+    return digest
+
+
+async def register(store: Store | None, digest: str, query: str) -> None:
+    """Store a valid document under its hash for every instance, before its request is
+    answered (a client may send the hash alone to another instance next)."""
+    await _save(store, digest, query)
+    _PERSISTED.put(digest, query)
 
 
 def remember_persisted(query: str, extensions: dict[str, Any]) -> None:
@@ -145,11 +163,18 @@ async def _save(store: Store | None, digest: str, query: str) -> None:
         return
     try:
         async with store.pool.connection(timeout=WAIT_SECONDS) as conn:
-            await conn.execute(
+            cursor = await conn.execute(
                 "INSERT INTO persisted_query (sha256, query) VALUES (%s, %s)"
                 " ON CONFLICT (sha256) DO NOTHING",
                 (digest, query),
             )
+            store.saved += cursor.rowcount
+            if cursor.rowcount and store.saved % PRUNE_EVERY == 0:
+                await conn.execute(
+                    "DELETE FROM persisted_query WHERE created_at < (SELECT created_at"
+                    " FROM persisted_query ORDER BY created_at DESC OFFSET %s LIMIT 1)",
+                    (KEEP - 1,),
+                )
             if len(query.encode()) <= NOTIFY_MAX:
                 payload = json.dumps({"sha256": digest, "query": query})
                 await conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, payload))
