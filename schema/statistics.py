@@ -8,6 +8,7 @@ from enum import StrEnum
 import strawberry
 
 from resolvers import statistics as r
+from schema.fields import field
 
 
 @strawberry.enum(name="StatDimension", description="Dimensiones de las estadísticas abiertas.")
@@ -90,9 +91,17 @@ class StatRelease:
         description="differential-privacy o audited-cell-suppression (ediciones anteriores)"
     )
     method_explanation_es: str
-    threshold: int = strawberry.field(description="Celdas de 1 a umbral−1 personas se ocultan.")
+    threshold: int = strawberry.field(
+        description=(
+            "Con ruido: personas que necesita una nacionalidad o un año para tener su propio "
+            "valor (más el margen del ruido). Con supresión: las celdas de 1 a umbral−1 "
+            "personas se ocultan."
+        )
+    )
     protection_interval: int = strawberry.field(
-        description="Ninguna celda oculta puede acotarse a un intervalo más estrecho."
+        description=(
+            "Solo con supresión: ninguna celda oculta puede acotarse a un intervalo más estrecho."
+        )
     )
     tables: list[list[str]] = strawberry.field(description="Las tablas publicadas.")
     dimensions: list[StatDimensionValues]
@@ -119,20 +128,20 @@ class StatTable:
 
 @strawberry.type
 class StatisticsQuery:
-    @strawberry.field(
+    @field(
         description=(
-            "Personas por dos o tres dimensiones, con totales, de la edición vigente; las "
-            "celdas pequeñas y las que permitirían deducirlas se ocultan. Pública, sin token."
+            "Personas por dos o tres dimensiones, con totales, de la edición vigente: cifras "
+            "con ruido de privacidad diferencial (su precisión en margin95) o, en ediciones "
+            "anteriores, con las celdas pequeñas y las que permitirían deducirlas ocultas. "
+            "Pública, sin token."
         )
     )
     async def statistics(self, info: strawberry.Info, dimensions: list[StatDimension]) -> StatTable:
-        return await r.statistics(info, [d.value for d in dimensions])  # type: ignore[no-any-return]
+        return await r.statistics(info, [d.value for d in dimensions])
 
-    @strawberry.field(
-        description="La edición vigente: fecha, método (explicado en español), tablas, valores."
-    )
+    @field(description="La edición vigente: fecha, método (explicado en español), tablas, valores.")
     async def statistics_release(self, info: strawberry.Info) -> StatRelease:
-        return await r.statistics_release(info)  # type: ignore[no-any-return]
+        return await r.statistics_release(info)
 
 
 QUERIES: list[type] = [StatisticsQuery]
