@@ -10,8 +10,8 @@ query waits for a server that does not read (psycopg gives up after 10 s). So:
 - every GraphQL request's work (execution and its log) runs through ``StallWatch.run``,
   which knows since when each one runs;
 - when one has run for ``QHUB_DB_STALL`` seconds (2), the watch asks the server on a
-  fresh connection (``SELECT 1``, libpq's ``connect_timeout``); no answer within
-  ``PROBE_WAIT`` seconds and the database counts as *not responding*;
+  fresh connection (``SELECT 1``); no answer within ``PROBE_WAIT`` seconds (libpq's
+  ``connect_timeout`` and half a second) and the database counts as *not responding*;
 - then every request in flight is answered 503 ``DATABASE_UNAVAILABLE`` (its work is
   cancelled and finishes in the background: a transaction never committed is rolled
   back by the server, so nothing unacknowledged stays half-done), new requests are
@@ -43,7 +43,10 @@ from hub.settings import _env_int
 T = TypeVar("T")
 
 STALL_AFTER = _env_int("DB_STALL", 2)
-PROBE_WAIT = 1.5  # seconds a probe may take before the database counts as not responding
+# A probe fails when libpq would fail a connection (its connect_timeout), or when the
+# server that let it connect does not answer SELECT 1 in the half second after: a slow,
+# loaded server answers a fresh connection within that, a frozen one never does.
+PROBE_WAIT = CONNECT_TIMEOUT + 0.5
 TICK = 0.25
 
 log = logging.getLogger("qhub.database")
