@@ -23,7 +23,9 @@ def _post(hub: LiveHub, body: dict[str, object]) -> httpx.Response:
 
 
 def test_unknown_hash_asks_for_the_full_query(live_hub: LiveHub) -> None:
-    body = {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "0" * 64}}}
+    body: dict[str, object] = {
+        "extensions": {"persistedQuery": {"version": 1, "sha256Hash": "0" * 64}}
+    }
     response = _post(live_hub, body)
     assert response.status_code == 200
     assert response.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
