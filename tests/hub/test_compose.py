@@ -359,9 +359,14 @@ def test_the_limit_counts_citizens_behind_the_gateway(deployment: Any) -> None:
 
 def test_each_instance_readiness_is_honest(deployment: Any) -> None:
     hubs, gateway, _ = deployment
-    # Given both instances ready, and the gateway saying so for each
+    # Given both instances ready within the compose file's connection budget, and the
+    # gateway saying so for each
+    budget = int(SERVICES["hub-a"]["environment"]["QHUB_MAX_CONNECTIONS"])
     for hub in hubs.values():
-        assert httpx.get(f"{hub.url}/readyz").status_code == 200
+        own = httpx.get(f"{hub.url}/readyz")
+        assert own.status_code == 200
+        assert (own.json()["budget"], own.json()["primary"]) == (budget, budget)
+        assert sum(pool["max"] for pool in own.json()["pools"].values()) + 2 == budget
     ready = httpx.get(f"{gateway.url}/readiness", timeout=10)
     assert ready.status_code == 200
     assert ready.json() == {
