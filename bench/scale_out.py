@@ -109,6 +109,8 @@ def point(url: str, variant: str, instances: int, args: argparse.Namespace) -> d
             "QHUB_BENCH_LOG_MODE": variant,
             "QHUB_BENCH_STATS_DIR": stats_dir,
             "QHUB_CHECKPOINT_SECONDS": "0",
+            # one-lock's chain (main) stays leased through the run: chains' hubs never take it
+            "QHUB_LOG_CHAIN_LEASE_SECONDS": "86400" if variant == "one-lock" else "30",
         }
         bases = [
             stack.enter_context(hub_process(url, env, bootstrap="bench.scale_out_probe"))

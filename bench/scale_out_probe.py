@@ -46,8 +46,12 @@ async def _one_lock(
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
         held = time.perf_counter()
+        # The head read under the lock (as before chains); the chain taken whatever its
+        # lease, since the lock alone orders these appends.
         cursor = await conn.execute(
-            "SELECT entries, head_hash FROM access_chain WHERE chain_id = 'main'"
+            "UPDATE access_chain SET lease_owner = %s WHERE chain_id = 'main'"
+            " RETURNING entries, head_hash",
+            (SHARED_OWNER,),
         )
         row = await cursor.fetchone()
         assert row is not None
