@@ -70,7 +70,7 @@ class StatPrivacy:
     rho: float = strawberry.field(description="ρ (zCDP) que gasta esta edición.")
     rho_year: float = strawberry.field(description="ρ máximo de las ediciones de un año.")
     rho_spent_year: float = strawberry.field(
-        description="ρ gastado por las ediciones del año de referencia, esta incluida."
+        description="ρ gastado por las ediciones publicadas el mismo año que esta, esta incluida."
     )
     delta: float
     epsilon: float = strawberry.field(description="ε de esta edición, con el δ indicado.")

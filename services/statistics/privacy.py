@@ -11,9 +11,11 @@ removed or changed (any attribute, or filed a day later). Each release spends
    One person is in one cell of each table, so a change moves ``2 × tables`` cells by
    one: the L2 sensitivity is ``√(2 × tables)``.
 
-zCDP adds up over releases; one release per closed quarter gives ``RHO_YEAR`` per year
-(also shown as ε at ``DELTA``). The noisy counts are then made consistent integers
-(services.statistics.consistency) — post-processing, which costs no privacy.
+zCDP adds up over releases (a person is in every one): the releases published in a
+calendar year may spend ``RHO_YEAR`` together, one per closed quarter (also shown as ε at
+``DELTA``); a fifth is refused, whatever quarter it counts. The noisy counts are then
+made consistent integers (services.statistics.consistency) — post-processing, which costs
+no privacy.
 """
 
 from __future__ import annotations
@@ -111,8 +113,8 @@ def choose_domains(
 @dataclass(frozen=True)
 class Budget:
     rho: float  # spent by this release
-    rho_year: float  # the most all releases of a reference year may spend
-    rho_spent_year: float  # this release and the earlier ones of its reference year
+    rho_year: float  # the most the releases published in a year may spend together
+    rho_spent_year: float  # this release and the earlier ones published in its year
     delta: float
     epsilon: float  # of this release, at delta
     epsilon_year: float

@@ -144,11 +144,12 @@ async def build(
 
 
 async def _spent_in_year(conn: AsyncConnection[Any], year: int) -> float:
-    """The zCDP already spent by the releases of reference ``year``."""
+    """The zCDP already spent by the releases published in ``year`` (whatever quarter
+    they count: a person is in all of them)."""
     row = await (
         await conn.execute(
             "SELECT coalesce(sum((audit->'privacy'->>'rho')::float), 0) FROM statistics_release"
-            " WHERE extract(year FROM reference_date) = %s",
+            " WHERE (audit->'privacy'->>'year')::int = %s",
             (year,),
         )
     ).fetchone()
@@ -173,7 +174,7 @@ async def publish(
         existing = await _load_by(conn, "reference_date = %s", reference)
         if existing is not None:
             return existing, False
-        spent = await _spent_in_year(conn, reference.year)
+        spent = await _spent_in_year(conn, today.year)
         if method == DIFFERENTIAL_PRIVACY and spent + privacy.RHO_RELEASE > privacy.RHO_YEAR + 1e-9:
             raise ValidationFailed(
                 [
@@ -185,6 +186,8 @@ async def publish(
                 ]
             )
         grid, cells, audit, seconds = await build(conn, reference, threshold, method, spent)
+        if "privacy" in audit:
+            audit["privacy"]["year"] = today.year
         row = await (
             await conn.execute(
                 """INSERT INTO statistics_release (version, reference_date, method,

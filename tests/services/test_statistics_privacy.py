@@ -16,6 +16,7 @@ import psycopg
 import pytest
 
 from hub.readpool import libpq_url
+from services.errors import ValidationFailed
 from services.statistics import explanation_es, publish, table_of
 from services.statistics.counting import count_release
 from services.statistics.dimensions import Dimension
@@ -196,3 +197,41 @@ async def test_two_releases_a_day_apart_with_one_person_changed_do_not_isolate_t
     # right in every table (12 of them); ≥ 6 by chance has probability well under 1e-4
     assert hits < 6
     assert sum(len(c) for c in before.values()) > 1000
+
+
+async def test_a_fifth_release_published_in_a_year_is_refused_and_nothing_is_stored(
+    own_database: str,
+) -> None:
+    # Given a small population and four releases published in January 2027 (the budget of
+    # the year: four quarters of 2026, though published late)
+    async with await psycopg.AsyncConnection.connect(
+        libpq_url(own_database), autocommit=True
+    ) as conn:
+        await generate_population(conn, 500, seed=0.3)
+        spent = []
+        for month, day in ((3, 31), (6, 30), (9, 30), (12, 31)):
+            release, created = await publish(conn, 10, date(2026, month, day), date(2027, 1, 10))
+            assert created
+            spent.append(release.audit["privacy"]["rhoSpentYear"])
+        assert spent == [0.5, 1.0, 1.5, 2.0]
+        before = await (
+            await conn.execute("SELECT count(*), max(version) FROM statistics_release")
+        ).fetchone()
+        # When someone publishes a fifth release that year, for an older quarter
+        with pytest.raises(ValidationFailed) as refused:
+            await publish(conn, 10, date(2025, 12, 31), today=date(2027, 2, 1))
+        # Then it is refused with the budget's code, at the reference date, and nothing
+        # is stored
+        assert [(p.path, p.code) for p in refused.value.problems] == [
+            (("referenceDate",), "PRIVACY_BUDGET_SPENT")
+        ]
+        assert refused.value.problems[0].message == (
+            "El presupuesto de privacidad del año ya se gastó."
+        )
+        after = await (
+            await conn.execute("SELECT count(*), max(version) FROM statistics_release")
+        ).fetchone()
+        assert before == after == (4, 4)
+        # and a release published the next year spends the new year's budget
+        next_year, created = await publish(conn, 10, date(2025, 12, 31), today=date(2028, 1, 5))
+        assert created and next_year.audit["privacy"]["rhoSpentYear"] == 0.5
