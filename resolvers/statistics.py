@@ -8,7 +8,6 @@ import strawberry
 
 from services import statistics as svc
 from services.statistics.dimensions import LABELS_ES
-from services.statistics.grid import canonical
 from services.statistics.labels import label_es
 
 
@@ -90,7 +89,7 @@ class Table:
         self.threshold = table.threshold
         self.cells = [Cell(c) for c in table.cells]
         self.csv_url = csv_url
-        self.margin95 = table.release.margin95(canonical(table.dimensions))
+        self.margin95 = table.margin95
         self.release = ReleaseView(table.release)
 
 

@@ -80,6 +80,7 @@ async def test_statistics_over_graphql_and_csv_without_a_token(
     # And the CSV says the same, with the release in its headers
     response = httpx.get(f"{live_hub.url}/statistics.csv", params={"dims": "sex,department"})
     assert response.headers["x-statistics-release"] == str(release.version)
+    assert response.headers["x-statistics-margin95"] == str(table["margin95"])
     rows = list(csv.reader(io.StringIO(response.text)))
     assert rows[0] == ["sex", "department", "count", "suppressed"]
     assert len(rows) - 1 == len(table["cells"])
