@@ -287,6 +287,12 @@ def test_secretary_decides_an_assessed_demo_case_and_manages_its_documents(
         permit.click()
     assert download.value.suggested_filename.startswith("autorizacion-")
     assert Path(download.value.path()).read_bytes()[:5] == b"%PDF-"
+    # and printed: the signed PDF opens in a tab of its own, for the browser's print
+    with page.expect_popup() as printed:
+        page.locator(
+            "#s-emitidos + * tbody tr:has-text('Carné') button:has-text('Imprimir')"
+        ).click()
+    assert printed.value.url.startswith("blob:")
 
     # when the permit is revoked from the list, first without a reason
     row = page.locator("#s-emitidos + * tbody tr:has-text('Autorización')")
