@@ -171,8 +171,8 @@ class AccessLogWriter:
             try:
                 await self._append(merge_reads([entry for entry, _ in batch]))
             except Exception as exc:  # every waiting request learns its entry failed
-                # The next batch claims a chain afresh: if this one's row is held (a stuck
-                # transaction on it), claiming skips it and takes another.
+                # The next batch claims a chain afresh (whether this batch committed is
+                # unknown when its connection broke: the head it remembers may be stale).
                 self._head = None
                 if self.observe is not None:
                     self.observe(len(batch), time.perf_counter() - started, True)

@@ -7,7 +7,9 @@ the previous one's hash, and advances the head with a compare-and-set on the cha
 row (same owner, same head). If the CAS finds another head or owner (the lease ran out
 while the appender was frozen, and another instance took the chain over), nothing is
 inserted and the appender claims again: two writers never extend one chain, and a stale
-head can only cost a retry, never a fork.
+head can only cost a retry, never a fork. A chain row locked by another transaction
+(one that took the chain over, or a stuck one) counts as lost too (SKIP LOCKED): an
+append never waits for a lock.
 
 The group-commit writer keeps its chain's head in memory and appends a batch in that one
 statement, in autocommit: one round trip, and no lock held between round trips (a frozen
@@ -85,7 +87,10 @@ _EXTEND = """
 WITH head AS (
     UPDATE access_chain SET entries = %(entries)s, head_hash = %(head)s,
         lease_until = now() + %(lease)s
-    WHERE chain_id = %(chain)s AND lease_owner = %(owner)s AND head_hash = %(prev)s
+    WHERE chain_id = (SELECT chain_id FROM access_chain
+                      WHERE chain_id = %(chain)s AND lease_owner = %(owner)s
+                        AND head_hash = %(prev)s
+                      FOR UPDATE SKIP LOCKED)
     RETURNING chain_id)
 INSERT INTO access_log (chain, seq, at, client_id, subject, agency, role, purpose,
     operation, action, person_ids, categories, changes, prev_hash, entry_hash)

@@ -1,7 +1,7 @@
 """Issue 18: every connection the hub opens has bounded lock and idle-in-transaction
 waits. No lock is shared between instances on the read path (each appends to chains of
-its own); the one lock left, a chain's own row, is bounded too, and a writer that met a
-held row claims another chain for its next batch."""
+its own), and an append never waits for its own chain's row: one held by a stuck
+transaction sends the batch to another chain."""
 
 from __future__ import annotations
 
@@ -96,7 +96,7 @@ def _lock_the_writers_chain(hub: LiveHub, conn: Any) -> str:
     return str(row[0])
 
 
-async def test_a_held_chain_row_costs_one_503_within_the_bound_then_another_chain_serves(
+async def test_a_held_chain_row_does_not_hold_up_a_lookup_another_chain_logs_it(
     live_hub: LiveHub, engine: AsyncEngine
 ) -> None:
     # Given a protected person looked up once (the hub's writer holds a chain), and a
@@ -106,20 +106,12 @@ async def test_a_held_chain_row_costs_one_503_within_the_bound_then_another_chai
     with psycopg.connect(libpq_url(live_hub.app.state.hub.database_url)) as stuck:
         held = _lock_the_writers_chain(live_hub, stuck)
         # When the Migration Office looks the person up on this hub
-        started = time.monotonic()
-        refused = _lookup(live_hub, "Retenida", number)
-        waited = time.monotonic() - started
-        # Then it is refused with 503 and a stable code, after the lock bound (not hung)
-        assert refused.status_code == 503, refused.text
-        assert refused.json()["errors"][0]["extensions"]["code"] == "ACCESS_LOG_UNAVAILABLE"
-        assert waited < availability.LOCK_TIMEOUT_MS / 1000 + availability.POOL_WAIT
-        # and, the row still held, the next lookup is answered and logged on another chain
         answered = _lookup(live_hub, "OtraCadena", number)
+        # Then it is answered (the writer skipped the held row: no wait, no 503)
         assert answered.status_code == 200, answered.text
         assert answered.json()["data"]["protectionStatus"]["protected"] is True
         stuck.rollback()
-    # and nothing was logged for the refused one (nothing was answered)
-    assert await reads_logged(engine, "BloqueoRetenida", who="agency") == []
+    # and logged exactly once, on another chain
     assert len(await reads_logged(engine, "BloqueoOtraCadena", who="agency")) == 1
     async with engine.connect() as conn:
         chain = (
