@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -143,3 +144,49 @@ async def test_a_manual_assignment_is_logged_and_refused_to_a_registrar(
         await scalar(engine, "SELECT count(*) FROM case_assignment WHERE case_id = :c", c=case.id)
         == 1
     )
+
+
+DOCS = """query DocumentosDelCaso($n: Int!) { case(number: $n) {
+  issuedDocuments { kind id status revokedReason } } }"""
+PDFS = """query PdfDelCaso($n: Int!) { case(number: $n) { issuedDocuments { id pdfBase64 } } }"""
+
+
+async def test_a_cases_documents_are_the_commissions_and_their_pdf_the_signers(
+    live_hub: LiveHub, engine: AsyncEngine
+) -> None:
+    # Given a Cusco case with a revoked work permit
+    (case,) = await make_cases(engine, 1, office_code="CUZ", family_size=1, needs=())
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO work_permit (id, case_id, person_id, valid_from, valid_to, status,"
+                " issued_by, sha256, pdf, revoked_reason) VALUES ('P-GQL-1', :c, :p,"
+                " '2026-01-01', '2027-01-01', 'revoked', 'sec', 'x', '%PDF-1', 'Datos errados.')"
+            ),
+            {"c": case.id, "p": case.person_ids[0]},
+        )
+    listed = [{"kind": "WORK_PERMIT", "id": "P-GQL-1", "status": "revoked",
+               "revokedReason": "Datos errados."}]  # fmt: skip
+    # the office's registrar lists them; another office's registrar gets the refusal
+    own = gql(live_hub, mint("cepr-registrar", office="CUZ"), DOCS, n=case.number)
+    assert own["data"]["case"]["issuedDocuments"] == listed
+    other = gql(live_hub, mint("cepr-registrar", office="LIM"), DOCS, n=case.number)
+    assert other["data"]["case"] is None
+    assert {e["extensions"]["code"] for e in other["errors"]} == {"FORBIDDEN"}
+    # the signed PDF is the signers' (and the supervisors'), not in a registrar's contract
+    pdf = gql(live_hub, mint("cepr-registrar", office="CUZ"), PDFS, n=case.number)
+    assert pdf["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    signed = gql(live_hub, mint("cepr-secretary", office="LIM"), PDFS, n=case.number)
+    assert signed["data"]["case"]["issuedDocuments"] == [{"id": "P-GQL-1", "pdfBase64": "JVBERi0x"}]
+    # and no other agency has the list in its contract
+    for role, purpose in (
+        ("migraciones", "deportation-protection"),
+        ("acnur", "protection-assistance"),
+    ):
+        body = httpx.post(
+            f"{live_hub.url}/graphql",
+            json={"query": DOCS, "variables": {"n": case.number}},
+            headers={"Authorization": f"Bearer {mint(role)}", "X-Purpose": purpose},
+            timeout=30,
+        ).json()
+        assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED", role
