@@ -18,7 +18,7 @@ from models.vocab import Agency, Role
 from services.casework import assignment, case_notes, manual_assignment, photos
 from services.casework import duplicates as dup
 from services.documents import case_documents
-from services.errors import Conflict, Forbidden, ValidationFailed
+from services.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from tests.factories import make_cases
 
 SUPERVISOR = Principal(role=Role.CEPR_SUPERVISOR, agency=Agency.CEPR, subject="sup")
@@ -240,3 +240,27 @@ async def test_issued_documents_and_photos_are_listed_per_case_and_person(
     assert pdfs == [b"%PDF-1", None]
     assert shown == [photos.data_url(png), None]
     assert shown[0].startswith("data:image/png;base64,")
+
+
+async def test_the_photos_of_one_query_level_are_bounded_together(
+    database_url: str, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given two enrolled persons with a 1,000-byte photo each
+    cases = await make_cases(engine, 2, office_code="LIM", family_size=1, needs=())
+    photo = b"\xff\xd8\xff" + b"1" * 997
+    people = [c.person_ids[0] for c in cases]
+    async with await connect(database_url) as conn:
+        for pid in people:
+            await conn.execute(
+                "INSERT INTO biometric_enrolment (person_id, matcher, template_ref, enrolled_by,"
+                " photo) VALUES (%s, 'local', %s, 'reg', %s)",
+                (pid, f"ref-b-{pid}", photo),
+            )
+        # when the bound allows both, both come; when it does not, none does
+        monkeypatch.setattr(photos, "MAX_BATCH_BYTES", 2000)
+        assert await photos.photos_by_person(conn, people) == [photos.data_url(photo)] * 2
+        monkeypatch.setattr(photos, "MAX_BATCH_BYTES", 1999)
+        with pytest.raises(DomainError) as refused:
+            await photos.photos_by_person(conn, people)
+        assert refused.value.code == "TOO_MANY_PHOTOS"
+        assert await photos.photos_by_person(conn, people[:1]) == [photos.data_url(photo)]
