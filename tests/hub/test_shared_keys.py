@@ -5,6 +5,7 @@ refused at start, and no instance makes keys of its own there."""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
 import os
@@ -317,3 +318,73 @@ async def test_the_pseudonym_secret_in_a_pkcs11_token(
         "el token PKCS#11 «vacio» no guarda el secreto de seudónimos / holds no pseudonym"
         " secret (QHUB_PSEUDONYM_PKCS11_TOKEN)"
     ) in out
+
+
+def _whoami(url: str, token: str) -> httpx.Response:
+    return httpx.post(
+        f"{url}/graphql",
+        json={"query": "{ whoami { role } }"},
+        headers={"Authorization": f"Bearer {token}", "X-Purpose": "deportation-protection"},
+        timeout=30,
+    )
+
+
+def test_the_signing_keys_in_a_pkcs11_token(database_url: str, tmp_path: Path) -> None:
+    # Given a SoftHSM2 token for the deployment's signing keys and pseudonym secret
+    (tmp_path / "tokens").mkdir()
+    conf = tmp_path / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {tmp_path / 'tokens'}\nobjectstore.backend = file\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QHUB_")}
+    env.update(
+        SOFTHSM2_CONF=str(conf),
+        QHUB_KEYS_DIR=str(tmp_path / "shared"),
+        QHUB_TOKEN_KEYS_PKCS11_TOKEN="hub",
+        QHUB_TOKEN_KEYS_PKCS11_MODULE=SOFTHSM,
+        QHUB_TOKEN_KEYS_PKCS11_PIN="1234",
+        QHUB_PSEUDONYM_PKCS11_TOKEN="hub",
+        QHUB_PSEUDONYM_PKCS11_MODULE=SOFTHSM,
+        QHUB_PSEUDONYM_PKCS11_PIN="1234",
+        QHUB_DATABASE_URL=libpq_url(database_url),
+    )
+    _init_token(env, "hub")
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", *args], env=env, cwd=ROOT, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    # When the deployment's keys are made
+    made = run("hub.cli", "keys", "init")
+    # Then the signing key is made in the token, and no key file in the shared folder
+    assert "clave de firma en el token «hub»" in made
+    assert not (tmp_path / "shared" / "tokens").exists()
+    # and it signs tokens and checkpoints that verify with the published keys, while the
+    # private key cannot be read out of the token
+    seen = json.loads(run("tests.hub.signing_key_probe"))
+    assert seen["claims"] == {"sub": "probe"} and seen["own"] == {"sub": "again"}
+    assert seen["checkpoint_chains"] == ["main"]
+    assert (seen["value_read"], seen["extractable"]) == (False, False)
+    # and a hub serving with the token accepts a token another process signed there,
+    # and one signed after `qhub keys rotate` in a third process
+    proc, url = qhub_serve({**env, "QHUB_DATA_DIR": str(tmp_path / "a")}, output=True)
+    try:
+        _wait_ready(url, proc)
+        mint = ("hub.cli", "token", "--role", "migraciones", "--purpose", "deportation-protection")
+        first = run(*mint).strip()
+        assert _whoami(url, first).json() == {"data": {"whoami": {"role": "migraciones"}}}
+        run("hub.cli", "keys", "rotate")
+        second = run(*mint).strip()
+        assert _kid(second) != seen["kid"]
+        assert _whoami(url, second).json() == {"data": {"whoami": {"role": "migraciones"}}}
+        published = {k["kid"] for k in httpx.get(f"{url}/.well-known/jwks.json").json()["keys"]}
+        assert {seen["kid"], _kid(second)} <= published
+    finally:
+        stop(proc)
+    assert not (tmp_path / "a" / "keys").exists()
+
+
+def _kid(token: str) -> str:
+    header = token.split(".")[0]
+    return str(json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))["kid"])
