@@ -21,18 +21,18 @@ from graphql import (
     GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
-    execute,
     specified_rules,
     validate,
 )
-from graphql.pyutils import is_awaitable
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from hub import availability, stall_watch, write_log
+from hub import availability, stall_watch
 from hub.errors import RequestError, format_error
 from hub.graphql import demand_control, input_caps, persisted_queries
 from hub.graphql.document_cache import DocumentCache
+from hub.graphql.execution import Unfinished, execute_and_finish
+from hub.graphql.execution import run_operation as run_operation
 from hub.graphql.executor import FastExecutor
 from hub.graphql.validation_rules import MaxDepthRule
 
@@ -331,35 +331,20 @@ async def handle(
             # every text a mutation is given, capped before anything runs
             capped = input_caps.refusal(schema, document, operation, params.variables)
 
-        async def work() -> ExecutionResult:
-            outcome: ExecutionResult | None = None
-            try:
-                if capped is not None:
-                    outcome = capped
-                else:
-                    if getattr(context, "mutation_fields", None) and hasattr(context, "run"):
-                        # One transaction for the writes and their log entry (hub.write_log).
-                        await context.run(write_log.begin)
-                    async with availability.deadline():
-                        outcome = await run_operation(
-                            schema, document, operation, context, params, executor
-                        )
-                return outcome
-            finally:
-                try:
-                    await finish(context, outcome)
-                except Exception as exc:
-                    raise _Unfinished from exc
-
+        watch = stall_watch.of(request)
+        if watch is not None and watch.stalled.is_set():
+            return request_error_response(stall_watch.stalled_refusal(), media)
         # from here the work finishes the request itself, also when it is left to finish
         # in the background (a database that stopped answering: hub.stall_watch)
         handed_over = True
-        watch = stall_watch.of(request)
         try:
-            result = await (watch.run(work()) if watch is not None else work())
+            work = execute_and_finish(
+                schema, document, operation, context, params, executor, capped, finish
+            )
+            result = await (watch.run(work) if watch is not None else work)
         except stall_watch.DatabaseStalled:
             return request_error_response(stall_watch.stalled_refusal(), media)
-        except _Unfinished as unfinished:
+        except Unfinished as unfinished:
             assert unfinished.__cause__ is not None
             raise unfinished.__cause__ from None
         except TimeoutError:
@@ -383,37 +368,6 @@ async def handle(
         return _respond(body, 400 if media == GRAPHQL_RESPONSE else 200, media)
     body["data"] = result.data
     return _respond(body, 200, media)
-
-
-async def run_operation(
-    schema: GraphQLSchema,
-    document: DocumentNode,
-    operation: OperationDefinitionNode,
-    context: Any,
-    params: GraphQLParams,
-    executor: FastExecutor | None,
-) -> ExecutionResult:
-    """Execute with the compiled plan executor when it covers the operation, else
-    graphql-core (always graphql-core when ``executor`` is None)."""
-    if executor is not None:
-        result = await executor.try_execute(schema, document, operation, context, params.variables)
-        if result is not None:
-            return result
-    outcome = execute(
-        schema,
-        document,
-        context_value=context,
-        variable_values=params.variables,
-        operation_name=params.operation_name,
-    )
-    if is_awaitable(outcome):
-        return await outcome  # type: ignore[no-any-return]
-    return outcome  # type: ignore[return-value]
-
-
-class _Unfinished(Exception):
-    """``finish`` failed (the access log could not take the request): its error goes to
-    the caller of ``handle`` as it is, not mapped as the operation's own."""
 
 
 def _request_failed(errors: list[GraphQLError], media: str, code: str) -> Response:
