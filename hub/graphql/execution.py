@@ -4,6 +4,7 @@ answer the caller before the unit is done and leave it to finish in the backgrou
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from graphql import (
@@ -28,17 +29,13 @@ class Unfinished(Exception):
 
 
 async def execute_and_finish(
-    schema: GraphQLSchema,
-    document: DocumentNode,
-    operation: OperationDefinitionNode,
     context: Any,
-    params: GraphQLParams,
-    executor: FastExecutor | None,
+    run: Callable[[], Awaitable[ExecutionResult]],
     refused: ExecutionResult | None,
     finish: Finish,
 ) -> ExecutionResult:
-    """The operation's result (``refused``, when it was refused before running), after
-    ``finish`` ran on it; ``Unfinished`` when ``finish`` failed."""
+    """The operation's result (``run()``, or ``refused`` when it was refused before it
+    ran), after ``finish`` ran on it; ``Unfinished`` when ``finish`` failed."""
     outcome: ExecutionResult | None = None
     try:
         if refused is not None:
@@ -48,9 +45,7 @@ async def execute_and_finish(
                 # One transaction for the writes and their log entry (hub.write_log).
                 await context.run(write_log.begin)
             async with availability.deadline():
-                outcome = await run_operation(
-                    schema, document, operation, context, params, executor
-                )
+                outcome = await run()
         return outcome
     finally:
         try:

@@ -339,7 +339,10 @@ async def handle(
         handed_over = True
         try:
             work = execute_and_finish(
-                schema, document, operation, context, params, executor, capped, finish
+                context,
+                lambda: run_operation(schema, document, operation, context, params, executor),
+                capped,
+                finish,
             )
             result = await (watch.run(work) if watch is not None else work)
         except stall_watch.DatabaseStalled:
