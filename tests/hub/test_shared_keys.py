@@ -228,6 +228,27 @@ def test_keys_init_keeps_an_instances_keys(tmp_path: Path) -> None:
     assert shared_keys.init(shared) == []
 
 
+def _softhsm(tmp_path: Path, database_url: str, label: str, **tokens: str) -> dict[str, str]:
+    """The environment of processes using a fresh SoftHSM2 token ``label`` for the keys
+    named in ``tokens`` (PSEUDONYM, TOKEN_KEYS), with a shared key folder."""
+    assert Path(SOFTHSM).exists(), "softhsm2 (scripts/system-deps.sh)"
+    (tmp_path / "tokens").mkdir()
+    conf = tmp_path / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {tmp_path / 'tokens'}\nobjectstore.backend = file\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QHUB_")}
+    env.update(
+        SOFTHSM2_CONF=str(conf),
+        QHUB_KEYS_DIR=str(tmp_path / "shared"),
+        QHUB_DATABASE_URL=libpq_url(database_url),
+    )
+    for use, token in tokens.items():
+        env[f"QHUB_{use}_PKCS11_TOKEN"] = token
+        env[f"QHUB_{use}_PKCS11_MODULE"] = SOFTHSM
+        env[f"QHUB_{use}_PKCS11_PIN"] = "1234"
+    _init_token(env, label)
+    return env
+
+
 def _init_token(env: dict[str, str], label: str) -> None:
     subprocess.run(
         ["softhsm2-util", "--init-token", "--free", "--label", label, *PINS],
@@ -244,20 +265,7 @@ async def test_the_pseudonym_secret_in_a_pkcs11_token(
     # and a SoftHSM2 token for the deployment
     data = tmp_path / "data"
     alone = Pseudonymizer.from_file(data / "keys" / "pseudonym.key")
-    (tmp_path / "tokens").mkdir()
-    conf = tmp_path / "softhsm2.conf"
-    conf.write_text(f"directories.tokendir = {tmp_path / 'tokens'}\nobjectstore.backend = file\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QHUB_")}
-    env.update(
-        SOFTHSM2_CONF=str(conf),
-        QHUB_KEYS_DIR=str(tmp_path / "shared"),
-        QHUB_PSEUDONYM_PKCS11_TOKEN="seudonimos",
-        QHUB_PSEUDONYM_PKCS11_MODULE=SOFTHSM,
-        QHUB_PSEUDONYM_PKCS11_PIN="1234",
-        QHUB_DATABASE_URL=libpq_url(database_url),
-    )
-    assert Path(SOFTHSM).exists(), "softhsm2 (scripts/system-deps.sh)"
-    _init_token(env, "seudonimos")
+    env = _softhsm(tmp_path, database_url, "seudonimos", PSEUDONYM="seudonimos")
     # When the deployment's keys are made from that instance's, the secret into the token
     made = subprocess.run(
         [sys.executable, "-m", "hub.cli", "keys", "init", "--copy-from", str(data)],
@@ -331,22 +339,7 @@ def _whoami(url: str, token: str) -> httpx.Response:
 
 def test_the_signing_keys_in_a_pkcs11_token(database_url: str, tmp_path: Path) -> None:
     # Given a SoftHSM2 token for the deployment's signing keys and pseudonym secret
-    (tmp_path / "tokens").mkdir()
-    conf = tmp_path / "softhsm2.conf"
-    conf.write_text(f"directories.tokendir = {tmp_path / 'tokens'}\nobjectstore.backend = file\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QHUB_")}
-    env.update(
-        SOFTHSM2_CONF=str(conf),
-        QHUB_KEYS_DIR=str(tmp_path / "shared"),
-        QHUB_TOKEN_KEYS_PKCS11_TOKEN="hub",
-        QHUB_TOKEN_KEYS_PKCS11_MODULE=SOFTHSM,
-        QHUB_TOKEN_KEYS_PKCS11_PIN="1234",
-        QHUB_PSEUDONYM_PKCS11_TOKEN="hub",
-        QHUB_PSEUDONYM_PKCS11_MODULE=SOFTHSM,
-        QHUB_PSEUDONYM_PKCS11_PIN="1234",
-        QHUB_DATABASE_URL=libpq_url(database_url),
-    )
-    _init_token(env, "hub")
+    env = _softhsm(tmp_path, database_url, "hub", TOKEN_KEYS="hub", PSEUDONYM="hub")
 
     def run(*args: str) -> str:
         done = subprocess.run(
