@@ -327,8 +327,11 @@ async def handle(
             ]
             context.mutation_variables = params.variables
         capped = None
-        if operation.operation is OperationType.MUTATION:
-            # every text a mutation is given, capped before anything runs
+        if operation.operation is OperationType.MUTATION or input_caps.may_hold_controls(
+            await request.body() if request.method == "POST" else request.url.query,
+            params.query,
+        ):
+            # every text a mutation is given capped, no control character in any argument
             capped = input_caps.refusal(schema, document, operation, params.variables)
 
         watch = stall_watch.of(request)
