@@ -11,6 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 import orjson
 from graphql import (
@@ -328,7 +329,7 @@ async def handle(
             context.mutation_variables = params.variables
         capped = None
         if operation.operation is OperationType.MUTATION or input_caps.may_hold_controls(
-            await request.body() if request.method == "POST" else request.url.query,
+            await request.body() if request.method == "POST" else unquote(request.url.query),
             params.query,
         ):
             # every text a mutation is given capped, no control character in any argument
