@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from psycopg import AsyncConnection
+from psycopg.rows import dict_row, kwargs_row
 
 from models.vocab import PENDING_STATUSES
 from services.documents.identity import SigningIdentity
@@ -157,7 +159,7 @@ async def eligible_cases(conn: Conn, today: date | None = None) -> list[int]:
         " ORDER BY c.number",
         ([str(s.value) for s in PENDING_STATUSES], today or date.today()),
     )
-    return [row[0] for row in await cursor.fetchall()]
+    return [number for (number,) in await cursor.fetchall()]
 
 
 def revocation_reason(reason: str) -> str:
@@ -238,41 +240,44 @@ async def verify_permit_token(
         return await verify_card_claims(conn, claims)
     if claims.get("typ") != TOKEN_TYPE:
         return Verification("invalid", MESSAGES["invalid"])
-    cursor = await conn.execute(
-        "SELECT w.id, w.status, w.valid_from, w.valid_to, p.given_names,"
-        " trim(p.paternal_surname || ' ' || coalesce(p.maternal_surname, '')), p.birth_date,"
-        " p.country_of_birth, p.nationality, d.doc_type, d.number, c.number,"
-        " (SELECT count(*) FROM work_permit e WHERE e.case_id = w.case_id"
-        "  AND e.issued_at <= w.issued_at), w.revoked_at::date, w.revoked_reason"
-        " FROM work_permit w JOIN person p ON p.id = w.person_id"
-        " JOIN case_file c ON c.id = w.case_id"
-        " LEFT JOIN LATERAL (SELECT doc_type, number FROM identity_document"
-        "   WHERE person_id = p.id ORDER BY id LIMIT 1) d ON true"
-        " WHERE w.id = %s",
-        (claims["jti"],),
-    )
-    row = await cursor.fetchone()
+    async with conn.cursor(row_factory=dict_row) as cursor:
+        await cursor.execute(
+            "SELECT w.id, w.status, w.valid_from, w.valid_to, p.given_names,"
+            " trim(p.paternal_surname || ' ' || coalesce(p.maternal_surname, '')) AS surnames,"
+            " p.birth_date, p.country_of_birth, p.nationality, d.doc_type,"
+            " d.number AS doc_number, c.number AS case_number,"
+            " (SELECT count(*) FROM work_permit e WHERE e.case_id = w.case_id"
+            "  AND e.issued_at <= w.issued_at) AS ordinal,"
+            " w.revoked_at::date AS revoked_on, w.revoked_reason"
+            " FROM work_permit w JOIN person p ON p.id = w.person_id"
+            " JOIN case_file c ON c.id = w.case_id"
+            " LEFT JOIN LATERAL (SELECT doc_type, number FROM identity_document"
+            "   WHERE person_id = p.id ORDER BY id LIMIT 1) d ON true"
+            " WHERE w.id = %s",
+            (claims["jti"],),
+        )
+        row = await cursor.fetchone()
     if row is None:
         return Verification("unknown", MESSAGES["unknown"])
-    status = row[1]
+    status = row["status"]
     if status == "active":
-        status = "expired" if row[3] < (today or date.today()) else "valid"
+        status = "expired" if row["valid_to"] < (today or date.today()) else "valid"
     return Verification(
         status,
         MESSAGES[status],
-        row[0],
-        row[4],
-        row[5],
-        row[6],
-        row[7],
-        row[8],
-        document_es(row[9], row[10]),
-        row[2],
-        row[3],
-        "permit",
-        permit_number(row[11], row[12]),
-        row[13],
-        row[14],
+        permit_id=row["id"],
+        given_names=row["given_names"],
+        surnames=row["surnames"],
+        birth_date=row["birth_date"],
+        country_of_birth=row["country_of_birth"],
+        nationality=row["nationality"],
+        document=document_es(row["doc_type"], row["doc_number"]),
+        valid_from=row["valid_from"],
+        valid_to=row["valid_to"],
+        kind="permit",
+        number=permit_number(row["case_number"], row["ordinal"]),
+        revoked_on=row["revoked_on"],
+        revoked_reason=row["revoked_reason"],
     )
 
 
@@ -289,7 +294,8 @@ async def own_case_number(conn: Conn, person_id: int) -> int:
     ).fetchone()
     if row is None:
         raise NotFound("No tiene una solicitud en trámite a su nombre.", "NO_PENDING_CASE")
-    return int(row[0])
+    (number,) = row
+    return int(number)
 
 
 @dataclass(frozen=True)
@@ -303,11 +309,12 @@ class HeldPermit:
 
 async def own_permit(conn: Conn, person_id: int) -> HeldPermit | None:
     """The person's most recent work permit (to download), if any."""
-    row = await (
-        await conn.execute(
+    async with conn.cursor(row_factory=kwargs_row(HeldPermit)) as cursor:
+        await cursor.execute(
             "SELECT id, valid_from, valid_to, status, pdf FROM work_permit WHERE person_id = %s"
             " ORDER BY issued_at DESC LIMIT 1",
             (person_id,),
         )
-    ).fetchone()
-    return HeldPermit(row[0], row[1], row[2], row[3], bytes(row[4])) if row else None
+        held = await cursor.fetchone()
+    # bytea arrives as memoryview or bytes depending on the connection's loaders
+    return dataclasses.replace(held, pdf=bytes(held.pdf)) if held else None
