@@ -148,13 +148,14 @@ async def count_release(
     counts = [0] * grid.size
     persons = 0
     index = grid.value_index
-    for row in await cursor.fetchall():
-        key = by_mask[int(row[0])]
+    for mask, *values, count in await cursor.fetchall():
+        key = by_mask[int(mask)]
         layout = grid.layouts[key]
-        position = [index[d][str(row[1 + dims.index(d)])] for d in key]
-        counts[layout.index(position)] = int(row[-1])
+        value = dict(zip(dims, values, strict=True))
+        position = [index[d][str(value[d])] for d in key]
+        counts[layout.index(position)] = int(count)
         if not key:
-            persons = int(row[-1])
+            persons = int(count)
     return Counted(grid, counts, persons)
 
 

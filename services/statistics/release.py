@@ -18,6 +18,7 @@ from typing import Any
 
 from cachetools import LRUCache
 from psycopg import AsyncConnection
+from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from services.errors import Conflict, FieldProblem, NotFound, ValidationFailed
@@ -154,7 +155,10 @@ async def _spent_in_year(conn: AsyncConnection[Any], year: int) -> float:
             (year,),
         )
     ).fetchone()
-    return float(row[0]) if row else 0.0
+    if row is None:
+        return 0.0
+    (spent,) = row
+    return float(spent)
 
 
 async def publish(
@@ -209,7 +213,8 @@ async def publish(
             )
         ).fetchone()
     assert row is not None
-    release = await _load_by(conn, "version = %s", row[0])
+    (version,) = row
+    release = await _load_by(conn, "version = %s", version)
     assert release is not None
     return release, True
 
@@ -229,7 +234,8 @@ async def _wait_for_publishing(conn: AsyncConnection[Any]) -> None:
         row = await (
             await conn.execute("SELECT pg_try_advisory_xact_lock(%s)", (PUBLISHING_LOCK,))
         ).fetchone()
-        if row is not None and row[0]:
+        (locked,) = row or (False,)
+        if locked:
             return
         if time.monotonic() > deadline:
             raise Conflict(
@@ -248,34 +254,34 @@ _COLUMNS = (
 
 
 async def _load_by(conn: AsyncConnection[Any], condition: str, arg: Any) -> Release | None:
-    row = await (
-        await conn.execute(
-            f"SELECT {_COLUMNS} FROM statistics_release WHERE {condition}",
-            (arg,),
-        )
-    ).fetchone()
+    async with conn.cursor(row_factory=dict_row) as cursor:
+        await cursor.execute(f"SELECT {_COLUMNS} FROM statistics_release WHERE {condition}", (arg,))
+        row = await cursor.fetchone()
     if row is None:
         return None
-    cached = _CACHE.get((int(row[0]), row[2]))
+    cached = _CACHE.get((int(row["version"]), row["published_at"]))
     if cached is not None:
         return cached
     cells_row = await (
-        await conn.execute("SELECT cells FROM statistics_release WHERE version = %s", (row[0],))
+        await conn.execute(
+            "SELECT cells FROM statistics_release WHERE version = %s", (row["version"],)
+        )
     ).fetchone()
     assert cells_row is not None
-    domains = Domains({Dimension(k): tuple(v) for k, v in row[6].items()})
-    grid = Grid(domains, [tuple(Dimension(d) for d in key) for key in row[7]])
+    (cells,) = cells_row
+    domains = Domains({Dimension(k): tuple(v) for k, v in row["domains"].items()})
+    grid = Grid(domains, [tuple(Dimension(d) for d in key) for key in row["tables"]])
     release = Release(
-        version=int(row[0]),
-        reference_date=row[1],
-        published_at=row[2],
-        method=str(row[3]),
-        threshold=int(row[4]),
-        protection=int(row[5]),
+        version=int(row["version"]),
+        reference_date=row["reference_date"],
+        published_at=row["published_at"],
+        method=str(row["method"]),
+        threshold=int(row["threshold"]),
+        protection=int(row["protection"]),
         grid=grid,
-        cells=list(cells_row[0]),
-        audit=dict(row[8]),
-        build_seconds=float(row[9]),
+        cells=list(cells),
+        audit=dict(row["audit"]),
+        build_seconds=float(row["build_seconds"]),
     )
     _CACHE[(release.version, release.published_at)] = release
     return release
