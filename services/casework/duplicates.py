@@ -18,10 +18,12 @@ from psycopg import AsyncConnection
 
 from auth.policy import Category, RowScope, Scope
 from auth.principal import Principal
+from models.casework import PossibleDuplicate
 from models.vocab import DuplicateStatus
 from services.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from services.input_limits import reason_problem
 from services.permissions import require_any_write, require_read
+from services.record_columns import by_name, select_list
 
 MAX_PAGE = 200
 
@@ -46,11 +48,12 @@ class PossibleDuplicateRecord:
     undo_note: str | None = None
 
 
-_SELECT = """
-SELECT d.id, d.person_id, d.matched_person_id, d.source, d.score, d.status, d.raised_by,
-       d.raised_at, d.resolved_by, d.resolved_at, d.resolution_note,
-       d.undone_by, d.undone_at, d.undo_note,
-       coalesce(array_agg(DISTINCT o.code) FILTER (WHERE o.code IS NOT NULL), '{}')
+_COLUMNS = select_list(
+    PossibleDuplicateRecord, PossibleDuplicate, "d", expressions={"status": "d.status"}
+)
+_SELECT = f"""
+SELECT {_COLUMNS},
+       coalesce(array_agg(DISTINCT o.code) FILTER (WHERE o.code IS NOT NULL), '{{}}') AS offices
   FROM possible_duplicate d
   LEFT JOIN case_member m ON m.person_id = d.person_id
   LEFT JOIN case_file c ON c.id = m.case_id
@@ -59,24 +62,9 @@ SELECT d.id, d.person_id, d.matched_person_id, d.source, d.score, d.status, d.ra
 _GROUP = " GROUP BY d.id"
 
 
-def _record(row: Any) -> PossibleDuplicateRecord:
-    return PossibleDuplicateRecord(
-        id=row[0],
-        person_id=row[1],
-        matched_person_id=row[2],
-        source=row[3],
-        score=float(row[4]),
-        status=DuplicateStatus(row[5]),
-        raised_by=row[6],
-        raised_at=row[7],
-        resolved_by=row[8],
-        resolved_at=row[9],
-        resolution_note=row[10],
-        undone_by=row[11],
-        undone_at=row[12],
-        undo_note=row[13],
-        row_scope=RowScope(person_ids=(row[1],), office_codes=frozenset(row[14])),
-    )
+def _record(*, offices: list[str], status: str, **columns: Any) -> PossibleDuplicateRecord:
+    scope = RowScope(person_ids=(columns["person_id"],), office_codes=frozenset(offices))
+    return PossibleDuplicateRecord(**columns, status=DuplicateStatus(status), row_scope=scope)
 
 
 async def list_possible_duplicates(
@@ -108,7 +96,9 @@ async def list_possible_duplicates(
         # the offices the select already gathers for the row scope
         having = " HAVING bool_or(o.code = %(office)s)"
         params["office"] = principal.office_code or ""
-    cursor = await conn.execute(
+    return await by_name(
+        conn,
+        _record,
         _SELECT
         + " WHERE "
         + " AND ".join(where)
@@ -117,7 +107,6 @@ async def list_possible_duplicates(
         + " ORDER BY d.id LIMIT %(first)s",
         params,
     )
-    return [_record(row) for row in await cursor.fetchall()]
 
 
 def _note_problems(note: str) -> list[FieldProblem]:
@@ -178,11 +167,10 @@ async def resolve_possible_duplicate(
                     "ALREADY_RESOLVED",
                 ),
             )
-        row = await (
-            await conn.execute(_SELECT + " WHERE d.id = %s" + _GROUP, (duplicate_id,))
-        ).fetchone()
-    assert row is not None
-    return _record(row)
+        (record,) = await by_name(
+            conn, _record, _SELECT + " WHERE d.id = %(id)s" + _GROUP, {"id": duplicate_id}
+        )
+    return record
 
 
 async def undo_duplicate_decision(
@@ -215,8 +203,7 @@ async def undo_duplicate_decision(
                     "NOT_A_DUPLICATE_DECISION",
                 ),
             )
-        row = await (
-            await conn.execute(_SELECT + " WHERE d.id = %s" + _GROUP, (duplicate_id,))
-        ).fetchone()
-    assert row is not None
-    return _record(row)
+        (record,) = await by_name(
+            conn, _record, _SELECT + " WHERE d.id = %(id)s" + _GROUP, {"id": duplicate_id}
+        )
+    return record
