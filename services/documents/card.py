@@ -11,6 +11,7 @@ on two lines) so a long office name never runs into the QR."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import uuid
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from psycopg.rows import dict_row, kwargs_row
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -34,7 +36,15 @@ from services.documents.permit import (
     sha256,
     sign_pdf,
 )
-from services.documents.service import MESSAGES, Conn, Verification, revocation_reason
+from services.documents.service import (
+    HOLDER_COLUMNS,
+    HOLDER_DOCUMENT,
+    MESSAGES,
+    Conn,
+    Verification,
+    holder,
+    revocation_reason,
+)
 from services.errors import NotFound
 
 ID1 = (85.60 * mm, 53.98 * mm)
@@ -287,37 +297,30 @@ CARD_MESSAGES = {
 async def verify_card_claims(conn: Conn, claims: dict[str, Any]) -> Verification:
     """The card's current status (``claims["jti"]`` is its id, from a signed token or the
     short QR reference)."""
-    cursor = await conn.execute(
-        "SELECT a.number, a.status, a.issued_on, p.given_names,"
-        " trim(p.paternal_surname || ' ' || coalesce(p.maternal_surname, '')), p.birth_date,"
-        " p.country_of_birth, p.nationality, d.doc_type, d.number,"
-        " a.revoked_at::date, a.revoked_reason"
-        " FROM asylum_card a JOIN person p ON p.id = a.person_id"
-        " LEFT JOIN LATERAL (SELECT doc_type, number FROM identity_document"
-        "   WHERE person_id = p.id ORDER BY id LIMIT 1) d ON true"
-        " WHERE a.id = %s",
-        (claims["jti"],),
-    )
-    row = await cursor.fetchone()
+    async with conn.cursor(row_factory=dict_row) as cursor:
+        await cursor.execute(
+            f"SELECT a.number, a.status, a.issued_on, {HOLDER_COLUMNS},"
+            " a.revoked_at::date AS revoked_on, a.revoked_reason"
+            " FROM asylum_card a JOIN person p ON p.id = a.person_id"
+            + HOLDER_DOCUMENT
+            + " WHERE a.id = %s",
+            (claims["jti"],),
+        )
+        row = await cursor.fetchone()
     if row is None:
         return Verification("unknown", MESSAGES["unknown"])
-    status = "valid" if row[1] == "active" else row[1]
+    status = "valid" if row["status"] == "active" else row["status"]
     return Verification(
         status,
         CARD_MESSAGES[status],
-        row[0],
-        row[3],
-        row[4],
-        row[5],
-        row[6],
-        row[7],
-        document_es(row[8], row[9]),
-        row[2],
-        None,
-        "card",
-        row[0],
-        row[10],
-        row[11],
+        permit_id=row["number"],
+        **holder(row),
+        valid_from=row["issued_on"],
+        valid_to=None,
+        kind="card",
+        number=row["number"],
+        revoked_on=row["revoked_on"],
+        revoked_reason=row["revoked_reason"],
     )
 
 
@@ -331,11 +334,12 @@ class HeldCard:
 
 async def own_card(conn: Conn, person_id: int) -> HeldCard | None:
     """The person's most recent card (to download and print), if any."""
-    row = await (
-        await conn.execute(
+    async with conn.cursor(row_factory=kwargs_row(HeldCard)) as cursor:
+        await cursor.execute(
             "SELECT number, issued_on, status, pdf FROM asylum_card WHERE person_id = %s"
             " ORDER BY issued_at DESC LIMIT 1",
             (person_id,),
         )
-    ).fetchone()
-    return HeldCard(row[0], row[1], row[2], bytes(row[3])) if row else None
+        held = await cursor.fetchone()
+    # bytea arrives as memoryview or bytes depending on the connection's loaders
+    return dataclasses.replace(held, pdf=bytes(held.pdf)) if held else None

@@ -218,6 +218,31 @@ MESSAGES = {
 }
 
 
+# The holder's facts a certificate of validity shows (``p`` the person, ``d`` the first
+# identity document), read by ``holder``.
+HOLDER_COLUMNS = (
+    "p.given_names,"
+    " trim(p.paternal_surname || ' ' || coalesce(p.maternal_surname, '')) AS surnames,"
+    " p.birth_date, p.country_of_birth, p.nationality, d.doc_type, d.number AS doc_number"
+)
+HOLDER_DOCUMENT = (
+    " LEFT JOIN LATERAL (SELECT doc_type, number FROM identity_document"
+    "   WHERE person_id = p.id ORDER BY id LIMIT 1) d ON true"
+)
+
+
+def holder(row: dict[str, Any]) -> dict[str, Any]:
+    """The Verification fields of the holder, from a row with ``HOLDER_COLUMNS``."""
+    return {
+        "given_names": row["given_names"],
+        "surnames": row["surnames"],
+        "birth_date": row["birth_date"],
+        "country_of_birth": row["country_of_birth"],
+        "nationality": row["nationality"],
+        "document": document_es(row["doc_type"], row["doc_number"]),
+    }
+
+
 async def verify_permit_token(
     conn: Conn,
     token: str,
@@ -242,18 +267,13 @@ async def verify_permit_token(
         return Verification("invalid", MESSAGES["invalid"])
     async with conn.cursor(row_factory=dict_row) as cursor:
         await cursor.execute(
-            "SELECT w.id, w.status, w.valid_from, w.valid_to, p.given_names,"
-            " trim(p.paternal_surname || ' ' || coalesce(p.maternal_surname, '')) AS surnames,"
-            " p.birth_date, p.country_of_birth, p.nationality, d.doc_type,"
-            " d.number AS doc_number, c.number AS case_number,"
+            f"SELECT w.id, w.status, w.valid_from, w.valid_to, {HOLDER_COLUMNS},"
+            " c.number AS case_number,"
             " (SELECT count(*) FROM work_permit e WHERE e.case_id = w.case_id"
             "  AND e.issued_at <= w.issued_at) AS ordinal,"
             " w.revoked_at::date AS revoked_on, w.revoked_reason"
             " FROM work_permit w JOIN person p ON p.id = w.person_id"
-            " JOIN case_file c ON c.id = w.case_id"
-            " LEFT JOIN LATERAL (SELECT doc_type, number FROM identity_document"
-            "   WHERE person_id = p.id ORDER BY id LIMIT 1) d ON true"
-            " WHERE w.id = %s",
+            " JOIN case_file c ON c.id = w.case_id" + HOLDER_DOCUMENT + " WHERE w.id = %s",
             (claims["jti"],),
         )
         row = await cursor.fetchone()
@@ -266,12 +286,7 @@ async def verify_permit_token(
         status,
         MESSAGES[status],
         permit_id=row["id"],
-        given_names=row["given_names"],
-        surnames=row["surnames"],
-        birth_date=row["birth_date"],
-        country_of_birth=row["country_of_birth"],
-        nationality=row["nationality"],
-        document=document_es(row["doc_type"], row["doc_number"]),
+        **holder(row),
         valid_from=row["valid_from"],
         valid_to=row["valid_to"],
         kind="permit",
