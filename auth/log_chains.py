@@ -80,7 +80,8 @@ async def claim(conn: AsyncConnection[Any], owner: str) -> Head:
     )
     row = await cursor.fetchone()
     assert row is not None  # the function always returns a chain
-    return Head(row[0], int(row[1]), bytes(row[2]))
+    chain_id, entries, head = row
+    return Head(chain_id, int(entries), bytes(head))
 
 
 _EXTEND = """

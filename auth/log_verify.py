@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from psycopg import AsyncConnection
+from psycopg.rows import kwargs_row
 
 from auth.access_log import Entry, chain_hash
 from auth.log_chains import genesis
@@ -78,7 +79,7 @@ async def _heads(conn: AsyncConnection[Any]) -> dict[str, tuple[int, bytes]]:
     rows = await (
         await conn.execute("SELECT chain_id, entries, head_hash FROM access_chain")
     ).fetchall()
-    return {r[0]: (int(r[1]), bytes(r[2])) for r in rows}
+    return {chain: (int(entries), bytes(head)) for chain, entries, head in rows}
 
 
 async def verify_chain(
@@ -89,7 +90,7 @@ async def verify_chain(
     start = start or {}
     # Heads first: appends after this read only add entries beyond them.
     heads = await _heads(conn)
-    chains = [r[0] for r in await (await conn.execute(_CHAINS)).fetchall()]
+    chains = [chain for (chain,) in await (await conn.execute(_CHAINS)).fetchall()]
     if any(c not in heads for c in chains):  # created since the heads were read?
         heads = await _heads(conn)
     reports = []
@@ -97,6 +98,15 @@ async def verify_chain(
         after, head = start.get(chain, (0, genesis(chain)))
         reports.append(await _walk(conn, chain, after, head, heads.get(chain)))
     return LogReport(tuple(reports))
+
+
+def _walked(
+    *, id: int, seq: int, prev_hash: bytes, entry_hash: bytes, person_ids: list[int],
+    categories: list[str], **fields: Any,
+) -> tuple[int, int, bytes, bytes, Entry]:  # fmt: skip
+    """A row of ``_WALK``: its id, position, links and the entry they hash."""
+    entry = Entry(**fields, person_ids=tuple(person_ids), categories=tuple(categories))
+    return id, seq, bytes(prev_hash), bytes(entry_hash), entry
 
 
 async def _walk(
@@ -112,29 +122,26 @@ async def _walk(
         bad = (None, "la cadena no tiene cabeza registrada (entradas agregadas fuera del hub)")
     elif recorded[0] == after and recorded[1] != previous:
         bad = (None, "la cabeza registrada no coincide con la última entrada certificada")
-    cursor = conn.cursor(name="access_log_walk")
+    cursor = conn.cursor(name="access_log_walk", row_factory=kwargs_row(_walked))
     await cursor.execute(_WALK, (chain, after))
-    async for row in cursor:
+    async for entry_id, seq, prev_hash, entry_hash, entry in cursor:
         count += 1
         if bad is not None:
             continue  # counted, not checked: the first problem is the one named
-        if row[1] != count:
-            bad = (row[0], f"la entrada ocupa el puesto {count} y dice {row[1]} (renumerada)")
+        if seq != count:
+            bad = (entry_id, f"la entrada ocupa el puesto {count} y dice {seq} (renumerada)")
             continue
-        at, client, subject, agency, role, purpose, operation, action = row[2:10]
-        entry = Entry(at, client, subject, agency, role, purpose, operation, action,
-                      tuple(row[10]), tuple(row[11]), row[12])  # fmt: skip
-        if bytes(row[13]) != previous:
+        if prev_hash != previous:
             bad = (
-                row[0],
+                entry_id,
                 "el enlace con la entrada anterior no coincide "
                 "(una entrada anterior fue borrada o alterada)",
             )
-        elif chain_hash(previous, entry) != bytes(row[14]):
-            bad = (row[0], "el contenido no coincide con su huella")
-        elif recorded is not None and count == recorded[0] and bytes(row[14]) != recorded[1]:
-            bad = (row[0], "la cabeza registrada de la cadena no es esta entrada")
-        previous = bytes(row[14])
+        elif chain_hash(previous, entry) != entry_hash:
+            bad = (entry_id, "el contenido no coincide con su huella")
+        elif recorded is not None and count == recorded[0] and entry_hash != recorded[1]:
+            bad = (entry_id, "la cabeza registrada de la cadena no es esta entrada")
+        previous = entry_hash
     await cursor.close()
     if bad is None and recorded is not None and count < recorded[0]:
         bad = (
