@@ -12,6 +12,7 @@ import base64
 from typing import Any
 from urllib.parse import unquote
 
+from psycopg.rows import dict_row
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
@@ -223,44 +224,51 @@ async def _token(request: Request) -> JSONResponse:
     return JSONResponse(body, status_code=status, headers={**dict(headers), **NO_STORE})
 
 
-async def _row(state: HubState, sql: str, value: str) -> Any:
-    async with state.pool.connection() as conn:
-        cursor = await conn.execute(sql, (value,))
-        return await cursor.fetchone()
+async def _row(state: HubState, sql: str, value: str) -> dict[str, Any] | None:
+    """The one row of ``sql``, by column name."""
+    async with state.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cursor:
+        await cursor.execute(sql, (value,))
+        row: dict[str, Any] | None = await cursor.fetchone()
+    return row
 
 
 async def load_client(state: HubState, client_id: str) -> Client:
     row = await _row(
         state,
-        "SELECT c.client_id, c.secret_hash, c.roles, c.purposes, o.code, c.active "
+        "SELECT c.client_id, c.secret_hash, c.roles, c.purposes, o.code AS office, c.active "
         "FROM agency_client c LEFT JOIN office o ON o.id = c.office_id WHERE c.client_id = %s",
         client_id,
     )
     if row is None:
         return unknown_client(client_id)
-    roles = [Role(r) for r in row[2] if r in Role._value2member_map_]
+    roles = [Role(r) for r in row["roles"] if r in Role._value2member_map_]
     return Client(
-        client_id=row[0],
-        secret_hash=row[1],
+        client_id=row["client_id"],
+        secret_hash=row["secret_hash"],
         grant_types=("client_credentials",),
         role=roles[0] if roles else None,
-        purposes=frozenset(Purpose(p) for p in row[3] if p in Purpose._value2member_map_),
-        office=row[4],
-        active=bool(row[5]) and bool(roles),
+        purposes=frozenset(Purpose(p) for p in row["purposes"] if p in Purpose._value2member_map_),
+        office=row["office"],
+        active=bool(row["active"]) and bool(roles),
     )
 
 
 async def load_officer(state: HubState, username: str) -> tuple[User | None, str | None]:
     row = await _row(
         state,
-        "SELECT f.id, f.username, f.role, o.code, f.password_hash FROM officer f "
+        "SELECT f.id, f.username, f.role, o.code AS office, f.password_hash FROM officer f "
         "JOIN office o ON o.id = f.office_id WHERE f.username = %s AND f.available",
         username,
     )
     if row is None:
         return None, None
-    user = User(Role(row[2]), subject=f"officer:{row[1]}", office=row[3], officer_id=row[0])
-    return user, row[4]
+    user = User(
+        Role(row["role"]),
+        subject=f"officer:{row['username']}",
+        office=row["office"],
+        officer_id=row["id"],
+    )
+    return user, row["password_hash"]
 
 
 async def load_applicant(state: HubState, login: str) -> tuple[User | None, str | None]:
@@ -272,7 +280,9 @@ async def load_applicant(state: HubState, login: str) -> tuple[User | None, str 
     )
     if row is None:
         return None, None
-    return User(Role.APPLICANT, subject=f"person:{row[0]}", person_id=row[0]), row[1]
+    person_id = row["person_id"]
+    user = User(Role.APPLICANT, subject=f"person:{person_id}", person_id=person_id)
+    return user, row["password_hash"]
 
 
 async def jwks(request: Request) -> JSONResponse:
