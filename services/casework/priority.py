@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from psycopg import AsyncConnection
+from psycopg.rows import kwargs_row
 from psycopg.types.json import Jsonb
 
 from auth.policy import Category, Scope
@@ -28,6 +29,7 @@ from models.vocab import PENDING_STATUSES
 from services.errors import FieldProblem, Forbidden, NotFound, ValidationFailed
 from services.input_limits import REASON, text_problem
 from services.permissions import require_any_write, require_read
+from services.record_columns import by_name
 
 RULES_FILE = Path(__file__).resolve().parents[2] / "models" / "data" / "priority_rules.json"
 OPEN = sorted(s.value for s in PENDING_STATUSES)
@@ -121,9 +123,10 @@ def score(
 async def active_rules(conn: AsyncConnection[Any]) -> dict[str, Any]:
     """The rules in force: the active version in the database, else the shipped file."""
     row = await (await conn.execute("SELECT rules FROM priority_rule_set WHERE active")).fetchone()
-    if row is not None:
-        return dict(row[0])
-    return file_rules()
+    if row is None:
+        return file_rules()
+    (rules,) = row
+    return dict(rules)
 
 
 async def activate_rules(
@@ -240,48 +243,63 @@ async def override(
         ).fetchone()
         if row is None:
             raise NotFound(f"No existe el expediente {case_number}.", "CASE_NOT_FOUND")
-        await _recompute(conn, row[0])
+        (case_id,) = row
+        await _recompute(conn, case_id)
         await conn.execute(
             "UPDATE case_priority SET override_score = %s, override_reason = %s,"
             " override_by = %s, override_at = now() WHERE case_id = %s",
-            (new_score, reason.strip(), principal.actor_label, row[0]),
+            (new_score, reason.strip(), principal.actor_label, case_id),
         )
         await conn.execute(
             "UPDATE case_file c SET priority_score = coalesce(p.override_score, p.score)"
             " FROM case_priority p WHERE p.case_id = c.id AND c.id = %s",
-            (row[0],),
+            (case_id,),
         )
     result = await priorities(conn, [case_number])
     return result[case_number]
 
 
+# Named after the fields of Priority and QueueEntry, for ``_queue_entry``.
 _SELECT = (
-    "SELECT c.number, coalesce(p.override_score, p.score), p.score, p.rule_version, p.reasons,"
-    " p.override_reason, p.override_by, p.override_at, c.status, c.filing_date,"
-    " c.assigned_officer_id, o.code FROM case_file c JOIN case_priority p ON p.case_id = c.id"
+    "SELECT c.number AS case_number, coalesce(p.override_score, p.score) AS score,"
+    " p.score AS computed_score, p.rule_version, p.reasons, p.override_reason,"
+    " p.override_by, p.override_at, c.status, c.filing_date, c.assigned_officer_id,"
+    " o.code AS office_code FROM case_file c JOIN case_priority p ON p.case_id = c.id"
     " JOIN office o ON o.id = c.office_id"
 )
 
 
-def _priority(r: Any) -> Priority:
-    return Priority(
-        r[0],
-        Decimal(r[1]),
-        Decimal(r[2]),
-        r[3],
-        [Reason(x["rule"], Decimal(str(x["points"])), x["explanation"]) for x in r[4]],
-        r[5],
-        r[6],
-        r[7],
+def _queue_entry(
+    *,
+    status: str,
+    filing_date: date,
+    assigned_officer_id: int | None,
+    office_code: str,
+    score: Decimal,
+    computed_score: Decimal,
+    reasons: list[dict[str, Any]],
+    **fields: Any,
+) -> QueueEntry:
+    priority = Priority(
+        score=Decimal(score),
+        computed_score=Decimal(computed_score),
+        reasons=[Reason(x["rule"], Decimal(str(x["points"])), x["explanation"]) for x in reasons],
+        **fields,
+    )
+    return QueueEntry(
+        priority.case_number, status, filing_date, assigned_officer_id, priority, office_code
     )
 
 
 async def priorities(conn: AsyncConnection[Any], case_numbers: list[int]) -> dict[int, Priority]:
     """Stored priorities (score, reasons, override) of these cases, in one statement."""
-    rows = await (
-        await conn.execute(_SELECT + " WHERE c.number = ANY(%s)", (case_numbers,))
-    ).fetchall()
-    return {r[0]: _priority(r) for r in rows}
+    entries = await by_name(
+        conn,
+        _queue_entry,
+        _SELECT + " WHERE c.number = ANY(%(numbers)s)",
+        {"numbers": case_numbers},
+    )
+    return {e.case_number: e.priority for e in entries}
 
 
 async def officer_queue(
@@ -304,12 +322,11 @@ async def officer_queue(
             raise Forbidden("Su cuenta no tiene oficina.")
     else:
         raise Forbidden("Solo el personal de la Comisión tiene cola de expedientes.")
-    rows = await (
-        await conn.execute(
+    async with conn.cursor(row_factory=kwargs_row(_queue_entry)) as cursor:
+        await cursor.execute(
             _SELECT + f" WHERE {where} AND c.status = ANY(%s)"
             " ORDER BY coalesce(p.override_score, p.score) DESC, c.filing_date, c.number"
             " LIMIT %s",
             (*params, OPEN, max(1, min(limit, 500))),
         )
-    ).fetchall()
-    return [QueueEntry(r[0], r[8], r[9], r[10], _priority(r), r[11]) for r in rows]
+        return await cursor.fetchall()
