@@ -124,7 +124,10 @@ async def case_key(conn: AsyncConnection[Any], case_id: int) -> CaseKey | None:
             "SELECT kek_id, wrapped FROM claim_data_key WHERE case_id = %s", (case_id,)
         )
     ).fetchone()
-    return None if row is None else key_from_row(case_id, row[0], row[1])
+    if row is None:
+        return None
+    kek_id, wrapped = row
+    return key_from_row(case_id, kek_id, wrapped)
 
 
 async def case_key_for_writing(conn: AsyncConnection[Any], case_id: int) -> CaseKey:

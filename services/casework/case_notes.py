@@ -18,11 +18,11 @@ from psycopg import AsyncConnection
 
 from auth.policy import Category, RowScope
 from auth.principal import Principal
-from services.casework.claim_records import KEYS_SQL, _opener, fetch_pipelined
+from services.casework.claim_records import KEYS_SQL, _opener, fetch_pipelined, opened_fields
 from services.errors import FieldProblem, Forbidden, ValidationFailed
 from services.input_limits import LONG_TEXT, text_problem
 from services.permissions import require_any_write, scope_holds
-from services.sealing import case_key_for_writing, key_from_row
+from services.sealing import case_key_for_writing
 
 NOTE_BODY = "case_note.body"  # the field name bound into each sealed note
 _REFUSED = "Solo el oficial de elegibilidad asignado al expediente escribe sus notas."
@@ -64,23 +64,27 @@ async def add_case_note(
                 (case_number,),
             )
         ).fetchone()
-        if row is None or not scope_holds(principal, scope, office_code=row[2], officer_id=row[1]):
+        if row is None:
             raise Forbidden(_REFUSED)
-        key = await case_key_for_writing(conn, row[0])
+        case_id, officer_id, office_code, person_ids = row
+        if not scope_holds(principal, scope, office_code=office_code, officer_id=officer_id):
+            raise Forbidden(_REFUSED)
+        key = await case_key_for_writing(conn, case_id)
         created = await (
             await conn.execute(
                 "INSERT INTO case_note (case_id, body, author) VALUES (%s, %s, %s)"
                 " RETURNING id, created_at",
-                (row[0], key.seal(text.strip(), NOTE_BODY), principal.actor_label),
+                (case_id, key.seal(text.strip(), NOTE_BODY), principal.actor_label),
             )
         ).fetchone()
     assert created is not None
+    note_id, created_at = created
     row_scope = RowScope(
-        person_ids=tuple(row[3]),
-        office_codes=frozenset({row[2]}),
-        assigned_officer_ids=frozenset({row[1]} if row[1] is not None else ()),
+        person_ids=tuple(person_ids),
+        office_codes=frozenset({office_code}),
+        assigned_officer_ids=frozenset({officer_id} if officer_id is not None else ()),
     )
-    note = CaseNote(created[0], row[0], text.strip(), principal.actor_label, created[1])
+    note = CaseNote(note_id, case_id, text.strip(), principal.actor_label, created_at)
     return NoteAdded(note, row_scope)
 
 
@@ -97,12 +101,14 @@ async def notes_by_case(
         conn,
         (
             KEYS_SQL,
-            "SELECT case_id, id, body, author, created_at FROM case_note"
+            "SELECT case_id, id, body AS text, author, created_at FROM case_note"
             " WHERE case_id = ANY(%s::bigint[]) ORDER BY id",
         ),
         ids,
     )
-    opened = _opener({r[0]: key_from_row(r[0], r[1], r[2]) for r in keys})
+    opened = _opener(keys)
     for r in rows:
-        out[r[0]].append(CaseNote(r[1], r[0], opened(r[0], r[2], NOTE_BODY), r[3], r[4]))
+        out[r["case_id"]].append(
+            CaseNote(**opened_fields(r, opened, text=NOTE_BODY), case_id=r["case_id"])
+        )
     return out

@@ -16,8 +16,9 @@ from datetime import datetime
 from typing import Any
 
 from psycopg import AsyncConnection
+from psycopg.rows import dict_row
 
-from services.sealing import CaseKey, key_from_row, open_value
+from services.sealing import key_from_row, open_value
 
 # The field names bound into each sealed value (associated data): table.column
 INTERVIEW_SUMMARY = "interview_record.summary"
@@ -99,14 +100,30 @@ RECORDS_SQL = (
 async def fetch_pipelined(
     conn: AsyncConnection[Any], statements: Sequence[str], ids: list[int]
 ) -> list[list[Any]]:
-    """Each statement's rows for ``ids``, sent together (one round trip: pipeline mode)."""
+    """Each statement's rows for ``ids`` by column name, sent together (one round trip:
+    pipeline mode)."""
     async with conn.pipeline():
-        cursors = [await conn.execute(sql, (ids,)) for sql in statements]
+        cursors = [
+            await conn.cursor(row_factory=dict_row).execute(sql, (ids,)) for sql in statements
+        ]
     return [await cursor.fetchall() for cursor in cursors]
 
 
-def _opener(keys: dict[int, CaseKey]) -> Callable[[int, bytes, str], str]:
-    return lambda case_id, blob, name: open_value(keys.get(case_id), blob, name)
+def _opener(keys: list[dict[str, Any]]) -> Callable[[int, bytes, str], str]:
+    """Opens a sealed value of a case with its key, from the rows of ``KEYS_SQL``."""
+    by_case = {k["case_id"]: key_from_row(**k) for k in keys}
+    return lambda case_id, blob, name: open_value(by_case.get(case_id), blob, name)
+
+
+def opened_fields(
+    row: dict[str, Any], opened: Callable[[int, bytes, str], str], **sealed: str
+) -> dict[str, Any]:
+    """The row's columns but ``case_id``, each one in ``sealed`` (column: the name bound
+    into its sealed value) opened."""
+    case_id = row["case_id"]
+    fields = {column: value for column, value in row.items() if column != "case_id"}
+    fields.update({column: opened(case_id, row[column], name) for column, name in sealed.items()})
+    return fields
 
 
 async def read_claim_records_many(
@@ -120,31 +137,26 @@ async def read_claim_records_many(
     keys, interviews, assessments, decisions, appeals = await fetch_pipelined(
         conn, (KEYS_SQL, *RECORDS_SQL), ids
     )
-    opened = _opener({r[0]: key_from_row(r[0], r[1], r[2]) for r in keys})
+    opened = _opener(keys)
     for r in interviews:
-        out[r[0]].interviews.append(
-            Interview(
-                r[1], r[2], r[3], r[4], r[5], opened(r[0], r[6], INTERVIEW_SUMMARY), r[7], r[8]
-            )
-        )
+        fields = opened_fields(r, opened, summary=INTERVIEW_SUMMARY)
+        out[r["case_id"]].interviews.append(Interview(**fields))
     for r in assessments:
-        out[r[0]].assessments.append(
-            Assessment(
-                r[1],
-                list(json.loads(opened(r[0], r[2], ASSESSMENT_GROUNDS))),
-                opened(r[0], r[3], ASSESSMENT_CREDIBILITY),
-                opened(r[0], r[4], ASSESSMENT_ANALYSIS),
-                opened(r[0], r[5], ASSESSMENT_RECOMMENDATION),
-                r[6],
-                r[7],
-            )
+        fields = opened_fields(
+            r,
+            opened,
+            grounds=ASSESSMENT_GROUNDS,
+            credibility=ASSESSMENT_CREDIBILITY,
+            analysis=ASSESSMENT_ANALYSIS,
+            recommendation=ASSESSMENT_RECOMMENDATION,
         )
+        fields["grounds"] = list(json.loads(fields["grounds"]))
+        out[r["case_id"]].assessments.append(Assessment(**fields))
     for r in decisions:
-        out[r[0]].decisions.append(
-            Decision(r[1], r[2], r[3], opened(r[0], r[4], DECISION_REASONS), r[5], r[6])
-        )
+        fields = opened_fields(r, opened, reasons=DECISION_REASONS)
+        out[r["case_id"]].decisions.append(Decision(**fields))
     for r in appeals:
-        out[r[0]].appeals.append(Appeal(r[1], opened(r[0], r[2], APPEAL_GROUNDS), r[3], r[4]))
+        out[r["case_id"]].appeals.append(Appeal(**opened_fields(r, opened, grounds=APPEAL_GROUNDS)))
     return out
 
 
@@ -170,5 +182,5 @@ async def read_history_reasons(
         ),
         ids,
     )
-    opened = _opener({r[0]: key_from_row(r[0], r[1], r[2]) for r in keys})
-    return {r[1]: opened(r[0], r[2], STATUS_REASON) for r in rows}
+    opened = _opener(keys)
+    return {r["id"]: opened(r["case_id"], r["sealed_reason"], STATUS_REASON) for r in rows}
