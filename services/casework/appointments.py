@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from psycopg import AsyncConnection
+from psycopg.rows import kwargs_row
 
 from auth.policy import Category, Scope
 from auth.principal import Principal
@@ -111,17 +112,23 @@ async def create_slot(
             raise ValidationFailed(
                 [FieldProblem(("officeCode",), "UNKNOWN_OFFICE", "La oficina indicada no existe.")]
             )
+        (office_id,) = office
         row = await (
             await conn.execute(
                 "INSERT INTO appointment_slot (office_id, starts_at, minutes, mode, purpose,"
                 " capacity) VALUES (%s, %s, %s, %s, %s, %s)"
                 " ON CONFLICT (office_id, starts_at, mode, purpose) DO NOTHING RETURNING id",
-                (office[0], starts_at, minutes, mode.value, purpose.value, capacity),
+                (office_id, starts_at, minutes, mode.value, purpose.value, capacity),
             )
         ).fetchone()
         if row is None:
             raise Conflict("Ya existe un horario igual en esa oficina.", "SLOT_EXISTS")
-    return Slot(row[0], office_code, starts_at, minutes, mode, purpose, capacity, 0)
+    (slot_id,) = row
+    return Slot(slot_id, office_code, starts_at, minutes, mode, purpose, capacity, 0)
+
+
+def _slot(*, mode: str, purpose: str, **fields: Any) -> Slot:
+    return Slot(mode=AppointmentMode(mode), purpose=AppointmentPurpose(purpose), **fields)
 
 
 async def open_slots(
@@ -131,20 +138,16 @@ async def open_slots(
     after: datetime | None = None,
 ) -> list[Slot]:
     """Slots of an office with places left, earliest first."""
-    rows = await (
-        await conn.execute(
-            "SELECT s.id, o.code, s.starts_at, s.minutes, s.mode, s.purpose, s.capacity, s.booked"
-            " FROM appointment_slot s JOIN office o ON o.id = s.office_id"
+    async with conn.cursor(row_factory=kwargs_row(_slot)) as cursor:
+        await cursor.execute(
+            "SELECT s.id, o.code AS office_code, s.starts_at, s.minutes, s.mode, s.purpose,"
+            " s.capacity, s.booked FROM appointment_slot s JOIN office o ON o.id = s.office_id"
             " WHERE o.code = %s AND s.booked < s.capacity"
             " AND (%s::text IS NULL OR s.purpose = %s) AND s.starts_at > coalesce(%s, now())"
             " ORDER BY s.starts_at, s.id",
             (office_code, purpose and purpose.value, purpose and purpose.value, after),
         )
-    ).fetchall()
-    return [
-        Slot(r[0], r[1], r[2], r[3], AppointmentMode(r[4]), AppointmentPurpose(r[5]), r[6], r[7])
-        for r in rows
-    ]
+        return await cursor.fetchall()
 
 
 async def _take_place(conn: AsyncConnection[Any], slot_id: int) -> tuple[Any, ...]:
@@ -179,6 +182,7 @@ async def _case_for(
     ).fetchone()
     if row is None:
         raise NotFound(f"No existe el expediente {case_number}.", "CASE_NOT_FOUND")
+    case_id, status, office_code = row
     scope = require_any_write(
         principal, Category.CASE_ADMIN_APPOINTMENTS, "No puede gestionar citas."
     )
@@ -187,20 +191,20 @@ async def _case_for(
         own = await (
             await conn.execute(
                 "SELECT person_id FROM case_member WHERE case_id = %s AND person_id = %s",
-                (row[0], principal.person_id),
+                (case_id, principal.person_id),
             )
-        ).fetchone()
-        members = [own[0]] if own else []
+        ).fetchall()
+        members = [person_id for (person_id,) in own]
     require_write(
         principal,
         Category.CASE_ADMIN_APPOINTMENTS,
         "Solo puede gestionar las citas de su propio expediente."
         if scope is Scope.SELF
         else "Solo puede gestionar citas de su oficina.",
-        office_code=row[2],
+        office_code=office_code,
         person_ids=members,
     )
-    return row[0], row[1], row[2]
+    return case_id, status, office_code
 
 
 async def book(
@@ -252,9 +256,10 @@ async def book(
             )
         ).fetchone()
         assert appointment is not None
+        (appointment_id,) = appointment
         await conn.execute(
             "INSERT INTO slot_booking (appointment_id, slot_id) VALUES (%s, %s)",
-            (appointment[0], slot_id),
+            (appointment_id, slot_id),
         )
         if status == CaseStatus.PRE_REGISTERED:
             await conn.execute(
@@ -273,7 +278,7 @@ async def book(
                 ),
             )
     return Booking(
-        appointment[0],
+        appointment_id,
         case_number,
         slot_id,
         office_code,
@@ -299,10 +304,11 @@ async def _booked_appointment(
     ).fetchone()
     if row is None:
         raise NotFound("La cita indicada no existe.", "APPOINTMENT_NOT_FOUND")
-    await _case_for(conn, principal, row[0])
-    if row[2] != AppointmentStatus.BOOKED.value or row[1] is None:
+    case_number, slot_id, status = row
+    await _case_for(conn, principal, case_number)
+    if status != AppointmentStatus.BOOKED.value or slot_id is None:
         raise Conflict("La cita ya no está vigente.", "APPOINTMENT_NOT_BOOKED")
-    return row[0], row[1]
+    return case_number, slot_id
 
 
 async def _release(conn: AsyncConnection[Any], slot_id: int) -> None:
@@ -322,12 +328,13 @@ async def reschedule(
             raise ValidationFailed(
                 [FieldProblem(("slotId",), "SAME_SLOT", "La cita ya está en ese horario.")]
             )
-        old_purpose = await (
+        old = await (
             await conn.execute("SELECT purpose FROM appointment WHERE id = %s", (appointment_id,))
         ).fetchone()
-        assert old_purpose is not None
+        assert old is not None
+        (old_purpose,) = old
         office_id, office_code, starts_at, mode, purpose = await _take_place(conn, slot_id)
-        if purpose != old_purpose[0]:
+        if purpose != old_purpose:
             raise ValidationFailed(
                 [
                     FieldProblem(
