@@ -98,11 +98,14 @@ async def _officers(
                 "SELECT assigned_officer_id, count(*) FROM case_file"
                 " WHERE assigned_officer_id = ANY(%s) AND status = ANY(%s)"
                 " GROUP BY assigned_officer_id",
-                ([r[0] for r in rows], list(OPEN_STATUSES)),
+                ([officer_id for officer_id, *_ in rows], list(OPEN_STATUSES)),
             )
         ).fetchall()
     )
-    return [_Officer(r[0], r[1], frozenset(r[2]), r[3], int(loads.get(r[0], 0))) for r in rows]
+    return [
+        _Officer(officer_id, username, frozenset(profiles), capacity, int(loads.get(officer_id, 0)))
+        for officer_id, username, profiles, capacity in rows
+    ]
 
 
 async def _case_profiles(
@@ -120,7 +123,10 @@ async def _case_profiles(
             (list(CHILD_CATEGORIES), case_ids),
         )
     ).fetchall()
-    return {r[0]: ("children" if r[1] else "general", r[2]) for r in rows}
+    return {
+        case_id: ("children" if for_children else "general", nationality)
+        for case_id, for_children, nationality in rows
+    }
 
 
 def why_not(officers: list[_Officer], case_number: int, profile: str) -> NotAssigned:
@@ -181,7 +187,7 @@ async def _assign(
     officers: list[_Officer],
     rule: str,
 ) -> AssignmentRun:
-    profiles = await _case_profiles(conn, [c[0] for c in cases])
+    profiles = await _case_profiles(conn, [case_id for case_id, _, _ in cases])
     assigned: list[Assignment] = []
     unassigned: list[int] = []
     why: list[NotAssigned] = []
@@ -219,7 +225,8 @@ async def _office_id(conn: AsyncConnection[Any], office_code: str) -> int:
         raise ValidationFailed(
             [FieldProblem(("officeCode",), "UNKNOWN_OFFICE", "La oficina indicada no existe.")]
         )
-    return int(row[0])
+    (office_id,) = row
+    return int(office_id)
 
 
 async def assign_cases(
@@ -268,13 +275,14 @@ async def reassign_unavailable(
         ).fetchone()
         if row is None:
             raise NotFound("No existe ese oficial de elegibilidad.", "OFFICER_NOT_FOUND")
+        (office_id,) = row
         # lock the office's officers in id order, as assign_cases does (no deadlock)
         await conn.execute(
             "SELECT id FROM officer WHERE office_id = %s AND role = %s ORDER BY id FOR UPDATE",
-            (row[0], Role.CEPR_ELIGIBILITY.value),
+            (office_id, Role.CEPR_ELIGIBILITY.value),
         )
         await conn.execute("UPDATE officer SET available = false WHERE id = %s", (officer_id,))
-        officers = await _officers(conn, row[0], exclude=officer_id)
+        officers = await _officers(conn, office_id, exclude=officer_id)
         cases = await (
             await conn.execute(
                 "SELECT c.id, c.number, c.assigned_officer_id FROM case_file c"
