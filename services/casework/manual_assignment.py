@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from psycopg import AsyncConnection
+from psycopg.rows import kwargs_row
 
 from auth.policy import Category
 from auth.principal import Principal
@@ -49,17 +50,21 @@ async def eligibility_officers(
 ) -> list[OfficerLoad]:
     """The office's eligibility officers with their open caseload (one statement)."""
     require_read(principal, Category.CASE_ADMIN, "Su rol no consulta la carga de los oficiales.")
-    rows = await (
-        await conn.execute(
-            "SELECT o.id, o.username, o.full_name, f.code, o.profiles, o.capacity, o.available,"
+    async with conn.cursor(row_factory=kwargs_row(_officer_load)) as cursor:
+        await cursor.execute(
+            "SELECT o.id, o.username, o.full_name, f.code AS office_code, o.profiles,"
+            " o.capacity, o.available,"
             " (SELECT count(*) FROM case_file c WHERE c.assigned_officer_id = o.id"
-            "   AND c.status = ANY(%s))"
+            "   AND c.status = ANY(%s)) AS load"
             " FROM officer o JOIN office f ON f.id = o.office_id"
             " WHERE f.code = %s AND o.role = %s ORDER BY o.username",
             (list(OPEN_STATUSES), office_code, Role.CEPR_ELIGIBILITY.value),
         )
-    ).fetchall()
-    return [OfficerLoad(r[0], r[1], r[2], r[3], sorted(r[4]), r[5], int(r[7]), r[6]) for r in rows]
+        return await cursor.fetchall()
+
+
+def _officer_load(*, profiles: list[str], load: int, **fields: Any) -> OfficerLoad:
+    return OfficerLoad(profiles=sorted(profiles), load=int(load), **fields)
 
 
 async def assign_case(
@@ -110,7 +115,7 @@ async def assign_case(
             )
         if officer.id == previous:
             raise Conflict("El expediente ya está asignado a ese oficial.", "ALREADY_ASSIGNED")
-        profile = (await _case_profiles(conn, [case_id]))[case_id][0]
+        profile, _nationality = (await _case_profiles(conn, [case_id]))[case_id]
         if profile not in officer.profiles:
             raise ValidationFailed(
                 [
