@@ -134,7 +134,8 @@ async def record_interview(
             )
         ).fetchone()
     assert row is not None
-    return Recorded(row[0], case_number, row[1])
+    record_id, at = row
+    return Recorded(record_id, case_number, at)
 
 
 async def record_assessment(
@@ -189,7 +190,8 @@ async def record_assessment(
             )
         ).fetchone()
     assert row is not None
-    return Recorded(row[0], case_number, row[1])
+    record_id, at = row
+    return Recorded(record_id, case_number, at)
 
 
 async def decide(
@@ -255,7 +257,8 @@ async def decide(
             )
         ).fetchone()
     assert row is not None
-    return Recorded(row[0], case_number, row[1], (current, to))
+    record_id, at = row
+    return Recorded(record_id, case_number, at, (current, to))
 
 
 async def file_appeal(
@@ -294,4 +297,5 @@ async def file_appeal(
             )
         ).fetchone()
     assert row is not None
-    return Recorded(row[0], case_number, row[1], (current, CaseStatus.APPEAL))
+    record_id, at = row
+    return Recorded(record_id, case_number, at, (current, CaseStatus.APPEAL))

@@ -115,7 +115,8 @@ async def lock_case(
     ).fetchone()
     if row is None:
         raise NotFound(f"No existe el expediente {case_number}.", "CASE_NOT_FOUND")
-    return row[0], CaseStatus(row[1]), row[2], row[3]
+    case_id, status, officer_id, office_code = row
+    return case_id, CaseStatus(status), officer_id, office_code
 
 
 async def change_status(
@@ -197,4 +198,7 @@ async def member_ids(conn: AsyncConnection[Any], case_number: int) -> tuple[int,
             (case_number,),
         )
     ).fetchone()
-    return tuple(row[0]) if row else ()
+    if row is None:
+        return ()
+    (ids,) = row
+    return tuple(ids)

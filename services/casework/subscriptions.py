@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from psycopg import AsyncConnection
+from psycopg.rows import kwargs_row
 
 from models.vocab import Agency
 from services.casework.notifications import EVENT_TYPE
@@ -88,13 +89,13 @@ def _problems(agency: str, url: str, events: tuple[str, ...]) -> list[FieldProbl
 _SELECT = (
     "SELECT s.id, s.agency, s.url, s.events, s.active, s.created_at,"
     " (SELECT count(*) FROM notification_outbox o WHERE o.subscription_id = s.id"
-    " AND o.delivered_at IS NULL AND o.dead_at IS NULL)"
+    " AND o.delivered_at IS NULL AND o.dead_at IS NULL) AS pending"
     " FROM agency_subscription s"
 )
 
 
-def _record(row: Any) -> Subscription:
-    return Subscription(row[0], row[1], row[2], tuple(row[3]), row[4], row[5], int(row[6]))
+def _record(*, events: list[str], pending: int, **fields: Any) -> Subscription:
+    return Subscription(events=tuple(events), pending=int(pending), **fields)
 
 
 async def add_subscription(
@@ -112,8 +113,9 @@ async def add_subscription(
     )
     row = await cursor.fetchone()
     assert row is not None
-    found = await list_subscriptions(conn, row[0])
-    return NewSubscription(found[0], secret)
+    (subscription_id,) = row
+    (found,) = await list_subscriptions(conn, subscription_id)
+    return NewSubscription(found, secret)
 
 
 async def list_subscriptions(
@@ -122,8 +124,9 @@ async def list_subscriptions(
     """Every subscription (or one), with how many notifications wait for delivery."""
     where = " WHERE s.id = %s" if subscription_id is not None else ""
     params = (subscription_id,) if subscription_id is not None else ()
-    cursor = await conn.execute(_SELECT + where + " ORDER BY s.id", params)
-    return [_record(row) for row in await cursor.fetchall()]
+    async with conn.cursor(row_factory=kwargs_row(_record)) as cursor:
+        await cursor.execute(_SELECT + where + " ORDER BY s.id", params)
+        return await cursor.fetchall()
 
 
 async def set_active(conn: AsyncConnection[Any], subscription_id: int, active: bool) -> None:
