@@ -195,11 +195,12 @@ async def pre_register(
                         )
                     ]
                 )
+            (office_id,) = office
             case_row = await (
                 await conn.execute(
                     "INSERT INTO case_file (office_id, status, filing_date) VALUES (%s,"
                     " 'pre_registered', %s) RETURNING id, number",
-                    (office[0], today or date.today()),
+                    (office_id, today or date.today()),
                 )
             ).fetchone()
             assert case_row is not None
@@ -240,14 +241,15 @@ async def pre_register(
                     )
                 ).fetchone()
                 assert row is not None
+                (person_id,) = row
                 if principal:
-                    principal_id = row[0]
+                    principal_id = person_id
                 if person.document is not None:
                     await conn.execute(
                         "INSERT INTO identity_document (person_id, doc_type, number,"
                         " issuing_country) VALUES (%s, %s, %s, %s)",
                         (
-                            row[0],
+                            person_id,
                             person.document.type,
                             person.document.number,
                             person.document.issuing_country,
@@ -256,7 +258,7 @@ async def pre_register(
                 await conn.execute(
                     "INSERT INTO case_member (case_id, person_id, relationship)"
                     " VALUES (%s, %s, %s)",
-                    (case_id, row[0], "principal" if principal else person.relationship),
+                    (case_id, person_id, "principal" if principal else person.relationship),
                 )
             await conn.execute(
                 "INSERT INTO status_change (case_id, from_status, to_status, actor, reason)"
@@ -303,16 +305,17 @@ async def _replay(
     ).fetchone()
     if row is None:
         return None
-    if row[1] != fingerprint:
+    case_number, request_hash = row
+    if request_hash != fingerprint:
         raise Conflict(
             "Esta clave de idempotencia ya se usó con otros datos.", "IDEMPOTENCY_KEY_REUSED"
         )
     return PreRegistrationOut(
-        int(row[0]),
+        int(case_number),
         True,
         None,
         None,
-        f"Su solicitud ya fue recibida: expediente N.° {row[0]}.",
+        f"Su solicitud ya fue recibida: expediente N.° {case_number}.",
     )
 
 

@@ -50,4 +50,7 @@ class SharedRateLimiter:
             self._admitted += 1
             if self._admitted % PURGE_EVERY == 0:
                 await conn.execute(_PURGE)
-        return row is not None and int(row[0]) <= self.per_minute
+        if row is None:
+            return False
+        (hits,) = row
+        return int(hits) <= self.per_minute

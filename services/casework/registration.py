@@ -137,20 +137,23 @@ async def register_case(
         ).fetchone()
         if case is None:
             raise NotFound(f"No existe el expediente {request.case_number}.", "CASE_NOT_FOUND")
-        case_id = case[0]
+        case_id, _current, office_code = case
         require_write(
             principal,
             Category.STATUS_REGISTRATION,
             "Solo puede registrar expedientes de su oficina.",
-            office_code=case[2],
+            office_code=office_code,
         )
         member_rows = await (
             await conn.execute(
                 "SELECT person_id, relationship FROM case_member WHERE case_id = %s", (case_id,)
             )
         ).fetchall()
-        member_ids = {r[0] for r in member_rows}
-        principal_id = next((r[0] for r in member_rows if r[1] == "principal"), None)
+        member_ids = {person_id for person_id, _ in member_rows}
+        principal_id = next(
+            (person_id for person_id, relationship in member_rows if relationship == "principal"),
+            None,
+        )
         for i, prof in enumerate(request.profiles):
             if prof.person_id not in member_ids:
                 problems.append(
@@ -161,8 +164,8 @@ async def register_case(
                     )
                 )
         known = {
-            r[0]
-            for r in await (
+            code
+            for (code,) in await (
                 await conn.execute(
                     "SELECT code FROM specific_need_code WHERE code = ANY(%s)",
                     ([n.code for n in request.needs],),
@@ -230,10 +233,11 @@ async def register_case(
                 )
             ).fetchone()
             assert row is not None
-            new_ids.append(row[0])
+            (person_id,) = row
+            new_ids.append(person_id)
             await conn.execute(
                 "INSERT INTO case_member (case_id, person_id, relationship) VALUES (%s, %s, %s)",
-                (case_id, row[0], person.relationship),
+                (case_id, person_id, person.relationship),
             )
         for need in request.needs:
             await conn.execute(
