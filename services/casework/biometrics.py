@@ -81,7 +81,10 @@ class LocalMatcher:
                 (simhash64(template), exclude_person, simhash64(template), self.max_distance),
             )
         ).fetchall()
-        return [Match(r[0], r[1], 1 - r[2] / 64) for r in rows]
+        return [
+            Match(person_id, reference, 1 - distance / 64)
+            for person_id, reference, distance in rows
+        ]
 
     async def enrol(self, conn: AsyncConnection[Any], person_id: int, template: bytes) -> str:
         """Keep the fingerprint (not the template) under a fresh reference."""
@@ -159,11 +162,12 @@ async def enrol(
         ).fetchone()
         if row is None:
             raise NotFound("No existe la persona indicada.", "PERSON_NOT_FOUND")
+        _person, office_code = row
         require_write(
             principal,
             Category.BIOMETRICS,
             "Solo puede enrolar a personas de expedientes de su oficina.",
-            office_code=row[1],
+            office_code=office_code,
         )
         # enrolments are serialised so two simultaneous ones of the same person both match
         await conn.execute("SELECT pg_advisory_xact_lock(hashtext('biometric-enrolment'))")
@@ -178,7 +182,8 @@ async def enrol(
                     "UPDATE biometric_enrolment SET photo = %s WHERE person_id = %s",
                     (photo, person_id),
                 )
-            return EnrolmentResult(EnrolmentOutcome.ALREADY_ENROLLED, person_id, existing[0])
+            (template_ref,) = existing
+            return EnrolmentResult(EnrolmentOutcome.ALREADY_ENROLLED, person_id, template_ref)
         reviewed = dict(
             await (
                 await conn.execute(
@@ -215,8 +220,9 @@ async def enrol(
                 )
             ).fetchone()
             assert dup is not None
+            (duplicate_id,) = dup
             return EnrolmentResult(
-                EnrolmentOutcome.POSSIBLE_DUPLICATE, person_id, None, dup[0], best.score
+                EnrolmentOutcome.POSSIBLE_DUPLICATE, person_id, None, duplicate_id, best.score
             )
         reference = await matcher.enrol(conn, person_id, template)
         await conn.execute(
@@ -236,4 +242,4 @@ async def open_duplicates(conn: AsyncConnection[Any], person_ids: list[int]) -> 
             (person_ids,),
         )
     ).fetchall()
-    return {r[0] for r in rows}
+    return {person_id for (person_id,) in rows}

@@ -34,14 +34,16 @@ async def _bounded(conn: AsyncConnection[Any], sql: str, keys: Sequence[int]) ->
             (MAX_BATCH_BYTES, list(set(keys))),
         )
     ).fetchall()
-    if rows and rows[0][2] > MAX_BATCH_BYTES:
+    # every row carries the batch's total
+    total = next((batch_bytes for _, _, batch_bytes in rows), 0)
+    if total > MAX_BATCH_BYTES:
         raise DomainError(
-            f"Las fotografías pedidas suman {rows[0][2] // (1024 * 1024)} MiB en una sola"
+            f"Las fotografías pedidas suman {total // (1024 * 1024)} MiB en una sola"
             f" consulta (máximo {MAX_BATCH_BYTES // (1024 * 1024)} MiB): pida menos personas"
             " a la vez.",
             "TOO_MANY_PHOTOS",
         )
-    return {r[0]: data_url(bytes(r[1])) for r in rows}
+    return {key: data_url(bytes(photo)) for key, photo, _ in rows}
 
 
 async def photos_by_review(
