@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from psycopg import AsyncConnection
+from psycopg.rows import kwargs_row
 
 from auth.principal import Principal
 
@@ -146,13 +147,11 @@ async def entries(
     if before_id:
         where.append("id < %(before)s")
         params["before"] = before_id
-    cursor = await conn.execute(
-        "SELECT id, at, agency, role, subject, purpose, operation, action, categories,"
-        f" person_ids FROM access_log WHERE {' AND '.join(where)} ORDER BY id DESC"
-        " LIMIT %(limit)s",
-        params,
-    )
-    return [
-        LogLine(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], list(r[8]), list(r[9]))
-        for r in await cursor.fetchall()
-    ]
+    async with conn.cursor(row_factory=kwargs_row(LogLine)) as cursor:
+        await cursor.execute(
+            "SELECT id, at, agency, role, subject, purpose, operation, action, categories,"
+            f" person_ids FROM access_log WHERE {' AND '.join(where)} ORDER BY id DESC"
+            " LIMIT %(limit)s",
+            params,
+        )
+        return await cursor.fetchall()
