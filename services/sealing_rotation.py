@@ -98,7 +98,7 @@ async def kek_usage(conn: AsyncConnection[Any], exclude: str | None = None) -> d
             (exclude,),
         )
     ).fetchall()
-    return {r[0]: int(r[1]) for r in rows}
+    return {kek_id: int(cases) for kek_id, cases in rows}
 
 
 async def retire_kek(conn: AsyncConnection[Any], kek_id: str, *, force: bool = False) -> None:

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from psycopg import AsyncConnection
+from psycopg.rows import dict_row
 
 from services.errors import DomainError
 
@@ -32,13 +33,15 @@ class CaseDocument:
     revoked_at: datetime | None
 
 
+# Named after CaseDocument's fields (the union takes the first branch's names).
 _LIST = (
-    "SELECT case_id, 'WORK_PERMIT', id, id, status, valid_from, valid_to, issued_at,"
-    " issued_by, revoked_reason, revoked_at FROM work_permit WHERE case_id = ANY(%(ids)s)"
+    "SELECT case_id, 'WORK_PERMIT' AS kind, id, id AS number, status, valid_from, valid_to,"
+    " issued_at, issued_by, revoked_reason, revoked_at FROM work_permit"
+    " WHERE case_id = ANY(%(ids)s)"
     " UNION ALL"
     " SELECT case_id, 'ASYLUM_CARD', id, number, status, issued_on, NULL::date, issued_at,"
     " issued_by, revoked_reason, revoked_at FROM asylum_card WHERE case_id = ANY(%(ids)s)"
-    " ORDER BY 8 DESC, 3"
+    " ORDER BY issued_at DESC, id"
 )
 
 
@@ -49,8 +52,10 @@ async def documents_by_case(
     ids = sorted(set(case_ids))
     out: dict[int, list[CaseDocument]] = {case_id: [] for case_id in ids}
     if ids:
-        for r in await (await conn.execute(_LIST, {"ids": ids})).fetchall():
-            out[r[0]].append(CaseDocument(*r[1:]))
+        async with conn.cursor(row_factory=dict_row) as cursor:
+            await cursor.execute(_LIST, {"ids": ids})
+            for row in await cursor.fetchall():
+                out[row.pop("case_id")].append(CaseDocument(**row))
     return out
 
 
@@ -72,11 +77,13 @@ async def pdfs_by_key(
             (MAX_BATCH_BYTES, permits, cards),
         )
     ).fetchall()
-    if rows and rows[0][3] > MAX_BATCH_BYTES:
+    # every row carries the batch's total
+    total = next((batch_bytes for _, _, _, batch_bytes in rows), 0)
+    if total > MAX_BATCH_BYTES:
         raise DomainError(
             "Los documentos pedidos son demasiados para una sola consulta: pida los PDF de"
             " un expediente a la vez.",
             "TOO_MANY_DOCUMENTS",
         )
-    found = {(r[0], r[1]): bytes(r[2]) for r in rows}
+    found = {(kind, doc_id): bytes(pdf) for kind, doc_id, pdf, _ in rows}
     return [found.get(k) for k in keys]

@@ -106,7 +106,7 @@ async def count_release(
     """Every table of the release at ``reference`` (inside the caller's transaction);
     ``choose`` picks the nationalities and years that get their own values."""
     rows = await (await conn.execute("SELECT DISTINCT department FROM person")).fetchall()
-    raw = [r[0] for r in rows if r[0] is not None]
+    raw = [department for (department,) in rows if department is not None]
     await conn.execute(
         _ROWS,
         {
