@@ -93,7 +93,8 @@ class PostgresStorage(Storage, MovingWindowSupport):
 
     async def _live(self, conn: Any, key: str) -> tuple[int, float | None, float]:
         row = await (await conn.execute(_LIVE, (SCOPE, key))).fetchone()
-        return int(row[0]), None if row[1] is None else float(row[1]), float(row[2])
+        hits, oldest, now = row
+        return int(hits), None if oldest is None else float(oldest), float(now)
 
     async def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
         if amount > limit:

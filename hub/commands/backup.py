@@ -52,8 +52,8 @@ def _database() -> tuple[str, str]:
 async def table_counts(conn: psycopg.AsyncConnection[Any]) -> dict[str, int]:
     """Exact row count of every table of the public schema."""
     names = [
-        r[0]
-        for r in await (
+        name
+        for (name,) in await (
             await conn.execute(
                 "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
             )
@@ -62,7 +62,8 @@ async def table_counts(conn: psycopg.AsyncConnection[Any]) -> dict[str, int]:
     counts = {}
     for name in names:
         row = await (await conn.execute(f'SELECT count(*) FROM public."{name}"')).fetchone()
-        counts[name] = int(row[0]) if row else 0
+        (count,) = row or (0,)
+        counts[name] = int(count)
     return counts
 
 
