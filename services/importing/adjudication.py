@@ -133,10 +133,17 @@ async def list_pairs(
             {"s": status, "l": limit, "o": offset, "i": pair_id},
         )
     ).all()
-    persons = await _summaries(conn, [r[3] for r in rows] + [r[4] for r in rows])
+    persons = await _summaries(conn, [r.person_a_id for r in rows] + [r.person_b_id for r in rows])
     return [
         QueuedPair(
-            r[0], float(r[1]), r[2], persons.get(r[3]), persons.get(r[4]), dict(r[5]), r[6], r[7]
+            id=r.id,
+            probability=float(r.probability),
+            status=r.status,
+            person_a=persons.get(r.person_a_id),
+            person_b=persons.get(r.person_b_id),
+            detail=dict(r.detail),
+            decided_by=r.decided_by,
+            decided_at=r.decided_at,
         )
         for r in rows
     ]
@@ -153,7 +160,7 @@ async def _pair(conn: AsyncConnection, pair_id: int) -> tuple[int, int, str]:
     ).first()
     if row is None:
         raise NotFound("No existe ese par en la cola de adjudicación.", "PAIR_NOT_FOUND")
-    return int(row[0]), int(row[1]), str(row[2])
+    return int(row.person_a_id), int(row.person_b_id), str(row.status)
 
 
 async def reject_pair(conn: AsyncConnection, pair_id: int, actor: str) -> None:
@@ -199,8 +206,8 @@ async def person_provenance(
 ) -> tuple[list[ProvenanceEntry], list[FieldChoice]]:
     """Where a person's data came from: every imported value and which value won, and why."""
     chosen = {
-        r[0]
-        for r in (
+        value_id
+        for (value_id,) in (
             await conn.execute(
                 text(
                     "SELECT value_id FROM import_field_choice WHERE person_id = :p AND "
@@ -225,7 +232,7 @@ async def person_provenance(
         ).all()
     ]
     choices = [
-        FieldChoice(*r)
+        FieldChoice(**r._mapping)
         for r in (
             await conn.execute(
                 text(
@@ -280,7 +287,7 @@ async def detach_row(conn: AsyncConnection, row_id: int, actor: str) -> int:
     p = {"old": old, "new": new, "r": row_id}
     await conn.execute(text("UPDATE import_row SET person_id = :new WHERE id = :r"), p)
     await conn.execute(text("UPDATE import_value SET person_id = :new WHERE row_id = :r"), p)
-    other_values = [dict(o[0]) for o in others]
+    other_values = [dict(other) for (other,) in others]
     doc = v.get("doc_number")
     if doc and all(o.get("doc_number") != doc for o in other_values):
         await conn.execute(

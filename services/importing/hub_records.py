@@ -48,7 +48,7 @@ async def known_link_records(conn: AsyncConnection) -> list[LinkRecord]:
         )
     )
     for erow in earlier:
-        row_id, person_id, values = erow[0], erow[1], erow[2]
+        row_id, person_id, values = erow
         link.append(link_record(f"r{row_id}", values, person_id))
     hub_res = await conn.execute(
         text(
