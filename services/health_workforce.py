@@ -14,6 +14,7 @@ from psycopg import AsyncConnection
 
 from auth.policy import RowScope
 from services.errors import FieldProblem, ValidationFailed
+from services.record_columns import by_name
 
 MAX_PAGE = 500
 
@@ -74,27 +75,29 @@ async def health_professionals(
         if values:
             where.append(f"{column} = ANY(%({name})s)")
             params[name] = list(values)
-    cursor = await conn.execute(
+    rows = await by_name(
+        conn,
+        _record,
         "SELECT h.person_id, h.profession, h.specialty, h.degree, h.degree_country,"
-        " h.recognition_status, h.licence_number, h.years_experience, p.department,"
+        " h.recognition_status, h.licence_number, h.years_experience,"
+        " p.department AS region,"
         " EXISTS (SELECT 1 FROM work_permit w WHERE w.person_id = h.person_id"
         "   AND w.status = 'active' AND current_date BETWEEN w.valid_from AND w.valid_to)"
+        " AS holds_valid_work_permit"
         " FROM health_profile h JOIN person p ON p.id = h.person_id"
         " WHERE EXISTS (SELECT 1 FROM consent k WHERE k.person_id = h.person_id"
         "   AND k.purpose = 'health-workforce' AND k.withdrawn_at IS NULL)"
         f" AND {' AND '.join(where)} ORDER BY h.person_id LIMIT %(limit)s",
         params,
     )
-    rows = await cursor.fetchall()
-    records = [
-        HealthProfessionalRecord(
-            *row[:9],
-            RowScope(person_ids=(row[0],), consents=frozenset({"health-workforce"})),  # type: ignore[call-arg]
-            bool(row[9]),
-        )
-        for row in rows[:first]
-    ]
-    return records, len(rows) > first
+    return rows[:first], len(rows) > first
+
+
+def _record(*, holds_valid_work_permit: bool, **columns: Any) -> HealthProfessionalRecord:
+    scope = RowScope(person_ids=(columns["person_id"],), consents=frozenset({"health-workforce"}))
+    return HealthProfessionalRecord(
+        **columns, row_scope=scope, holds_valid_work_permit=bool(holds_valid_work_permit)
+    )
 
 
 def cursor_of(record: HealthProfessionalRecord) -> str:

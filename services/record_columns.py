@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, TypeVar
 
 from psycopg import AsyncConnection
@@ -75,7 +75,7 @@ async def by_name(
     conn: AsyncConnection[Any],
     build: Callable[..., R],
     sql: str,
-    params: Mapping[str, Any] | None = None,
+    params: Mapping[str, Any] | Sequence[Any] | None = None,
 ) -> list[R]:
     """Every row of ``sql`` passed to ``build`` as keyword arguments named by its columns."""
     async with conn.cursor(row_factory=kwargs_row(build), binary=True) as cursor:

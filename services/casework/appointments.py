@@ -15,13 +15,13 @@ from datetime import datetime
 from typing import Any
 
 from psycopg import AsyncConnection
-from psycopg.rows import kwargs_row
 
 from auth.policy import Category, Scope
 from auth.principal import Principal
 from models.vocab import AppointmentMode, AppointmentPurpose, AppointmentStatus, CaseStatus
 from services.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from services.permissions import require_any_write, require_write
+from services.record_columns import by_name
 
 VIDEO_BASE = "https://video.cepr.gob.pe/sala/"
 MAX_CAPACITY = 500
@@ -138,16 +138,16 @@ async def open_slots(
     after: datetime | None = None,
 ) -> list[Slot]:
     """Slots of an office with places left, earliest first."""
-    async with conn.cursor(row_factory=kwargs_row(_slot)) as cursor:
-        await cursor.execute(
-            "SELECT s.id, o.code AS office_code, s.starts_at, s.minutes, s.mode, s.purpose,"
-            " s.capacity, s.booked FROM appointment_slot s JOIN office o ON o.id = s.office_id"
-            " WHERE o.code = %s AND s.booked < s.capacity"
-            " AND (%s::text IS NULL OR s.purpose = %s) AND s.starts_at > coalesce(%s, now())"
-            " ORDER BY s.starts_at, s.id",
-            (office_code, purpose and purpose.value, purpose and purpose.value, after),
-        )
-        return await cursor.fetchall()
+    return await by_name(
+        conn,
+        _slot,
+        "SELECT s.id, o.code AS office_code, s.starts_at, s.minutes, s.mode, s.purpose,"
+        " s.capacity, s.booked FROM appointment_slot s JOIN office o ON o.id = s.office_id"
+        " WHERE o.code = %s AND s.booked < s.capacity"
+        " AND (%s::text IS NULL OR s.purpose = %s) AND s.starts_at > coalesce(%s, now())"
+        " ORDER BY s.starts_at, s.id",
+        (office_code, purpose and purpose.value, purpose and purpose.value, after),
+    )
 
 
 async def _take_place(conn: AsyncConnection[Any], slot_id: int) -> tuple[Any, ...]:

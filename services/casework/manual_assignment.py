@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from psycopg import AsyncConnection
-from psycopg.rows import kwargs_row
 
 from auth.policy import Category
 from auth.principal import Principal
@@ -29,6 +28,7 @@ from services.casework.assignment import (
 from services.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from services.input_limits import reason_problem
 from services.permissions import require_any_write, require_read
+from services.record_columns import by_name
 
 MANUAL_RULE = "manual"
 
@@ -50,17 +50,17 @@ async def eligibility_officers(
 ) -> list[OfficerLoad]:
     """The office's eligibility officers with their open caseload (one statement)."""
     require_read(principal, Category.CASE_ADMIN, "Su rol no consulta la carga de los oficiales.")
-    async with conn.cursor(row_factory=kwargs_row(_officer_load)) as cursor:
-        await cursor.execute(
-            "SELECT o.id, o.username, o.full_name, f.code AS office_code, o.profiles,"
-            " o.capacity, o.available,"
-            " (SELECT count(*) FROM case_file c WHERE c.assigned_officer_id = o.id"
-            "   AND c.status = ANY(%s)) AS load"
-            " FROM officer o JOIN office f ON f.id = o.office_id"
-            " WHERE f.code = %s AND o.role = %s ORDER BY o.username",
-            (list(OPEN_STATUSES), office_code, Role.CEPR_ELIGIBILITY.value),
-        )
-        return await cursor.fetchall()
+    return await by_name(
+        conn,
+        _officer_load,
+        "SELECT o.id, o.username, o.full_name, f.code AS office_code, o.profiles,"
+        " o.capacity, o.available,"
+        " (SELECT count(*) FROM case_file c WHERE c.assigned_officer_id = o.id"
+        "   AND c.status = ANY(%s)) AS load"
+        " FROM officer o JOIN office f ON f.id = o.office_id"
+        " WHERE f.code = %s AND o.role = %s ORDER BY o.username",
+        (list(OPEN_STATUSES), office_code, Role.CEPR_ELIGIBILITY.value),
+    )
 
 
 def _officer_load(*, profiles: list[str], load: int, **fields: Any) -> OfficerLoad:
