@@ -133,7 +133,8 @@ class PostgresStorage(Storage, MovingWindowSupport):
     async def get(self, key: str) -> int:
         pool = await self._pool()
         async with pool.connection() as conn:
-            return (await self._live(conn, key))[0]
+            hits, _oldest, _now = await self._live(conn, key)
+            return hits
 
     async def get_expiry(self, key: str) -> float:
         pool = await self._pool()

@@ -239,7 +239,7 @@ async def _import(
         person_res = await conn.execute(
             insert(Person).returning(Person.id, sort_by_parameter_order=True), person_rows
         )
-        new_ids = [int(x[0]) for x in person_res]
+        new_ids = [int(person_id) for (person_id,) in person_res]
     for rows, pid in zip(new_persons, new_ids, strict=True):
         for r in rows:
             person_of_uid[uid_of[id(r)]] = pid  # id-ok
