@@ -144,14 +144,19 @@ def respect_profiles(
     """Leave unassigned (in place) the demo's cases with a child's need whose drawn officer
     does not work with children, as the assignment rule would (a supervisor then sees
     why automatic assignment cannot take them: no officer of that profile)."""
-    children_officers = {o[0] for o in officers if "children" in str(o[5])}
+    children_officers = {
+        officer_id
+        for officer_id, _username, _name, _role, _office, profiles, *_ in officers
+        if "children" in str(profiles)
+    }
     child_cases = {
         case_id for case_id, _, code in need_rows if need_categories.get(code) in CHILD_CATEGORIES
     }
     dropped = set()
-    for i, row in enumerate(case_rows):
-        case_id, assigned = row[0], row[5]
+    for i, (case_id, number, office_id, status, filing, assigned, score) in enumerate(case_rows):
         if assigned is not None and case_id in child_cases and assigned not in children_officers:
-            case_rows[i] = (*row[:5], None, *row[6:])
+            case_rows[i] = (case_id, number, office_id, status, filing, None, score)
             dropped.add(case_id)
-    assignment_rows[:] = [a for a in assignment_rows if a[0] not in dropped]
+    assignment_rows[:] = [
+        (case_id, *rest) for case_id, *rest in assignment_rows if case_id not in dropped
+    ]

@@ -18,11 +18,12 @@ from psycopg import Connection
 from models.vocab import PENDING_STATUSES, CaseStatus, HealthProfession
 from services.casework.assignment import RULE_VERSION as ASSIGNMENT_RULE_VERSION
 from services.casework.priority import file_rules, score
-from services.demo_casework import (
-    assess_demo_cases,
-    copy_rows,
-    respect_profiles,
-    write_priorities,
+from services.demo_casework import assess_demo_cases, respect_profiles, write_priorities
+from services.demo_tables import (
+    continue_sequences,
+    write_agency_clients,
+    write_applicant_accounts,
+    write_tables,
 )
 from services.demo_vocabulary import (
     ADDRESSES,
@@ -62,7 +63,10 @@ class DemoSummary:
 
 
 def has_data(conn: Connection[Any]) -> bool:
-    return conn.execute("SELECT EXISTS (SELECT 1 FROM person)").fetchone()[0]  # type: ignore[index,no-any-return]
+    row = conn.execute("SELECT EXISTS (SELECT 1 FROM person)").fetchone()
+    assert row is not None  # EXISTS always answers
+    (exists,) = row
+    return bool(exists)
 
 
 def generate_demo(
@@ -92,29 +96,14 @@ def generate_demo(
 
     officers = demo_officers(rnd, offices, password_hash)
     summary.officers = len(officers)
-    copy_rows(
-        conn,
-        "officer",
-        [
-            "id",
-            "username",
-            "full_name",
-            "role",
-            "office_id",
-            "profiles",
-            "capacity",
-            "available",
-            "password_hash",
-        ],
-        officers,
-    )
+    write_tables(conn, {"officer": officers})
     eligibility_by_office: dict[int, list[int]] = {}
-    for row in officers:
+    for officer_id, username, _name, role, officer_office, *_ in officers:
         summary.officers_by_office.setdefault(
-            next(c for i, c, _ in offices if i == row[4]), []
-        ).append(f"{row[1]} ({row[3]})")
-        if row[3] == "cepr-eligibility":
-            eligibility_by_office.setdefault(row[4], []).append(row[0])
+            next(c for i, c, _ in offices if i == officer_office), []
+        ).append(f"{username} ({role})")
+        if role == "cepr-eligibility":
+            eligibility_by_office.setdefault(officer_office, []).append(officer_id)
 
     person_rows: list[tuple[Any, ...]] = []
     document_rows: list[tuple[Any, ...]] = []
@@ -307,7 +296,7 @@ def generate_demo(
             )
         priority = None
         if status in PENDING_STATUSES:
-            categories = {need_categories[row[2]] for row in need_rows[needs_start:]}
+            categories = {need_categories[code] for _, _, code in need_rows[needs_start:]}
             priority, reasons = score(rules, categories, nationality, filing, today)
             priority_rows.append(
                 (
@@ -333,128 +322,30 @@ def generate_demo(
             summary.sample_case_numbers.append(number)
 
     respect_profiles(case_rows, assignment_rows, need_rows, need_categories, officers)
-    copy_rows(
-        conn,
-        "person",
-        [
-            "id",
-            "given_names",
-            "paternal_surname",
-            "maternal_surname",
-            "sex",
-            "birth_date",
-            "country_of_birth",
-            "nationality",
-            "entry_date",
-            "department",
-            "province",
-            "district",
-            "street",
-            "phone",
-            "email",
-            "education_level",
-            "profession",
-            "languages",
-        ],
-        person_rows,
-    )
-    copy_rows(
-        conn,
-        "identity_document",
-        ["person_id", "doc_type", "number", "issuing_country"],
-        document_rows,
-    )
-    copy_rows(
-        conn,
-        "case_file",
-        [
-            "id",
-            "number",
-            "office_id",
-            "status",
-            "filing_date",
-            "assigned_officer_id",
-            "priority_score",
-        ],
-        case_rows,
+    write_tables(
+        conn, {"person": person_rows, "identity_document": document_rows, "case_file": case_rows}
     )
     write_priorities(conn, rules, priority_rows, assignment_rows)
-    copy_rows(conn, "case_member", ["case_id", "person_id", "relationship"], member_rows)
-    copy_rows(conn, "case_need", ["case_id", "person_id", "code"], need_rows)
-    copy_rows(
+    write_tables(
         conn,
-        "status_change",
-        ["case_id", "from_status", "to_status", "actor", "reason", "at"],
-        history_rows,
+        {
+            "case_member": member_rows,
+            "case_need": need_rows,
+            "status_change": history_rows,
+            "appointment": appointment_rows,
+            "health_profile": health_rows,
+            "consent": consent_rows,
+        },
     )
-    copy_rows(
-        conn,
-        "appointment",
-        ["case_id", "office_id", "starts_at", "mode", "purpose", "status", "video_link"],
-        appointment_rows,
-    )
-    copy_rows(
-        conn,
-        "health_profile",
-        [
-            "person_id",
-            "profession",
-            "specialty",
-            "degree",
-            "degree_country",
-            "recognition_status",
-            "licence_number",
-            "years_experience",
-        ],
-        health_rows,
-    )
-    copy_rows(conn, "consent", ["person_id", "purpose", "granted_at", "withdrawn_at"], consent_rows)
-    for table in (
-        "person",
-        "case_file",
-        "officer",
-        "identity_document",
-        "case_need",
-        "status_change",
-        "appointment",
-        "consent",
-        "case_assignment",
-    ):
-        conn.execute(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-            f"(SELECT coalesce(max(id), 1) FROM {table}))"
-        )
-    conn.execute("SELECT setval('case_number_seq', %s)", (number,))
+    continue_sequences(conn, number)
     if client_secret_hashes:
-        for agency, secret_hash in client_secret_hashes.items():
-            role, purpose = {
-                "migraciones": ("migraciones", "deportation-protection"),
-                "minsa": ("minsa", "health-workforce"),
-                "acnur": ("acnur", "protection-assistance"),
-            }[agency]
-            conn.execute(
-                "INSERT INTO agency_client (client_id, secret_hash, agency, roles, purposes,"
-                " description) VALUES (%s, %s, %s, %s, %s, 'cliente de demostración')",
-                (f"demo-{agency}", secret_hash, agency, [role], [purpose]),
-            )
-            summary.agency_clients[agency] = f"demo-{agency}"
-    copy_rows(
-        conn,
-        "appointment_slot",
-        ["office_id", "starts_at", "minutes", "mode", "purpose", "capacity", "booked"],
-        demo_slots(sorted(office_ids.values()), datetime.now(UTC)),
-    )
+        summary.agency_clients.update(write_agency_clients(conn, client_secret_hashes))
+    slots = demo_slots(sorted(office_ids.values()), datetime.now(UTC))
+    write_tables(conn, {"appointment_slot": slots})
     if password_hash:
-        first_persons = [r[0] for r in person_rows[:5]]
+        first_persons = [pid for pid, *_ in person_rows[:5]]
         applicants = list(dict.fromkeys([*open_principals.values(), *first_persons]))
-        for pid in applicants:
-            login = f"solicitante{pid}@demo.pe"
-            conn.execute(
-                "INSERT INTO applicant_account (person_id, login, password_hash, activated_at)"
-                " VALUES (%s, %s, %s, now())",
-                (pid, login, password_hash),
-            )
-            summary.applicant_logins.append(login)
+        summary.applicant_logins += write_applicant_accounts(conn, applicants, password_hash)
     summary.assessed_cases = assess_demo_cases(conn, now)
     summary.persons = len(person_rows)
     summary.cases = len(case_rows)
@@ -476,16 +367,16 @@ def sample_keys(conn: Connection[Any], count: int = 50, seed: int = 0) -> Sample
     (the same data and seed give the same sample), spread over the whole set."""
     conn.execute("SELECT setseed(%s)", (((seed % 1000) / 1000.0),))
     numbers = [
-        r[0]
-        for r in conn.execute(
+        number
+        for (number,) in conn.execute(
             "SELECT number FROM (SELECT number FROM case_file ORDER BY random() LIMIT %s) s"
             " ORDER BY number",
             (count,),
         )
     ]
     documents = [
-        (r[0], r[1], r[2])
-        for r in conn.execute(
+        (doc_type, number, country)
+        for doc_type, number, country in conn.execute(
             "SELECT doc_type, number, issuing_country FROM"
             " (SELECT * FROM identity_document ORDER BY random() LIMIT %s) s ORDER BY id",
             (count,),
