@@ -120,12 +120,12 @@ def backup(
 def _empty(libpq: str, replace: bool) -> None:
     async def run() -> None:
         async with await psycopg.AsyncConnection.connect(libpq, autocommit=True) as conn:
-            tables = (
+            (tables,) = (
                 await (
                     await conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
                 ).fetchone()
             ) or (0,)
-            if tables[0] and not replace:
+            if tables and not replace:
                 err.print(
                     "[red]DATABASE_NOT_EMPTY[/red]: la base de destino tiene tablas; use"
                     " --replace para vaciarla (se pierde lo que tenga)."
