@@ -21,21 +21,17 @@ from graphql import (
     GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
-    execute,
-    specified_rules,
-    validate,
 )
-from graphql.pyutils import is_awaitable
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from auth.direct_resolvers import graphql_schema_of
 from hub import availability, write_log
 from hub.errors import RequestError, format_error
 from hub.graphql import demand_control
 from hub.graphql.document_cache import DocumentCache
-from hub.graphql.executor import FastExecutor
 from hub.graphql.persisted_queries import persisted_query, remember_persisted
-from hub.graphql.validation_rules import MaxDepthRule
+from hub.graphql.validation_rules import validate_document
 
 log = logging.getLogger("qhub.graphql")
 
@@ -54,7 +50,6 @@ class GraphQLParams:
 
 # Parsed and validated documents, bounded by bytes; invalid ones are never kept.
 DOCUMENTS = DocumentCache()
-RULES = (*specified_rules, MaxDepthRule)
 
 
 def negotiate(accept: str | None) -> str:
@@ -176,14 +171,10 @@ def parse_cached(query: str) -> DocumentNode:
     return DOCUMENTS.parse(query)
 
 
-def _validate(schema: GraphQLSchema, document: DocumentNode) -> list[GraphQLError]:
-    return validate(schema, document, RULES)
-
-
 def validate_cached(
     schema: GraphQLSchema, query: str, document: DocumentNode
 ) -> list[GraphQLError]:
-    return DOCUMENTS.validate(schema, query, document, _validate)
+    return DOCUMENTS.validate(schema, query, document, validate_document)
 
 
 def find_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
@@ -212,7 +203,8 @@ def request_error_response(error: RequestError, media: str) -> Response:
     return _respond(body, error.status, media, error.headers)
 
 
-Prepare = Callable[[Request], Awaitable[tuple[GraphQLSchema, Any]]]
+# -> (the caller's Strawberry schema, the request's context)
+Prepare = Callable[[Request], Awaitable[tuple[Any, Any]]]
 Finish = Callable[[Any, ExecutionResult | None], Awaitable[None]]
 
 
@@ -222,11 +214,10 @@ async def handle(
     finish: Finish,
     ide_html: Callable[[], str] | None = None,
     needs_token: Callable[[Any, str, DocumentNode], bool] | None = None,
-    executor: FastExecutor | None = None,
 ) -> Response:
     """Serve one GraphQL-over-HTTP request.
 
-    ``prepare`` authenticates and returns (the caller's executable schema, context);
+    ``prepare`` authenticates and returns (the caller's Strawberry schema, context);
     ``finish`` runs after execution (access log, connection release) whatever happened.
     """
     accept = request.headers.get("accept")
@@ -243,7 +234,8 @@ async def handle(
         return request_error_response(exc, JSON)
     try:
         params = await read_params(request)
-        schema, context = await prepare(request)
+        runner, context = await prepare(request)
+        schema = graphql_schema_of(runner)
     except RequestError as exc:
         return request_error_response(exc, media)
     result: ExecutionResult | None = None
@@ -315,7 +307,7 @@ async def handle(
                 # One transaction for the writes and their log entry (hub.write_log).
                 await context.run(write_log.begin)
             async with availability.deadline():
-                result = await run_operation(schema, document, operation, context, params, executor)
+                result = await run_operation(runner, context, params)
         except TimeoutError:
             return request_error_response(availability.deadline_exceeded(), media)
         except Exception as exc:
@@ -335,33 +327,23 @@ async def handle(
         # Variables that could not be coerced: a request error, nothing executed.
         return _respond(body, 400 if media == GRAPHQL_RESPONSE else 200, media)
     body["data"] = result.data
+    if result.extensions:  # what Strawberry's extensions add (tracing, …)
+        body["extensions"] = result.extensions
     return _respond(body, 200, media)
 
 
-async def run_operation(
-    schema: GraphQLSchema,
-    document: DocumentNode,
-    operation: OperationDefinitionNode,
-    context: Any,
-    params: GraphQLParams,
-    executor: FastExecutor | None,
-) -> ExecutionResult:
-    """Execute with the compiled plan executor when it covers the operation, else
-    graphql-core (always graphql-core when ``executor`` is None)."""
-    if executor is not None:
-        result = await executor.try_execute(schema, document, operation, context, params.variables)
-        if result is not None:
-            return result
-    outcome = execute(
-        schema,
-        document,
-        context_value=context,
+async def run_operation(runner: Any, context: Any, params: GraphQLParams) -> ExecutionResult:
+    """Strawberry runs the operation (its extensions included) on the caller's schema; the
+    contracts' execution context puts queries on the plan executor
+    (``hub.graphql.execution``)."""
+    result = await runner.execute(
+        params.query,
         variable_values=params.variables,
+        context_value=context,
         operation_name=params.operation_name,
+        operation_extensions=params.extensions,
     )
-    if is_awaitable(outcome):
-        return await outcome  # type: ignore[no-any-return]
-    return outcome  # type: ignore[return-value]
+    return ExecutionResult(result.data, result.errors, result.extensions or None)
 
 
 def _request_failed(errors: list[GraphQLError], media: str, code: str) -> Response:
