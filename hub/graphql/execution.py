@@ -16,16 +16,28 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from graphql import GraphQLError, OperationType, validate
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    FragmentDefinitionNode,
+    GraphQLError,
+    GraphQLSchema,
+    MiddlewareManager,
+    OperationDefinitionNode,
+    OperationType,
+    validate,
+)
+from graphql.execution.values import VariableValues, get_variable_values
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from auth.direct_resolvers import graphql_schema_of
 from hub.graphql.document_cache import DocumentCache
-from hub.graphql.executor import FastExecutor
+from hub.graphql.executor import Compiled, FastExecutor
 from hub.graphql.validation_rules import RULES, validate_document
 
 
@@ -38,28 +50,120 @@ def plan_executor_of(context: Any) -> FastExecutor | None:
 
 
 class PlanExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """graphql-core's executor, with queries the plan executor covers run on it."""
+    """graphql-core's executor, except for queries the plan executor covers: for those
+    ``build`` (graphql-core's documented constructor hook) returns the planned operation,
+    whose ``execute_operation`` runs the plan — with variables coerced by the plan's
+    compiled coercer, not value by value."""
 
-    def execute_operation(self, serially: bool | None = None) -> Any:
-        plans = plan_executor_of(self.context_value)
-        if (
-            plans is None
-            or serially
-            or self.operation.operation is not OperationType.QUERY
-            or self.root_value is not None
-            or (self.middleware_manager is not None and self.middleware_manager.middlewares)
-        ):
-            return super().execute_operation(serially)
-        compiled = plans.compiled(self.schema, self.operation, self.fragment_definitions)
-        if compiled is None:
-            return super().execute_operation(serially)
-        return plans.run(
-            self.schema,
-            compiled,
-            self.context_value,
-            self.variable_values,
-            self.fragment_definitions,
+    @classmethod
+    def build(
+        cls,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        root_value: Any = None,
+        context_value: Any = None,
+        raw_variable_values: dict[str, Any] | None = None,
+        operation_name: str | None = None,
+        field_resolver: Any = None,
+        type_resolver: Any = None,
+        subscribe_field_resolver: Any = None,
+        max_coercion_errors: int = 50,
+        enable_early_execution: bool = False,
+        middleware: Any = None,
+        is_awaitable: Any = None,
+        is_async_iterable: Any = None,
+        hide_suggestions: bool = False,
+        abort_signal: Any = None,
+        hooks: Any = None,
+        **custom_args: Any,
+    ) -> Any:
+        planned = _planned(
+            schema, document, root_value, context_value, raw_variable_values, operation_name
         )
+        if planned is not None and abort_signal is None and not _wraps_resolvers(middleware):
+            return planned
+        return super().build(
+            schema,
+            document,
+            root_value,
+            context_value,
+            raw_variable_values,
+            operation_name,
+            field_resolver,
+            type_resolver,
+            subscribe_field_resolver,
+            max_coercion_errors,
+            enable_early_execution,
+            middleware,
+            is_awaitable,
+            is_async_iterable,
+            hide_suggestions=hide_suggestions,
+            abort_signal=abort_signal,
+            hooks=hooks,
+            **custom_args,
+        )
+
+
+def _wraps_resolvers(middleware: Any) -> bool:
+    if isinstance(middleware, MiddlewareManager):
+        return bool(middleware.middlewares)
+    return bool(middleware)
+
+
+@dataclass(frozen=True, slots=True)
+class _PlannedOperation:
+    """A query the plan executor runs (what ``PlanExecutionContext.build`` returns)."""
+
+    plans: FastExecutor
+    schema: GraphQLSchema
+    compiled: Compiled
+    context: Any
+    variables: VariableValues
+    fragments: dict[str, FragmentDefinitionNode]
+
+    def execute_operation(self, serially: bool | None = None) -> Awaitable[ExecutionResult]:
+        return self.plans.run(
+            self.schema, self.compiled, self.context, self.variables, self.fragments
+        )
+
+
+def _planned(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    root_value: Any,
+    context: Any,
+    raw_variables: dict[str, Any] | None,
+    operation_name: str | None,
+) -> _PlannedOperation | None:
+    """The operation, planned, if the plan executor covers it and its variables are plainly
+    valid (anything else: graphql-core builds, and explains any error)."""
+    plans = plan_executor_of(context)
+    if plans is None or root_value is not None:
+        return None
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is not None:
+        operations = [o for o in operations if o.name and o.name.value == operation_name]
+    if len(operations) != 1 or operations[0].operation is not OperationType.QUERY:
+        return None
+    operation = operations[0]
+    fragments: dict[str, FragmentDefinitionNode] = {}
+    for definition in document.definitions:
+        if isinstance(definition, FragmentDefinitionNode):
+            if definition.variable_definitions:
+                return None  # fragment variables: graphql-core's business
+            fragments[definition.name.value] = definition
+    compiled = plans.compiled(schema, operation, fragments)
+    if compiled is None:
+        return None
+    variables: Any = None
+    if compiled.coerce is not None:
+        variables = compiled.coerce(raw_variables or {})
+    if variables is None:  # types the coercer does not compile, or not plainly valid values
+        definitions = operation.variable_definitions or ()
+        variables = get_variable_values(schema, definitions, raw_variables or {})
+    if not isinstance(variables, VariableValues):
+        return None  # graphql-core builds, and reports the errors its way
+    return _PlannedOperation(plans, schema, compiled, context, variables, fragments)
 
 
 class PreparedDocument(SchemaExtension):
