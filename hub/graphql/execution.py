@@ -6,16 +6,14 @@
   Strawberry's default would. Extensions that wrap each resolver (Strawberry's
   ``resolve`` hook, e.g. Apollo tracing) need graphql-core's one-call-per-field
   execution: with one of them installed every operation runs on graphql-core.
-* ``PreparedDocument`` is a schema extension (Strawberry's ``on_parse`` /
-  ``on_validate`` hooks, as its own ``ParserCache`` and ``ValidationCache`` use them):
-  Strawberry gets the document the hub has already parsed and validated
-  (``hub.graphql.http`` does both before deciding status codes and prices), and only
-  the rules other extensions add (e.g. ``QueryDepthLimiter``) are checked again.
+* ``PreparedDocument`` is a schema extension (Strawberry's ``on_parse`` hook, as its own
+  ``ParserCache`` uses it): Strawberry gets the document the hub has already parsed and
+  validated (``hub.graphql.http`` does both before deciding status codes and prices);
+  only the rules other extensions add (e.g. ``QueryDepthLimiter``) are checked again.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Awaitable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -23,12 +21,10 @@ from typing import Any
 from graphql import (
     DocumentNode,
     ExecutionResult,
-    FragmentDefinitionNode,
     GraphQLError,
     GraphQLSchema,
     MiddlewareManager,
-    OperationDefinitionNode,
-    OperationType,
+    specified_rules,
     validate,
 )
 from graphql.execution.values import VariableValues, get_variable_values
@@ -39,6 +35,10 @@ from auth.direct_resolvers import graphql_schema_of
 from hub.graphql.document_cache import DocumentCache
 from hub.graphql.executor import Compiled, FastExecutor
 from hub.graphql.validation_rules import RULES, validate_document
+
+CHECKED = frozenset(RULES)
+SPECIFIED = len(specified_rules)
+_SPECIFIED_RULES = tuple(specified_rules)
 
 
 def plan_executor_of(context: Any) -> FastExecutor | None:
@@ -119,12 +119,9 @@ class _PlannedOperation:
     compiled: Compiled
     context: Any
     variables: VariableValues
-    fragments: dict[str, FragmentDefinitionNode]
 
     def execute_operation(self, serially: bool | None = None) -> Awaitable[ExecutionResult]:
-        return self.plans.run(
-            self.schema, self.compiled, self.context, self.variables, self.fragments
-        )
+        return self.plans.run(self.schema, self.compiled, self.context, self.variables)
 
 
 def _planned(
@@ -140,30 +137,18 @@ def _planned(
     plans = plan_executor_of(context)
     if plans is None or root_value is not None:
         return None
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if operation_name is not None:
-        operations = [o for o in operations if o.name and o.name.value == operation_name]
-    if len(operations) != 1 or operations[0].operation is not OperationType.QUERY:
-        return None
-    operation = operations[0]
-    fragments: dict[str, FragmentDefinitionNode] = {}
-    for definition in document.definitions:
-        if isinstance(definition, FragmentDefinitionNode):
-            if definition.variable_definitions:
-                return None  # fragment variables: graphql-core's business
-            fragments[definition.name.value] = definition
-    compiled = plans.compiled(schema, operation, fragments)
+    compiled = plans.for_document(schema, document, operation_name)
     if compiled is None:
         return None
     variables: Any = None
     if compiled.coerce is not None:
         variables = compiled.coerce(raw_variables or {})
     if variables is None:  # types the coercer does not compile, or not plainly valid values
-        definitions = operation.variable_definitions or ()
+        definitions = compiled.plan.operation.variable_definitions or ()
         variables = get_variable_values(schema, definitions, raw_variables or {})
     if not isinstance(variables, VariableValues):
         return None  # graphql-core builds, and reports the errors its way
-    return _PlannedOperation(plans, schema, compiled, context, variables, fragments)
+    return _PlannedOperation(plans, schema, compiled, context, variables)
 
 
 class PreparedDocument(SchemaExtension):
@@ -172,24 +157,30 @@ class PreparedDocument(SchemaExtension):
     documents: DocumentCache
 
     def on_parse(self) -> Iterator[None]:
-        context = self.execution_context
-        if context.graphql_document is None and context.query is not None:
-            # a text that does not parse: Strawberry parses it again and reports it its way
-            with contextlib.suppress(GraphQLError):
-                context.graphql_document = self.documents.parse(context.query)
+        self._prepare()
         yield
 
-    def on_validate(self) -> Iterator[None]:
+    def _prepare(self) -> None:
+        # One hook for both steps (each hook costs a context manager per request): the
+        # document, and its validation — Strawberry validates only when no errors are set.
         context = self.execution_context
-        document = context.graphql_document
-        if document is not None and context.query is not None:
-            schema = graphql_schema_of(context.schema)
-            errors = self.documents.validate(schema, context.query, document, validate_document)
-            extra = [rule for rule in context.validation_rules if rule not in RULES]
-            if not errors and extra:
-                errors = validate(schema, document, extra)
-            context.pre_execution_errors = errors
-        yield
+        query = context.query
+        if context.graphql_document is not None or query is None:
+            return
+        try:
+            document = self.documents.parse(query)
+        except GraphQLError:
+            return  # Strawberry parses it again and reports the error its way
+        schema = graphql_schema_of(context.schema)
+        errors = self.documents.validate(schema, query, document, validate_document)
+        rules = context.validation_rules
+        # what other extensions added (``on_operation``) to Strawberry's default rules
+        added = rules[SPECIFIED:] if rules[:SPECIFIED] == _SPECIFIED_RULES else rules
+        extra = [rule for rule in added if rule not in CHECKED]
+        if not errors and extra:  # rules other extensions added (``on_operation``)
+            errors = validate(schema, document, extra)
+        context.graphql_document = document
+        context.pre_execution_errors = errors
 
 
 def prepared_document(documents: DocumentCache) -> type[PreparedDocument]:

@@ -32,6 +32,7 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
+    OperationType,
 )
 from graphql.execution.values import VariableValues, get_variable_values
 
@@ -43,14 +44,16 @@ from hub.graphql.variables import Coercer, compile_variables
 @dataclass(frozen=True, slots=True)
 class Compiled:
     """What one operation needs on every request: its plan, its variable coercer (None:
-    graphql-core's)."""
+    graphql-core's), the document's fragments."""
 
     plan: OperationPlan
     coerce: Coercer | None
+    fragments: dict[str, FragmentDefinitionNode]
 
 
 # Plans kept per contract schema; a schema holds at most this many operations.
 PLANS_PER_SCHEMA = 2048
+_MISSING: Any = object()
 
 
 class FastExecutor:
@@ -88,9 +91,35 @@ class FastExecutor:
             compiled = None
         else:
             compiled = Compiled(
-                plan, compile_variables(schema, operation.variable_definitions or ())
+                plan, compile_variables(schema, operation.variable_definitions or ()), fragments
             )
         plans[key] = compiled
+        return compiled
+
+    def for_document(
+        self, schema: GraphQLSchema, document: DocumentNode, operation_name: str | None
+    ) -> Compiled | None:
+        """The plan of the query ``operation_name`` selects in ``document`` (None: not one
+        the plan executor covers), found by the document's text without looking into it."""
+        if document.loc is None:
+            return None
+        plans = self._compiled.get(schema)
+        if plans is not None:
+            found = plans.get((document.loc.source.body, operation_name), _MISSING)
+            if found is not _MISSING:
+                return found  # type: ignore[no-any-return]
+        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        if operation_name is not None:
+            operations = [o for o in operations if o.name and o.name.value == operation_name]
+        fragments = _fragments(document)
+        if (
+            len(operations) != 1
+            or operations[0].operation is not OperationType.QUERY
+            or any(f.variable_definitions for f in fragments.values())  # graphql-core's
+        ):
+            return None
+        compiled = self.compiled(schema, operations[0], fragments)
+        self._compiled[schema][(document.loc.source.body, operation_name)] = compiled
         return compiled
 
     def compiled_for(
@@ -110,10 +139,9 @@ class FastExecutor:
         compiled: Compiled,
         context: Any,
         variables: VariableValues,
-        fragments: dict[str, FragmentDefinitionNode],
     ) -> ExecutionResult:
-        """Run a compiled operation with variables graphql-core has coerced."""
-        return await PlanRunner(schema, compiled.plan, fragments, context, variables).run()
+        """Run a compiled operation with coerced variables."""
+        return await PlanRunner(schema, compiled.plan, compiled.fragments, context, variables).run()
 
     async def try_execute(
         self,
@@ -138,7 +166,7 @@ class FastExecutor:
             )
         if isinstance(coerced, list):
             return ExecutionResult(None, coerced)
-        return await self.run(schema, compiled, context, coerced, fragments)
+        return await self.run(schema, compiled, context, coerced)
 
 
 def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
