@@ -33,7 +33,8 @@ COPY graphiql/init.js graphiql/page.css graphiql/
 COPY --from=graphiql-assets /build/graphiql/node_modules graphiql/node_modules
 COPY scripts/container-hub.sh /usr/local/bin/qhub-container
 RUN useradd --system --uid 10001 --home-dir /var/lib/qhub qhub \
-    && mkdir -p /var/lib/qhub /srv/sdl && chown qhub /var/lib/qhub /srv/sdl
+    && mkdir -p /var/lib/qhub /var/lib/qhub-keys /srv/sdl \
+    && chown qhub /var/lib/qhub /var/lib/qhub-keys /srv/sdl
 USER qhub
 EXPOSE 8000
 CMD ["qhub-container"]
@@ -43,7 +44,8 @@ ENV NODE_ENV=production
 WORKDIR /app/federation
 COPY federation/package.json federation/package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
-COPY federation/compose.mjs federation/gateway.config.mjs ./
+COPY federation/compose.mjs federation/gateway.config.mjs federation/honest_failures.mjs \
+     federation/hub_instances.mjs ./
 COPY scripts/container-gateway.sh /usr/local/bin/gateway-container
 USER node
 EXPOSE 4000

@@ -6,11 +6,12 @@ and every write, is recorded. A request's entry is appended by a background writ
 waits for that commit, so nothing is answered that was not logged, and the log costs one
 transaction per batch instead of one per request. Reads of one batch by the same caller
 for the same purpose, operation and categories share one entry that names every person
-read (``merge_reads``). Appends from several processes are serialised by an advisory
-lock, under which the writer reads the last hash and extends the chain.
+read (``merge_reads``). The log is several hash chains: each hub instance appends to
+chains it leases, with no lock shared between instances (``auth.log_chains``).
 
-``verify_chain`` recomputes every hash and names the first entry that was altered or
-removed. The table refuses UPDATE, DELETE and TRUNCATE (a trigger; see the migration).
+``auth.log_verify`` recomputes every hash of every chain and names the first entry that
+was altered or removed. The table refuses UPDATE, DELETE and TRUNCATE (a trigger; see
+the migration).
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from psycopg import AsyncConnection
 from auth.principal import Principal
 
 GENESIS = b"\x00" * 32
-LOCK_KEY = 7_311_017  # advisory lock id of the chain
 MAX_BATCH = 500
 
 
@@ -106,62 +106,6 @@ def _without_nul(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_without_nul(v) for v in value]
     return value
-
-
-# COPY, not INSERTs: a batch is one statement, and rows cost a fraction to send.
-@dataclass(frozen=True)
-class ChainReport:
-    entries: int
-    first_bad_id: int | None
-    reason: str | None
-
-    @property
-    def intact(self) -> bool:
-        return self.first_bad_id is None
-
-
-async def verify_chain(
-    conn: AsyncConnection[Any], after: int = 0, head: bytes = GENESIS
-) -> ChainReport:
-    """Walk the whole log (or the entries after the first ``after``, whose last hash is
-    ``head``: what a checkpoint certified); name the first entry whose hash or link does
-    not hold."""
-    previous = head
-    count = after
-    cursor = conn.cursor(name="access_log_walk")
-    await cursor.execute(
-        "SELECT id, at, client_id, subject, agency, role, purpose, operation, action,"
-        " person_ids, categories, changes, prev_hash, entry_hash FROM access_log ORDER BY id"
-        " OFFSET %s",
-        (after,),
-    )
-    async for row in cursor:
-        count += 1
-        entry = Entry(
-            at=row[1],
-            client_id=row[2],
-            subject=row[3],
-            agency=row[4],
-            role=row[5],
-            purpose=row[6],
-            operation=row[7],
-            action=row[8],
-            person_ids=tuple(row[9]),
-            categories=tuple(row[10]),
-            changes=row[11],
-        )
-        if bytes(row[12]) != previous:
-            return ChainReport(
-                count,
-                row[0],
-                "el enlace con la entrada anterior no coincide "
-                "(una entrada anterior fue borrada o alterada)",
-            )
-        if chain_hash(previous, entry) != bytes(row[13]):
-            return ChainReport(count, row[0], "el contenido no coincide con su huella")
-        previous = bytes(row[13])
-    await cursor.close()
-    return ChainReport(count, None, None)
 
 
 @dataclass(frozen=True)

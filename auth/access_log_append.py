@@ -1,12 +1,11 @@
-"""Appending to the access log: the group-commit writer, merging a batch's reads, and the
-batch transaction (chain lock, last hash, row changes taken in, COPY). The entry and its
-hash are in ``auth.access_log``."""
+"""Appending to the access log: the group-commit writer, merging a batch's reads, and a
+write transaction's entry (row changes taken in, the chain extended). The entry and its
+hash are in ``auth.access_log``; the chains and their leases in ``auth.log_chains``."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -15,65 +14,28 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
-from auth.access_log import GENESIS, LOCK_KEY, MAX_BATCH, Entry, chain_hash
+from auth.access_log import MAX_BATCH, Entry
+from auth.log_chains import Head, claim, extend, instance, new_owner
 
-_COPY = (
-    "COPY access_log (at, client_id, subject, agency, role, purpose, operation,"
-    " action, person_ids, categories, changes, prev_hash, entry_hash) FROM STDIN"
-)
+ATTEMPTS = 3  # a lost lease costs a claim and a retry; more would mean a bug
+
+
+class ChainLost(Exception):
+    """The chain kept changing hands: the entries were not appended."""
 
 
 async def append(conn: AsyncConnection[Any], entries: Sequence[Entry]) -> None:
-    """Append ``entries`` to the chain inside the caller's transaction (locks the chain)."""
+    """Append ``entries`` inside the caller's transaction, on a chain of this process that
+    no other transaction is extending (its row stays locked until the caller commits)."""
     if not entries:
         return
     cursor = conn.cursor()
     entries = await _with_row_changes(cursor, entries)
-    await cursor.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
-    await cursor.execute("SELECT entry_hash FROM access_log ORDER BY id DESC LIMIT 1")
-    row = await cursor.fetchone()
-    previous = bytes(row[0]) if row else GENESIS
-    lines = []
-    for entry in entries:
-        digest = chain_hash(previous, entry)
-        lines.append(_copy_line(entry, previous, digest))
-        previous = digest
-    async with cursor.copy(_COPY) as copy:
-        await copy.write(b"".join(lines))
-
-
-# COPY's text format, written directly: psycopg's per-value adaptation cost more than
-# the rest of logging a lookup. Escapes per the COPY documentation ("Text Format").
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _text(value: str | None) -> str:
-    return "\\N" if value is None else value.translate(_COPY_ESCAPES)
-
-
-def _text_array(values: Sequence[str]) -> str:
-    quoted = (v.replace("\\", "\\\\").replace('"', '\\"') for v in values)
-    return _text("{" + ",".join(f'"{v}"' for v in quoted) + "}")
-
-
-def _copy_line(entry: Entry, previous: bytes, digest: bytes) -> bytes:
-    changes = json.dumps(entry.changes, default=str) if entry.changes is not None else None
-    fields = (
-        entry.at.isoformat(),
-        _text(entry.client_id),
-        _text(entry.subject),
-        _text(entry.agency),
-        _text(entry.role),
-        _text(entry.purpose),
-        _text(entry.operation),
-        _text(entry.action),
-        "{" + ",".join(str(int(p)) for p in entry.person_ids) + "}",
-        _text_array(entry.categories),
-        _text(changes),
-        "\\\\x" + previous.hex(),
-        "\\\\x" + digest.hex(),
-    )
-    return ("\t".join(fields) + "\n").encode()
+    owner = f"{instance()}/writes"
+    for _ in range(ATTEMPTS):
+        if await extend(conn, owner, await claim(conn, owner), entries) is not None:
+            return
+    raise ChainLost("la cadena del registro cambió de manos durante el anexo")
 
 
 async def _with_row_changes(cursor: Any, entries: Sequence[Entry]) -> Sequence[Entry]:
@@ -178,6 +140,9 @@ class AccessLogWriter:
     _task: asyncio.Task[None] | None = None
     # Told each batch's size, duration in seconds and whether it failed (the hub's metrics).
     observe: Callable[[int, float, bool], None] | None = None
+    # The writer's own chain: its lease owner name, and the head as of its last append.
+    owner: str = field(default_factory=lambda: new_owner("reads"))
+    _head: Head | None = None
 
     def start(self) -> None:
         if self._task is None:
@@ -204,9 +169,11 @@ class AccessLogWriter:
                 batch.append(self._queue.get_nowait())
             started = time.perf_counter()
             try:
-                async with self.pool.connection() as conn, conn.transaction():
-                    await append(conn, merge_reads([entry for entry, _ in batch]))
+                await self._append(merge_reads([entry for entry, _ in batch]))
             except Exception as exc:  # every waiting request learns its entry failed
+                # The next batch claims a chain afresh (whether this batch committed is
+                # unknown when its connection broke: the head it remembers may be stale).
+                self._head = None
                 if self.observe is not None:
                     self.observe(len(batch), time.perf_counter() - started, True)
                 for _, future in batch:
@@ -221,3 +188,21 @@ class AccessLogWriter:
             finally:
                 for _ in batch:
                     self._queue.task_done()
+
+    async def _append(self, entries: Sequence[Entry]) -> None:
+        async with self.pool.connection() as conn:
+            if not any(e.request_key for e in entries):
+                await self._extend(conn, entries)  # autocommit: one statement, one round trip
+                return
+            async with conn.transaction():  # row changes move into their entries atomically
+                await self._extend(conn, await _with_row_changes(conn.cursor(), entries))
+
+    async def _extend(self, conn: AsyncConnection[Any], entries: Sequence[Entry]) -> None:
+        # A head that is stale (its chain taken over, or an append whose commit we never
+        # heard of) fails the compare-and-set: claim a chain again and retry.
+        for _ in range(ATTEMPTS):
+            head = self._head or await claim(conn, self.owner)
+            self._head = await extend(conn, self.owner, head, entries)
+            if self._head is not None:
+                return
+        raise ChainLost("la cadena del registro cambió de manos durante el anexo")

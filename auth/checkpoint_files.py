@@ -25,10 +25,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from joserfc.jwk import ECKey
 from psycopg import AsyncConnection
 
-from auth.access_log import verify_chain
 from auth.checkpoint_audit import Finding, chain_heads, compare
 from auth.checkpoints import (
-    MAIN_CHAIN,
     ChainHead,
     Checkpoint,
     CheckpointError,
@@ -37,6 +35,7 @@ from auth.checkpoints import (
     sign_note,
 )
 from auth.keys import KeyStore
+from auth.log_verify import verify_chain
 
 SUFFIX = ".checkpoint"
 
@@ -110,9 +109,7 @@ async def _extends_the_last(conn: AsyncConnection[Any], directory: Path) -> None
         else:
             certified = parse_body(last[0].note.partition("\n\n")[0] + "\n")
             findings = (await compare(conn, [(last[0].name, certified)]))[1]
-            head = certified.head(MAIN_CHAIN)
-            assert head is not None
-            report = await verify_chain(conn, head.count, head.head)
+            report = await verify_chain(conn, {h.chain: (h.count, h.head) for h in certified.heads})
     if findings or not report.intact:
         why = findings[0].message if findings else f"entrada {report.first_bad_id}: {report.reason}"
         raise CheckpointError(

@@ -3,15 +3,24 @@
 A checkpoint says how many entries each chain of the log had and the hash of its last
 entry, signed with the hub's signing key (``auth.keys``). Whoever holds an earlier
 checkpoint can tell, without trusting the database, that the log was rewritten (even
-with every hash recomputed after an edit), truncated, or forked.
+with every hash recomputed after an edit), truncated, or forked — in any of its chains
+(each hub instance appends to chains of its own, ``auth.log_chains``).
 
 The text follows the C2SP signed-note / tlog-checkpoint form::
 
     qoricancha-hub/access-log          origin
     1234                               entries in all chains
-    <base64 SHA-256 of the chain lines>
-    chain main 1234 <base64 head hash> one line per chain (one chain today)
+    <base64 Merkle root of the chain lines>
+    chain main 1000 <base64 head hash> one line per chain, by name
+    chain 9f2c… 234 <base64 head hash>
     time 2026-11-30T02:00:00.000000+00:00
+
+The root is RFC 6962's Merkle tree hash over the chain lines, except that a leaf's hash
+is SHA-256 of the line itself (no 0x00 prefix: a line starts with ``chain``, never with
+the 0x01 of an interior node, so the two cannot be confused). With one chain the root is
+SHA-256 of its line, as in the checkpoints signed before there were several chains, so
+those still open. An auditor of one chain needs its line and log2(chains) hashes
+(``inclusion_proof``) to tie it to a signed root.
 
     — qhub-<kid> <base64(4-byte key hash || ECDSA P-256 SHA-256 signature, DER)>
 
@@ -64,11 +73,54 @@ class Checkpoint:
     def head(self, chain: str = MAIN_CHAIN) -> ChainHead | None:
         return next((h for h in self.heads if h.chain == chain), None)
 
+    def lines(self) -> list[str]:
+        heads = sorted(self.heads, key=lambda h: h.chain)
+        return [f"chain {h.chain} {h.count} {_b64(h.head)}" for h in heads]
+
     def body(self) -> str:
-        lines = [f"chain {h.chain} {h.count} {_b64(h.head)}" for h in self.heads]
-        root = hashlib.sha256("\n".join(lines).encode()).digest()
+        lines = self.lines()
+        root = merkle_root([line.encode() for line in lines])
         time_line = f"time {self.at.astimezone(UTC).isoformat(timespec='microseconds')}"
         return "\n".join([self.origin, str(self.total), _b64(root), *lines, time_line]) + "\n"
+
+
+def _node(left: bytes, right: bytes) -> bytes:
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def _split(n: int) -> int:
+    """The largest power of two smaller than ``n`` (RFC 6962, 2.1)."""
+    k = 1
+    while k * 2 < n:
+        k *= 2
+    return k
+
+
+def merkle_root(leaves: list[bytes]) -> bytes:
+    if len(leaves) == 1:
+        return hashlib.sha256(leaves[0]).digest()
+    k = _split(len(leaves))
+    return _node(merkle_root(leaves[:k]), merkle_root(leaves[k:]))
+
+
+def inclusion_proof(leaves: list[bytes], index: int) -> list[bytes]:
+    """The sibling hashes from leaf ``index`` up to the root (RFC 6962, 2.1.1)."""
+    if len(leaves) == 1:
+        return []
+    k = _split(len(leaves))
+    if index < k:
+        return [*inclusion_proof(leaves[:k], index), merkle_root(leaves[k:])]
+    return [*inclusion_proof(leaves[k:], index - k), merkle_root(leaves[:k])]
+
+
+def root_from_proof(leaf: bytes, index: int, size: int, proof: list[bytes]) -> bytes:
+    """The root that leaf ``index`` of ``size`` leaves and its ``proof`` lead to."""
+    if size == 1:
+        return hashlib.sha256(leaf).digest()
+    k = _split(size)
+    if index < k:
+        return _node(root_from_proof(leaf, index, k, proof[:-1]), proof[-1])
+    return _node(proof[-1], root_from_proof(leaf, index - k, size - k, proof[:-1]))
 
 
 def _b64(data: bytes) -> str:

@@ -1,6 +1,7 @@
 """The hub's signing keys (ES256): access tokens, QR tokens and signed assertions.
 
-Keys live as private JWKs under ``<data dir>/keys`` with a pointer to the current one.
+Keys live as private JWKs under ``<data dir>/keys`` (or the deployment's shared key
+directory, ``QHUB_KEYS_DIR``: ``hub.shared_keys``) with a pointer to the current one.
 ``rotate`` makes a new key current and keeps the previous ones for verification, so a
 token signed before a rotation stays valid until it expires; retired keys are dropped
 once nothing they signed can still be valid. Verification accepts only ES256 and only
@@ -43,16 +44,22 @@ class KeyStore:
     keys: dict[str, ECKey] = field(default_factory=dict)
     created: dict[str, float] = field(default_factory=dict)
     current_kid: str = ""
+    # make a first key when there is none (see ``load``)
+    create: bool = True
 
     @classmethod
     def load(cls, settings: Any) -> KeyStore:
-        """The store under ``settings.keys_dir``, created with a first key if empty."""
-        return cls.open(Path(settings.keys_dir))
+        """The store under ``settings.keys_dir``, created with a first key if empty —
+        unless it is a shared key directory: every instance must sign with the same
+        keys, so one never makes its own there (``KeyError_`` KEYS_MISSING)."""
+        shared = getattr(settings, "shared_keys_dir", None) is not None
+        return cls.open(Path(settings.keys_dir), create=not shared)
 
     @classmethod
-    def open(cls, directory: Path) -> KeyStore:
-        store = cls(directory)
-        directory.mkdir(parents=True, exist_ok=True)
+    def open(cls, directory: Path, create: bool = True) -> KeyStore:
+        store = cls(directory, create=create)
+        if create:
+            directory.mkdir(parents=True, exist_ok=True)
         for path in sorted(directory.glob("*.jwk.json")):
             data = json.loads(path.read_text(encoding="utf-8"))
             kid = data["kid"]
@@ -62,6 +69,11 @@ class KeyStore:
         if pointer.exists():
             store.current_kid = pointer.read_text(encoding="utf-8").strip()
         if store.current_kid not in store.keys:
+            if not create:
+                raise KeyError_(
+                    "KEYS_MISSING",
+                    f"{directory}: no hay clave de firma actual / no current signing key.",
+                )
             store.rotate()
         return store
 
@@ -105,7 +117,10 @@ class KeyStore:
             return
         if current == self.current_kid and current in self.keys:
             return
-        fresh = KeyStore.open(self.directory)
+        try:
+            fresh = KeyStore.open(self.directory, create=self.create)
+        except (KeyError_, OSError, ValueError):  # mid-rotation elsewhere: keep ours
+            return
         self.keys, self.created, self.current_kid = fresh.keys, fresh.created, fresh.current_kid
 
     def sign_jws(self, claims: dict[str, Any], typ: str = "JWT") -> str:

@@ -1,8 +1,9 @@
 """Throttling of password logins, per account and per client address, with back-off.
 
-Counters live in a ``limits`` storage (``QHUB_RATE_LIMIT_STORAGE``: in-process memory by
-default; any storage ``limits`` supports — Redis, Memcached, MongoDB — shares them across
-instances without a code change). Each key is held to several windows at once
+Counters live in a ``limits`` storage (``QHUB_RATE_LIMIT_STORAGE``): by default the hub's
+own database (``hub.limits_postgres``), so every instance of a deployment counts the same
+attempts; any storage ``limits`` supports (Redis, Memcached, MongoDB, in-process memory)
+can be named instead. Each key is held to several windows at once
 (``5/minute;10/15 minutes;20/hour`` by default for an account): the longer windows are the
 back-off — an attacker who waits out one minute meets the quarter-hour, then the hour.
 
@@ -39,12 +40,15 @@ class Refusal:
 class LoginThrottle:
     """``check`` before verifying a password, ``failed`` / ``succeeded`` after."""
 
-    def __init__(self, account_limits: str, address_limits: str, storage_uri: str) -> None:
-        storage = storage_from_string(storage_uri)
-        if not isinstance(storage, Storage):
-            raise ValueError(
-                f"QHUB_RATE_LIMIT_STORAGE debe ser un almacenamiento asíncrono: {storage_uri}"
-            )
+    def __init__(self, account_limits: str, address_limits: str, storage: str | Storage) -> None:
+        if isinstance(storage, str):
+            made = storage_from_string(storage)
+            if not isinstance(made, Storage):
+                raise ValueError(
+                    f"QHUB_RATE_LIMIT_STORAGE debe ser un almacenamiento asíncrono: {storage}"
+                )
+            storage = made
+        self.storage = storage
         self.limiter = MovingWindowRateLimiter(storage)
         self.account_limits: list[RateLimitItem] = parse_many(account_limits)
         self.address_limits: list[RateLimitItem] = parse_many(address_limits)

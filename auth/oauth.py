@@ -91,7 +91,8 @@ class Client(ClientMixin):  # type: ignore[misc]
         return False
 
     def check_client_secret(self, client_secret: str) -> bool:
-        return self.active and check_secret(self.secret_hash, client_secret)
+        # the hash is checked first: an inactive or unknown client costs the same time
+        return check_secret(self.secret_hash, client_secret) and self.active
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
         if self.secret_hash is None:
@@ -103,6 +104,13 @@ class Client(ClientMixin):  # type: ignore[misc]
 
     def check_grant_type(self, grant_type: str) -> bool:
         return self.active and grant_type in self.grant_types
+
+
+def unknown_client(client_id: str) -> Client:
+    """What an unknown client id is answered with: a confidential client that can never
+    authenticate, whose secret is checked against ``dummy_hash()`` all the same, so an
+    unknown id costs the time of a known one and gets the same ``invalid_client``."""
+    return Client(client_id, dummy_hash(), ("client_credentials",), active=False)
 
 
 PUBLIC_CLIENTS = {

@@ -217,6 +217,9 @@ FIELDS: dict[str, dict[str, str]] = {
             "resolvedBy",
             "resolvedAt",
             "resolutionNote",
+            "undoneBy",
+            "undoneAt",
+            "undoNote",
             "person",
             "matchedPerson",
         ),
@@ -240,6 +243,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "threshold": C.STATISTICS,
         "cells": C.STATISTICS,
         "csvUrl": C.STATISTICS,
+        "margin95": C.STATISTICS,
         "release": C.STATISTICS,
     },
     "StatRelease": {
@@ -255,7 +259,12 @@ FIELDS: dict[str, dict[str, str]] = {
             "tables",
             "dimensions",
             "audit",
+            "privacy",
         )
+    },
+    "StatPrivacy": {
+        f: C.STATISTICS
+        for f in ("rho", "rhoYear", "rhoSpentYear", "delta", "epsilon", "epsilonYear", "noiseSd")
     },
     "StatAudit": {
         f: C.STATISTICS
@@ -396,6 +405,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "profession": C.PROFESSION,
         "languages": C.PROFESSION,
         "cases": C.STATUS,
+        "photo": C.IDENTITY,  # ACCESS-POLICY.md: a photograph is identity
     },
     "IdentityDocument": {
         "type": C.IDENTITY,
@@ -426,6 +436,10 @@ FIELDS: dict[str, dict[str, str]] = {
         "appointments": C.CASE_ADMIN_APPOINTMENTS,
         "claim": C.CLAIM,
         "decisionLetters": C.CLAIM_DECISION_LETTER,
+        "notes": C.CLAIM,  # "interview records and notes" are claim (ACCESS-POLICY.md)
+        # The record of what was issued is the commission's administration (not another
+        # agency's); each document's signed PDF is signing data.
+        "issuedDocuments": C.CASE_ADMIN,
     },
     # A case's claim read back (issue 12): claim data wherever it is shown (rule 10).
     "ClaimFile": dict.fromkeys(("interviews", "assessments", "decisions", "appeals"), C.CLAIM),
@@ -518,3 +532,29 @@ _IMPORT_FIELDS = {
 }
 for _type, _names in _IMPORT_FIELDS.items():
     FIELDS.setdefault(_type, {}).update(dict.fromkeys(_names.split(), C.CASE_ADMIN))
+
+# The console's casework (issue 14): manual assignment and the officers' load (case_admin),
+# undoing a "same person" decision (biometrics.review), case notes (claim), a case's
+# issued documents (case_admin; the PDF status.signing), why a case was not assigned.
+FIELDS["Query"]["eligibilityOfficers"] = C.CASE_ADMIN
+FIELDS["Mutation"].update(
+    assignCase=C.CASE_ADMIN, undoDuplicateDecision=C.BIOMETRICS_REVIEW, addCaseNote=C.CLAIM
+)
+FIELDS["AssignmentResult"]["notAssigned"] = C.CASE_ADMIN
+# the photo of the person whose enrolment raised the review: identity, as photographs are
+FIELDS["PossibleDuplicate"]["photo"] = C.IDENTITY
+FIELDS["UnassignedCase"] = dict.fromkeys(("caseNumber", "code", "reason"), C.CASE_ADMIN)
+FIELDS["OfficerLoad"] = dict.fromkeys(
+    ("username", "fullName", "officeCode", "profiles", "capacity", "load", "available"),
+    C.CASE_ADMIN,
+)
+FIELDS["CaseNote"] = dict.fromkeys(("id", "text", "author", "createdAt"), C.CLAIM)
+FIELDS["IssuedDocument"] = {
+    **dict.fromkeys(
+        ("kind", "id", "number", "status", "validFrom", "validTo", "issuedAt", "issuedBy"),
+        C.CASE_ADMIN,
+    ),
+    "revokedReason": C.CASE_ADMIN,
+    "revokedAt": C.CASE_ADMIN,
+    "pdfBase64": C.STATUS_SIGNING,
+}

@@ -4,12 +4,14 @@ answers again after the database returns.
 A hub in its own process serves a supervisor's case-list query to one client that asks
 every 20 ms (each request with a 35 s client timeout). PostgreSQL (its own embedded
 server under var/bench-faults) is stopped for each outage length, then started, then
-restarted once the routine way (``pg_ctl restart -m fast``). Printed per scenario:
+restarted once the routine way (``pg_ctl restart -m fast``), and frozen (every server
+process stopped with SIGSTOP, then SIGCONT) for the first outage length. Printed per
+scenario:
 
 - first refusal: seconds from the stop to the first 503 answer;
 - slowest answer during the outage, and how the answers were coded;
 - recovery: seconds from the moment the database accepts connections again (``pg_ctl
-  start -w`` returned) to the first 200 answer; the issue's bar is 2 s;
+  start -w`` returned, or SIGCONT sent) to the first 200 answer; the issue's bar is 2 s;
 - failures after recovery (requests not answered 200 once one was).
 
 Run: ``.venv/bin/python bench/fault.py [outage seconds ...]`` (default 10 40).
@@ -17,15 +19,19 @@ Run: ``.venv/bin/python bench/fault.py [outage seconds ...]`` (default 10 40).
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -65,14 +71,32 @@ class Probe:
         return [a for a in self.answers if start <= a[0] < end]
 
 
-def outage(server: Any, probe: Probe, seconds: float) -> str:
+def frozen(server: Any) -> tuple[Callable[[], None], Callable[[], None]]:
+    """Freeze and thaw every process of the server (SIGSTOP / SIGCONT)."""
+    pid = int((Path(server.pgdata) / "postmaster.pid").read_text().split()[0])
+    postmaster = psutil.Process(pid)
+    processes = [postmaster, *postmaster.children(recursive=True)]
+
+    def send(sig: signal.Signals) -> None:
+        for process in processes:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process.send_signal(sig)
+
+    return (lambda: send(signal.SIGSTOP)), (lambda: send(signal.SIGCONT))
+
+
+def outage(server: Any, probe: Probe, seconds: float, freeze: bool = False) -> str:
     from hub.embedded import start_server, stop_server
 
+    if freeze:
+        down, up = frozen(server)
+    else:
+        down, up = (lambda: stop_server(server)), (lambda: start_server(server))
     time.sleep(1.0)
     stopped_at = time.monotonic()
-    stop_server(server)
+    down()
     time.sleep(seconds)
-    start_server(server)
+    up()
     back_at = time.monotonic()
     time.sleep(max(5.0, seconds / 4))
     during = probe.between(stopped_at, back_at)
@@ -87,7 +111,8 @@ def outage(server: Any, probe: Probe, seconds: float) -> str:
     )
     codes = Counter(f"{a[2]} {a[3]}" for a in during)
     return (
-        f"outage {seconds:>4.0f} s  first refusal {first_refusal:5.2f} s  slowest answer"
+        f"{'frozen' if freeze else 'outage'} {seconds:>4.0f} s  first refusal"
+        f" {first_refusal:5.2f} s  slowest answer"
         f" {slowest:5.2f} s  recovery {recovery:5.2f} s  failures after {failures_after}"
         f"  answers during: {dict(codes)}"
     )
@@ -124,6 +149,7 @@ def main(outages: list[float]) -> None:
         thread = threading.Thread(target=probe.run, daemon=True)
         thread.start()
         lines = [outage(server, probe, seconds) for seconds in outages]
+        lines.append(outage(server, probe, outages[0], freeze=True))
         lines.append(routine_restart(server, probe))
         probe.stop.set()
         thread.join()

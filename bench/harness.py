@@ -96,10 +96,13 @@ def hub_process(
     env: dict[str, str] | None = None,
     bootstrap: str | None = None,
     workers: int = 1,
+    app_module: str = "hub.app",
 ) -> Iterator[str]:
     """The hub served by uvicorn (``workers`` processes) in a child process; yields its URL.
 
-    ``bootstrap`` names a module imported first (benchmarks' variants of the hub)."""
+    ``bootstrap`` names a module imported first (benchmarks' variants of the hub);
+    ``app_module`` another module whose ``create_app(database_url)`` serves instead (a
+    baseline), answering ``/healthz``."""
     port = free_port()
     preload = f"import {bootstrap}; " if bootstrap else ""
     if workers == 1:
@@ -117,7 +120,7 @@ def hub_process(
         )
     code = (
         f"import uvicorn, sys; sys.path.insert(0, {str(ROOT)!r}); {preload}"
-        f"from hub.app import create_app; {serve}"
+        f"from {app_module} import create_app; {serve}"
     )
     proc = subprocess.Popen(
         [sys.executable, "-c", code], env={**os.environ, **(env or {})}, cwd=ROOT

@@ -5,6 +5,9 @@
 //
 // Environment (same names as the hub's settings where they mean the same thing):
 //   QHUB_HUB_URL        the hub; its JWKS is {hub}/.well-known/jwks.json   (http://127.0.0.1:8000)
+//   QHUB_HUB_URLS       several hub instances (comma-separated; the first one's JWKS is used:
+//                       they share their keys, QHUB_KEYS_DIR): subgraph calls are spread over
+//                       them, each carrying the client's X-Forwarded-For (hub_instances.mjs)
 //   QHUB_JWKS_URL       overrides the JWKS URL
 //   QHUB_ISSUER         expected `iss`                               (https://qoricancha.cepr.gob.pe)
 //   QHUB_AUDIENCE       expected `aud`                               (qoricancha-hub)
@@ -39,6 +42,7 @@ import {
 import { createPublicKey, generateKeyPairSync } from "node:crypto";
 import { GraphQLError } from "graphql";
 import { redactingWriter, useHonestFailures } from "./honest_failures.mjs";
+import { hubOrigins, useHubInstances } from "./hub_instances.mjs";
 
 const truthy = (value) => ["1", "true", "yes", "on"].includes(String(value ?? "").trim().toLowerCase());
 
@@ -49,7 +53,8 @@ if (truthy(process.env.JIT) || process.argv.includes("--jit")) {
   );
 }
 
-const hub = (process.env.QHUB_HUB_URL || "http://127.0.0.1:8000").replace(/\/+$/, "");
+const hubs = hubOrigins();
+const hub = hubs[0];
 const jwksUri = process.env.QHUB_JWKS_URL || `${hub}/.well-known/jwks.json`;
 const issuer = process.env.QHUB_ISSUER || "https://qoricancha.cepr.gob.pe";
 const audience = process.env.QHUB_AUDIENCE || "qoricancha-hub";
@@ -263,7 +268,13 @@ export const gatewayConfig = defineConfig({
   // (QHUB_HUB_READY_URL); logs carry no request bodies, variables or document numbers.
   readinessCheckEndpoint: "/readiness/gateway",
   plugins: () => [
-    useHonestFailures({ readyUrl: process.env.QHUB_HUB_READY_URL || `${hub}/readyz` }),
+    // first: a call retried on another instance is not a failure for useHonestFailures
+    useHubInstances({ origins: hubs }),
+    useHonestFailures({
+      readyUrls: process.env.QHUB_HUB_READY_URL
+        ? [process.env.QHUB_HUB_READY_URL]
+        : hubs.map((origin) => `${origin}/readyz`),
+    }),
   ],
   logging: new Logger({
     level: process.env.LOG_LEVEL || "info",

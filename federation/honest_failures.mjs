@@ -32,32 +32,40 @@ function json(fetchAPI, status, body, headers = {}) {
 }
 
 /** The plugin: 503 for a failed subgraph call, and `/readiness` from the hub's `/readyz`. */
-export function useHonestFailures({ readyUrl, timeoutMs = 2000 }) {
+export function useHonestFailures({ readyUrl, readyUrls = [readyUrl], timeoutMs = 2000 }) {
   const failed = new WeakMap(); // the client's Request -> { status, retryAfter }
   const mark = (request, retryAfter) => {
     if (request && !failed.has(request)) failed.set(request, { status: 503, retryAfter });
   };
+  const askOne = (fetchAPI, url) =>
+    fetchAPI.fetch(url, { signal: AbortSignal.timeout(timeoutMs) }).then(
+      (response) => {
+        response.body?.cancel?.();
+        return response.ok ? "ready" : response.status;
+      },
+      () => "unreachable",
+    );
   return {
     onRequest({ url, endResponse, fetchAPI }) {
       if (url.pathname !== "/readiness") return undefined;
       const retry = { "retry-after": "5" };
-      return fetchAPI.fetch(readyUrl, { signal: AbortSignal.timeout(timeoutMs) }).then(
-        (response) =>
-          endResponse(
-            response.ok
-              ? json(fetchAPI, 200, { status: "ready" })
-              : json(
-                  fetchAPI,
-                  503,
-                  { status: "unavailable", reason: "hub not ready", hub: response.status },
-                  retry,
-                ),
-          ),
-        () =>
-          endResponse(
-            json(fetchAPI, 503, { status: "unavailable", reason: "hub unreachable" }, retry),
-          ),
-      );
+      // Several hub instances (hub_instances.mjs): ready while one of them is; each one's
+      // state is listed. One instance: its state is the gateway's.
+      return Promise.all(readyUrls.map((ready) => askOne(fetchAPI, ready))).then((states) => {
+        const hubs =
+          readyUrls.length > 1
+            ? { hubs: Object.fromEntries(readyUrls.map((ready, i) => [ready, states[i]])) }
+            : {};
+        if (states.includes("ready")) {
+          return endResponse(json(fetchAPI, 200, { status: "ready", ...hubs }));
+        }
+        const answered = states.find((state) => typeof state === "number");
+        const body =
+          answered === undefined
+            ? { status: "unavailable", reason: "hub unreachable", ...hubs }
+            : { status: "unavailable", reason: "hub not ready", hub: answered, ...hubs };
+        return endResponse(json(fetchAPI, 503, body, retry));
+      });
     },
     onFetch({ context, fetchFn, setFetchFn }) {
       const request = context?.request;

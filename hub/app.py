@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
-from hub.db import create_engine, sessionmaker
+from hub.db import create_engine
 from hub.front import Front, serve_fast
 from hub.readpool import open_pool
 from hub.settings import Settings, get_settings
@@ -59,7 +59,6 @@ def create_app(database_url: str, settings: Settings | None = None) -> Starlette
             settings=settings,
             database_url=database_url,
             engine=engine,
-            sessions=sessionmaker(engine),
         )
         state.pool = await open_pool(database_url, settings)
         app.state.hub = state

@@ -13,9 +13,10 @@ The limits that keep requests from hanging (all environment knobs, ``QHUB_`` pre
 - ``STATEMENT_TIMEOUT_MS`` (20000): PostgreSQL's ``statement_timeout`` on every connection
   of the hub's pools and engine;
 - ``LOCK_TIMEOUT_MS`` (2000): PostgreSQL's ``lock_timeout`` on the same connections: no
-  request waits longer than this for a lock (the access log's chain lock, a row), so an
-  instance that is stuck while holding one cannot stall the others beyond it; the waiter
-  is answered 503 (``DATABASE_BUSY``, or ``ACCESS_LOG_UNAVAILABLE`` for the log);
+  request waits longer than this for a lock (a row), so an instance that is stuck while
+  holding one cannot stall the others beyond it; the waiter is answered 503
+  (``DATABASE_BUSY``). The access log takes no lock another instance takes, and skips its
+  own chain's row when another transaction holds it (``auth.log_chains``);
 - ``IDLE_IN_TRANSACTION_TIMEOUT_MS`` (10000): PostgreSQL's
   ``idle_in_transaction_session_timeout``: a connection that sits in an open transaction
   doing nothing for this long (its process frozen, cut off) is closed by the server,

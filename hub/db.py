@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from hub import availability
 from hub.connection_budget import connection_budget
@@ -90,7 +90,3 @@ def count_statements(engine: AsyncEngine) -> Iterator[StatementCounter]:
     finally:
         COUNTERS.remove(counter)
         event.remove(engine.sync_engine, "before_cursor_execute", _before)
-
-
-def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[Any]:
-    return async_sessionmaker(engine, expire_on_commit=False)

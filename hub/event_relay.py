@@ -83,7 +83,7 @@ class EventRelay:
 
 
 async def startup(state: HubState) -> None:
-    persisted_queries.store_in(libpq_url(state.database_url))
+    state.services["persisted_queries"] = persisted_queries.Store(state.pool)
     async with state.pool.connection() as conn:
         await persisted_queries.load_recent(conn)
     events = ProtectionEvents()

@@ -3,8 +3,8 @@ logged: the open statistics (``/statistics.csv``) and the certificate of validit
 (``/v/{token}``). Every logged read stays on the primary, where its log entry commits
 with it. Without a replica URL those reads use the read pool, as before.
 
-The replica's pool is small (``POOL_SIZE``) and counts on top of the process's
-connection budget (``hub.connection_budget``); ``/readyz`` reports it."""
+The replica's pool is small (``hub.connection_budget.REPLICA``) and is part of the
+process's connection budget (``QHUB_MAX_CONNECTIONS``); ``/readyz`` reports it."""
 
 from __future__ import annotations
 
@@ -12,11 +12,10 @@ from typing import Any
 
 from starlette.routing import BaseRoute
 
+from hub.connection_budget import connection_budget
 from hub.guarded_pool import guarded_pool, open_waiting
 from hub.readpool import libpq_url
 from hub.state import HubState
-
-POOL_SIZE = 4
 
 
 def routes() -> list[BaseRoute]:
@@ -38,7 +37,8 @@ async def startup(state: HubState) -> None:
         return
     if url.startswith("postgres://"):
         url = "postgresql://" + url.split("://", 1)[1]
-    pool = guarded_pool(libpq_url(url), min_size=1, max_size=POOL_SIZE, configure=_autocommit)
+    size = connection_budget(state.settings).replica
+    pool = guarded_pool(libpq_url(url), min_size=1, max_size=size, configure=_autocommit)
     await open_waiting(pool, "réplica de lectura")
     state.services["replica_pool"] = pool
 

@@ -28,16 +28,18 @@ from auth.oauth import (
     TokenRequest,
     User,
     parse_form,
+    unknown_client,
 )
 from auth.tokens import Authenticator, TokenIssuer
-from hub import metrics
+from hub import metrics, shared_keys
 from hub.client_address import request_address, throttle_key
 from hub.guarded_pool import guarded_pool, open_waiting
+from hub.limits_postgres import PostgresStorage
 from hub.readpool import libpq_url
 from hub.state import HubState
 from hub.write_log import write_entry
 from models.vocab import Purpose, Role
-from services.pseudonyms import Pseudonymizer
+from services.pseudonyms import pseudonyms_from_settings
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -53,6 +55,7 @@ def issuer_for(state_or_settings: Any) -> TokenIssuer:
 
 
 async def startup(state: HubState) -> None:
+    shared_keys.check(state.settings)  # KeyPlaceError: no keys of its own (issue 18)
     issuer = issuer_for(state)
     state.services["keys"] = issuer.keys
     state.services["token_issuer"] = issuer
@@ -66,11 +69,9 @@ async def startup(state: HubState) -> None:
     state.services["login_throttle"] = LoginThrottle(
         state.settings.login_limits_account,
         state.settings.login_limits_address,
-        state.settings.rate_limit_storage,
+        throttle_storage(state),
     )
-    state.services["pseudonyms"] = Pseudonymizer.from_file(
-        state.settings.keys_dir / "pseudonym.key"
-    )
+    state.services["pseudonyms"] = pseudonyms_from_settings(state.settings)
     # The log writer has connections of its own: requests wait for it, never the reverse.
     log_pool = guarded_pool(
         libpq_url(state.database_url), min_size=1, max_size=2, configure=_autocommit
@@ -97,11 +98,26 @@ async def startup(state: HubState) -> None:
     state.services["record_write"] = record_write
 
 
+def throttle_storage(state: HubState) -> str | PostgresStorage:
+    """Where login attempts are counted: the configured ``limits`` storage, or by default
+    the database, through the pool the shared rate limits already have (hub.shared_state,
+    which starts after this module: the pool is looked up at each use)."""
+    configured = state.settings.rate_limit_storage
+    if configured != "database":
+        return configured
+    if not state.settings.shared_rate_limits:
+        return "async+memory://"
+    return PostgresStorage(pool=lambda: state.services.get("rate_limit_pool"))
+
+
 async def _autocommit(conn: Any) -> None:
     await conn.set_autocommit(True)
 
 
 async def shutdown(state: HubState) -> None:
+    throttle: LoginThrottle | None = state.services.get("login_throttle")
+    if throttle is not None and isinstance(throttle.storage, PostgresStorage):
+        await throttle.storage.close()
     writer: AccessLogWriter | None = state.services.get("access_log_writer")
     if writer is not None:
         await writer.stop()
@@ -193,7 +209,7 @@ async def _row(state: HubState, sql: str, value: str) -> Any:
         return await cursor.fetchone()
 
 
-async def load_client(state: HubState, client_id: str) -> Client | None:
+async def load_client(state: HubState, client_id: str) -> Client:
     row = await _row(
         state,
         "SELECT c.client_id, c.secret_hash, c.roles, c.purposes, o.code, c.active "
@@ -201,7 +217,7 @@ async def load_client(state: HubState, client_id: str) -> Client | None:
         client_id,
     )
     if row is None:
-        return None
+        return unknown_client(client_id)
     roles = [Role(r) for r in row[2] if r in Role._value2member_map_]
     return Client(
         client_id=row[0],

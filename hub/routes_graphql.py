@@ -125,14 +125,24 @@ async def record_request(ctx: RequestContext, result: ExecutionResult | None) ->
         try:
             if ctx.write_key is not None:
                 entry = None
-                if result is not None and record_write is not None:
+                if (
+                    result is not None
+                    and record_write is not None
+                    and not set(ctx.mutation_fields) <= ctx.logged_fields
+                ):
                     entry = write_log.write_entry(ctx, result)
                 settled = await ctx.run(write_log.settle, entry, result is not None)
         finally:
             # Connection before the reads: the log writer must never wait for
             # connections that requests hold while they wait for the log.
             await ctx.close()
-        if record_write is not None and ctx.mutation_fields and result is not None and not settled:
+        if (
+            record_write is not None
+            and ctx.mutation_fields
+            and result is not None
+            and not settled
+            and not set(ctx.mutation_fields) <= ctx.logged_fields
+        ):
             await record_write(ctx, result)
         # An answer whose data is null delivered no value: no read to log.
         delivered = result is None or result.data is not None
@@ -155,6 +165,7 @@ def access_log_unavailable(what_happened: str) -> JSONResponse:
             ]
         },
         status_code=503,
+        headers={"Retry-After": str(availability.RETRY_AFTER)},
     )
 
 

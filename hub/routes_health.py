@@ -4,7 +4,9 @@
 pool: the database is reachable, migrations are current, it accepts writes (not a
 standby, not ``default_transaction_read_only``), and a row can be written where the
 log's writes are staged (in a transaction that is rolled back; a full disk or a
-read-only server fails it). Every step is bounded by ``READY_TIMEOUT`` seconds.
+read-only server fails it). Every step is bounded by ``READY_TIMEOUT`` seconds, and the
+whole check runs under the stall watch (``hub.stall_watch``, started here): a database
+that stopped answering is reported as such within seconds.
 """
 
 from __future__ import annotations
@@ -12,12 +14,18 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import psycopg
+import psycopg.conninfo
+import psycopg.errors
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
+from hub import stall_watch
+from hub.availability import connection_options
 from hub.connection_budget import pool_report
 from hub.migrations import head_revision
+from hub.readpool import libpq_url
 from hub.state import HubState
 
 READY_TIMEOUT = 2.0
@@ -29,6 +37,13 @@ _STATE_SQL = (
 _PROBE_SQL = (
     "INSERT INTO write_change (request_key, table_name, operation, row_key)"
     " VALUES ('readyz', 'readyz', 'INSERT', '{}'::jsonb)"
+)
+# A row in an existing page needs no new space: a disk that is full passes the probe
+# above until a table must grow. A new (temporary) table's first row always takes a new
+# block in the database's tablespace, so a full disk fails it at once.
+_SPACE_SQL = (
+    "CREATE TEMP TABLE qhub_readyz_space (b bytea) ON COMMIT DROP",
+    "INSERT INTO qhub_readyz_space VALUES ('\\x00')",
 )
 
 
@@ -44,7 +59,33 @@ def _unavailable(reason: str, **detail: Any) -> JSONResponse:
     )
 
 
+async def startup(state: HubState) -> None:
+    options = connection_options()
+    conninfo = psycopg.conninfo.make_conninfo(
+        libpq_url(state.database_url), options=str(options["options"])
+    )
+    watch = stall_watch.StallWatch(conninfo)
+    watch.start()
+    state.services["stall_watch"] = watch
+
+
+async def shutdown(state: HubState) -> None:
+    watch = state.services.pop("stall_watch", None)
+    if watch is not None:
+        await watch.stop()
+
+
 async def readyz(request: Request) -> JSONResponse:
+    watch = stall_watch.of(request)
+    if watch is None:
+        return await _readiness(request)
+    try:
+        return await watch.run(_readiness(request))
+    except stall_watch.DatabaseStalled:
+        return _unavailable("database not responding")
+
+
+async def _readiness(request: Request) -> JSONResponse:
     state: HubState = request.app.state.hub
     try:
         async with asyncio.timeout(READY_TIMEOUT):
@@ -67,6 +108,10 @@ async def readyz(request: Request) -> JSONResponse:
                     conn.transaction(force_rollback=True),
                 ):
                     await conn.execute(_PROBE_SQL)
+                    for sql in _SPACE_SQL:
+                        await conn.execute(sql)
+        except psycopg.errors.DiskFull as exc:
+            return _unavailable("database disk full", detail=type(exc).__name__)
         except Exception as exc:
             return _unavailable("access log not writable", detail=type(exc).__name__)
     # each pool's size and use, and the process's connection budget (hub.connection_budget)

@@ -29,16 +29,15 @@ async def statistics_csv(request: Request) -> Response:
         return JSONResponse({"error": exc.code, "message": exc.message}, status_code=404)
     release = table.release
     name = "estadisticas-" + "-".join(d.value for d in table.dimensions)
-    return Response(
-        table.to_csv(),
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}.csv"',
-            "X-Statistics-Release": str(release.version),
-            "X-Statistics-Reference-Date": release.reference_date.isoformat(),
-            "X-Statistics-Method": release.method,
-        },
-    )
+    headers = {
+        "Content-Disposition": f'attachment; filename="{name}.csv"',
+        "X-Statistics-Release": str(release.version),
+        "X-Statistics-Reference-Date": release.reference_date.isoformat(),
+        "X-Statistics-Method": release.method,
+    }
+    if table.margin95 is not None:  # the table's accuracy travels with it
+        headers["X-Statistics-Margin95"] = str(table.margin95)
+    return Response(table.to_csv(), media_type="text/csv; charset=utf-8", headers=headers)
 
 
 def routes() -> list[BaseRoute]:

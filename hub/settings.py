@@ -36,6 +36,9 @@ class Settings:
     # a read replica for reads that are not logged (hub.replica, issue 18)
     replica_url: str | None = None
     data_dir: Path = Path("var")
+    # one key directory shared by every instance of a deployment (hub.shared_keys); unset:
+    # each instance keeps (and on first use creates) its keys in its data folder
+    shared_keys_dir: Path | None = None
     public_url: str = "http://127.0.0.1:8000"
     issuer: str = "https://qoricancha.cepr.gob.pe"
     audience: str = "qoricancha-hub"
@@ -65,6 +68,11 @@ class Settings:
     claim_kek_pkcs11_token: str | None = None
     claim_kek_pkcs11_module: str | None = None
     claim_kek_pkcs11_pin: str | None = None
+    # The pseudonym secret in a PKCS#11 token when its label is set (services.pseudonym_token;
+    # module and PIN default to the claim KEKs', then the signer's), else a file.
+    pseudonym_pkcs11_token: str | None = None
+    pseudonym_pkcs11_module: str | None = None
+    pseudonym_pkcs11_pin: str | None = None
     # Sign a checkpoint of the access log this often (seconds; 0: only on demand).
     checkpoint_seconds: int = 3600
     # Hardening (issue 13): proxies whose X-Forwarded-For is believed (comma-separated CIDRs),
@@ -73,9 +81,12 @@ class Settings:
     trusted_proxies: str | None = None
     login_limits_account: str = "5/minute;10/15 minutes;20/hour"
     login_limits_address: str = "20/minute;100/hour"
-    rate_limit_storage: str = "async+memory://"
+    # "database": the hub's own (hub.limits_postgres), shared by the deployment's instances
+    rate_limit_storage: str = "database"
     graphiql: bool = True
     log_json: bool = True
+    # the bearer token Prometheus sends for /metrics; none: loopback callers only
+    metrics_token: str | None = None
     # OTLP/HTTP collector for OpenTelemetry traces (hub.tracing); none: no tracing
     otel_endpoint: str | None = None
     # "plan" (the compiled executor, falling back to graphql-core for what it does not
@@ -89,7 +100,27 @@ class Settings:
 
     @property
     def keys_dir(self) -> Path:
+        """Token signing keys (``auth.keys``)."""
+        if self.shared_keys_dir is not None:
+            return self.shared_keys_dir / "tokens"
         return self.data_dir / "keys"
+
+    @property
+    def pseudonym_key_path(self) -> Path:
+        """The master secret of agencies' pseudonyms (``services.pseudonyms``)."""
+        if self.shared_keys_dir is not None:
+            return self.shared_keys_dir / "pseudonym.key"
+        return self.data_dir / "keys" / "pseudonym.key"
+
+    @property
+    def claim_keys_dir(self) -> Path:
+        """Key files of sealed claim data, when no PKCS#11 token holds them."""
+        return (self.shared_keys_dir or self.data_dir) / "claim-keys"
+
+    @property
+    def document_signer_dir(self) -> Path:
+        """The demo document signer, when no PKCS#11 token or PKCS#12 file is set."""
+        return (self.shared_keys_dir or self.data_dir) / "signing"
 
 
 @lru_cache(maxsize=1)
@@ -102,6 +133,7 @@ def load_settings() -> Settings:
         database_url=_env("DATABASE_URL"),
         replica_url=_env("REPLICA_URL"),
         data_dir=Path(_env("DATA_DIR", "var") or "var"),
+        shared_keys_dir=Path(keys) if (keys := _env("KEYS_DIR")) else None,
         public_url=(_env("PUBLIC_URL", "http://127.0.0.1:8000") or "").rstrip("/"),
         issuer=_env("ISSUER", "https://qoricancha.cepr.gob.pe") or "",
         audience=_env("AUDIENCE", "qoricancha-hub") or "",
@@ -126,6 +158,9 @@ def load_settings() -> Settings:
         claim_kek_pkcs11_token=_env("CLAIM_KEK_PKCS11_TOKEN"),
         claim_kek_pkcs11_module=_env("CLAIM_KEK_PKCS11_MODULE"),
         claim_kek_pkcs11_pin=_env("CLAIM_KEK_PKCS11_PIN"),
+        pseudonym_pkcs11_token=_env("PSEUDONYM_PKCS11_TOKEN"),
+        pseudonym_pkcs11_module=_env("PSEUDONYM_PKCS11_MODULE"),
+        pseudonym_pkcs11_pin=_env("PSEUDONYM_PKCS11_PIN"),
         checkpoint_seconds=_env_int("CHECKPOINT_SECONDS", 3600),
         executor=_env("EXECUTOR", "plan") or "plan",
         trusted_proxies=_env("TRUSTED_PROXIES"),
@@ -135,4 +170,5 @@ def load_settings() -> Settings:
         graphiql=_env_bool("GRAPHIQL", True),
         log_json=_env_bool("LOG_JSON", True),
         otel_endpoint=_env("OTEL_ENDPOINT"),
+        metrics_token=_env("METRICS_TOKEN"),
     )

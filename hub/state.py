@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.settings import Settings
 
@@ -14,8 +14,8 @@ from hub.settings import Settings
 class HubState:
     settings: Settings
     database_url: str
+    # SQLAlchemy: in a serving process, only the import adjudication (services.importing)
     engine: AsyncEngine
-    sessions: async_sessionmaker[Any]
     pool: Any = None  # psycopg_pool.AsyncConnectionPool for hot reads (hub.readpool)
     # Filled by the areas at start-up (schemas per role, key store, ...).
     services: dict[str, Any] = field(default_factory=dict)

@@ -10,13 +10,17 @@ for a write that did not happen. If the append fails, the writes are rolled back
 the caller gets a 503.
 
 Writes that do not run on the request's connection (the import adjudication mutations,
-on the SQLAlchemy engine) keep the previous way: committed, then logged by the writer.
+on the SQLAlchemy engine) do the same in their own transaction (``engine_write``): the
+entry of that mutation is appended in it, with the rows it changed, before it commits;
+the request's own entry then leaves them out (``RequestContext.logged_fields``).
 """
 
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import psycopg
 from psycopg import AsyncConnection
@@ -24,6 +28,8 @@ from psycopg.pq import TransactionStatus
 
 from auth.access_log import Entry, entry_for
 from auth.access_log_append import append
+
+T = TypeVar("T")
 
 SECRET_KEYS = frozenset({"password", "template", "photo", "activationcode", "pin", "secret"})
 
@@ -101,3 +107,36 @@ async def settle(conn: AsyncConnection[Any], entry: Entry | None, answered: bool
                 await conn.execute("ROLLBACK")
         raise
     return True
+
+
+async def engine_write(ctx: Any, field: str, fn: Callable[..., Awaitable[T]], *args: Any) -> T:
+    """Run the service ``fn(conn, *args)`` for the mutation ``field`` in a transaction of
+    the SQLAlchemy engine and commit it together with its log entry (no log installed:
+    without one). Nothing commits when ``fn`` or the append fails."""
+    from auth.policy import field_category
+
+    logged = ctx.state.services.get("record_write") is not None
+    key = uuid.uuid4().hex
+    async with ctx.state.engine.begin() as conn:
+        raw = (await conn.get_raw_connection()).driver_connection
+        if logged:
+            # the triggers stage this transaction's row changes under its own key
+            await raw.execute("SELECT set_config('qhub.request', %s, true)", (key,))
+        value = await fn(conn, *args)
+        if logged:
+            entry = entry_for(
+                ctx.principal,
+                "write",
+                [],
+                {field_category("Mutation", field) or "unknown"},
+                operation=ctx.operation_name or field,
+                changes={
+                    "mutations": [field],
+                    "arguments": redact(ctx.mutation_variables),
+                    "succeeded": True,
+                },
+                request_key=key,
+            )
+            await append(raw, [entry])
+            ctx.logged_fields.add(field)
+    return value

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -64,13 +65,20 @@ class AccessLogEntry(Base):
     """One append-only, hash-chained entry: who read or changed whose data, and why.
 
     ``entry_hash`` = SHA-256 over the previous entry's hash and this entry's canonical
-    content, so altering or removing a past entry breaks every hash after it.
+    content, so altering or removing a past entry breaks every hash after it. The log is
+    several chains (``chain``; ``seq`` is the entry's 1-based position in it): each hub
+    instance appends to chains it leases (``AccessChain``), so no lock is shared.
     """
 
     __tablename__ = "access_log"
-    __table_args__ = (Index("ix_access_log_persons", "person_ids", postgresql_using="gin"),)
+    __table_args__ = (
+        Index("ix_access_log_persons", "person_ids", postgresql_using="gin"),
+        Index("ix_access_log_chain_seq", "chain", "seq", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    chain: Mapped[str] = mapped_column(Text)
+    seq: Mapped[int] = mapped_column(BigInteger)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     client_id: Mapped[str | None] = mapped_column(Text)
     subject: Mapped[str] = mapped_column(Text)
@@ -84,6 +92,26 @@ class AccessLogEntry(Base):
     changes: Mapped[dict[str, object] | None] = mapped_column(JSONB)
     prev_hash: Mapped[bytes] = mapped_column(LargeBinary)
     entry_hash: Mapped[bytes] = mapped_column(LargeBinary, unique=True)
+
+
+class AccessChain(Base):
+    """One chain of the access log and its lease: the instance (``lease_owner``) that may
+    append to it until ``lease_until``, and its head (entries, last hash). An append
+    advances the head with a compare-and-set on this row, so two writers never extend one
+    chain; a chain whose lease ran out (its instance died or froze) is taken over by
+    another. Rows are never deleted (a trigger; see migration 0016)."""
+
+    __tablename__ = "access_chain"
+
+    chain_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    entries: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    head_hash: Mapped[bytes] = mapped_column(LargeBinary)
+    lease_owner: Mapped[str | None] = mapped_column(Text)
+    lease_until: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=text("'-infinity'")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    taken_over_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class WriteChange(Base):

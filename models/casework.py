@@ -178,6 +178,25 @@ class PossibleDuplicate(Base):
     resolved_by: Mapped[str | None] = mapped_column(Text)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     resolution_note: Mapped[str | None] = mapped_column(Text)
+    # The last "same person" decision undone (the review open again), by whom and why.
+    undone_by: Mapped[str | None] = mapped_column(Text)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    undo_note: Mapped[str | None] = mapped_column(Text)
+    # The photo taken at the enrolment that raised the review (nothing was enrolled), so
+    # the reviewer can compare it with the matched person's.
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class CaseNote(Base):
+    """An officer's note on a case (claim data: ``body`` sealed, services.sealing)."""
+
+    __tablename__ = "case_note"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    author: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class AgencySubscription(Base):

@@ -116,4 +116,8 @@ async def assign_cases(info: strawberry.Info, office_code: str, limit: int) -> A
             for a in run.assigned
         ],
         unassigned=run.unassigned,
+        not_assigned=[
+            Mapped(scope, case_number=n.case_number, code=n.code, reason=n.reason)
+            for n in run.not_assigned
+        ],
     )

@@ -37,6 +37,8 @@ class RequestContext:
         # Names this request's writes on its connection (``qhub.request``), so the
         # database stages the before/after of every row they change for the write log.
         self.write_key: str | None = None
+        # Mutation fields that committed with their own log entry (hub.write_log.engine_write).
+        self.logged_fields: set[str] = set()
         # Whether any read grant of this role has a row condition (then records need
         # their row scopes); roles without any can skip building them.
         self.row_conditions = role_has_row_conditions(principal.role)

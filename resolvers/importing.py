@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 
 from auth.policy import RowScope
+from hub.write_log import engine_write
 from services.errors import FieldProblem, ValidationFailed
 from services.importing import adjudication as adj
 from services.importing import merging
@@ -186,9 +187,14 @@ async def _provenance(conn: Any, pid: int) -> tuple[adj.PersonSummary, Any]:
     return await adj.person_summary(conn, pid), await adj.person_provenance(conn, pid)
 
 
+# The adjudications write on the engine: each commits together with its own log entry.
+
+
 async def confirm_import_pair(info: strawberry.Info, id: strawberry.ID) -> Any:
-    async with info.context.state.engine.begin() as conn:
-        m = await adj.confirm_pair(conn, _id(id), _actor(info))
+    pair_id = _id(id)
+    m = await engine_write(
+        info.context, "confirmImportPair", adj.confirm_pair, pair_id, _actor(info)
+    )
     return MergeView(
         str(m.merge_id),
         str(m.kept_person_id),
@@ -199,13 +205,15 @@ async def confirm_import_pair(info: strawberry.Info, id: strawberry.ID) -> Any:
 
 async def reject_import_pair(info: strawberry.Info, id: strawberry.ID) -> Any:
     pair_id = _id(id)
-    async with info.context.state.engine.begin() as conn:
-        await adj.reject_pair(conn, pair_id, _actor(info))
+    await engine_write(info.context, "rejectImportPair", adj.reject_pair, pair_id, _actor(info))
+    async with info.context.state.engine.connect() as conn:
         pairs = await adj.list_pairs(conn, "rejected", 1, 0, pair_id=pair_id)
     return _pair(pairs[0])
 
 
 async def undo_import_merge(info: strawberry.Info, id: strawberry.ID) -> strawberry.ID:
-    async with info.context.state.engine.begin() as conn:
-        restored = await merging.undo_merge(conn, _id(id), _actor(info))
+    merge_id = _id(id)
+    restored = await engine_write(
+        info.context, "undoImportMerge", merging.undo_merge, merge_id, _actor(info)
+    )
     return strawberry.ID(str(restored))

@@ -32,7 +32,9 @@ class ReleaseView:
         self.reference_date = release.reference_date
         self.published_at = release.published_at
         self.method = release.method
-        self.method_explanation_es = svc.explanation_es(release.threshold, release.protection)
+        self.method_explanation_es = svc.explanation_es(
+            release.method, release.threshold, release.protection, release.audit.get("privacy")
+        )
         self.threshold = release.threshold
         self.protection_interval = release.protection
         self.tables = [[d.value for d in key] for key in release.tables if key]
@@ -41,6 +43,19 @@ class ReleaseView:
             for d, values in release.grid.domains.values.items()
         ]
         self.audit = Audit(release.audit, release.build_seconds)
+        budget = release.audit.get("privacy")
+        self.privacy = None if budget is None else Privacy(budget)
+
+
+class Privacy:
+    def __init__(self, budget: dict[str, float]) -> None:
+        self.rho = budget["rho"]
+        self.rho_year = budget["rhoYear"]
+        self.rho_spent_year = budget["rhoSpentYear"]
+        self.delta = budget["delta"]
+        self.epsilon = budget["epsilon"]
+        self.epsilon_year = budget["epsilonYear"]
+        self.noise_sd = budget["noiseSd"]
 
 
 class Audit:
@@ -74,6 +89,7 @@ class Table:
         self.threshold = table.threshold
         self.cells = [Cell(c) for c in table.cells]
         self.csv_url = csv_url
+        self.margin95 = table.margin95
         self.release = ReleaseView(table.release)
 
 

@@ -30,6 +30,7 @@ AREAS: dict[str, str] = {
     "identity_search": "schema.identity_search",
     "case_search": "schema.case_search",
     "self_service": "schema.self_service",
+    "console_casework": "schema.console_casework",
 }
 
 # subgraph name -> areas it serves. Served at /subgraphs/<name>/graphql.
@@ -48,6 +49,7 @@ SUBGRAPHS: dict[str, list[str]] = {
         "identity_search",
         "case_search",
         "self_service",
+        "console_casework",
     ],
     "migration": ["migration", "access"],
     "health": ["health_view", "access"],

@@ -11,6 +11,7 @@ from resolvers import casework as r
 from resolvers import casework_appointments as ra
 from resolvers import casework_priority as rp
 from resolvers import casework_registration as rr
+from schema.case_extras import UnassignedCase
 from schema.enums import (
     AppointmentMode,
     AppointmentPurpose,
@@ -169,6 +170,9 @@ class AssignmentResult:
     rule_version: str
     assigned: list[AssignedCase]
     unassigned: list[int]
+    not_assigned: list[UnassignedCase] = strawberry.field(
+        description="Cada expediente que quedó sin asignar, con el motivo."
+    )
 
 
 @strawberry.type

@@ -13,9 +13,12 @@ from typing import Any
 
 import strawberry
 
+from models import core as models
 from resolvers import claim as rc
+from resolvers import console_casework as rx
 from resolvers import core as r
 from resolvers.migration import raw_arguments
+from schema.case_extras import CaseNote, IssuedDocument
 from schema.claim import ClaimFile, DecisionLetter
 from schema.enums import (
     AppointmentMode,
@@ -29,26 +32,19 @@ from schema.enums import (
     Relationship,
     Sex,
 )
+from schema.mapped import derived
 from services.records import CaseRecord, PersonRecord
 
 
-@strawberry.federation.type(
-    shareable=True, description="Oficina de la Comisión, desconcentrada o de frontera."
-)
+@derived(models.Office, "Oficina de la Comisión, desconcentrada o de frontera.")
 class Office:
-    code: str
-    name: str
+    __exclude__ = ("id",)
     kind: OfficeKind
-    department: str
-    address: str | None
 
 
-@strawberry.federation.type(shareable=True, description="Código de necesidad específica de ACNUR.")
+@derived(models.SpecificNeedCode, "Código de necesidad específica de ACNUR.")
 class SpecificNeedCode:
-    code: str
-    category: str
-    label_es: str
-    label_en: str
+    pass
 
 
 @strawberry.federation.type(shareable=True)
@@ -91,6 +87,10 @@ class Person:
     profession: str | None
     languages: list[str] | None
     cases: list[CaseMembership] | None = strawberry.field(resolver=r.person_cases)
+    photo: str | None = strawberry.field(
+        resolver=rx.person_photo,
+        description="Fotografía tomada en el enrolamiento biométrico (URL data: JPEG o PNG).",
+    )
 
     @classmethod
     async def resolve_reference(cls, info: strawberry.Info, id: strawberry.ID) -> Any:
@@ -128,10 +128,17 @@ class SpecificNeed:
     person_id: strawberry.ID | None = strawberry.field(resolver=r.need_person_id)
 
 
-@strawberry.federation.type(shareable=True)
+@derived(models.Officer, nullable=True)
 class Officer:
-    username: str | None
-    full_name: str | None
+    __exclude__ = (
+        "id",
+        "role",
+        "office_id",
+        "profiles",
+        "capacity",
+        "available",
+        "password_hash",
+    )
     office_code: str | None
 
 
@@ -182,6 +189,13 @@ class Case:
     )
     decision_letters: list[DecisionLetter] | None = strawberry.field(
         resolver=rc.case_decision_letters, description="Resoluciones notificadas."
+    )
+    notes: list[CaseNote] | None = strawberry.field(
+        resolver=rx.case_notes_field, description="Notas de los oficiales (datos de la solicitud)."
+    )
+    issued_documents: list[IssuedDocument] | None = strawberry.field(
+        resolver=rx.case_issued_documents,
+        description="Autorizaciones de trabajo y carnés emitidos, del más reciente.",
     )
 
     @classmethod

@@ -8,6 +8,7 @@ from enum import StrEnum
 import strawberry
 
 from resolvers import statistics as r
+from schema.fields import field
 
 
 @strawberry.enum(name="StatDimension", description="Dimensiones de las estadísticas abiertas.")
@@ -59,21 +60,55 @@ class StatAudit:
 
 
 @strawberry.federation.type(
+    shareable=True,
+    description=(
+        "El presupuesto de privacidad diferencial de una edición (zCDP, OpenDP): lo que "
+        "gasta, lo que pueden gastar juntas las ediciones de un año y su ε a un δ dado."
+    ),
+)
+class StatPrivacy:
+    rho: float = strawberry.field(description="ρ (zCDP) que gasta esta edición.")
+    rho_year: float = strawberry.field(description="ρ máximo de las ediciones de un año.")
+    rho_spent_year: float = strawberry.field(
+        description="ρ gastado por las ediciones publicadas el mismo año que esta, esta incluida."
+    )
+    delta: float
+    epsilon: float = strawberry.field(description="ε de esta edición, con el δ indicado.")
+    epsilon_year: float = strawberry.field(description="ε del año, con el δ indicado.")
+    noise_sd: float = strawberry.field(
+        description="Desviación estándar del ruido sumado a cada celda medida."
+    )
+
+
+@strawberry.federation.type(
     shareable=True, description="Una edición de las estadísticas abiertas, protegida entera."
 )
 class StatRelease:
     version: int
     reference_date: date = strawberry.field(description="Último día del trimestre contado.")
     published_at: datetime
-    method: str = strawberry.field(description="audited-cell-suppression")
+    method: str = strawberry.field(
+        description="differential-privacy o audited-cell-suppression (ediciones anteriores)"
+    )
     method_explanation_es: str
-    threshold: int = strawberry.field(description="Celdas de 1 a umbral−1 personas se ocultan.")
+    threshold: int = strawberry.field(
+        description=(
+            "Con ruido: personas que necesita una nacionalidad o un año para tener su propio "
+            "valor (más el margen del ruido). Con supresión: las celdas de 1 a umbral−1 "
+            "personas se ocultan."
+        )
+    )
     protection_interval: int = strawberry.field(
-        description="Ninguna celda oculta puede acotarse a un intervalo más estrecho."
+        description=(
+            "Solo con supresión: ninguna celda oculta puede acotarse a un intervalo más estrecho."
+        )
     )
     tables: list[list[str]] = strawberry.field(description="Las tablas publicadas.")
     dimensions: list[StatDimensionValues]
     audit: StatAudit
+    privacy: StatPrivacy | None = strawberry.field(
+        description="Presupuesto de privacidad; nulo si la edición no lleva ruido."
+    )
 
 
 @strawberry.federation.type(shareable=True)
@@ -82,25 +117,31 @@ class StatTable:
     threshold: int
     cells: list[StatCell]
     csv_url: str
+    margin95: int | None = strawberry.field(
+        description=(
+            "Precisión: con 95 % de probabilidad el ruido de cada celda está entre −margin95 "
+            "y +margin95 personas; nulo si la edición no lleva ruido."
+        )
+    )
     release: StatRelease
 
 
 @strawberry.type
 class StatisticsQuery:
-    @strawberry.field(
+    @field(
         description=(
-            "Personas por dos o tres dimensiones, con totales, de la edición vigente; las "
-            "celdas pequeñas y las que permitirían deducirlas se ocultan. Pública, sin token."
+            "Personas por dos o tres dimensiones, con totales, de la edición vigente: cifras "
+            "con ruido de privacidad diferencial (su precisión en margin95) o, en ediciones "
+            "anteriores, con las celdas pequeñas y las que permitirían deducirlas ocultas. "
+            "Pública, sin token."
         )
     )
     async def statistics(self, info: strawberry.Info, dimensions: list[StatDimension]) -> StatTable:
-        return await r.statistics(info, [d.value for d in dimensions])  # type: ignore[no-any-return]
+        return await r.statistics(info, [d.value for d in dimensions])
 
-    @strawberry.field(
-        description="La edición vigente: fecha, método (explicado en español), tablas, valores."
-    )
+    @field(description="La edición vigente: fecha, método (explicado en español), tablas, valores.")
     async def statistics_release(self, info: strawberry.Info) -> StatRelease:
-        return await r.statistics_release(info)  # type: ignore[no-any-return]
+        return await r.statistics_release(info)
 
 
 QUERIES: list[type] = [StatisticsQuery]

@@ -12,8 +12,9 @@ from typing import Any
 from auth.policy import Category, Scope, read_scope
 from auth.principal import Principal
 from models.vocab import PENDING_STATUSES, RECOGNISED_STATUSES, CaseStatus
-from services.case_queries import CASE_COLUMNS, CASE_JOINS, Conn, case_record, named_rows
+from services.case_queries import CASE_COLUMNS, CASE_JOINS, Conn, case_record
 from services.errors import DomainError, FieldProblem, Forbidden, ValidationFailed
+from services.record_columns import by_name
 from services.records import CasePage
 
 MAX_PAGE = 1000
@@ -174,8 +175,8 @@ async def list_cases(
         f"WHERE {' AND '.join(where)} ORDER BY c.filing_date DESC, c.id DESC "
         f"LIMIT %(limit)s) c {CASE_JOINS} ORDER BY c.filing_date DESC, c.id DESC"
     )
-    rows = await named_rows(conn, sql, params)
-    records = [case_record(row) for row in rows[:first]]
+    rows = await by_name(conn, case_record, sql, params)
+    records = rows[:first]
     return CasePage(
         cases=records,
         cursors=[encode_cursor(c.filing_date, c.id) for c in records],

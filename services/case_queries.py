@@ -9,7 +9,9 @@ from psycopg import AsyncConnection
 from psycopg.rows import namedtuple_row
 
 from auth.policy import RowScope
+from models import core as models
 from services.errors import NotFound
+from services.record_columns import by_name, select_list
 from services.records import (
     AppointmentRecord,
     CaseRecord,
@@ -38,13 +40,13 @@ async def named_rows(conn: Conn, sql: str, params: dict[str, Any] | None = None)
         return await cursor.fetchall()
 
 
-_PERSONS_SQL = """
-    SELECT p.id, p.given_names, p.paternal_surname, p.maternal_surname, p.sex, p.birth_date,
-           p.country_of_birth, p.nationality, p.entry_date, p.department, p.province,
-           p.district, p.street, p.phone, p.email, p.education_level, p.profession,
-           p.languages,
-           coalesce(sc.offices, '{}') AS offices, coalesce(sc.officers, '{}') AS officers,
-           coalesce(k.purposes, '{}') AS consents
+_PERSON_COLUMNS = select_list(PersonRecord, models.Person, "p")
+# The row scope's facts, named for ``_person``: the offices and officers of the person's
+# cases, and the purposes the person consents to.
+_PERSONS_SQL = f"""
+    SELECT {_PERSON_COLUMNS},
+           coalesce(sc.offices, '{{}}') AS offices, coalesce(sc.officers, '{{}}') AS officers,
+           coalesce(k.purposes, '{{}}') AS consents
     FROM person p
     LEFT JOIN LATERAL (
         SELECT array_agg(DISTINCT o.code) AS offices,
@@ -62,13 +64,18 @@ _PERSONS_SQL = """
     """
 
 
-_PERSONS_UNSCOPED_SQL = """
-    SELECT p.id, p.given_names, p.paternal_surname, p.maternal_surname, p.sex, p.birth_date,
-           p.country_of_birth, p.nationality, p.entry_date, p.department, p.province,
-           p.district, p.street, p.phone, p.email, p.education_level, p.profession,
-           p.languages, '{}'::text[], '{}'::bigint[], '{}'::text[]
+_PERSONS_UNSCOPED_SQL = f"""
+    SELECT {_PERSON_COLUMNS},
+           '{{}}'::text[] AS offices, '{{}}'::bigint[] AS officers, '{{}}'::text[] AS consents
     FROM person p WHERE p.id = ANY(%(ids)s::bigint[])
 """
+
+
+def _person(
+    *, offices: list[str], officers: list[int], consents: list[str], **columns: Any
+) -> PersonRecord:
+    scope = RowScope((columns["id"],), frozenset(offices), frozenset(officers), frozenset(consents))
+    return PersonRecord(**columns, row_scope=scope)
 
 
 async def persons_by_ids(conn: Conn, ids: Sequence[int]) -> list[PersonRecord | None]:
@@ -83,11 +90,7 @@ async def persons_by_ids_unscoped(conn: Conn, ids: Sequence[int]) -> list[Person
 
 
 async def _persons(conn: Conn, sql: str, ids: Sequence[int]) -> list[PersonRecord | None]:
-    cursor = await conn.execute(sql, {"ids": id_array(ids)}, binary=True)
-    found: dict[int, PersonRecord] = {}
-    for row in await cursor.fetchall():
-        scope = RowScope((row[0],), frozenset(row[18]), frozenset(row[19]), frozenset(row[20]))
-        found[row[0]] = PersonRecord(*row[:17], list(row[17] or ()), scope)  # type: ignore[call-arg]
+    found = {p.id: p for p in await by_name(conn, _person, sql, {"ids": id_array(ids)})}
     return [found.get(i) for i in ids]
 
 
@@ -114,11 +117,17 @@ def documents_for(person: PersonRecord, docs: list[tuple[str, str, str]]) -> lis
     return [DocumentRecord(t, n, c, person.row_scope) for t, n, c in docs]
 
 
-CASE_COLUMNS = """
-    c.id, c.number, c.status, c.filing_date, c.priority_score, c.office_id,
-    o.code AS office_code, c.assigned_officer_id,
-    mm.principal_id, mm.member_ids, mm.relationships
-"""
+CASE_COLUMNS = select_list(
+    CaseRecord,
+    models.Case,
+    "c",
+    expressions={
+        "office_code": "o.code",
+        "principal_id": "mm.principal_id",
+        "member_ids": "coalesce(mm.member_ids, '{}')",
+        "member_relationships": "coalesce(mm.relationships, '{}')",
+    },
+)
 CASE_JOINS = """
     JOIN office o ON o.id = c.office_id
     LEFT JOIN LATERAL (
@@ -133,45 +142,29 @@ CASE_JOINS = """
 """
 
 
-def case_record(row: Any) -> CaseRecord:
-    members = list(row.member_ids or ())
+def case_record(**columns: Any) -> CaseRecord:
+    """A case from a row of ``SELECT {CASE_COLUMNS} ... {CASE_JOINS}``, by column name."""
+    officer = columns["assigned_officer_id"]
     scope = RowScope(
-        person_ids=tuple(members),
-        office_codes=frozenset((row.office_code,)),
-        assigned_officer_ids=(
-            frozenset((row.assigned_officer_id,)) if row.assigned_officer_id else frozenset()
-        ),
+        person_ids=tuple(columns["member_ids"]),
+        office_codes=frozenset((columns["office_code"],)),
+        assigned_officer_ids=frozenset((officer,)) if officer else frozenset(),
     )
-    return CaseRecord(
-        row.id,
-        row.number,
-        row.status,
-        row.filing_date,
-        row.priority_score,
-        row.office_id,
-        row.office_code,
-        row.assigned_officer_id,
-        row.principal_id,
-        members,
-        list(row.relationships or ()),
-        scope,
-    )
+    return CaseRecord(**columns, row_scope=scope)
 
 
 async def case_by_number(conn: Conn, number: int) -> CaseRecord:
     """The case with this expediente number; ``NotFound`` (CASE_NOT_FOUND) otherwise."""
     sql = f"SELECT {CASE_COLUMNS} FROM case_file c {CASE_JOINS} WHERE c.number = %(n)s"
-    found_rows = await named_rows(conn, sql, {"n": number})
-    row = found_rows[0] if found_rows else None
-    if row is None:
+    found = await by_name(conn, case_record, sql, {"n": number})
+    if not found:
         raise NotFound(f"No existe el expediente {number}.", "CASE_NOT_FOUND")
-    return case_record(row)
+    return found[0]
 
 
 async def cases_by_ids(conn: Conn, ids: Sequence[int]) -> list[CaseRecord | None]:
     sql = f"SELECT {CASE_COLUMNS} FROM case_file c {CASE_JOINS} WHERE c.id = ANY(%(ids)s::bigint[])"
-    rows = await named_rows(conn, sql, {"ids": id_array(ids)})
-    found = {row.id: case_record(row) for row in rows}
+    found = {c.id: c for c in await by_name(conn, case_record, sql, {"ids": id_array(ids)})}
     return [found.get(i) for i in ids]
 
 

@@ -22,6 +22,7 @@ from auth.policy import Category, Scope, read_scope
 from auth.principal import Principal
 from services.case_queries import CASE_COLUMNS, CASE_JOINS, Conn, case_record, named_rows
 from services.errors import FieldProblem, Forbidden, ValidationFailed
+from services.record_columns import by_name
 from services.records import CaseRecord
 
 MAX_RESULTS = 50
@@ -147,5 +148,6 @@ async def search_cases(
     # best first; among equals the most recent case (highest id) first
     hits = sorted(hits, key=lambda h: (-h.score, -h.case_id))[:first]
     sql = f"SELECT {CASE_COLUMNS} FROM case_file c {CASE_JOINS} WHERE c.id = ANY(%(ids)s)"
-    rows = {r.id: r for r in await named_rows(conn, sql, {"ids": [h.case_id for h in hits]})}
-    return [case_record(rows[h.case_id]) for h in hits if h.case_id in rows]
+    found = await by_name(conn, case_record, sql, {"ids": [h.case_id for h in hits]})
+    cases = {c.id: c for c in found}
+    return [cases[h.case_id] for h in hits if h.case_id in cases]

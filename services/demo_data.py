@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -19,6 +18,12 @@ from psycopg import Connection
 from models.vocab import PENDING_STATUSES, CaseStatus, HealthProfession
 from services.casework.assignment import RULE_VERSION as ASSIGNMENT_RULE_VERSION
 from services.casework.priority import file_rules, score
+from services.demo_casework import (
+    assess_demo_cases,
+    copy_rows,
+    respect_profiles,
+    write_priorities,
+)
 from services.demo_vocabulary import (
     ADDRESSES,
     CHILD_CODES,
@@ -52,14 +57,8 @@ class DemoSummary:
     officers_by_office: dict[str, list[str]] = field(default_factory=dict)
     agency_clients: dict[str, str] = field(default_factory=dict)
     applicant_logins: list[str] = field(default_factory=list)
-
-
-def _copy(
-    conn: Connection[Any], table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> None:
-    with conn.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+    # assessed, waiting for the Executive Secretary's decision
+    assessed_cases: list[int] = field(default_factory=list)
 
 
 def has_data(conn: Connection[Any]) -> bool:
@@ -93,7 +92,7 @@ def generate_demo(
 
     officers = demo_officers(rnd, offices, password_hash)
     summary.officers = len(officers)
-    _copy(
+    copy_rows(
         conn,
         "officer",
         [
@@ -333,7 +332,8 @@ def generate_demo(
         if len(summary.sample_case_numbers) < 50:
             summary.sample_case_numbers.append(number)
 
-    _copy(
+    respect_profiles(case_rows, assignment_rows, need_rows, need_categories, officers)
+    copy_rows(
         conn,
         "person",
         [
@@ -358,13 +358,13 @@ def generate_demo(
         ],
         person_rows,
     )
-    _copy(
+    copy_rows(
         conn,
         "identity_document",
         ["person_id", "doc_type", "number", "issuing_country"],
         document_rows,
     )
-    _copy(
+    copy_rows(
         conn,
         "case_file",
         [
@@ -378,22 +378,22 @@ def generate_demo(
         ],
         case_rows,
     )
-    _priorities(conn, rules, priority_rows, assignment_rows)
-    _copy(conn, "case_member", ["case_id", "person_id", "relationship"], member_rows)
-    _copy(conn, "case_need", ["case_id", "person_id", "code"], need_rows)
-    _copy(
+    write_priorities(conn, rules, priority_rows, assignment_rows)
+    copy_rows(conn, "case_member", ["case_id", "person_id", "relationship"], member_rows)
+    copy_rows(conn, "case_need", ["case_id", "person_id", "code"], need_rows)
+    copy_rows(
         conn,
         "status_change",
         ["case_id", "from_status", "to_status", "actor", "reason", "at"],
         history_rows,
     )
-    _copy(
+    copy_rows(
         conn,
         "appointment",
         ["case_id", "office_id", "starts_at", "mode", "purpose", "status", "video_link"],
         appointment_rows,
     )
-    _copy(
+    copy_rows(
         conn,
         "health_profile",
         [
@@ -408,7 +408,7 @@ def generate_demo(
         ],
         health_rows,
     )
-    _copy(conn, "consent", ["person_id", "purpose", "granted_at", "withdrawn_at"], consent_rows)
+    copy_rows(conn, "consent", ["person_id", "purpose", "granted_at", "withdrawn_at"], consent_rows)
     for table in (
         "person",
         "case_file",
@@ -438,7 +438,7 @@ def generate_demo(
                 (f"demo-{agency}", secret_hash, agency, [role], [purpose]),
             )
             summary.agency_clients[agency] = f"demo-{agency}"
-    _copy(
+    copy_rows(
         conn,
         "appointment_slot",
         ["office_id", "starts_at", "minutes", "mode", "purpose", "capacity", "booked"],
@@ -455,38 +455,12 @@ def generate_demo(
                 (pid, login, password_hash),
             )
             summary.applicant_logins.append(login)
+    summary.assessed_cases = assess_demo_cases(conn, now)
     summary.persons = len(person_rows)
     summary.cases = len(case_rows)
     summary.health_professionals = len(health_rows)
     summary.appointments = len(appointment_rows)
     return summary
-
-
-def _priorities(
-    conn: Connection[Any],
-    rules: dict[str, Any],
-    priority_rows: list[tuple[Any, ...]],
-    assignment_rows: list[tuple[Any, ...]],
-) -> None:
-    """The rule version in force, each open case's score with its reasons, and the
-    assignment record of every assigned case (as the casework services would leave them)."""
-    conn.execute(
-        "INSERT INTO priority_rule_set (version, rules, active, created_by)"
-        " VALUES (%s, %s, true, 'demo') ON CONFLICT (version) DO NOTHING",
-        (rules["version"], json.dumps(rules)),
-    )
-    _copy(
-        conn,
-        "case_priority",
-        ["case_id", "score", "rule_version", "reasons", "computed_at"],
-        priority_rows,
-    )
-    _copy(
-        conn,
-        "case_assignment",
-        ["case_id", "officer_id", "rule_version", "reason", "actor", "at"],
-        assignment_rows,
-    )
 
 
 @dataclass(frozen=True)

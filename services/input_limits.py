@@ -24,8 +24,36 @@ PLACE = 100  # department, province, district
 STREET = 300
 REASON = 2_000  # a reason, a note, a summary
 LONG_TEXT = 20_000  # a narrative (interview record)
+IDENTIFIER = 128  # an ID, an idempotency key, a username
+BASE64_FILE = 2_000_000  # a photo or a biometric template, base64 (the body holds 2 MiB)
 # Members a single pre-registration may declare besides the applicant.
 MAX_DEPENDANTS = 20
+
+# The cap of every text a caller can send, by the name of its argument or input field
+# (hub.graphql.input_caps applies them to every mutation before it runs); a name not
+# listed gets DEFAULT_TEXT. A service may hold a field to less, never to more.
+DEFAULT_TEXT = REASON
+FIELD_CAPS: dict[str, int] = {
+    **dict.fromkeys(("givenNames", "paternalSurname", "maternalSurname", "profession"), NAME),
+    **dict.fromkeys(
+        (
+            *("nationality", "countryOfBirth", "issuingCountry", "officeCode"),
+            *("code", "language", "languages"),
+        ),
+        CODE,
+    ),
+    "number": DOCUMENT_NUMBER,
+    "phone": PHONE,
+    "email": EMAIL,
+    **dict.fromkeys(("department", "province", "district"), PLACE),
+    "street": STREET,
+    **dict.fromkeys(("id", "idempotencyKey", "officer"), IDENTIFIER),
+    **dict.fromkeys(("reason", "note", "detail"), REASON),
+    **dict.fromkeys(
+        ("summary", "credibility", "analysis", "reasons", "grounds", "text"), LONG_TEXT
+    ),
+    **dict.fromkeys(("template", "photo"), BASE64_FILE),
+}
 
 # C0 controls and DEL; tab, line feed and carriage return are text.
 _FORBIDDEN = frozenset(chr(c) for c in (*range(0x00, 0x20), 0x7F)) - {"\t", "\n", "\r"}
@@ -46,6 +74,16 @@ def text_problem(path: Path, value: str | None, max_chars: int) -> FieldProblem 
             "El texto contiene caracteres de control (como NUL) que no se admiten.",
         )
     return None
+
+
+def reason_problem(
+    path: Path, value: str, code: str, message_es: str, min_chars: int = 10
+) -> FieldProblem | None:
+    """A required reason: capped at ``REASON``, clean, and at least ``min_chars`` long."""
+    capped = text_problem(path, value, REASON)
+    if capped is not None:
+        return capped
+    return FieldProblem(path, code, message_es) if len(value.strip()) < min_chars else None
 
 
 def text_problems(fields: Iterable[tuple[Path, str | None, int]]) -> list[FieldProblem]:

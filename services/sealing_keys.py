@@ -82,8 +82,17 @@ def _bad_wrap() -> SealingError:
 class FileKeyring:
     """KEKs as files (development and demo)."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, create: bool = True) -> None:
+        """``create``: make the folder and a first KEK when there is none (one instance,
+        its own data folder); without it a missing KEK is an error (a shared key
+        directory, ``hub.shared_keys``: an instance never makes keys of its own there)."""
         self.directory = directory
+        if not create:
+            if not self.ids():
+                raise SealingError(
+                    "KEK_UNAVAILABLE", f"No hay ninguna clave maestra en {directory}."
+                )
+            return
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not self.ids():
             self.create()
@@ -145,7 +154,10 @@ class Pkcs11Keyring:
 
         self._pkcs11 = pkcs11
         token = pkcs11.lib(module).get_token(token_label=token_label)
-        self._session: Any = token.open(user_pin=pin, rw=True)
+        try:
+            self._session: Any = token.open(user_pin=pin, rw=True)
+        except pkcs11.exceptions.UserAlreadyLoggedIn:  # the pseudonym secret, same token
+            self._session = token.open(rw=True)
         self._lock = threading.Lock()
         if not self.ids():
             self.create()
@@ -242,4 +254,6 @@ def keyring_from_settings(settings: Any) -> Keyring:
             token,
             settings.claim_kek_pkcs11_pin or settings.pkcs11_pin or "",
         )
-    return FileKeyring(Path(settings.data_dir) / "claim-keys")
+    return FileKeyring(
+        Path(settings.claim_keys_dir), create=getattr(settings, "shared_keys_dir", None) is None
+    )

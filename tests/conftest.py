@@ -17,7 +17,6 @@ from sqlalchemy import create_engine, pool, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.db import create_engine as create_async
-from hub.db import sessionmaker
 from hub.embedded import sqlalchemy_url, start_embedded
 from hub.migrations import upgrade
 from hub.readpool import open_pool
@@ -87,9 +86,9 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 @pytest.fixture(scope="session")
 async def hub_state(database_url: str, engine: AsyncEngine) -> AsyncIterator[HubState]:
-    """What a running hub holds (engine, sessions, read pool), without HTTP."""
+    """What a running hub holds (engine, read pool), without HTTP."""
     settings = load_settings()
-    state = HubState(settings, database_url, engine, sessionmaker(engine))
+    state = HubState(settings, database_url, engine)
     state.pool = await open_pool(database_url, settings)
     yield state
     await state.pool.close()

@@ -8,10 +8,22 @@ var OPERATIONS = {
     hash: "d602a6c6f0163c89860de8ddf253bb28850d08e468ed6da393a9517180f3e6e1",
     roles: ["cepr-supervisor", "cepr-secretary"]
   },
+  AddCaseNote: {
+    name: "AddCaseNote",
+    text: "mutation AddCaseNote($n: Int!, $text: String!) {\n  addCaseNote(caseNumber: $n, text: $text) {\n    id\n    text\n    author\n    createdAt\n  }\n}",
+    hash: "0e31afe05d16589879441b63d244e27588fe4993d8970340584bb74d9724777b",
+    roles: ["cepr-eligibility"]
+  },
+  AssignCase: {
+    name: "AssignCase",
+    text: "mutation AssignCase($n: Int!, $officer: String!, $reason: String!) {\n  assignCase(caseNumber: $n, officer: $officer, reason: $reason) {\n    caseNumber\n    officerId\n    reason\n  }\n}",
+    hash: "f8c6079770c4b3199496219297481fd19b1bd9e6a9d177706025bd2f207f37eb",
+    roles: ["cepr-supervisor"]
+  },
   AssignCases: {
     name: "AssignCases",
-    text: "mutation AssignCases($office: String!, $limit: Int!) {\n  assignCases(officeCode: $office, limit: $limit) {\n    ruleVersion\n    assigned {\n      caseNumber\n      officerId\n    }\n    unassigned\n  }\n}",
-    hash: "04c32c510e3bec6caf743a1bfabb97c74d9707a39841de320e7db9f188248dc6",
+    text: "mutation AssignCases($office: String!, $limit: Int!) {\n  assignCases(officeCode: $office, limit: $limit) {\n    ruleVersion\n    assigned {\n      caseNumber\n      officerId\n    }\n    unassigned\n    notAssigned {\n      caseNumber\n      code\n      reason\n    }\n  }\n}",
+    hash: "7e0896fbee2e2552d091c392e2aeef60fcc64bef307951b21d9b4daba2d1ce20",
     roles: ["cepr-supervisor"]
   },
   AwaitingDecision: {
@@ -50,6 +62,12 @@ var OPERATIONS = {
     hash: "5d7faf9e24bc9a54a2884f39fd23cad2ca8532a9f56ebe73172579a74f62fe7f",
     roles: ["cepr-registrar", "cepr-supervisor", "cepr-eligibility", "cepr-secretary"]
   },
+  CaseDocuments: {
+    name: "CaseDocuments",
+    text: "query CaseDocuments($n: Int!) {\n  case(number: $n) {\n    issuedDocuments {\n      kind\n      id\n      number\n      status\n      validFrom\n      validTo\n      issuedAt\n      issuedBy\n      revokedReason\n      revokedAt\n    }\n  }\n}",
+    hash: "4eee66645113cf2e35d7d8ee262f89f3f8e3a7ef4cb2197aeb57629775157258",
+    roles: ["cepr-supervisor", "cepr-secretary"]
+  },
   CaseHistoryReasons: {
     name: "CaseHistoryReasons",
     text: "query CaseHistoryReasons($n: Int!) {\n  case(number: $n) {\n    number\n    history {\n      reason\n    }\n  }\n}",
@@ -61,6 +79,12 @@ var OPERATIONS = {
     text: "query CaseList($first: Int!, $after: String, $filter: CaseFilter) {\n  cases(first: $first, after: $after, filter: $filter) {\n    edges {\n      cursor\n      node {\n        number\n        filingDate\n        status\n        priorityScore\n        principal {\n          fullName\n          nationality\n        }\n        office {\n          code\n          name\n        }\n        assignedOfficer {\n          username\n          fullName\n        }\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}",
     hash: "0f65479bbcdef5120e8cf7b6553b5532bc4afbd98cc07b620f2ef90674885cb0",
     roles: ["cepr-registrar", "cepr-supervisor", "cepr-eligibility", "cepr-secretary"]
+  },
+  CaseNotes: {
+    name: "CaseNotes",
+    text: "query CaseNotes($n: Int!) {\n  case(number: $n) {\n    notes {\n      id\n      text\n      author\n      createdAt\n    }\n  }\n}",
+    hash: "913008e170816cec9b819f2f4aac0c98b96d5b60fb96c036851517fbf7e81fe0",
+    roles: ["cepr-supervisor", "cepr-eligibility", "cepr-secretary"]
   },
   ChangeStatus: {
     name: "ChangeStatus",
@@ -86,16 +110,28 @@ var OPERATIONS = {
     hash: "b8df591c6d023aa58ecc3cd76e0f1294a30294e5821336c1a944a45cb295cfe5",
     roles: ["cepr-secretary"]
   },
+  DocumentPdf: {
+    name: "DocumentPdf",
+    text: "query DocumentPdf($n: Int!) {\n  case(number: $n) {\n    issuedDocuments {\n      kind\n      id\n      pdfBase64\n    }\n  }\n}",
+    hash: "081f602a242d5381dcea6deeee90e11a5dd71784ae95d54cfc819f2ce22dcd31",
+    roles: ["cepr-supervisor", "cepr-secretary"]
+  },
   Duplicates: {
     name: "Duplicates",
-    text: "query Duplicates($status: DuplicateStatus, $first: Int!) {\n  possibleDuplicates(status: $status, first: $first) {\n    id\n    score\n    status\n    raisedBy\n    raisedAt\n    resolvedBy\n    resolutionNote\n    person {\n      ...Compared\n    }\n    matchedPerson {\n      ...Compared\n    }\n  }\n}\n\nfragment Compared on Person {\n  id\n  fullName\n  sex\n  birthDate\n  nationality\n  documents {\n    type\n    number\n    issuingCountry\n  }\n  cases {\n    relationship\n    case {\n      number\n      status\n      office {\n        code\n      }\n    }\n  }\n}",
-    hash: "7d7fbb5b1f15d1c16d4cbef7a008c96297554f239083ffb2b2631b8ba10ab6f9",
+    text: "query Duplicates($status: DuplicateStatus, $first: Int!) {\n  possibleDuplicates(status: $status, first: $first) {\n    id\n    score\n    status\n    raisedBy\n    raisedAt\n    resolvedBy\n    resolutionNote\n    undoneBy\n    undoneAt\n    undoNote\n    photo\n    person {\n      ...Compared\n    }\n    matchedPerson {\n      ...Compared\n    }\n  }\n}\n\nfragment Compared on Person {\n  id\n  fullName\n  sex\n  birthDate\n  nationality\n  photo\n  documents {\n    type\n    number\n    issuingCountry\n  }\n  cases {\n    relationship\n    case {\n      number\n      status\n      office {\n        code\n      }\n    }\n  }\n}",
+    hash: "0d23755a8aef9236cf6ddaa2d52eb6177eaf99e53629129e9ccbd41ab3595d2b",
     roles: ["cepr-registrar", "cepr-supervisor"]
+  },
+  EligibilityOfficers: {
+    name: "EligibilityOfficers",
+    text: "query EligibilityOfficers($office: String!) {\n  eligibilityOfficers(officeCode: $office) {\n    username\n    fullName\n    profiles\n    capacity\n    load\n    available\n  }\n}",
+    hash: "72c8dfe47ba06f097a6868ee1c235e8ad3325eae7e6c979728313a17e4a0008e",
+    roles: ["cepr-supervisor"]
   },
   EnrolBiometrics: {
     name: "EnrolBiometrics",
-    text: "mutation EnrolBiometrics($person: Int!, $template: String!) {\n  enrolBiometrics(personId: $person, template: $template) {\n    outcome\n    personId\n    duplicateId\n    score\n  }\n}",
-    hash: "08c88ff563be28a61c64cce70c8b7ae3aa979e09570bcfdcaf71d2a1c7f60a50",
+    text: "mutation EnrolBiometrics($person: Int!, $template: String!, $photo: String) {\n  enrolBiometrics(personId: $person, template: $template, photo: $photo) {\n    outcome\n    personId\n    duplicateId\n    score\n  }\n}",
+    hash: "fdd29739f26b2c8b059ecf0cfa18277f9bc4b8aec357a7ff106a924d68b3d5eb",
     roles: ["cepr-registrar"]
   },
   IssueAsylumCard: {
@@ -181,6 +217,12 @@ var OPERATIONS = {
     text: "query Slots($office: String!, $purpose: AppointmentPurpose) {\n  appointmentSlots(officeCode: $office, purpose: $purpose) {\n    id\n    officeCode\n    startsAt\n    minutes\n    mode\n    purpose\n    capacity\n    booked\n  }\n}",
     hash: "e01a1725cf1b14ceeefde6894d9e04fc3eeb050007363216a2a4db0d4166f21a",
     roles: ["cepr-registrar", "cepr-supervisor", "cepr-eligibility", "cepr-secretary"]
+  },
+  UndoDuplicate: {
+    name: "UndoDuplicate",
+    text: "mutation UndoDuplicate($id: Int!, $note: String!) {\n  undoDuplicateDecision(id: $id, note: $note) {\n    id\n    status\n    undoneBy\n    undoNote\n  }\n}",
+    hash: "a227ba454a1858ba1ca2fe3a1c39349a8875d53e052f932d4701852b6defc816",
+    roles: ["cepr-supervisor"]
   }
 };
 
@@ -805,23 +847,36 @@ function appointmentsCard(c, done) {
   }
   return card("Reservar o cancelar citas", "s-reservas", parts);
 }
+async function base64Of(f) {
+  const bytes = new Uint8Array(await f.arrayBuffer());
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary);
+}
 function biometricsCard(c) {
   if (!mayRun("EnrolBiometrics")) return null;
   const people = (c.members ?? []).filter((m) => m.person?.id);
   if (!people.length) return null;
   const who = h("select", {}, people.map((m) => h("option", { value: m.person.id }, m.person.fullName ?? m.person.id)));
   const file = h("input", { type: "file", accept: ".tpl,.bin,application/octet-stream" });
+  const photo = h("input", { type: "file", accept: "image/jpeg,image/png" });
   return card("Registro biom\xE9trico", "s-biometria", actionForm(
     "enrol-form",
-    [...field("enrol-person", "Persona", who), ...field("enrol-file", "Plantilla del lector biom\xE9trico", file)],
+    [
+      ...field("enrol-person", "Persona", who),
+      ...field("enrol-file", "Plantilla del lector biom\xE9trico", file),
+      ...field("enrol-photo", "Fotograf\xEDa (JPEG o PNG; va al carn\xE9 y a la revisi\xF3n de duplicados)", photo)
+    ],
     "Enrolar",
     async () => {
       const f = file.files?.[0];
       if (!f) return "Elija el archivo de la plantilla biom\xE9trica.";
-      const bytes = new Uint8Array(await f.arrayBuffer());
-      let binary = "";
-      for (const b of bytes) binary += String.fromCharCode(b);
-      return run("EnrolBiometrics", { person: Number(who.value), template: btoa(binary) });
+      const picture = photo.files?.[0];
+      return run("EnrolBiometrics", {
+        person: Number(who.value),
+        template: await base64Of(f),
+        photo: picture ? await base64Of(picture) : null
+      });
     },
     (data, out) => {
       const r = data.enrolBiometrics;
@@ -954,6 +1009,128 @@ function caseActions(c, done) {
     ...secretaryCards(c, done)
   ].filter((x) => x != null);
   return h("div", { class: "actions" }, cards);
+}
+
+// src/pages/case_more.ts
+var DOC_KIND_ES = { WORK_PERMIT: "Autorizaci\xF3n de trabajo", ASYLUM_CARD: "Carn\xE9 de solicitante" };
+var DOC_STATUS_ES = { active: "Vigente", replaced: "Reemplazado", revoked: "Revocado" };
+var PROFILE_ES = { general: "general", children: "ni\xF1ez" };
+function assignCard(c, done) {
+  if (!mayRun("AssignCase") || !c.office || !(c.status === "UNDER_REVIEW" || c.status === "APPEAL")) return null;
+  const officer = h("select", {}, h("option", { value: "" }, "Cargando oficiales\u2026"));
+  const reason = h("textarea", { rows: 2 });
+  void run("EligibilityOfficers", { office: c.office.code }).then(({ data, errors }) => {
+    const list = data?.eligibilityOfficers ?? [];
+    officer.replaceChildren(
+      h("option", { value: "" }, list.length ? "Elija un oficial" : "La oficina no tiene oficiales de elegibilidad"),
+      ...list.map((o) => h(
+        "option",
+        { value: o.username ?? "", disabled: !o.available },
+        `${o.fullName ?? o.username} \xB7 carga ${o.load ?? 0} de ${o.capacity ?? 0}${(o.load ?? 0) >= (o.capacity ?? 0) ? " (completa)" : ""} \xB7 perfil ${(o.profiles ?? []).filter((p) => PROFILE_ES[p]).map((p) => PROFILE_ES[p]).join(", ") || "\u2014"}${o.available ? "" : " \xB7 no disponible"}`
+      ))
+    );
+    if (errors.length) officer.replaceChildren(h("option", { value: "" }, "No se pudieron cargar los oficiales"));
+  });
+  const current = c.assignedOfficer ? `Asignado ahora a ${c.assignedOfficer.fullName ?? c.assignedOfficer.username}.` : "Sin oficial asignado.";
+  return card(
+    c.assignedOfficer ? "Reasignar expediente" : "Asignar expediente",
+    "s-asignar",
+    h("p", { class: "hint" }, `${current} Mismas reglas que la asignaci\xF3n autom\xE1tica: oficial disponible de la oficina, con el perfil del expediente y carga libre.`),
+    actionForm(
+      "assign-case-form",
+      [
+        ...field("assign-officer", "Oficial de elegibilidad", officer),
+        ...field("assign-reason", "Motivo (queda registrado)", reason)
+      ],
+      c.assignedOfficer ? "Reasignar" : "Asignar",
+      async () => (officer.value ? null : "Elija un oficial.") ?? required(reason.value, "Indique el motivo de la asignaci\xF3n.") ?? run("AssignCase", { n: c.number, officer: officer.value, reason: reason.value.trim() }),
+      done
+    )
+  );
+}
+function notesCard(c, notes, done) {
+  if (notes == null && !mayRun("AddCaseNote")) return null;
+  const list = notes?.length ? h("ol", { class: "plain notes" }, notes.map((n) => h(
+    "li",
+    { "data-note": n.id },
+    h("p", {}, n.text ?? "\u2014"),
+    h("p", { class: "hint" }, `${n.author ?? "\u2014"} \xB7 ${fmtDateTime(n.createdAt)}`)
+  ))) : h("p", { class: "empty" }, "Sin notas.");
+  const text = h("textarea", { rows: 3 });
+  const form = mayRun("AddCaseNote") ? actionForm(
+    "note-form",
+    field("note-text", "Nueva nota", text),
+    "Agregar nota",
+    async () => required(text.value, "Escriba la nota.") ?? run("AddCaseNote", { n: c.number, text: text.value.trim() }),
+    done
+  ) : null;
+  return card("Notas del expediente", "s-notas", h("p", { class: "hint" }, "Datos de la solicitud: cada lectura queda en el registro de accesos."), list, form);
+}
+async function pdfOf(c, d) {
+  const { data, errors } = await run("DocumentPdf", { n: c.number });
+  if (errors.length) throw Object.assign(new Error(errors[0].message), { errors });
+  const pdf = data?.case?.issuedDocuments?.find((x) => x.kind === d.kind && x.id === d.id)?.pdfBase64;
+  if (!pdf) return null;
+  const bytes = Uint8Array.from(atob(pdf), (ch) => ch.charCodeAt(0));
+  const name = `${d.kind === "WORK_PERMIT" ? "autorizacion" : "carne"}-${d.number ?? d.id}.pdf`;
+  return { url: URL.createObjectURL(new Blob([bytes], { type: "application/pdf" })), name };
+}
+function docActions(c, d, out, done) {
+  const act = (print) => async () => {
+    statusText(out, "Preparando el PDF\u2026");
+    try {
+      const pdf = await pdfOf(c, d);
+      if (!pdf) {
+        showErrors(out, [{ message: "El documento no tiene PDF.", extensions: { code: "NOT_FOUND" } }]);
+        return;
+      }
+      if (print) window.open(pdf.url, "_blank", "noopener");
+      else h("a", { href: pdf.url, download: pdf.name }).click();
+      statusText(out, print ? "PDF abierto en otra pesta\xF1a para imprimir." : `Descargado ${pdf.name}.`);
+    } catch (e) {
+      showErrors(out, e.errors ?? asErrors(e));
+    }
+  };
+  const label = `${DOC_KIND_ES[d.kind ?? ""] ?? d.kind} ${d.number ?? d.id}`;
+  const buttons = [
+    h("button", { type: "button", class: "secondary", "data-download": d.id, "aria-label": `Descargar ${label}`, onclick: act(false) }, "Descargar"),
+    h("button", { type: "button", class: "secondary", "aria-label": `Imprimir ${label}`, onclick: act(true) }, "Imprimir")
+  ];
+  const op = d.kind === "WORK_PERMIT" ? "RevokeWorkPermit" : "RevokeAsylumCard";
+  if (d.status === "active" && mayRun(op)) {
+    const reason = h("textarea", { rows: 2 });
+    buttons.push(h(
+      "details",
+      {},
+      h("summary", {}, `Revocar ${d.number ?? d.id}`),
+      actionForm(
+        `revoke-doc-${d.id}`,
+        field(`revoke-doc-${d.id}-reason`, "Motivo de la revocaci\xF3n", reason),
+        "Revocar",
+        async () => required(reason.value, "Indique el motivo de la revocaci\xF3n.") ?? run(op, { id: d.id, reason: reason.value.trim() }),
+        done
+      )
+    ));
+  }
+  return h("div", { class: "doc-actions" }, buttons);
+}
+function documentsListCard(c, docs, done) {
+  if (docs == null) return null;
+  const out = h("div", { id: "documents-out", hidden: true });
+  const body = docs.length ? table(
+    "Documentos emitidos",
+    ["Documento", "N\xFAmero", "Estado", "Vigencia", "Emitido", "Acciones"],
+    docs.map((d) => [
+      DOC_KIND_ES[d.kind ?? ""] ?? d.kind ?? "\u2014",
+      d.number ?? d.id ?? "\u2014",
+      h("span", { class: "badge" }, `${DOC_STATUS_ES[d.status ?? ""] ?? d.status ?? "\u2014"}${d.status === "revoked" && d.revokedReason ? ` (${d.revokedReason})` : ""}`),
+      d.kind === "ASYLUM_CARD" ? `Desde ${fmtDate(d.validFrom)}, sin vencimiento` : `${fmtDate(d.validFrom)} \u2013 ${fmtDate(d.validTo)}`,
+      `${fmtDateTime(d.issuedAt)} \xB7 ${d.issuedBy ?? "\u2014"}`,
+      docActions(c, d, out, done)
+    ]),
+    (i) => ({ "data-document": docs[i].id })
+  ) : h("p", { class: "empty" }, "No se han emitido documentos para este expediente.");
+  return card("Documentos emitidos", "s-emitidos", body, out);
 }
 
 // src/pages/bulk.ts
@@ -1118,7 +1295,7 @@ function workflowBar(c) {
   const next = moves.length ? h("p", { class: "next" }, "Siguiente: ", moves.map((m, i) => [i ? "; " : "", h("strong", {}, m.label), ` (act\xFAa: ${m.who})`])) : h("p", { class: "next" }, "Estado final: no hay m\xE1s pasos.");
   return h("nav", { class: "workflow", "aria-label": "Flujo del expediente" }, h("ol", {}, steps), next);
 }
-function render(c, contact, reasons, claim) {
+function render(c, contact, reasons, claim, more) {
   const pr = c.principal;
   const names = new Map((c.members ?? []).map((m) => [m.person?.id, m.person?.fullName]));
   const summary = kv([
@@ -1199,6 +1376,7 @@ function render(c, contact, reasons, claim) {
     card("Historial de estados", "s-historial", history),
     card("Citas", "s-citas", appts),
     claim,
+    more,
     caseActions(c, () => loadCase(c.number))
   );
 }
@@ -1211,11 +1389,13 @@ async function loadCase(number) {
   errorsBox.hidden = true;
   statusText(status, "Cargando expediente\u2026");
   try {
-    const [detail, contact, reasons, claim] = await Promise.all([
+    const [detail, contact, reasons, claim, notes, docs] = await Promise.all([
       run("CaseDetail", { n: number }),
       mayRun("CaseContact") ? run("CaseContact", { n: number }) : Promise.resolve(null),
       mayRun("CaseHistoryReasons") ? run("CaseHistoryReasons", { n: number }) : Promise.resolve(null),
-      mayRun("CaseClaim") ? run("CaseClaim", { n: number }) : Promise.resolve(null)
+      mayRun("CaseClaim") ? run("CaseClaim", { n: number }) : Promise.resolve(null),
+      mayRun("CaseNotes") ? run("CaseNotes", { n: number }) : Promise.resolve(null),
+      mayRun("CaseDocuments") ? run("CaseDocuments", { n: number }) : Promise.resolve(null)
     ]);
     status.textContent = "";
     const { paths, conditions } = forbidden(detail.errors);
@@ -1225,13 +1405,26 @@ async function loadCase(number) {
       showErrors(errorsBox, [{ message: outOfScope(conditions), extensions: { code: "FORBIDDEN" } }]);
       return;
     }
-    showErrors(errorsBox, [...detail.errors, ...contact?.errors ?? [], ...reasons?.errors ?? [], ...claim?.errors ?? []]);
+    showErrors(errorsBox, [
+      ...detail.errors,
+      ...contact?.errors ?? [],
+      ...reasons?.errors ?? [],
+      ...claim?.errors ?? [],
+      ...notes?.errors ?? [],
+      ...docs?.errors ?? []
+    ]);
     if (!c) {
       if (!detail.errors.length) statusText(status, "No existe un expediente con ese n\xFAmero.");
       return;
     }
     const why = reasons?.data?.case?.history?.map((x) => x.reason) ?? null;
-    body.replaceChildren(render(c, contact?.data?.case?.principal ?? null, why, claimCard(claim?.data?.case?.claim)));
+    const done = () => loadCase(number);
+    const more = [
+      notesCard(c, notes?.data?.case?.notes ?? null, done),
+      documentsListCard(c, docs?.data?.case?.issuedDocuments ?? null, done),
+      assignCard(c, done)
+    ];
+    body.replaceChildren(render(c, contact?.data?.case?.principal ?? null, why, claimCard(claim?.data?.case?.claim), more));
     performance.mark("qhub:case");
     $("#detail-title").focus();
   } catch (e) {
@@ -1389,7 +1582,7 @@ async function loadDashboard(early = null) {
 }
 
 // src/pages/duplicates.ts
-function personBlock(title, p) {
+function personBlock(title, p, taken = null) {
   if (!p) return h("div", { class: "compare-col" }, h("h4", {}, title), h("p", { class: "empty" }, "Su rol no puede ver a esta persona."));
   const docs = p.documents?.map((d) => `${DOC_ES[d.type ?? ""] ?? d.type} ${d.number ?? ""}${d.issuingCountry ? ` (${d.issuingCountry})` : ""}`).join("; ") || "\u2014";
   const cases = p.cases?.length ? p.cases.map((m, i) => [
@@ -1397,7 +1590,9 @@ function personBlock(title, p) {
     m.case?.number ? h("a", { href: `#/expediente/${m.case.number}` }, `N.\xBA ${m.case.number}`) : "\u2014",
     ` (${m.case?.status ? STATUS_ES[m.case.status] : "\u2014"}, oficina ${m.case?.office?.code ?? "\u2014"})`
   ]) : "\u2014";
-  return h("div", { class: "compare-col" }, h("h4", {}, title), h(
+  const src = taken ?? p.photo;
+  const photo = src ? h("img", { class: "photo", src, alt: `Fotograf\xEDa de ${p.fullName ?? `la persona ${p.id}`} tomada en el enrolamiento` }) : h("p", { class: "photo none" }, "Sin fotograf\xEDa de enrolamiento.");
+  return h("div", { class: "compare-col" }, h("h4", {}, title), photo, h(
     "dl",
     { class: "kv" },
     h("dt", {}, "Nombre"),
@@ -1473,23 +1668,82 @@ function decisionForm(d) {
     out
   );
 }
+function undoForm(d) {
+  const out = h("div", { hidden: true });
+  const note = h("textarea", { id: `undo-${d.id}-note`, rows: 2 });
+  const confirm = h("input", { type: "checkbox", id: `undo-${d.id}-confirm` });
+  return h(
+    "form",
+    { class: "decision undo", novalidate: true, onsubmit: async (ev) => {
+      ev.preventDefault();
+      if (note.value.trim().length < 10) {
+        showErrors(out, [{ message: "Explique por qu\xE9 se deshace (al menos 10 caracteres).", extensions: { code: "NOTE_REQUIRED" } }]);
+        return;
+      }
+      if (!confirm.checked) {
+        showErrors(out, [{ message: "Marque la confirmaci\xF3n para deshacer la decisi\xF3n.", extensions: { code: "CONFIRMATION_REQUIRED" } }]);
+        return;
+      }
+      statusText(out, "Guardando\u2026");
+      try {
+        const { data, errors } = await run("UndoDuplicate", { id: d.id, note: note.value.trim() });
+        if (errors.length || !data) {
+          showErrors(out, errors);
+          return;
+        }
+        ev.target.replaceWith(h(
+          "p",
+          { class: "status" },
+          `Decisi\xF3n deshecha por ${data.undoDuplicateDecision.undoneBy}: la revisi\xF3n vuelve a estar pendiente.`
+        ));
+      } catch (e) {
+        showErrors(out, asErrors(e));
+      }
+    } },
+    h("label", { for: `undo-${d.id}-note` }, "Motivo para deshacer"),
+    note,
+    h(
+      "label",
+      { class: "check", for: `undo-${d.id}-confirm` },
+      confirm,
+      " Confirmo que se deshace la decisi\xF3n \xABmisma persona\xBB: la revisi\xF3n vuelve a quedar pendiente."
+    ),
+    h("button", { type: "submit" }, "Deshacer \xABmisma persona\xBB"),
+    out
+  );
+}
+function reviewCard(d, decided) {
+  return h(
+    "article",
+    { class: "card review", "data-review": d.id, "aria-labelledby": `dup-${d.id}-title` },
+    h("h3", { id: `dup-${d.id}-title` }, `Revisi\xF3n N.\xBA ${d.id} \xB7 similitud ${Math.round(d.score * 100)} %`),
+    h("p", { class: "hint" }, `Levantada por ${d.raisedBy} el ${fmtDateTime(d.raisedAt)}.`),
+    decided ? h("p", { class: "hint" }, `Misma persona \u2014 decidido por ${d.resolvedBy ?? "\u2014"}: ${d.resolutionNote ?? "\u2014"}`) : null,
+    !decided && d.undoneBy ? h("p", { class: "hint" }, `Una decisi\xF3n \xABmisma persona\xBB fue deshecha por ${d.undoneBy} el ${fmtDateTime(d.undoneAt)}: ${d.undoNote ?? "\u2014"}`) : null,
+    h("div", { class: "compare" }, personBlock("Persona que se enrolaba", d.person, d.photo), personBlock("Coincide con", d.matchedPerson)),
+    decided ? mayRun("UndoDuplicate") ? undoForm(d) : null : mayRun("ResolveDuplicate") ? decisionForm(d) : h("p", { class: "status" }, "Pendiente (decide supervisi\xF3n).")
+  );
+}
 async function loadDuplicates() {
   const body = $("#duplicates-body");
   const status = $("#duplicates-status");
   body.replaceChildren();
   statusText(status, "Cargando revisiones\u2026");
   try {
-    const { data, errors } = await run("Duplicates", { status: "OPEN", first: 200 });
-    showErrors($("#duplicates-errors"), errors);
-    const rows = data?.possibleDuplicates ?? [];
-    body.replaceChildren(...rows.map((d) => h(
-      "article",
-      { class: "card review", "data-review": d.id, "aria-labelledby": `dup-${d.id}-title` },
-      h("h3", { id: `dup-${d.id}-title` }, `Revisi\xF3n N.\xBA ${d.id} \xB7 similitud ${Math.round(d.score * 100)} %`),
-      h("p", { class: "hint" }, `Levantada por ${d.raisedBy} el ${fmtDateTime(d.raisedAt)}.`),
-      h("div", { class: "compare" }, personBlock("Persona que se enrolaba", d.person), personBlock("Coincide con", d.matchedPerson)),
-      mayRun("ResolveDuplicate") ? decisionForm(d) : h("p", { class: "status" }, "Pendiente (decide supervisi\xF3n).")
-    )));
+    const [open, same] = await Promise.all([
+      run("Duplicates", { status: "OPEN", first: 200 }),
+      mayRun("UndoDuplicate") ? run("Duplicates", { status: "DUPLICATE", first: 50 }) : Promise.resolve(null)
+    ]);
+    showErrors($("#duplicates-errors"), [...open.errors, ...same?.errors ?? []]);
+    const rows = open.data?.possibleDuplicates ?? [];
+    const decided = same?.data?.possibleDuplicates ?? [];
+    body.replaceChildren(
+      ...rows.map((d) => reviewCard(d, false)),
+      ...decided.length ? [
+        h("h3", { id: "dup-decididas" }, "Decididas como \xABmisma persona\xBB (se pueden deshacer)"),
+        ...decided.map((d) => reviewCard(d, true))
+      ] : []
+    );
     statusText(status, rows.length ? `${rows.length} revisi${rows.length === 1 ? "\xF3n pendiente" : "ones pendientes"}.` : "No hay posibles duplicados por revisar.");
   } catch (e) {
     statusText(status, "");
@@ -1600,7 +1854,7 @@ async function loadQueue() {
     }, "Cargar m\xE1s");
     fill(
       body,
-      ...mayRun("AssignCases") ? [assignCard()] : [],
+      ...mayRun("AssignCases") ? [assignCard2()] : [],
       rows.length ? table(
         "Expedientes por prioridad efectiva",
         ["Expediente", "Oficina", "Solicitud", "Prioridad", "Motivos", "Ajuste manual"],
@@ -1622,7 +1876,7 @@ async function loadQueue() {
     showErrors(errorsBox, asErrors(e));
   }
 }
-function assignCard() {
+function assignCard2() {
   const office = state.session.officeCode;
   const select = h("select", {}, state.session.offices.map((o) => h("option", { value: o.code, selected: o.code === office }, `${o.code} \u2014 ${o.name}`)));
   const limit = h("input", { type: "number", min: 1, max: 1e3, value: 50 });
@@ -1642,11 +1896,16 @@ function assignCard() {
         fill(
           out,
           h("p", {}, `${plural(r.assigned.length, "expediente asignado", "expedientes asignados")} (regla ${r.ruleVersion}).`),
-          r.unassigned.length ? h(
+          r.notAssigned.length ? h(
             "div",
             {},
-            h("p", {}, `${plural(r.unassigned.length, "expediente qued\xF3", "expedientes quedaron")} sin asignar: ning\xFAn oficial de elegibilidad con el perfil del expediente tiene capacidad libre.`),
-            h("ul", { class: "plain" }, r.unassigned.map((n) => h("li", {}, h("a", { href: `#/expediente/${n}` }, `N.\xBA ${n}`))))
+            h("p", {}, `${plural(r.notAssigned.length, "expediente qued\xF3", "expedientes quedaron")} sin asignar:`),
+            h("ul", { class: "plain", id: "not-assigned" }, r.notAssigned.map((x) => h(
+              "li",
+              { "data-case": x.caseNumber },
+              h("a", { href: `#/expediente/${x.caseNumber}` }, `N.\xBA ${x.caseNumber}`),
+              ` \u2014 ${x.reason}`
+            )))
           ) : null
         );
         out.className = "status";

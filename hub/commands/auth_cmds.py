@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -62,6 +63,32 @@ def rotate() -> None:
     store = KeyStore.load(settings)
     kid = store.rotate(retention_seconds=max(settings.token_ttl_seconds * 4, 86_400))
     console.print(f"Clave actual: [bold]{kid}[/bold] ({len(store.keys)} publicadas)")
+
+
+@keys_app.command("init")
+def init_keys(
+    copy_from: Path | None = typer.Option(
+        None,
+        "--copy-from",
+        help="Carpeta de datos de una instancia cuyas claves se conservan (tokens válidos,"
+        " mismos seudónimos).",
+    ),
+) -> None:
+    """Crea las claves compartidas de un despliegue en QHUB_KEYS_DIR (una vez)."""
+    from hub.shared_keys import check, init
+
+    settings = get_settings()
+    if settings.shared_keys_dir is None:
+        err.print(
+            "[red]Defina QHUB_KEYS_DIR (la carpeta compartida por las instancias) /"
+            " set QHUB_KEYS_DIR.[/red]"
+        )
+        raise typer.Exit(2)
+    made = init(settings, copy_from)
+    check(settings)
+    for item in made:
+        console.print(f"Creada: {item}")
+    console.print(f"[green]Claves compartidas listas[/green] en {settings.shared_keys_dir}")
 
 
 @clients_app.command("add")
@@ -124,10 +151,10 @@ def verify(
         " punto de control debe llevar un sello válido de ella.",
     ),
 ) -> None:
-    """Recorre la cadena del registro de accesos y señala la primera entrada alterada."""
+    """Recorre cada cadena del registro de accesos y señala la primera entrada alterada."""
     import psycopg
 
-    from auth.access_log import verify_chain
+    from auth.log_verify import verify_chain
     from hub.db import locate_database
     from hub.readpool import libpq_url
 
@@ -141,12 +168,17 @@ def verify(
 
                 if not await check_against(conn, checkpoints, tsa_root=tsa_root):
                     raise typer.Exit(1)
+        for chain in report.chains:
+            state = "íntegra" if chain.intact else f"ROTA: {chain.reason}"
+            console.print(f"  cadena {chain.chain}: {chain.entries} entradas, {state}")
         if report.intact:
-            console.print(f"[green]Cadena íntegra[/green]: {report.entries} entradas.")
+            console.print(
+                f"[green]Cadena íntegra[/green]: {report.entries} entradas"
+                f" en {len(report.chains)} cadena(s)."
+            )
             return
-        console.print(
-            f"[red]Cadena rota en la entrada {report.first_bad_id}[/red]: {report.reason}."
-        )
+        where = f"en la entrada {report.first_bad_id}" if report.first_bad_id else "al final"
+        console.print(f"[red]Cadena rota {where}[/red]: {report.reason}.")
         raise typer.Exit(1)
 
     asyncio.run(run())

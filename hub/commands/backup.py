@@ -189,7 +189,7 @@ def restore(
 
 
 def _audit(libpq: str, checkpoints: str) -> bool:
-    from auth.access_log import verify_chain
+    from auth.log_verify import verify_chain
     from hub.commands.data_at_rest import check_against
 
     async def run() -> bool:

@@ -114,7 +114,8 @@ async def check_against(
     from auth.keys import KeyStore
 
     settings = get_settings()
-    store = KeyStore.open(settings.keys_dir) if settings.keys_dir.exists() else None
+    # the hub's keys, when there are some; never made here (a shared key folder included)
+    store = KeyStore.load(settings) if (settings.keys_dir / "current").exists() else None
     items, jwks = load(source, store)
     good, findings = opened(items, jwks)
     if tsa_root is not None:

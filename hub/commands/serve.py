@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sys
 from typing import Any
 
 import typer
@@ -37,6 +38,13 @@ def serve(
     # embedded PostgreSQL (uvicorn hands the signal back here after its own shutdown).
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     settings = get_settings()
+    from hub.shared_keys import KeyPlaceError, check
+
+    try:  # before anything else: an instance with keys of its own would not be told apart
+        check(settings)
+    except KeyPlaceError as exc:
+        print(exc, file=sys.stderr)
+        raise typer.Exit(2) from exc
     location = locate_database(settings)
     wait_for_database(location.url, lambda line: console.print(f"[yellow]{line}[/yellow]"))
     console.print("Aplicando migraciones…")

@@ -34,11 +34,18 @@ def publish_release(
     release, created = asyncio.run(_publish(url, settings.stats_suppression_threshold, reference))
     audit: dict[str, Any] = release.audit
     verb = "publicada" if created else "ya publicada (no cambia)"
+    privacy = audit.get("privacy")
+    protection = (
+        f"privacidad diferencial, ρ {privacy['rho']} (ε {privacy['epsilon']}), "
+        f"ρ gastado en el año {privacy['rhoSpentYear']} de {privacy['rhoYear']}"
+        if privacy
+        else f"{audit['hidden']} ocultas ({audit['primary']} pequeñas), auditoría con "
+        f"{audit['lpSolves']} programas lineales"
+    )
     out.print(
         f"Estadísticas: edición {release.version} al {release.reference_date.isoformat()} "
-        f"{verb}: {len(release.tables) - 1} tablas, {audit['cells']} celdas, "
-        f"{audit['hidden']} ocultas ({audit['primary']} pequeñas), auditoría con "
-        f"{audit['lpSolves']} programas lineales, {release.build_seconds:.1f} s."
+        f"{verb}: {len(release.tables) - 1} tablas, {audit['cells']} celdas, {protection}, "
+        f"{release.build_seconds:.1f} s."
     )
     return release
 

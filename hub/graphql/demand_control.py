@@ -10,8 +10,9 @@ directive specification):
 2. **After validation** (``operation_costs``): a static cost per operation. A field
    of an object type costs 1 per object it can return, a scalar 0; a list field
    multiplies its subtree by its size: the ``first`` / ``limit`` argument given as a
-   literal, the variable's default or the argument's default when given by variable,
-   else an assumed size. A connection's slicing argument sizes its ``edges`` / ``nodes``.
+   literal or as a variable — its value in the request (``operation_cost``), else the
+   variable's default, else the argument's default — else an assumed size. A
+   connection's slicing argument sizes its ``edges`` / ``nodes``.
    Introspection is free (the schema bounds it). ``refusal`` compares the cost with
    the caller's role's budget.
 
@@ -24,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -179,6 +181,30 @@ def operation_costs(schema: GraphQLSchema, document: object) -> dict[str | None,
         name = definition.name.value if definition.name else None
         costs[name] = walker.cost(definition.selection_set, root, None)
     return costs
+
+
+def operation_cost(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Mapping[str, object],
+) -> int:
+    """The cost of ``operation`` with the request's ``variables``: a list sized by a
+    variable is as long as the value sent, not the default (a cached, per-text cost
+    cannot know it)."""
+    root = schema.get_root_type(operation.operation)
+    if root is None:
+        return 0
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    sizes = dict(_variable_defaults(operation))
+    for name, value in variables.items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            sizes[name] = max(value, 0)
+        elif isinstance(value, list):
+            sizes[name] = len(value)
+    return _CostWalker(schema, fragments, sizes).cost(operation.selection_set, root, None)
 
 
 def _variable_defaults(operation: OperationDefinitionNode) -> dict[str, int]:

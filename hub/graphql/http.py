@@ -26,11 +26,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from auth.direct_resolvers import graphql_schema_of
-from hub import availability, write_log
+from hub import availability, stall_watch, write_log
 from hub.errors import RequestError, format_error
-from hub.graphql import demand_control
+from hub.graphql import demand_control, input_caps, persisted_queries
 from hub.graphql.document_cache import DocumentCache
-from hub.graphql.persisted_queries import persisted_query, remember_persisted
 from hub.graphql.validation_rules import validate_document
 
 log = logging.getLogger("qhub.graphql")
@@ -46,6 +45,8 @@ class GraphQLParams:
     variables: dict[str, Any] | None
     operation_name: str | None
     extensions: dict[str, Any] | None
+    # the hash to register the text under once it validates (persisted queries)
+    register_as: str | None = None
 
 
 # Parsed and validated documents, bounded by bytes; invalid ones are never kept.
@@ -107,17 +108,18 @@ def _json_field(value: Any, name: str, from_query_string: bool) -> dict[str, Any
     return value
 
 
-def params_from(data: Any, from_query_string: bool) -> GraphQLParams:
+async def params_from(
+    data: Any, from_query_string: bool, persisted: persisted_queries.Store | None = None
+) -> GraphQLParams:
     if not isinstance(data, dict):
         raise RequestError(400, "El cuerpo debe ser un objeto JSON.", "BAD_REQUEST")
-    query = data.get("query")
     extensions = _json_field(data.get("extensions"), "extensions", from_query_string)
+    query = await persisted_queries.resolve(data.get("query"), extensions, persisted)
     if query is None:
-        query = persisted_query(extensions)
+        raise RequestError(400, "Falta el parámetro 'query'.", "BAD_REQUEST")
     if not isinstance(query, str):
         raise RequestError(400, "El parámetro 'query' debe ser un texto.", "BAD_REQUEST")
-    if extensions and "persistedQuery" in extensions:
-        remember_persisted(query, extensions)
+    register_as = persisted_queries.to_register(query, extensions)
     operation_name = data.get("operationName")
     if operation_name == "" and from_query_string:
         operation_name = None
@@ -128,12 +130,19 @@ def params_from(data: Any, from_query_string: bool) -> GraphQLParams:
         variables=_json_field(data.get("variables"), "variables", from_query_string),
         operation_name=operation_name,
         extensions=extensions,
+        register_as=register_as,
     )
 
 
+def _persisted_store(request: Request) -> persisted_queries.Store | None:
+    hub = getattr(request.app.state, "hub", None)
+    return hub.services.get("persisted_queries") if hub is not None else None
+
+
 async def read_params(request: Request) -> GraphQLParams:
+    persisted = _persisted_store(request)
     if request.method == "GET":
-        return params_from(dict(request.query_params), from_query_string=True)
+        return await params_from(dict(request.query_params), True, persisted)
     if request.method != "POST":
         raise RequestError(
             405, "Método no permitido.", "METHOD_NOT_ALLOWED", {"Allow": "GET, POST"}
@@ -162,7 +171,7 @@ async def read_params(request: Request) -> GraphQLParams:
         data = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise RequestError(400, "El cuerpo no es JSON válido.", "BAD_REQUEST") from exc
-    return params_from(data, from_query_string=False)
+    return await params_from(data, False, persisted)
 
 
 def parse_cached(query: str) -> DocumentNode:
@@ -239,6 +248,7 @@ async def handle(
     except RequestError as exc:
         return request_error_response(exc, media)
     result: ExecutionResult | None = None
+    handed_over = False
     try:
         try:
             document = parse_cached(params.query)
@@ -257,6 +267,10 @@ async def handle(
                     media,
                 )
             return _request_failed(errors, media, "GRAPHQL_VALIDATION_FAILED")
+        if params.register_as is not None:  # a valid document only
+            await persisted_queries.register(
+                _persisted_store(request), params.register_as, params.query
+            )
         operation = find_operation(document, params.operation_name)
         if operation is None:
             return request_error_response(
@@ -274,12 +288,14 @@ async def handle(
                 media,
             )
         principal = getattr(context, "principal", None)
-        over_budget = demand_control.refusal(
-            DOCUMENTS.cost(schema, params.query, document).get(
+        if params.variables and operation.variable_definitions:
+            # list sizes may come from the variables: cost this request's values
+            cost = demand_control.operation_cost(schema, document, operation, params.variables)
+        else:
+            cost = DOCUMENTS.cost(schema, params.query, document).get(
                 operation.name.value if operation.name else None, 0
-            ),
-            getattr(principal, "role", None),
-        )
+            )
+        over_budget = demand_control.refusal(cost, getattr(principal, "role", None))
         if over_budget is not None:
             return _request_failed([over_budget], media, "COST_LIMIT_EXCEEDED")
         if operation.operation is OperationType.SUBSCRIPTION:
@@ -302,12 +318,40 @@ async def handle(
                 if isinstance(sel, FieldNode)
             ]
             context.mutation_variables = params.variables
+        capped = None
+        if operation.operation is OperationType.MUTATION:
+            # every text a mutation is given, capped before anything runs
+            capped = input_caps.refusal(schema, document, operation, params.variables)
+
+        async def work() -> ExecutionResult:
+            outcome: ExecutionResult | None = None
+            try:
+                if capped is not None:
+                    outcome = capped
+                else:
+                    if getattr(context, "mutation_fields", None) and hasattr(context, "run"):
+                        # One transaction for the writes and their log entry (hub.write_log).
+                        await context.run(write_log.begin)
+                    async with availability.deadline():
+                        outcome = await run_operation(runner, context, params)
+                return outcome
+            finally:
+                try:
+                    await finish(context, outcome)
+                except Exception as exc:
+                    raise _Unfinished from exc
+
+        # from here the work finishes the request itself, also when it is left to finish
+        # in the background (a database that stopped answering: hub.stall_watch)
+        handed_over = True
+        watch = stall_watch.of(request)
         try:
-            if getattr(context, "mutation_fields", None) and hasattr(context, "run"):
-                # One transaction for the writes and their log entry (hub.write_log).
-                await context.run(write_log.begin)
-            async with availability.deadline():
-                result = await run_operation(runner, context, params)
+            result = await (watch.run(work()) if watch is not None else work())
+        except stall_watch.DatabaseStalled:
+            return request_error_response(stall_watch.stalled_refusal(), media)
+        except _Unfinished as unfinished:
+            assert unfinished.__cause__ is not None
+            raise unfinished.__cause__ from None
         except TimeoutError:
             return request_error_response(availability.deadline_exceeded(), media)
         except Exception as exc:
@@ -316,7 +360,8 @@ async def handle(
                 raise
             return request_error_response(refusal, media)
     finally:
-        await finish(context, result)
+        if not handed_over:
+            await finish(context, result)
     unavailable = availability.refusal_in(result.errors)
     if unavailable is not None:
         return request_error_response(unavailable, media)
@@ -344,6 +389,11 @@ async def run_operation(runner: Any, context: Any, params: GraphQLParams) -> Exe
         operation_extensions=params.extensions,
     )
     return ExecutionResult(result.data, result.errors, result.extensions or None)
+
+
+class _Unfinished(Exception):
+    """``finish`` failed (the access log could not take the request): its error goes to
+    the caller of ``handle`` as it is, not mapped as the operation's own."""
 
 
 def _request_failed(errors: list[GraphQLError], media: str, code: str) -> Response:

@@ -16,7 +16,7 @@ recorded in ``case_assignment`` with the rule version, the previous officer and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from psycopg import AsyncConnection
@@ -45,10 +45,20 @@ class Assignment:
 
 
 @dataclass(frozen=True)
+class NotAssigned:
+    """A case the rule could not give to anyone, and why (in Spanish, for the supervisor)."""
+
+    case_number: int
+    code: str  # NO_OFFICERS | NO_PROFILE | NO_CAPACITY
+    reason: str
+
+
+@dataclass(frozen=True)
 class AssignmentRun:
     assigned: list[Assignment]
     unassigned: list[int]  # case numbers that no officer could take (profile or capacity)
     rule_version: str = RULE_VERSION
+    not_assigned: list[NotAssigned] = field(default_factory=list)
 
 
 @dataclass
@@ -113,6 +123,29 @@ async def _case_profiles(
     return {r[0]: ("children" if r[1] else "general", r[2]) for r in rows}
 
 
+def why_not(officers: list[_Officer], case_number: int, profile: str) -> NotAssigned:
+    """Why no officer of ``officers`` can take a case of ``profile`` (the rule's words)."""
+    if not officers:
+        return NotAssigned(
+            case_number,
+            "NO_OFFICERS",
+            "La oficina no tiene oficiales de elegibilidad disponibles.",
+        )
+    fit = [o for o in officers if profile in o.profiles]
+    if not fit:
+        return NotAssigned(
+            case_number,
+            "NO_PROFILE",
+            f"Ningún oficial disponible de la oficina atiende el perfil «{profile}».",
+        )
+    loads = ", ".join(f"{o.username} {o.load} de {o.capacity}" for o in fit)
+    return NotAssigned(
+        case_number,
+        "NO_CAPACITY",
+        f"Los oficiales con el perfil «{profile}» tienen la carga completa ({loads}).",
+    )
+
+
 def _choose(officers: list[_Officer], profile: str, nationality: str | None) -> _Officer | None:
     fit = [o for o in officers if profile in o.profiles and o.load < o.capacity]
     if not fit:
@@ -120,21 +153,44 @@ def _choose(officers: list[_Officer], profile: str, nationality: str | None) -> 
     return min(fit, key=lambda o: (o.load, nationality not in o.profiles, o.id))
 
 
+async def record_assignment(
+    conn: AsyncConnection[Any],
+    principal: Principal,
+    case_id: int,
+    officer_id: int,
+    previous: int | None,
+    rule_version: str,
+    reason: str,
+) -> None:
+    """Give the case to the officer and record it (rule version, previous officer, actor)."""
+    await conn.execute(
+        "UPDATE case_file SET assigned_officer_id = %s, updated_at = now() WHERE id = %s",
+        (officer_id, case_id),
+    )
+    await conn.execute(
+        "INSERT INTO case_assignment (case_id, officer_id, previous_officer_id,"
+        " rule_version, reason, actor) VALUES (%s, %s, %s, %s, %s, %s)",
+        (case_id, officer_id, previous, rule_version, reason, principal.actor_label),
+    )
+
+
 async def _assign(
     conn: AsyncConnection[Any],
     principal: Principal,
     cases: list[tuple[int, int, int | None]],
     officers: list[_Officer],
-    why: str,
+    rule: str,
 ) -> AssignmentRun:
     profiles = await _case_profiles(conn, [c[0] for c in cases])
     assigned: list[Assignment] = []
     unassigned: list[int] = []
+    why: list[NotAssigned] = []
     for case_id, number, previous in cases:
         profile, nationality = profiles[case_id]
         officer = _choose(officers, profile, nationality)
         if officer is None:
             unassigned.append(number)
+            why.append(why_not(officers, number, profile))
             if previous is not None:
                 await conn.execute(
                     "UPDATE case_file SET assigned_officer_id = NULL, updated_at = now()"
@@ -144,21 +200,15 @@ async def _assign(
             continue
         officer.load += 1
         reason = (
-            f"{why}; perfil «{profile}», carga abierta {officer.load - 1} de {officer.capacity}"
+            f"{rule}; perfil «{profile}», carga abierta {officer.load - 1} de {officer.capacity}"
         )
-        await conn.execute(
-            "UPDATE case_file SET assigned_officer_id = %s, updated_at = now() WHERE id = %s",
-            (officer.id, case_id),
-        )
-        await conn.execute(
-            "INSERT INTO case_assignment (case_id, officer_id, previous_officer_id,"
-            " rule_version, reason, actor) VALUES (%s, %s, %s, %s, %s, %s)",
-            (case_id, officer.id, previous, RULE_VERSION, reason, principal.actor_label),
+        await record_assignment(
+            conn, principal, case_id, officer.id, previous, RULE_VERSION, reason
         )
         assigned.append(
             Assignment(number, officer.id, officer.username, previous, RULE_VERSION, reason)
         )
-    return AssignmentRun(assigned, unassigned)
+    return AssignmentRun(assigned, unassigned, not_assigned=why)
 
 
 async def _office_id(conn: AsyncConnection[Any], office_code: str) -> int:

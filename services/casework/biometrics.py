@@ -207,10 +207,11 @@ async def enrol(
             dup = await (
                 await conn.execute(
                     "INSERT INTO possible_duplicate (person_id, matched_person_id, source, score,"
-                    " raised_by) VALUES (%s, %s, 'biometric', %s, %s)"
+                    " raised_by, photo) VALUES (%s, %s, 'biometric', %s, %s, %s)"
                     " ON CONFLICT (person_id, matched_person_id) DO UPDATE"
-                    " SET score = excluded.score RETURNING id",
-                    (person_id, best.person_id, best.score, principal.actor_label),
+                    " SET score = excluded.score,"
+                    " photo = coalesce(excluded.photo, possible_duplicate.photo) RETURNING id",
+                    (person_id, best.person_id, best.score, principal.actor_label, photo),
                 )
             ).fetchone()
             assert dup is not None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from psycopg import AsyncConnection
 
@@ -20,7 +20,7 @@ from auth.policy import Category, RowScope, Scope
 from auth.principal import Principal
 from models.vocab import DuplicateStatus
 from services.errors import Conflict, FieldProblem, NotFound, ValidationFailed
-from services.input_limits import REASON, text_problem
+from services.input_limits import reason_problem
 from services.permissions import require_any_write, require_read
 
 MAX_PAGE = 200
@@ -40,11 +40,16 @@ class PossibleDuplicateRecord:
     resolved_at: datetime | None
     resolution_note: str | None
     row_scope: RowScope
+    # the last "same person" decision undone (the review is open again), and why
+    undone_by: str | None = None
+    undone_at: datetime | None = None
+    undo_note: str | None = None
 
 
 _SELECT = """
 SELECT d.id, d.person_id, d.matched_person_id, d.source, d.score, d.status, d.raised_by,
        d.raised_at, d.resolved_by, d.resolved_at, d.resolution_note,
+       d.undone_by, d.undone_at, d.undo_note,
        coalesce(array_agg(DISTINCT o.code) FILTER (WHERE o.code IS NOT NULL), '{}')
   FROM possible_duplicate d
   LEFT JOIN case_member m ON m.person_id = d.person_id
@@ -67,7 +72,10 @@ def _record(row: Any) -> PossibleDuplicateRecord:
         resolved_by=row[8],
         resolved_at=row[9],
         resolution_note=row[10],
-        row_scope=RowScope(person_ids=(row[1],), office_codes=frozenset(row[11])),
+        undone_by=row[11],
+        undone_at=row[12],
+        undo_note=row[13],
+        row_scope=RowScope(person_ids=(row[1],), office_codes=frozenset(row[14])),
     )
 
 
@@ -112,6 +120,26 @@ async def list_possible_duplicates(
     return [_record(row) for row in await cursor.fetchall()]
 
 
+def _note_problems(note: str) -> list[FieldProblem]:
+    problem = reason_problem(
+        ("note",), note, "NOTE_REQUIRED", "Explique la decisión (al menos 10 caracteres)."
+    )
+    return [] if problem is None else [problem]
+
+
+async def _refuse_missing_or(
+    conn: AsyncConnection[Any], duplicate_id: int, conflict: Conflict
+) -> NoReturn:
+    """After an update that matched nothing: NotFound when the review does not exist,
+    else ``conflict`` (someone decided first, or it is not in the state asked for)."""
+    exists = await (
+        await conn.execute("SELECT 1 FROM possible_duplicate WHERE id = %s", (duplicate_id,))
+    ).fetchone()
+    if exists is None:
+        raise NotFound("No existe esa revisión de posible duplicado.", "DUPLICATE_NOT_FOUND")
+    raise conflict
+
+
 async def resolve_possible_duplicate(
     conn: AsyncConnection[Any],
     principal: Principal,
@@ -128,19 +156,10 @@ async def resolve_possible_duplicate(
         Category.BIOMETRICS_REVIEW,
         "Solo una supervisora o un supervisor decide sobre posibles duplicados.",
     )
-    problems = []
+    problems = _note_problems(note)
     if decision is DuplicateStatus.OPEN:
         problems.append(
             FieldProblem(("decision",), "INVALID_DECISION", "Decida DUPLICATE o DISTINCT.")
-        )
-    capped = text_problem(("note",), note, REASON)
-    if capped is not None:
-        problems.append(capped)
-    elif len(note.strip()) < 10:
-        problems.append(
-            FieldProblem(
-                ("note",), "NOTE_REQUIRED", "Explique la decisión (al menos 10 caracteres)."
-            )
         )
     if problems:
         raise ValidationFailed(problems)
@@ -151,17 +170,50 @@ async def resolve_possible_duplicate(
             (decision.value, principal.actor_label, note.strip(), duplicate_id),
         )
         if await cursor.fetchone() is None:
-            exists = await (
-                await conn.execute(
-                    "SELECT status FROM possible_duplicate WHERE id = %s", (duplicate_id,)
-                )
-            ).fetchone()
-            if exists is None:
-                raise NotFound(
-                    "No existe esa revisión de posible duplicado.", "DUPLICATE_NOT_FOUND"
-                )
-            raise Conflict(
-                "Esta revisión ya fue decidida; recargue para ver la decisión.", "ALREADY_RESOLVED"
+            await _refuse_missing_or(
+                conn,
+                duplicate_id,
+                Conflict(
+                    "Esta revisión ya fue decidida; recargue para ver la decisión.",
+                    "ALREADY_RESOLVED",
+                ),
+            )
+        row = await (
+            await conn.execute(_SELECT + " WHERE d.id = %s" + _GROUP, (duplicate_id,))
+        ).fetchone()
+    assert row is not None
+    return _record(row)
+
+
+async def undo_duplicate_decision(
+    conn: AsyncConnection[Any], principal: Principal, duplicate_id: int, note: str
+) -> PossibleDuplicateRecord:
+    """Undo a "same person" (DUPLICATE) decision, with the reason: the review is open
+    again (enrolment stays refused until someone decides anew); one transaction. Who
+    decided, when and why stays in the access log's before/after of this write."""
+    require_any_write(
+        principal,
+        Category.BIOMETRICS_REVIEW,
+        "Solo una supervisora o un supervisor deshace una decisión sobre duplicados.",
+    )
+    problems = _note_problems(note)
+    if problems:
+        raise ValidationFailed(problems)
+    async with conn.transaction():
+        cursor = await conn.execute(
+            "UPDATE possible_duplicate SET status = 'open', resolved_by = NULL,"
+            " resolved_at = NULL, resolution_note = NULL, undone_by = %s, undone_at = now(),"
+            " undo_note = %s WHERE id = %s AND status = 'duplicate' RETURNING id",
+            (principal.actor_label, note.strip(), duplicate_id),
+        )
+        if await cursor.fetchone() is None:
+            await _refuse_missing_or(
+                conn,
+                duplicate_id,
+                Conflict(
+                    "Solo se deshace una decisión «misma persona»; recargue para ver el estado.",
+                    "NOT_A_DUPLICATE_DECISION",
+                ),
             )
         row = await (
             await conn.execute(_SELECT + " WHERE d.id = %s" + _GROUP, (duplicate_id,))

@@ -205,7 +205,8 @@ def load_pkcs11_identity(
 
 def identity_from_settings(settings: Any) -> SigningIdentity:
     """PKCS#11 token if configured, else the PKCS#12 file, else the demo identity under
-    ``data_dir/signing`` (created on first use)."""
+    ``data_dir/signing`` (created on first use) or the shared key directory's
+    ``signing`` (made by ``qhub keys init``; ``hub.shared_keys`` checks it at start)."""
     tsa_url: str | None = settings.tsa_url
     if settings.pkcs11_module:
         return load_pkcs11_identity(
@@ -218,7 +219,7 @@ def identity_from_settings(settings: Any) -> SigningIdentity:
             tsa_url,
         )
     return load_identity(
-        settings.data_dir / "signing",
+        Path(settings.document_signer_dir),
         settings.signer_pkcs12,
         settings.signer_pkcs12_password,
         tsa_url,

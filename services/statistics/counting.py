@@ -9,6 +9,7 @@ codes only (ubigeo department, ISO nationality). PostgreSQL counts every table a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -80,10 +81,30 @@ def _valid_nationality(code: str) -> bool:
     return bool(_ISO2.match(code)) and pycountry.countries.get(alpha_2=code) is not None
 
 
+# (persons by nationality, persons by filing year, reference year, threshold) ->
+# (the nationalities published under their own code, the first year not in the bucket)
+Choice = Callable[[dict[str, int], dict[int, int], int, int], tuple[list[str], int]]
+
+
+def exact_choice(
+    nationalities: dict[str, int], years: dict[int, int], reference_year: int, threshold: int
+) -> tuple[list[str], int]:
+    """Nationalities with at least ``threshold`` persons; the first year that has as many
+    (the suppression method: its audit protects the published counts these come from)."""
+    kept = sorted(n for n, c in nationalities.items() if c >= threshold and _valid_nationality(n))
+    first = next((y for y, c in sorted(years.items()) if c >= threshold), reference_year)
+    return kept, first
+
+
 async def count_release(
-    conn: AsyncConnection[Any], reference: date, threshold: int, tables: list[TableKey]
+    conn: AsyncConnection[Any],
+    reference: date,
+    threshold: int,
+    tables: list[TableKey],
+    choose: Choice = exact_choice,
 ) -> Counted:
-    """Every table of the release at ``reference`` (inside the caller's transaction)."""
+    """Every table of the release at ``reference`` (inside the caller's transaction);
+    ``choose`` picks the nationalities and years that get their own values."""
     rows = await (await conn.execute("SELECT DISTINCT department FROM person")).fetchall()
     raw = [r[0] for r in rows if r[0] is not None]
     await conn.execute(
@@ -98,12 +119,16 @@ async def count_release(
     nat_rows = await (
         await conn.execute("SELECT nationality, count(*) FROM stat_rows GROUP BY 1")
     ).fetchall()
-    kept = sorted(str(n) for n, c in nat_rows if c >= threshold and _valid_nationality(str(n)))
-    kept = [n for n in kept if n != OTHER_NATIONALITY]
     year_rows = await (
         await conn.execute("SELECT year, count(*) FROM stat_rows GROUP BY 1 ORDER BY 1")
     ).fetchall()
-    first = next((int(y) for y, c in year_rows if c >= threshold), reference.year)
+    kept, first = choose(
+        {str(n): int(c) for n, c in nat_rows},
+        {int(y): int(c) for y, c in year_rows},
+        reference.year,
+        threshold,
+    )
+    kept = [n for n in kept if n != OTHER_NATIONALITY]
     bucket = f"<{first}"
     years = [bucket, *(str(y) for y in range(first, reference.year + 1))]
     domains: Domains = build_domains(

@@ -9,6 +9,7 @@ late entry about the past — those show in the next quarter's release.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -19,12 +20,16 @@ from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
 from services.errors import FieldProblem, NotFound, ValidationFailed
+from services.statistics import privacy
+from services.statistics.consistency import consistent_counts, table_rms
 from services.statistics.counting import count_release
 from services.statistics.dimensions import Dimension, Domains
 from services.statistics.grid import Grid, TableKey, release_tables
 from services.statistics.suppression import protect_release
 
-METHOD = "audited-cell-suppression"
+DIFFERENTIAL_PRIVACY = "differential-privacy"
+SUPPRESSION = "audited-cell-suppression"
+METHOD = DIFFERENTIAL_PRIVACY  # of new releases (the suppression method stays callable)
 
 
 def protection_interval(threshold: int) -> int:
@@ -52,6 +57,12 @@ class Release:
 
     def count(self, key: TableKey, values: tuple[str, ...]) -> int | None:
         return self.cells[self.grid.cell(key, values)]
+
+    def margin95(self, key: TableKey) -> int | None:
+        """Half-width of the 95 % interval of the noise in each cell of ``key`` (none
+        without noise)."""
+        margins = self.audit.get("margin95")
+        return None if margins is None else int(margins[self.tables.index(key)])
 
 
 def quarter_end(day: date) -> date:
@@ -84,10 +95,34 @@ def _check_reference(reference: date, today: date) -> None:
 
 
 async def build(
-    conn: AsyncConnection[Any], reference: date, threshold: int
+    conn: AsyncConnection[Any],
+    reference: date,
+    threshold: int,
+    method: str = METHOD,
+    spent_before: float = 0.0,
 ) -> tuple[Grid, list[int | None], dict[str, Any], float]:
     """Count and protect every table at ``reference`` (nothing stored)."""
     started = time.perf_counter()
+    if method == DIFFERENTIAL_PRIVACY:
+        async with conn.transaction():
+            counted = await count_release(
+                conn, reference, threshold, release_tables(), privacy.choose_domains
+            )
+        grid = counted.grid
+        noisy, scale = privacy.measure_tables(counted.counts, len(grid.layouts))
+        del counted  # the true counts go no further than the noise
+        published: list[int | None] = list(consistent_counts(grid, noisy))
+        rms = table_rms(grid)
+        audit: dict[str, Any] = {
+            "cells": grid.size,
+            "hidden": 0,
+            "primary": 0,
+            "lpSolves": 0,
+            "rounds": 0,
+            "privacy": privacy.budget(scale, spent_before).as_json(),
+            "margin95": [math.ceil(privacy.Z95 * scale * rms[key]) for key in grid.layouts],
+        }
+        return grid, published, audit, time.perf_counter() - started
     async with conn.transaction():
         counted = await count_release(conn, reference, threshold, release_tables())
     protection = protection_interval(threshold)
@@ -100,10 +135,25 @@ async def build(
         "hidden": sum(result.hidden),
         "primary": result.primary,
         "lpSolves": result.lp_solves,
+        "mipSolves": result.mip_solves,
+        "integerFailures": result.integer_failures,
         "rounds": result.rounds,
         "largestBlock": result.largest_block,
     }
     return counted.grid, cells, audit, time.perf_counter() - started
+
+
+async def _spent_in_year(conn: AsyncConnection[Any], year: int) -> float:
+    """The zCDP already spent by the releases published in ``year`` (whatever quarter
+    they count: a person is in all of them)."""
+    row = await (
+        await conn.execute(
+            "SELECT coalesce(sum((audit->'privacy'->>'rho')::float), 0) FROM statistics_release"
+            " WHERE (audit->'privacy'->>'year')::int = %s",
+            (year,),
+        )
+    ).fetchone()
+    return float(row[0]) if row else 0.0
 
 
 async def publish(
@@ -111,6 +161,7 @@ async def publish(
     threshold: int,
     reference: date | None = None,
     today: date | None = None,
+    method: str = METHOD,
 ) -> tuple[Release, bool]:
     """Publish the release of ``reference`` (default: the last closed quarter); returns it
     and whether it is new (an existing release for that date is returned unchanged)."""
@@ -123,7 +174,20 @@ async def publish(
         existing = await _load_by(conn, "reference_date = %s", reference)
         if existing is not None:
             return existing, False
-        grid, cells, audit, seconds = await build(conn, reference, threshold)
+        spent = await _spent_in_year(conn, today.year)
+        if method == DIFFERENTIAL_PRIVACY and spent + privacy.RHO_RELEASE > privacy.RHO_YEAR + 1e-9:
+            raise ValidationFailed(
+                [
+                    FieldProblem(
+                        ("referenceDate",),
+                        "PRIVACY_BUDGET_SPENT",
+                        "El presupuesto de privacidad del año ya se gastó.",
+                    )
+                ]
+            )
+        grid, cells, audit, seconds = await build(conn, reference, threshold, method, spent)
+        if "privacy" in audit:
+            audit["privacy"]["year"] = today.year
         row = await (
             await conn.execute(
                 """INSERT INTO statistics_release (version, reference_date, method,
@@ -132,7 +196,7 @@ async def publish(
                    FROM statistics_release RETURNING version""",
                 (
                     reference,
-                    METHOD,
+                    method,
                     threshold,
                     protection_interval(threshold),
                     Jsonb({d.value: list(v) for d, v in grid.domains.values.items()}),

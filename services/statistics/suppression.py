@@ -14,6 +14,14 @@
    hidden cell passes. Independent blocks of unknowns are solved apart (the same LP, in
    pieces); every LP solution is a feasible point, so a cell already seen to move by the
    protection interval needs no LP of its own.
+4. Integers. The attacker solves an integer program, whose bounds can be narrower than
+   the LP's. Once the LP audit passes, each hidden cell must be seen to move by the
+   protection interval between integer points the attacker cannot rule out: the truth, LP
+   solutions that happen to be integral, and the solutions of HiGHS's MIP (maximise and
+   minimise the cell with every unknown integer), solved only for the cells those points
+   do not already clear. A cell that fails gets a partner and everything runs again. A
+   MIP stopped by its time limit counts only the point it found (never a bound), so a
+   slow solve can hide more, never less.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import highspy
 import numpy as np
@@ -29,7 +38,13 @@ from services.statistics.grid import Grid
 
 MAX_ROUNDS = 500
 MAX_LOCAL = 3000
+MIP_SECONDS = 20.0
 _EPS = 1e-6
+_Array = np.ndarray[Any, np.dtype[Any]]
+_UNBOUNDED = (
+    highspy.HighsModelStatus.kUnbounded,
+    highspy.HighsModelStatus.kUnboundedOrInfeasible,
+)
 
 
 @dataclass
@@ -37,8 +52,10 @@ class Protection:
     hidden: bytearray
     rounds: int = 0
     lp_solves: int = 0
+    mip_solves: int = 0
     largest_block: int = 0
     primary: int = 0
+    integer_failures: int = 0  # hidden cells the LP passed and the integer program did not
 
 
 class _Release:
@@ -55,9 +72,13 @@ class _Release:
         self.hidden = bytearray(grid.size)
         # the lowest and highest value seen for each cell in points the attacker cannot
         # rule out (the truth is one); they only widen as more cells are hidden
-        self.low = [float(n) for n in counts]
-        self.high = [float(n) for n in counts]
+        self.low = np.array(counts, dtype=float)
+        self.high = self.low.copy()
+        # the same, over integer points only
+        self.ilow = self.low.copy()
+        self.ihigh = self.low.copy()
         self.lp_solves = 0
+        self.mip_solves = 0
         self.largest_block = 0
 
     def members(self, e: int) -> tuple[int, ...]:
@@ -112,62 +133,88 @@ class _Release:
             frontier = nxt
         return list(seen)
 
-    def interval_attack(self, targets: list[int], free: list[int]) -> None:
+    def interval_attack(self, targets: list[int], free: list[int], integer: bool = False) -> None:
         """Minimise and maximise each of ``targets`` over the release with the hidden
-        cells ``free`` unknown (≥ 1) and every other cell at its true value: the attacker's
-        LP, or a restriction of it, so every solution is a point the attacker cannot rule
-        out. Widens ``low``/``high`` of every free cell (one model, warm-started)."""
+        cells ``free`` unknown (≥ 1; integers if ``integer``) and every other cell at its
+        true value: the attacker's program, or a restriction of it, so every solution is
+        a point the attacker cannot rule out. Widens the intervals of every free cell
+        (one model, warm-started)."""
         column = {c: j for j, c in enumerate(free)}
+        cells = np.array(free)
         n = len(free)
         self.largest_block = max(self.largest_block, n)
         highs = highspy.Highs()  # type: ignore[no-untyped-call]
         highs.setOptionValue("output_flag", False)
         highs.addVars(n, np.ones(n), np.full(n, highspy.kHighsInf))
-        rows = {e for c in free for e in self.cell_equations[c]}
-        for e in rows:
-            eq = self.equations[e]
-            index: list[int] = []
-            value: list[float] = []
-            rhs = 0.0
-            if eq.parent in column:
-                index.append(column[eq.parent])
-                value.append(-1.0)
-            else:
-                rhs += self.counts[eq.parent]
-            for child in eq.children:
-                if child in column:
-                    index.append(column[child])
-                    value.append(1.0)
-                else:
-                    rhs -= self.counts[child]
+        if integer:
+            highs.changeColsIntegrality(
+                n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger)
+            )
+            highs.setOptionValue("time_limit", MIP_SECONDS)
+        for e in {e for c in free for e in self.cell_equations[c]}:
+            index, value, rhs = self._row(e, column)
             highs.addRow(rhs, rhs, len(index), np.array(index, np.int32), np.array(value))
+        done = self.integer_safe if integer else self.safe
         for cell in targets:
-            if self.safe(cell):
+            if done(cell):
                 continue
             j = column[cell]
             highs.changeColCost(j, 1.0)
             for sense in (highspy.ObjSense.kMaximize, highspy.ObjSense.kMinimize):
                 highs.changeObjectiveSense(sense)
                 highs.run()
-                self.lp_solves += 1
-                if highs.getModelStatus() == highspy.HighsModelStatus.kUnbounded:
-                    self.high[cell] = math.inf
+                if integer:
+                    self.mip_solves += 1
+                else:
+                    self.lp_solves += 1
+                status = highs.getModelStatus()
+                if status in _UNBOUNDED:  # the truth is feasible: "or infeasible" is unbounded
+                    self.high[cell] = self.ihigh[cell] = math.inf
                     continue
                 x = highs.getSolution().col_value
-                for c, v in zip(free, x, strict=True):
-                    if v < self.low[c]:
-                        self.low[c] = v
-                    if v > self.high[c]:
-                        self.high[c] = v
-                if self.safe(cell):
+                if len(x) == n and highs.getInfo().primal_solution_status == 2:
+                    self._widen(cells, np.array(x), integer)
+                if done(cell):
                     break
             highs.changeColCost(j, 0.0)
 
+    def _row(self, e: int, column: dict[int, int]) -> tuple[list[int], list[float], float]:
+        """Equation ``e`` over the unknowns ``column``: indices, coefficients, right side."""
+        eq = self.equations[e]
+        index: list[int] = []
+        value: list[float] = []
+        rhs = 0.0
+        if eq.parent in column:
+            index.append(column[eq.parent])
+            value.append(-1.0)
+        else:
+            rhs += self.counts[eq.parent]
+        for child in eq.children:
+            if child in column:
+                index.append(column[child])
+                value.append(1.0)
+            else:
+                rhs -= self.counts[child]
+        return index, value, rhs
+
+    def _widen(self, cells: _Array, x: _Array, integer: bool) -> None:
+        """A feasible point: widen the LP intervals and, when every value is an integer,
+        the integer ones."""
+        self.low[cells] = np.minimum(self.low[cells], x)
+        self.high[cells] = np.maximum(self.high[cells], x)
+        whole = np.rint(x)
+        if integer or bool(np.all(np.abs(x - whole) < _EPS)):
+            self.ilow[cells] = np.minimum(self.ilow[cells], whole)
+            self.ihigh[cells] = np.maximum(self.ihigh[cells], whole)
+
+    def integer_safe(self, cell: int) -> bool:
+        return bool(self.ihigh[cell] - self.ilow[cell] >= self.protection)
+
     def safe(self, cell: int) -> bool:
-        if math.isinf(self.high[cell]):  # unbounded above: as wide as can be
+        high, low = float(self.high[cell]), float(self.low[cell])
+        if math.isinf(high):  # unbounded above: as wide as can be
             return True
-        width = math.floor(self.high[cell] + _EPS) - math.ceil(self.low[cell] - _EPS)
-        return width >= self.protection
+        return math.floor(high + _EPS) - math.ceil(low - _EPS) >= self.protection
 
     def blocks(self, cells: list[int]) -> list[tuple[list[int], list[int]]]:
         """The connected blocks of hidden cells (joined by equations) that hold ``cells``:
@@ -201,7 +248,7 @@ def protect_release(
             release.hide(cell, work)
     primary = sum(release.hidden)
     release.close_lines(work)
-    rounds = 0
+    rounds = integer_failures = 0
     while True:
         rounds += 1
         if rounds > MAX_ROUNDS:
@@ -211,6 +258,14 @@ def protect_release(
         for block, targets in release.blocks(doubtful):
             release.interval_attack(targets, block)
         failing = [c for c in doubtful if not release.safe(c)]
+        if not failing:  # the LP passes: now with integers, where points do not clear it
+            doubtful = [
+                c for c in range(grid.size) if release.hidden[c] and not release.integer_safe(c)
+            ]
+            for block, targets in release.blocks(doubtful):
+                release.interval_attack(targets, block, integer=True)
+            failing = [c for c in doubtful if not release.integer_safe(c)]
+            integer_failures += len(failing)
         if not failing:
             break
         touched: set[int] = set()
@@ -228,7 +283,15 @@ def protect_release(
         if not touched:
             raise RuntimeError("statistics suppression found no partner")
         release.close_lines(work)
-    return Protection(release.hidden, rounds, release.lp_solves, release.largest_block, primary)
+    return Protection(
+        release.hidden,
+        rounds,
+        release.lp_solves,
+        release.mip_solves,
+        release.largest_block,
+        primary,
+        integer_failures,
+    )
 
 
 def _neighbourhood(release: _Release, cell: int) -> list[int]:

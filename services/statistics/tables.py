@@ -41,6 +41,11 @@ class StatisticsTable:
     cells: list[Cell]
     release: Release
 
+    @property
+    def margin95(self) -> int | None:
+        """The 95 % accuracy of each cell (none without noise)."""
+        return self.release.margin95(canonical(self.dimensions))
+
     def to_csv(self) -> str:
         out = io.StringIO()
         writer = csv.writer(out)

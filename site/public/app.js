@@ -5,8 +5,8 @@ var OPERATIONS = {
   Offices: { role: "public", text: "query Offices {\n  offices {\n    code\n    name\n    kind\n    department\n  }\n}" },
   OpenSlots: { role: "public", text: "query OpenSlots($officeCode: String!, $purpose: AppointmentPurpose) {\n  appointmentSlots(officeCode: $officeCode, purpose: $purpose) {\n    id\n    officeCode\n    startsAt\n    minutes\n    mode\n    purpose\n    capacity\n    booked\n  }\n}" },
   PreRegister: { role: "public", text: "mutation PreRegister($input: PreRegistrationInput!) {\n  preRegister(input: $input) {\n    caseNumber\n    replayed\n    activationLogin\n    activationCode\n    instructions\n  }\n}" },
-  Statistics: { role: "public", text: "query Statistics($dimensions: [StatDimension!]!) {\n  statistics(dimensions: $dimensions) {\n    dimensions\n    threshold\n    csvUrl\n    cells {\n      values\n      count\n      suppressed\n      reason\n    }\n  }\n}" },
-  StatisticsRelease: { role: "public", text: "query StatisticsRelease {\n  statisticsRelease {\n    version\n    referenceDate\n    publishedAt\n    threshold\n    protectionInterval\n    methodExplanationEs\n    dimensions {\n      dimension\n      labelEs\n      values {\n        code\n        labelEs\n      }\n    }\n  }\n}" },
+  Statistics: { role: "public", text: "query Statistics($dimensions: [StatDimension!]!) {\n  statistics(dimensions: $dimensions) {\n    dimensions\n    threshold\n    csvUrl\n    margin95\n    cells {\n      values\n      count\n      suppressed\n      reason\n    }\n  }\n}" },
+  StatisticsRelease: { role: "public", text: "query StatisticsRelease {\n  statisticsRelease {\n    version\n    referenceDate\n    publishedAt\n    threshold\n    protectionInterval\n    method\n    privacy {\n      rho\n      rhoYear\n      rhoSpentYear\n      delta\n      epsilon\n      epsilonYear\n      noiseSd\n    }\n    methodExplanationEs\n    dimensions {\n      dimension\n      labelEs\n      values {\n        code\n        labelEs\n      }\n    }\n  }\n}" },
   Book: { role: "applicant", text: "mutation Book($caseNumber: Int!, $slotId: Int!) {\n  bookAppointment(caseNumber: $caseNumber, slotId: $slotId) {\n    appointmentId\n    startsAt\n    mode\n    videoLink\n  }\n}" },
   Cancel: { role: "applicant", text: "mutation Cancel($appointmentId: Int!) {\n  cancelAppointment(appointmentId: $appointmentId)\n}" },
   MyCardPdf: { role: "applicant", text: "query MyCardPdf {\n  myAsylumCard {\n    number\n    pdfBase64\n  }\n}" },
@@ -957,6 +957,7 @@ function section(table, title, index) {
     { class: "estadistica", "aria-labelledby": `t-seccion-${index}` },
     h("h2", { id: `t-seccion-${index}` }, title),
     h("p", { id: titleId, class: "detalle" }, `Personas ${title.toLowerCase()}${sorted.length > shown.length ? ` (las ${shown.length} con m\xE1s personas; la tabla tiene todas)` : ""}.`),
+    ...table.margin95 == null ? [] : [h("p", { class: "detalle" }, `Precisi\xF3n de esta tabla: cada cifra puede tener hasta ${number(table.margin95)} personas de m\xE1s o de menos (con 95 % de probabilidad), por el ruido que protege a las personas contadas.`)],
     chart(rowDim, titleId, shown, totals),
     h(
       "div",
@@ -978,6 +979,39 @@ function section(table, title, index) {
     h("p", {}, h("a", { href: csv, download: true }, `Descargar esta tabla (CSV)`))
   );
 }
+function method(release) {
+  const details = h("details", {}, h("summary", {}, "C\xF3mo se protegen las cifras (m\xE9todo)"), h("p", {}, release.methodExplanationEs));
+  const privacy = release.privacy;
+  if (privacy) {
+    return h(
+      "section",
+      { class: "aviso aviso-info", "aria-labelledby": "t-ruido" },
+      h("h2", { id: "t-ruido" }, "Cifras aproximadas, para que nadie pueda ser identificado"),
+      h(
+        "p",
+        {},
+        "Todas las cifras llevan un peque\xF1o ruido aleatorio y luego se ajustan para que las sumas cuadren. As\xED nadie puede averiguar si una persona concreta est\xE1 contada, ni comparando esta edici\xF3n con otra. Las cifras grandes son fiables; las peque\xF1as, aproximadas: cada tabla dice su precisi\xF3n."
+      ),
+      h(
+        "p",
+        {},
+        `Presupuesto de privacidad publicado: \u03C1 = ${privacy.rho} por edici\xF3n y como m\xE1ximo \u03C1 = ${privacy.rhoYear} por a\xF1o (\u03B5 = ${privacy.epsilon} y ${privacy.epsilonYear} con \u03B4 = ${privacy.delta}); este a\xF1o van gastados \u03C1 = ${privacy.rhoSpentYear}.`
+      ),
+      details
+    );
+  }
+  return h(
+    "section",
+    { class: "aviso aviso-info", "aria-labelledby": "t-ocultos" },
+    h("h2", { id: "t-ocultos" }, "* Por qu\xE9 algunas cifras est\xE1n ocultas"),
+    h(
+      "p",
+      {},
+      `Para que nadie pueda ser identificado, no publicamos grupos de menos de ${release.threshold} personas, y ocultamos tambi\xE9n algunas cifras m\xE1s grandes cuando, combin\xE1ndolas con los totales, se podr\xEDa averiguar una cifra peque\xF1a.`
+    ),
+    details
+  );
+}
 async function observatoryPage() {
   let tables;
   let release;
@@ -997,17 +1031,7 @@ async function observatoryPage() {
       { class: "fecha-datos" },
       `Datos al ${dateEs(release.referenceDate)} (edici\xF3n N.\xB0 ${release.version}, publicada el ${dateTimeEs(release.publishedAt)}, hora de Lima).`
     ),
-    h(
-      "section",
-      { class: "aviso aviso-info", "aria-labelledby": "t-ocultos" },
-      h("h2", { id: "t-ocultos" }, "* Por qu\xE9 algunas cifras est\xE1n ocultas"),
-      h(
-        "p",
-        {},
-        `Para que nadie pueda ser identificado, no publicamos grupos de menos de ${release.threshold} personas, y ocultamos tambi\xE9n algunas cifras m\xE1s grandes cuando, combin\xE1ndolas con los totales, se podr\xEDa averiguar una cifra peque\xF1a.`
-      ),
-      h("details", {}, h("summary", {}, "C\xF3mo se protegen las cifras (m\xE9todo)"), h("p", {}, release.methodExplanationEs))
-    ),
+    method(release),
     ...tables.map((table, i) => section(table, TOPICS[i][1], i))
   );
 }

@@ -1,6 +1,6 @@
-"""Entries reach the table exactly as given (the log writes COPY's text format itself):
-awkward text, arrays, JSON and hashes read back unchanged, and the stored hash is the
-one recomputed from what was stored (as ``verify_chain`` does)."""
+"""Entries reach the table exactly as given (the log sends a batch as one JSON text the
+server decodes): awkward text, arrays, JSON and hashes read back unchanged, and the
+stored hash is the one recomputed from what was stored (as ``verify_chain`` does)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 
 import psycopg
 
-from auth.access_log import GENESIS, Entry, chain_hash
+from auth.access_log import Entry, chain_hash
 from auth.access_log_append import append
+from auth.log_chains import genesis
 from hub.readpool import libpq_url
 
 AWKWARD = 'tab\there, line\nbreak, back\\slash, "quotes", {braces}, Ñandú 🌎, \\N'
@@ -36,13 +37,14 @@ async def test_awkward_values_round_trip_and_the_chain_holds(database_url: str) 
             await append(conn, [entry])
         cursor = await conn.execute(
             "SELECT at, client_id, subject, purpose, operation, person_ids, categories,"
-            " changes, agency, role, action, prev_hash, entry_hash"
+            " changes, agency, role, action, prev_hash, entry_hash, chain, seq"
             " FROM access_log ORDER BY id DESC LIMIT 1"
         )
         row = await cursor.fetchone()
         assert row is not None
+        chain, seq = row[13:]
         last_before = await conn.execute(
-            "SELECT entry_hash FROM access_log ORDER BY id DESC LIMIT 1 OFFSET 1"
+            "SELECT entry_hash FROM access_log WHERE chain = %s AND seq = %s", (chain, seq - 1)
         )
         previous = await last_before.fetchone()
     # Then every value reads back as given, and the whole chain verifies
@@ -57,10 +59,10 @@ async def test_awkward_values_round_trip_and_the_chain_holds(database_url: str) 
         ["needs", AWKWARD],
         {"arguments": {"why": AWKWARD, "n": 1.5, "none": None}},
     )
-    agency, role, action, prev_hash, entry_hash = row[8:]
+    agency, role, action, prev_hash, entry_hash = row[8:13]
     stored = Entry(
         at, client_id, subject, agency, role, purpose, operation, action,
         tuple(persons), tuple(categories), changes,
     )  # fmt: skip
-    assert bytes(prev_hash) == (bytes(previous[0]) if previous else GENESIS)
+    assert bytes(prev_hash) == (bytes(previous[0]) if previous else genesis(chain))
     assert bytes(entry_hash) == chain_hash(bytes(prev_hash), stored)

@@ -18,12 +18,13 @@ import psycopg
 import pytest
 from asn1crypto import x509 as asn1_x509
 
-from auth.access_log import GENESIS, chain_hash, entry_for, verify_chain
+from auth.access_log import GENESIS, chain_hash, entry_for
 from auth.access_log_append import append
 from auth.checkpoint_audit import compare
 from auth.checkpoint_files import load, opened, publish, timestamp_time, untrusted_timestamps
 from auth.checkpoints import Checkpoint, CheckpointError, parse_body
 from auth.keys import KeyStore
+from auth.log_verify import verify_chain
 from auth.principal import Principal
 from hub.commands.data_at_rest import check_against
 from hub.readpool import libpq_url
@@ -49,17 +50,34 @@ def own_database(server_url: str) -> Iterator[str]:
 @pytest.fixture()
 async def conn(own_database: str) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
     async with await psycopg.AsyncConnection.connect(libpq_url(own_database), autocommit=True) as c:
-        await _behind_the_trigger(c, "DELETE FROM access_log")  # a fresh chain per test
+        await _behind_the_trigger(  # a fresh log per test: one empty chain, main
+            c,
+            "DELETE FROM access_log",
+            "DELETE FROM access_chain",
+            "INSERT INTO access_chain (chain_id, head_hash)"
+            " VALUES ('main', decode(repeat('00', 32), 'hex'))",
+        )
         yield c
 
 
 async def _behind_the_trigger(conn: psycopg.AsyncConnection[Any], *statements: str) -> None:
     """What someone with the database's superuser can do."""
     async with conn.transaction():
-        await conn.execute("ALTER TABLE access_log DISABLE TRIGGER USER")
+        for table in ("access_log", "access_chain"):
+            await conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         for statement in statements:
             await conn.execute(statement)
-        await conn.execute("ALTER TABLE access_log ENABLE TRIGGER USER")
+        for table in ("access_log", "access_chain"):
+            await conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+
+
+def _head_moved_to_the_last_entry() -> str:
+    """The statement a thorough tamperer adds: the chain's recorded head made to agree."""
+    return (
+        "UPDATE access_chain c SET entries = l.seq, head_hash = l.entry_hash FROM"
+        " (SELECT seq, entry_hash FROM access_log WHERE chain = 'main'"
+        "  ORDER BY seq DESC LIMIT 1) l WHERE c.chain_id = 'main'"
+    )
 
 
 async def intact(conn: psycopg.AsyncConnection[Any]) -> bool:
@@ -82,7 +100,7 @@ async def rewrite_from(conn: psycopg.AsyncConnection[Any], position: int) -> Non
     rows = await (
         await conn.execute(
             "SELECT id, at, client_id, subject, agency, role, purpose, operation, action,"
-            " person_ids, categories, changes FROM access_log ORDER BY id"
+            " person_ids, categories, changes FROM access_log WHERE chain = 'main' ORDER BY seq"
         )
     ).fetchall()
     previous = GENESIS
@@ -98,7 +116,7 @@ async def rewrite_from(conn: psycopg.AsyncConnection[Any], position: int) -> Non
             f" entry_hash = '\\x{digest.hex()}' WHERE id = {r[0]}"
         )
         previous = digest
-    await _behind_the_trigger(conn, *updates)
+    await _behind_the_trigger(conn, *updates, _head_moved_to_the_last_entry())
     assert await intact(conn)  # the chain alone no longer tells
 
 
@@ -147,6 +165,7 @@ async def test_a_truncated_chain_contradicts_the_checkpoint(
     await _behind_the_trigger(
         conn,
         "DELETE FROM access_log WHERE id IN (SELECT id FROM access_log ORDER BY id DESC LIMIT 2)",
+        _head_moved_to_the_last_entry(),
     )
     assert await intact(conn)
     # Then the checkpoint names the truncation
@@ -236,9 +255,9 @@ async def test_the_hub_publishes_checkpoints_on_its_own_and_serves_them(
     # Given a hub signing a checkpoint every second (if the log grew) into its data dir
     database_url = own_database
     settings = dataclasses.replace(load_settings(), data_dir=tmp_path, checkpoint_seconds=1)
+    await log(conn, 1)  # before the hub starts: its first checkpoint certifies it
     hub = LiveHub(database_url, settings).start()
     try:
-        await log(conn, 1)
         deadline = time.monotonic() + 60
         while not list((tmp_path / "checkpoints").glob("*.checkpoint")):
             assert time.monotonic() < deadline, "no checkpoint was published"

@@ -78,6 +78,15 @@ def between(page: Any, start: str, end: str) -> float:
     )
 
 
+def open_first_assigned(page: Any, hub: LiveHub, user: str, ready: str) -> int:
+    """Log in as an eligibility officer and open the first case of "Asignados a mí" (its
+    page shows ``ready``); its number."""
+    login(page, hub, user)
+    page.locator("#d-cola ~ * tbody a").first.click()
+    page.wait_for_selector(ready)
+    return int(page.inner_text("#detail-title").rsplit(" ", 1)[1])
+
+
 def search_case(page: Any, number: int) -> None:
     page.fill("#q", str(number))
     started = time.perf_counter()

@@ -48,7 +48,7 @@ def test_an_operation_asking_a_field_its_role_cannot_read_fails_the_build(tmp_pa
     assert result.stderr.splitlines() == [
         "Operations do not match the role contracts:",
         'CaseDetail.graphql:8:55: contract cepr-secretary: Cannot query field "phone" on type'
-        ' "Person".',
+        ' "Person". Did you mean "photo"?',
     ]
 
 

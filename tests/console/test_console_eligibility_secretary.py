@@ -14,13 +14,17 @@ from typing import Any
 
 from tests.console.journey import (
     Demo,
+    a_case,
     accessible,
     login,
     on_a_phone,
+    open_first_assigned,
     search_case,
     shoot,
     visible_errors,
 )
+
+UNASSESSED = "AND NOT EXISTS (SELECT 1 FROM eligibility_assessment e WHERE e.case_id = c.id)"
 
 
 def test_eligibility_officer_records_interview_and_assessment_of_an_assigned_case(
@@ -68,7 +72,7 @@ def test_eligibility_officer_records_interview_and_assessment_of_an_assigned_cas
 def test_secretary_sees_a_refused_decision_and_issues_and_revokes_a_work_permit(
     demo_hub: Demo, browser_page: Any
 ) -> None:
-    hub, _ = demo_hub
+    hub, url = demo_hub
     page = browser_page
     login(page, hub, "sec1.lim")
     assert page.locator('[data-nav="queue"]').is_hidden()  # no queue: no blank page
@@ -106,7 +110,8 @@ def test_secretary_sees_a_refused_decision_and_issues_and_revokes_a_work_permit(
     page.click("#saved-filters button:has-text('Por decidir')")
     page.wait_for_selector("#inbox-status:has-text('mostrado')")
     assert page.input_value("select[name=status]") == "UNDER_REVIEW"
-    page.locator("#cases tbody tr a").first.click()
+    # a case under review that nobody assessed (the demo assesses the newest of each office)
+    search_case(page, a_case(url, "LIM", "under_review", UNASSESSED))
     page.wait_for_selector("#decision-form")
     assert page.locator("#status-form").count() == 0  # decisions, not a status change
     accessible(page, "expediente (Secretaría)")
@@ -145,10 +150,7 @@ def test_secretary_decides_a_case_the_eligibility_officer_assessed(
     page = browser_page
     # given an eligibility officer who records the interview and the assessment of a case
     # assigned to them
-    login(page, hub, "eleg2.lim")
-    page.locator("#d-cola ~ * tbody a").first.click()
-    page.wait_for_selector("#assessment-form")
-    number = int(page.inner_text("#detail-title").rsplit(" ", 1)[1])
+    number = open_first_assigned(page, hub, "eleg2.lim", "#assessment-form")
     page.fill("#iv-held", "2026-11-24T09:30")
     page.fill("#iv-summary", "Relata detenciones por participar en protestas; trae constancias.")
     page.click("#interview-form button[type=submit]")

@@ -1,6 +1,7 @@
 """Issue 18: every connection the hub opens has bounded lock and idle-in-transaction
-waits, so one instance stuck while holding the access log's chain lock cannot stall
-another beyond them."""
+waits. No lock is shared between instances on the read path (each appends to chains of
+its own), and an append never waits for its own chain's row: one held by a stuck
+transaction sends the batch to another chain."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from auth.access_log import LOCK_KEY
 from hub import availability
 from hub.readpool import libpq_url
 from tests.auth.tokens import mint
@@ -85,57 +85,68 @@ async def test_every_pool_of_the_hub_bounds_lock_and_idle_waits(live_hub: LiveHu
     assert seen == {name: ("2s", "10s") for name in ("consultas", "registro", "engine")}
 
 
-async def test_a_held_chain_lock_answers_503_within_the_bound_then_reads_resume(
+def _lock_the_writers_chain(hub: LiveHub, conn: Any) -> str:
+    """Take, in ``conn``'s transaction, the row of the chain this hub's log writer appends
+    to (the one lock left on the read path, and no other instance's); its name."""
+    owner = hub.app.state.hub.services["access_log_writer"].owner
+    row = conn.execute(
+        "SELECT chain_id FROM access_chain WHERE lease_owner = %s FOR UPDATE", (owner,)
+    ).fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+async def test_a_held_chain_row_does_not_hold_up_a_lookup_another_chain_logs_it(
     live_hub: LiveHub, engine: AsyncEngine
 ) -> None:
-    # Given a protected person, and another instance that took the access log's chain
-    # lock and stopped (a transaction left open, holding it)
+    # Given a protected person looked up once (the hub's writer holds a chain), and a
+    # connection that took that chain's row and stopped (a transaction left open)
     number = await _document(engine)
+    assert _lookup(live_hub, "Previa", number).status_code == 200
     with psycopg.connect(libpq_url(live_hub.app.state.hub.database_url)) as stuck:
-        stuck.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
+        held = _lock_the_writers_chain(live_hub, stuck)
         # When the Migration Office looks the person up on this hub
-        started = time.monotonic()
-        refused = _lookup(live_hub, "Retenida", number)
-        waited = time.monotonic() - started
-        # Then it is refused with 503 and a stable code, after the lock bound (not hung)
-        assert refused.status_code == 503, refused.text
-        assert refused.json()["errors"][0]["extensions"]["code"] == "ACCESS_LOG_UNAVAILABLE"
-        assert waited < availability.LOCK_TIMEOUT_MS / 1000 + availability.POOL_WAIT
+        answered = _lookup(live_hub, "OtraCadena", number)
+        # Then it is answered (the writer skipped the held row: no wait, no 503)
+        assert answered.status_code == 200, answered.text
+        assert answered.json()["data"]["protectionStatus"]["protected"] is True
         stuck.rollback()
-    # and nothing was logged (nothing was answered)
-    assert await reads_logged(engine, "BloqueoRetenida", who="agency") == []
-    # When the lock is released, the same lookup is answered and logged exactly once
-    answered = _lookup(live_hub, "Liberada", number)
-    assert answered.status_code == 200, answered.text
-    assert answered.json()["data"]["protectionStatus"]["protected"] is True
-    assert len(await reads_logged(engine, "BloqueoLiberada", who="agency")) == 1
+    # and logged exactly once, on another chain
+    assert len(await reads_logged(engine, "BloqueoOtraCadena", who="agency")) == 1
+    async with engine.connect() as conn:
+        chain = (
+            await conn.execute(
+                text("SELECT chain FROM access_log WHERE operation = 'BloqueoOtraCadena'")
+            )
+        ).scalar_one()
+    assert chain != held
 
 
 async def test_a_frozen_holder_is_cut_off_by_the_idle_bound(
     live_hub: LiveHub, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a connection opened with the hub's options (idle bound shortened to 1 s)
-    # that takes the chain lock inside a transaction and then does nothing (frozen)
+    # that takes a chain's row inside a transaction and then does nothing (frozen)
     monkeypatch.setattr(availability, "IDLE_IN_TRANSACTION_MS", 1000)
     number = await _document(engine)
+    assert _lookup(live_hub, "AntesDelCorte", number).status_code == 200
     url = libpq_url(live_hub.app.state.hub.database_url)
     frozen = psycopg.connect(url, **availability.connection_options())  # type: ignore[arg-type]
     try:
         assert _show(frozen, "idle_in_transaction_session_timeout") == "1s"
-        frozen.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
+        _lock_the_writers_chain(live_hub, frozen)
+        pid = frozen.info.backend_pid
         # When it stays idle past the bound
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             with psycopg.connect(url, autocommit=True) as probe:
-                held = probe.execute(
-                    "SELECT count(*) FROM pg_locks"
-                    " WHERE locktype = 'advisory' AND objid::bigint = %s",
-                    (LOCK_KEY,),
+                alive = probe.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE pid = %s", (pid,)
                 ).fetchone()
-            if held == (0,):
+            if alive == (0,):
                 break
             time.sleep(0.2)
-        # Then the server closed it and released the lock: the hub's lookups are logged
+        # Then the server closed it and released the row: the hub's lookups are logged
         answered = _lookup(live_hub, "TrasCorte", number)
         assert answered.status_code == 200, answered.text
         assert len(await reads_logged(engine, "BloqueoTrasCorte", who="agency")) == 1

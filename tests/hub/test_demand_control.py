@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import psutil
-from graphql import parse
+from graphql import OperationDefinitionNode, parse
 
 from hub.graphql import demand_control
 from hub.graphql.http import DOCUMENTS
@@ -175,3 +175,41 @@ def test_large_invalid_documents_do_not_stay_in_memory(live_hub: LiveHub) -> Non
     assert answers == [["GRAPHQL_VALIDATION_FAILED"]] * 20
     assert DOCUMENTS.weights()[0] < 64 * 1024 * 1024
     assert grown < 400 * 1024 * 1024, f"RSS grew {grown / 2**20:.0f} MiB"
+
+
+def test_list_sizes_given_by_variables_are_costed_with_their_values(live_hub: LiveHub) -> None:
+    # Given one text whose list size is a variable (cached once: its cost must not be)
+    query = (
+        "query Lista($n: Int) { cases(first: $n) { edges { node"
+        " { members { person { documents { number } } } } } } }"
+    )
+
+    def ask(n: int) -> dict[str, Any]:
+        response = httpx.post(
+            f"{live_hub.url}/graphql",
+            json={"query": query, "variables": {"n": n}},
+            headers=SUPERVISOR,
+            timeout=60,
+        )
+        return response.json()  # type: ignore[no-any-return]
+
+    # When it asks for 5 cases, then 1,000, then 5 again
+    small, large, small_again = ask(5), ask(1000), ask(5)
+    # Then the 1,000 are refused with the cost of 1,000 (not of the default 50 or the
+    # assumed 100), and 5 run both times
+    assert "errors" not in small and "errors" not in small_again, small
+    assert large["errors"][0]["extensions"] == {
+        "code": "COST_LIMIT_EXCEEDED",
+        "cost": 122_001,
+        "budget": demand_control.DEFAULT_BUDGET,
+    }
+    assert "data" not in large
+    # and a batch argument's list given by variable counts its length
+    schema = full_schema()._schema
+    batch = parse("query P($d: [DocumentInput!]!) { protectionStatuses(documents: $d) { found } }")
+    (operation,) = batch.definitions
+    assert isinstance(operation, OperationDefinitionNode)
+    sizes = [
+        demand_control.operation_cost(schema, batch, operation, {"d": [{}] * n}) for n in (1, 40)
+    ]
+    assert sizes[1] == 40 * sizes[0]

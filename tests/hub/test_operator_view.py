@@ -175,3 +175,43 @@ async def test_logged_reads_are_counted_by_role_and_operation(
     # Then the request is counted under its role and operation
     after = _sample(httpx.get(f"{live_hub.url}/metrics").text, "qhub_requests_total", **labels)
     assert after == before + 1
+
+
+@pytest.fixture(scope="module")
+def token_hub(database_url: str) -> Iterator[LiveHub]:
+    settings = dataclasses.replace(load_settings(), metrics_token="prometeo-7f3a")
+    hub = LiveHub(database_url, settings).start()
+    yield hub
+    hub.stop()
+
+
+def test_metrics_with_a_token_answer_only_that_token(token_hub: LiveHub) -> None:
+    # Given a hub configured with a metrics token
+    url = f"{token_hub.url}/metrics"
+    # When a caller on the same machine asks without it, or with another one
+    for headers in ({}, {"Authorization": "Bearer otro"}, {"Authorization": "prometeo-7f3a"}):
+        refused = httpx.get(url, headers=headers)
+        # Then it is refused, naming how to authenticate, with nothing of the metrics
+        assert refused.status_code == 401, headers
+        assert refused.json()["code"] == "METRICS_UNAUTHORIZED"
+        assert refused.headers["www-authenticate"] == 'Bearer realm="metrics"'
+        assert "qhub_requests_total" not in refused.text
+    # and Prometheus' configured credentials are answered
+    scraped = httpx.get(url, headers={"Authorization": "Bearer prometeo-7f3a"})
+    assert scraped.status_code == 200 and "qhub_requests_total" in scraped.text
+
+
+async def test_metrics_without_a_token_answer_the_same_machine_only(live_hub: LiveHub) -> None:
+    # Given a hub without a metrics token (live_hub: loopback is answered, as above)
+    assert httpx.get(f"{live_hub.url}/metrics").status_code == 200
+    # When a caller from another machine asks (the same app, a peer address of the
+    # documentation range), or a proxy on this machine relays someone
+    remote = httpx.ASGITransport(app=live_hub.app, client=("198.51.100.7", 40000))
+    async with httpx.AsyncClient(transport=remote, base_url="http://hub") as client:
+        from_afar = await client.get("/metrics")
+    relayed = httpx.get(f"{live_hub.url}/metrics", headers={"X-Forwarded-For": "198.51.100.7"})
+    # Then both are refused
+    for refused in (from_afar, relayed):
+        assert refused.status_code == 401
+        assert refused.json()["code"] == "METRICS_UNAUTHORIZED"
+        assert "qhub_requests_total" not in refused.text

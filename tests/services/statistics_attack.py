@@ -3,9 +3,11 @@ tables alone (not from the service's internals): every table downloaded, every h
 cell an unknown ≥ 1 (zeros are published, so a hidden cell holds someone), every line of
 every table an equation (entries add up to the line's total), a cell that appears in
 several tables one unknown, quarters adding up to years; HiGHS minimises and maximises
-each unknown. Independent blocks of unknowns are solved apart (the same LP in pieces);
-an LP solution is a feasible point, so a cell already seen to move far enough needs no
-LP of its own."""
+each unknown, first as a linear program, then as an integer program (every unknown an
+integer), whose bounds can be narrower. Independent blocks of unknowns are solved apart
+(the same program in pieces); every solution is a feasible point, so a cell already seen
+to move far enough between feasible integer points (the truth, integral LP solutions, MIP
+solutions) needs no program of its own."""
 
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ class AttackResult:
     exact: list[Key]
     narrow: list[Key]  # fewer than protection + 1 possible values (exact ones included)
     widths: dict[Key, float]
+    programs: tuple[int, int]  # linear and integer programs solved
 
 
 def equations_of(
@@ -94,43 +97,67 @@ def attack(
             rows.append((cols, vals, rhs))
     low = np.array([truth[k] for k in unknown], dtype=float)
     high = low.copy()
+    ilow, ihigh = low.copy(), low.copy()  # over integer points only
+    blocks: list[tuple[list[int], list[tuple[list[int], list[float], float]]]] = []
     seen: set[int] = set()
-    widths: dict[Key, float] = {}
     for start in range(len(unknown)):
         if start in seen:
             continue
-        block, block_rows = [start], set()
+        block, row_ids = [start], set()
         seen.add(start)
         for c in block:
             for r in touching.get(c, []):
-                block_rows.add(r)
+                row_ids.add(r)
                 for other in rows[r][0]:
                     if other not in seen:
                         seen.add(other)
                         block.append(other)
-        _solve_block(block, [rows[r] for r in block_rows], low, high, protection)
+        blocks.append((block, [rows[r] for r in sorted(row_ids)]))
+    lps = sum(
+        _solve_block(block, block_eqs, (low, high), (ilow, ihigh), protection, integer=False)
+        for block, block_eqs in blocks
+    )
+    mips = sum(
+        _solve_block(block, block_eqs, (ilow, ihigh), (ilow, ihigh), protection, integer=True)
+        for block, block_eqs in blocks
+    )
+    widths: dict[Key, float] = {}
     for i, key in enumerate(unknown):
-        widths[key] = math.floor(high[i] + 1e-6) - math.ceil(low[i] - 1e-6)
+        widths[key] = ihigh[i] - ilow[i]
     return AttackResult(
         hidden=len(unknown),
         exact=[k for k, w in widths.items() if w <= 0],
         narrow=[k for k, w in widths.items() if w < protection],
         widths=widths,
+        programs=(lps, mips),
     )
+
+
+Bounds = tuple[np.ndarray, np.ndarray]
 
 
 def _solve_block(
     block: list[int],
     rows: list[tuple[list[int], list[float], float]],
-    low: np.ndarray,  # type: ignore[type-arg]
-    high: np.ndarray,  # type: ignore[type-arg]
+    bounds: Bounds,
+    integer_bounds: Bounds,
     protection: int,
-) -> None:
+    integer: bool,
+) -> int:
+    """Maximise and minimise each cell of ``block`` that ``bounds`` do not show to move by
+    ``protection``; every solution widens ``bounds`` and, when integral, ``integer_bounds``.
+    Returns how many programs it solved."""
+    low, high = bounds
+    ilow, ihigh = integer_bounds
     local = {c: j for j, c in enumerate(block)}
     n = len(block)
-    highs = highspy.Highs()
+    highs = highspy.Highs()  # type: ignore[no-untyped-call]
     highs.setOptionValue("output_flag", False)
     highs.addVars(n, np.ones(n), np.full(n, highspy.kHighsInf))
+    if integer:
+        highs.changeColsIntegrality(
+            n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger)
+        )
     for cols, vals, rhs in rows:
         highs.addRow(
             rhs, rhs, len(cols), np.array([local[c] for c in cols], np.int32), np.array(vals)
@@ -138,8 +165,11 @@ def _solve_block(
     ids = np.array(block)
 
     def wide(c: int) -> bool:
-        return math.floor(high[c] + 1e-6) - math.ceil(low[c] - 1e-6) >= protection
+        if integer:
+            return bool(ihigh[c] - ilow[c] >= protection)
+        return bool(math.floor(high[c] + 1e-6) - math.ceil(low[c] - 1e-6) >= protection)
 
+    solved = 0
     for j, c in enumerate(block):
         if wide(c):
             continue
@@ -147,13 +177,22 @@ def _solve_block(
         for sense in (highspy.ObjSense.kMaximize, highspy.ObjSense.kMinimize):
             highs.changeObjectiveSense(sense)
             highs.run()
-            if highs.getModelStatus() == highspy.HighsModelStatus.kUnbounded:
-                high[c] = math.inf
+            solved += 1
+            status = highs.getModelStatus()
+            if status in (
+                highspy.HighsModelStatus.kUnbounded,
+                highspy.HighsModelStatus.kUnboundedOrInfeasible,
+            ):
+                high[c] = ihigh[c] = math.inf  # unbounded LP, unbounded integers (rational data)
                 continue
-            assert highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+            assert status == highspy.HighsModelStatus.kOptimal  # solved to the end
             x = np.array(highs.getSolution().col_value)
             low[ids] = np.minimum(low[ids], x)
             high[ids] = np.maximum(high[ids], x)
+            if integer or bool(np.all(np.abs(x - np.rint(x)) < 1e-6)):
+                ilow[ids] = np.minimum(ilow[ids], np.rint(x))
+                ihigh[ids] = np.maximum(ihigh[ids], np.rint(x))
             if wide(c):
                 break
         highs.changeColCost(j, 0.0)
+    return solved

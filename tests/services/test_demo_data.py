@@ -13,6 +13,7 @@ from hub.demo import ensure_demo_data
 from hub.readpool import libpq_url
 from hub.settings import load_settings
 from models.vocab import PENDING_STATUSES, CaseStatus
+from services.casework.claim_records import read_claim_records_many
 from services.demo_data import generate_demo, has_data, sample_keys
 from tests.conftest import create_database, drop_database
 
@@ -156,3 +157,25 @@ def test_ensure_demo_data_leaves_a_database_with_persons_alone(server_url: str) 
         assert "ya tiene datos" in console.export_text()
     finally:
         drop_database(server_url, url)
+
+
+async def test_cases_waiting_for_a_decision_are_assessed_and_open_with_their_keys(
+    demo: Any,
+) -> None:
+    # Given the demo data set (sealed claims under the case keys the hub's keyring wraps)
+    conn, summary = demo
+    assert len(summary.assessed_cases) >= 4
+    rows = conn.execute(
+        "SELECT c.id, c.number, c.status, c.assigned_officer_id IS NOT NULL FROM case_file c"
+        " WHERE c.number = ANY(%s) ORDER BY c.number",
+        (summary.assessed_cases,),
+    ).fetchall()
+    assert {(r[2], r[3]) for r in rows} == {("under_review", True)}
+    # when their claims are read back as the hub reads them
+    async with await psycopg.AsyncConnection.connect(conn.info.dsn) as reader:
+        records = await read_claim_records_many(reader, [r[0] for r in rows])
+    # then each has one interview and one assessment, recommendations in turn
+    recommendations = [records[r[0]].assessments[0].recommendation for r in rows]
+    assert all(len(records[r[0]].interviews) == 1 for r in rows)
+    assert set(recommendations) == {"recognise", "reject"}
+    assert "grupo social" in records[rows[0][0]].assessments[0].analysis

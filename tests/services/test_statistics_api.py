@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from hub.readpool import libpq_url
 from services.errors import ValidationFailed
 from services.statistics import publish, quarter_end
-from services.statistics.dimensions import department_code
+from services.statistics.dimensions import Dimension, department_code
 from services.statistics.tables import Cell, StatisticsTable
 from tests.conftest import LiveHub
 from tests.factories import make_cases
@@ -43,11 +43,12 @@ async def test_statistics_over_graphql_and_csv_without_a_token(
         release, _ = await publish(conn, 10)
     # When anyone asks for a table and for the release
     query = """{ statistics(dimensions: [SEX, DEPARTMENT]) {
-      dimensions threshold csvUrl cells { values count suppressed reason }
+      dimensions threshold csvUrl margin95 cells { values count suppressed reason }
       release { version referenceDate method } }
       statisticsRelease { version referenceDate method methodExplanationEs threshold
         protectionInterval tables dimensions { dimension labelEs values { code labelEs } }
-        audit { cells hidden primary lpSolves rounds } } }"""
+        audit { cells hidden primary lpSolves rounds }
+        privacy { rho rhoYear rhoSpentYear delta epsilon epsilonYear noiseSd } } }"""
     body: dict[str, Any] = httpx.post(f"{live_hub.url}/graphql", json={"query": query}).json()
     assert "errors" not in body, body
     table = body["data"]["statistics"]
@@ -57,22 +58,29 @@ async def test_statistics_over_graphql_and_csv_without_a_token(
     assert table["release"] == {
         "version": release.version,
         "referenceDate": reference.isoformat(),
-        "method": "audited-cell-suppression",
+        "method": "differential-privacy",
     }
-    assert all(c["count"] is None or c["count"] == 0 or c["count"] >= 10 for c in table["cells"])
-    assert {c["reason"] for c in table["cells"] if c["suppressed"]} <= {"suppressed"}
-    assert {c["reason"] for c in table["cells"] if not c["suppressed"]} == {None}
+    # noise hides nothing: every cell is a non-negative integer, with the table's accuracy
+    assert all(isinstance(c["count"], int) and c["count"] >= 0 for c in table["cells"])
+    assert {(c["suppressed"], c["reason"]) for c in table["cells"]} == {(False, None)}
+    assert (
+        table["margin95"] == release.margin95((Dimension.SEX, Dimension.DEPARTMENT))
+        and table["margin95"] > 0
+    )
+    assert meta["privacy"] == {k: v for k, v in release.audit["privacy"].items() if k != "year"}
+    assert (meta["privacy"]["rho"], meta["privacy"]["rhoYear"]) == (0.5, 2.0)
     # places are ubigeo codes: the formula is nowhere, its person counts under 00
     departments = {c["values"][1] for c in table["cells"]}
     assert FORMULA not in departments and "00" in departments and "15" in departments
     assert meta["version"] == release.version and meta["protectionInterval"] == 5
-    assert "ataque" in meta["methodExplanationEs"]
+    assert "privacidad diferencial" in meta["methodExplanationEs"]
     assert ["sex", "nationality"] in meta["tables"]
     lima = next(d for d in meta["dimensions"] if d["dimension"] == "department")
     assert {"code": "15", "labelEs": "Lima"} in lima["values"]
     # And the CSV says the same, with the release in its headers
     response = httpx.get(f"{live_hub.url}/statistics.csv", params={"dims": "sex,department"})
     assert response.headers["x-statistics-release"] == str(release.version)
+    assert response.headers["x-statistics-margin95"] == str(table["margin95"])
     rows = list(csv.reader(io.StringIO(response.text)))
     assert rows[0] == ["sex", "department", "count", "suppressed"]
     assert len(rows) - 1 == len(table["cells"])

@@ -108,11 +108,14 @@ def test_a_visitor_reads_the_observatory_and_downloads_a_csv(
             page.get_by_role("heading", name="Observatorio de refugio").wait_for()
             page.locator("section.estadistica").nth(5).wait_for()
             main = page.inner_text("main")
-            # every chart has its table, and the page says why cells are hidden and when
+            # every chart has its table with its accuracy, and the page says why the
+            # numbers are approximate, the privacy budget, and when
             assert page.locator("svg.grafico[role=img]").count() == 6
             assert page.locator("section.estadistica table").count() == 6
-            assert "Por qué algunas cifras están ocultas" in main
-            assert "no publicamos grupos de menos de 10 personas" in main
+            assert "Cifras aproximadas, para que nadie pueda ser identificado" in main
+            assert "Presupuesto de privacidad publicado: ρ = 0.5 por edición" in main
+            assert main.count("Precisión de esta tabla: cada cifra puede tener hasta") == 6
+            assert "oculto*" not in main
             assert "Datos al " in main and "edición N.° " in main
             assert "Venezuela" in main
             check_page(page, "observatorio", size)

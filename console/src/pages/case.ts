@@ -7,6 +7,7 @@ import { APPT_PURPOSE_ES, APPT_STATUS_ES, DOC_ES, MODE_ES, REL_ES, SEX_ES, STATU
 import { state } from "../session";
 import { nextMoves, STAGES } from "../workflow";
 import { caseActions } from "./case_actions";
+import { assignCard, documentsListCard, notesCard } from "./case_more";
 import { claimCard } from "./claim";
 
 export type CaseData = NonNullable<CaseDetailQuery["case"]>;
@@ -38,7 +39,7 @@ function workflowBar(c: CaseData): HTMLElement {
 }
 
 function render(c: CaseData, contact: { phone: string | null; email: string | null; languages: readonly string[] | null } | null,
-  reasons: (string | null)[] | null, claim: HTMLElement | null): HTMLElement {
+  reasons: (string | null)[] | null, claim: HTMLElement | null, more: (HTMLElement | null)[]): HTMLElement {
   const pr = c.principal;
   const names = new Map((c.members ?? []).map((m) => [m.person?.id, m.person?.fullName]));
   const summary = kv([
@@ -82,6 +83,7 @@ function render(c: CaseData, contact: { phone: string | null; email: string | nu
     card("Historial de estados", "s-historial", history),
     card("Citas", "s-citas", appts),
     claim,
+    more,
     caseActions(c, () => loadCase(c.number!)));
 }
 
@@ -94,11 +96,13 @@ export async function loadCase(number: number): Promise<void> {
   errorsBox.hidden = true;
   statusText(status, "Cargando expediente…");
   try {
-    const [detail, contact, reasons, claim] = await Promise.all([
+    const [detail, contact, reasons, claim, notes, docs] = await Promise.all([
       run("CaseDetail", { n: number }),
       mayRun("CaseContact") ? run("CaseContact", { n: number }) : Promise.resolve(null),
       mayRun("CaseHistoryReasons") ? run("CaseHistoryReasons", { n: number }) : Promise.resolve(null),
       mayRun("CaseClaim") ? run("CaseClaim", { n: number }) : Promise.resolve(null),
+      mayRun("CaseNotes") ? run("CaseNotes", { n: number }) : Promise.resolve(null),
+      mayRun("CaseDocuments") ? run("CaseDocuments", { n: number }) : Promise.resolve(null),
     ]);
     status.textContent = "";
     const { paths, conditions } = forbidden(detail.errors);
@@ -109,10 +113,14 @@ export async function loadCase(number: number): Promise<void> {
       showErrors(errorsBox, [{ message: outOfScope(conditions), extensions: { code: "FORBIDDEN" } }]);
       return;
     }
-    showErrors(errorsBox, [...detail.errors, ...(contact?.errors ?? []), ...(reasons?.errors ?? []), ...(claim?.errors ?? [])]);
+    showErrors(errorsBox, [...detail.errors, ...(contact?.errors ?? []), ...(reasons?.errors ?? []), ...(claim?.errors ?? []),
+      ...(notes?.errors ?? []), ...(docs?.errors ?? [])]);
     if (!c) { if (!detail.errors.length) statusText(status, "No existe un expediente con ese número."); return; }
     const why = reasons?.data?.case?.history?.map((x) => x.reason) ?? null;
-    body.replaceChildren(render(c, contact?.data?.case?.principal ?? null, why, claimCard(claim?.data?.case?.claim)));
+    const done = () => loadCase(number);
+    const more = [notesCard(c, notes?.data?.case?.notes ?? null, done), documentsListCard(c, docs?.data?.case?.issuedDocuments ?? null, done),
+      assignCard(c, done)];
+    body.replaceChildren(render(c, contact?.data?.case?.principal ?? null, why, claimCard(claim?.data?.case?.claim), more));
     performance.mark("qhub:case"); // the browser tests measure search -> case page
     $("#detail-title").focus();
   } catch (e) {

@@ -90,21 +90,29 @@ function appointmentsCard(c: CaseData, done: Done): HTMLElement | null {
   return card("Reservar o cancelar citas", "s-reservas", parts);
 }
 
+async function base64Of(f: File): Promise<string> {
+  const bytes = new Uint8Array(await f.arrayBuffer());
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary);
+}
+
 function biometricsCard(c: CaseData): HTMLElement | null {
   if (!mayRun("EnrolBiometrics")) return null;
   const people = (c.members ?? []).filter((m) => m.person?.id);
   if (!people.length) return null;
   const who = h("select", {}, people.map((m) => h("option", { value: m.person!.id }, m.person!.fullName ?? m.person!.id)));
   const file = h("input", { type: "file", accept: ".tpl,.bin,application/octet-stream" });
+  const photo = h("input", { type: "file", accept: "image/jpeg,image/png" });
   return card("Registro biométrico", "s-biometria", actionForm("enrol-form",
-    [...field("enrol-person", "Persona", who), ...field("enrol-file", "Plantilla del lector biométrico", file)], "Enrolar",
+    [...field("enrol-person", "Persona", who), ...field("enrol-file", "Plantilla del lector biométrico", file),
+      ...field("enrol-photo", "Fotografía (JPEG o PNG; va al carné y a la revisión de duplicados)", photo)], "Enrolar",
     async () => {
       const f = file.files?.[0];
       if (!f) return "Elija el archivo de la plantilla biométrica.";
-      const bytes = new Uint8Array(await f.arrayBuffer());
-      let binary = "";
-      for (const b of bytes) binary += String.fromCharCode(b);
-      return run("EnrolBiometrics", { person: Number(who.value), template: btoa(binary) });
+      const picture = photo.files?.[0];
+      return run("EnrolBiometrics", { person: Number(who.value), template: await base64Of(f),
+        photo: picture ? await base64Of(picture) : null });
     },
     (data, out) => {
       const r = (data as { enrolBiometrics: { outcome: string | null; duplicateId: number | null } }).enrolBiometrics;

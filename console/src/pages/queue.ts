@@ -54,8 +54,9 @@ function assignCard(): HTMLElement {
       const r = data.assignCases;
       fill(out, 
         h("p", {}, `${plural(r.assigned.length, "expediente asignado", "expedientes asignados")} (regla ${r.ruleVersion}).`),
-        r.unassigned.length ? h("div", {}, h("p", {}, `${plural(r.unassigned.length, "expediente quedó", "expedientes quedaron")} sin asignar: ningún oficial de elegibilidad con el perfil del expediente tiene capacidad libre.`),
-          h("ul", { class: "plain" }, r.unassigned.map((n) => h("li", {}, h("a", { href: `#/expediente/${n}` }, `N.º ${n}`))))) : null);
+        r.notAssigned.length ? h("div", {}, h("p", {}, `${plural(r.notAssigned.length, "expediente quedó", "expedientes quedaron")} sin asignar:`),
+          h("ul", { class: "plain", id: "not-assigned" }, r.notAssigned.map((x) => h("li", { "data-case": x.caseNumber },
+            h("a", { href: `#/expediente/${x.caseNumber}` }, `N.º ${x.caseNumber}`), ` — ${x.reason}`)))) : null);
       out.className = "status";
     } catch (e) { showErrors(out, asErrors(e)); }
   } }, ...field("assign-office", "Oficina", select), ...field("assign-limit", "Cuántos como máximo", limit),

@@ -204,9 +204,9 @@ export type StatisticsQueryVariables = Exact<{
 }>;
 
 
-export type StatisticsQuery = { statistics: { dimensions: Array<string>, threshold: number, csvUrl: string, cells: Array<{ values: Array<string>, count: number | null, suppressed: boolean, reason: string | null }> } };
+export type StatisticsQuery = { statistics: { dimensions: Array<string>, threshold: number, csvUrl: string, margin95: number | null, cells: Array<{ values: Array<string>, count: number | null, suppressed: boolean, reason: string | null }> } };
 
 export type StatisticsReleaseQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type StatisticsReleaseQuery = { statisticsRelease: { version: number, referenceDate: string, publishedAt: string, threshold: number, protectionInterval: number, methodExplanationEs: string, dimensions: Array<{ dimension: string, labelEs: string, values: Array<{ code: string, labelEs: string }> }> } };
+export type StatisticsReleaseQuery = { statisticsRelease: { version: number, referenceDate: string, publishedAt: string, threshold: number, protectionInterval: number, method: string, methodExplanationEs: string, privacy: { rho: number, rhoYear: number, rhoSpentYear: number, delta: number, epsilon: number, epsilonYear: number, noiseSd: number } | null, dimensions: Array<{ dimension: string, labelEs: string, values: Array<{ code: string, labelEs: string }> }> } };

@@ -124,6 +124,9 @@ function section(table: Table, title: string, index: number): HTMLElement {
     { class: "estadistica", "aria-labelledby": `t-seccion-${index}` },
     h("h2", { id: `t-seccion-${index}` }, title),
     h("p", { id: titleId, class: "detalle" }, `Personas ${title.toLowerCase()}${sorted.length > shown.length ? ` (las ${shown.length} con más personas; la tabla tiene todas)` : ""}.`),
+    ...(table.margin95 == null
+      ? []
+      : [h("p", { class: "detalle" }, `Precisión de esta tabla: cada cifra puede tener hasta ${number(table.margin95)} personas de más o de menos (con 95 % de probabilidad), por el ruido que protege a las personas contadas.`)]),
     chart(rowDim, titleId, shown, totals),
     h(
       "div",
@@ -146,6 +149,45 @@ function section(table: Table, title: string, index: number): HTMLElement {
   );
 }
 
+/** How this release protects the people counted: noise (differential privacy) or hidden cells. */
+function method(release: Release): HTMLElement {
+  const details = h("details", {}, h("summary", {}, "Cómo se protegen las cifras (método)"), h("p", {}, release.methodExplanationEs));
+  const privacy = release.privacy;
+  if (privacy) {
+    return h(
+      "section",
+      { class: "aviso aviso-info", "aria-labelledby": "t-ruido" },
+      h("h2", { id: "t-ruido" }, "Cifras aproximadas, para que nadie pueda ser identificado"),
+      h(
+        "p",
+        {},
+        "Todas las cifras llevan un pequeño ruido aleatorio y luego se ajustan para que las sumas cuadren. " +
+          "Así nadie puede averiguar si una persona concreta está contada, ni comparando esta edición con otra. " +
+          "Las cifras grandes son fiables; las pequeñas, aproximadas: cada tabla dice su precisión.",
+      ),
+      h(
+        "p",
+        {},
+        `Presupuesto de privacidad publicado: ρ = ${privacy.rho} por edición y como máximo ρ = ${privacy.rhoYear} por año ` +
+          `(ε = ${privacy.epsilon} y ${privacy.epsilonYear} con δ = ${privacy.delta}); este año van gastados ρ = ${privacy.rhoSpentYear}.`,
+      ),
+      details,
+    );
+  }
+  return h(
+    "section",
+    { class: "aviso aviso-info", "aria-labelledby": "t-ocultos" },
+    h("h2", { id: "t-ocultos" }, "* Por qué algunas cifras están ocultas"),
+    h(
+      "p",
+      {},
+      `Para que nadie pueda ser identificado, no publicamos grupos de menos de ${release.threshold} personas, ` +
+        "y ocultamos también algunas cifras más grandes cuando, combinándolas con los totales, se podría averiguar una cifra pequeña.",
+    ),
+    details,
+  );
+}
+
 export async function observatoryPage(): Promise<void> {
   let tables: Table[];
   let release: Release;
@@ -165,18 +207,7 @@ export async function observatoryPage(): Promise<void> {
       { class: "fecha-datos" },
       `Datos al ${dateEs(release.referenceDate)} (edición N.° ${release.version}, publicada el ${dateTimeEs(release.publishedAt)}, hora de Lima).`,
     ),
-    h(
-      "section",
-      { class: "aviso aviso-info", "aria-labelledby": "t-ocultos" },
-      h("h2", { id: "t-ocultos" }, "* Por qué algunas cifras están ocultas"),
-      h(
-        "p",
-        {},
-        `Para que nadie pueda ser identificado, no publicamos grupos de menos de ${release.threshold} personas, ` +
-          "y ocultamos también algunas cifras más grandes cuando, combinándolas con los totales, se podría averiguar una cifra pequeña.",
-      ),
-      h("details", {}, h("summary", {}, "Cómo se protegen las cifras (método)"), h("p", {}, release.methodExplanationEs)),
-    ),
+    method(release),
     ...tables.map((table, i) => section(table, TOPICS[i][1], i)),
   );
 }

@@ -11,7 +11,6 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from auth.principal import Principal
-from hub.db import sessionmaker
 from hub.errors import format_error
 from hub.readpool import open_pool
 from hub.routes_graphql import contract_for
@@ -45,7 +44,7 @@ async def state(
     report = await run_import(import_engine, [sheet], ImportOptions())
     assert (report.persons_created, report.pairs_queued) == (2, 1)
     settings = load_settings()
-    hub = HubState(settings, import_db_url, import_engine, sessionmaker(import_engine))
+    hub = HubState(settings, import_db_url, import_engine)
     hub.pool = await open_pool(import_db_url, settings)
     yield hub
     await hub.pool.close()
