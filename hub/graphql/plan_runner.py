@@ -269,7 +269,8 @@ class PlanRunner:
                         out[key] = serialize(value)
                         continue
                     target = child if child is not None else self._group_for(fp, value, children)
-                    self._check_type(fp, target, value)
+                    if target.plan.type.is_type_of is not None:
+                        self._check_type(fp, target, value)
                 except Exception as exc:
                     self._error(exc, fp, slot)
                     out[key] = None
@@ -347,8 +348,7 @@ class PlanRunner:
     def _check_type(self, fp: FieldPlan, target: _Group, value: Any) -> None:
         """An object type's own test of its values (``is_type_of``), where it has one."""
         object_type = target.plan.type
-        if object_type.is_type_of is None:
-            return
+        assert object_type.is_type_of is not None
         parent = self.schema.get_type(fp.parent_name)
         verdict = object_type.is_type_of(value, self._info(fp, parent))  # type: ignore[arg-type]
         if is_awaitable(verdict):
@@ -403,7 +403,8 @@ class PlanRunner:
                     result.append(fp.serialize(item))
                     continue
                 target = child if child is not None else self._group_for(fp, item, children)
-                self._check_type(fp, target, item)
+                if target.plan.type.is_type_of is not None:
+                    self._check_type(fp, target, item)
             except Exception as exc:
                 self._item_error(exc, fp, here, index)
                 if item_non_null:
