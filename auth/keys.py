@@ -53,6 +53,10 @@ class KeyStore:
         unless it is a shared key directory: every instance must sign with the same
         keys, so one never makes its own there (``KeyError_`` KEYS_MISSING)."""
         shared = getattr(settings, "shared_keys_dir", None) is not None
+        if getattr(settings, "token_keys_pkcs11_token", None):
+            from auth.token_keys import TokenKeyStore  # the keys in a PKCS#11 token
+
+            return TokenKeyStore.from_settings(settings)
         return cls.open(Path(settings.keys_dir), create=not shared)
 
     @classmethod
@@ -142,7 +146,7 @@ class KeyStore:
             raise KeyError_("UNKNOWN_KEY", "La firma no indica su clave.")
         if kid not in self.keys:
             self.refresh()
-        key = self.keys.get(kid)
+        key = self.verification_key(kid)
         if key is None:
             raise KeyError_("UNKNOWN_KEY", "La firma usa una clave desconocida.")
         try:
@@ -150,6 +154,9 @@ class KeyStore:
         except (JoseError, ValueError) as exc:
             raise KeyError_("INVALID_TOKEN", "Firma no válida.") from exc
         return dict(decoded.claims)
+
+    def verification_key(self, kid: str) -> ECKey | None:
+        return self.keys.get(kid)
 
     def public_jwks(self) -> dict[str, Any]:
         """The public keys, as published at ``/.well-known/jwks.json``."""

@@ -12,8 +12,8 @@ from auth.contract_schema import contract_schema
 from auth.direct_resolvers import direct_resolver
 from auth.enforce import Contract
 from auth.guards import FieldGuard, make_guard
-from hub.graphql.execution import PlanExecutionContext, prepared_document
 from hub.graphql.http import DOCUMENTS
+from hub.graphql.strawberry_hooks import PlanExecutionContext, prepared_document
 from models.vocab import Role
 from schema.build import full_schema
 

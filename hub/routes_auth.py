@@ -31,7 +31,7 @@ from auth.oauth import (
     unknown_client,
 )
 from auth.tokens import Authenticator, TokenIssuer
-from hub import metrics, shared_keys
+from hub import availability, metrics, shared_keys
 from hub.client_address import request_address, throttle_key
 from hub.guarded_pool import guarded_pool, open_waiting
 from hub.limits_postgres import PostgresStorage
@@ -137,6 +137,26 @@ def _basic_client_id(header: str | None) -> str | None:
 
 
 async def token_endpoint(request: Request) -> JSONResponse:
+    try:
+        return await _token(request)
+    except Exception as exc:
+        # the throttle's counters and the accounts are in the database: when it cannot
+        # serve, say so (503 and when to retry), never a 500
+        refusal = availability.database_refusal(exc)
+        if refusal is None:
+            raise
+        return JSONResponse(
+            {
+                "error": "temporarily_unavailable",
+                "error_description": refusal.message,
+                "code": refusal.code,
+            },
+            status_code=503,
+            headers={**refusal.headers, **NO_STORE},
+        )
+
+
+async def _token(request: Request) -> JSONResponse:
     state: HubState = request.app.state.hub
     server: HubAuthorizationServer = state.services["oauth_server"]
     content_type = request.headers.get("content-type", "")

@@ -25,9 +25,9 @@ from auth.principal import ANONYMOUS, Principal
 from hub import availability, write_log
 from hub.errors import RequestError
 from hub.front import describe
-from hub.graphql.execution import PlanExecutionContext, prepared_document
 from hub.graphql.executor import FastExecutor
 from hub.graphql.http import DOCUMENTS, handle
+from hub.graphql.strawberry_hooks import PlanExecutionContext, prepared_document
 from hub.state import HubState
 from models.vocab import Role
 from resolvers.context import RequestContext

@@ -73,6 +73,10 @@ class Settings:
     pseudonym_pkcs11_token: str | None = None
     pseudonym_pkcs11_module: str | None = None
     pseudonym_pkcs11_pin: str | None = None
+    # The token signing keys in a PKCS#11 token when its label is set (auth.token_keys)
+    token_keys_pkcs11_token: str | None = None
+    token_keys_pkcs11_module: str | None = None
+    token_keys_pkcs11_pin: str | None = None
     # Sign a checkpoint of the access log this often (seconds; 0: only on demand).
     checkpoint_seconds: int = 3600
     # Hardening (issue 13): proxies whose X-Forwarded-For is believed (comma-separated CIDRs),
@@ -161,6 +165,9 @@ def load_settings() -> Settings:
         pseudonym_pkcs11_token=_env("PSEUDONYM_PKCS11_TOKEN"),
         pseudonym_pkcs11_module=_env("PSEUDONYM_PKCS11_MODULE"),
         pseudonym_pkcs11_pin=_env("PSEUDONYM_PKCS11_PIN"),
+        token_keys_pkcs11_token=_env("TOKEN_KEYS_PKCS11_TOKEN"),
+        token_keys_pkcs11_module=_env("TOKEN_KEYS_PKCS11_MODULE"),
+        token_keys_pkcs11_pin=_env("TOKEN_KEYS_PKCS11_PIN"),
         checkpoint_seconds=_env_int("CHECKPOINT_SECONDS", 3600),
         executor=_env("EXECUTOR", "plan") or "plan",
         trusted_proxies=_env("TRUSTED_PROXIES"),

@@ -40,22 +40,15 @@ def _problems(settings: Settings) -> list[str]:
     assert root is not None
     if not root.is_dir():
         return [f"la carpeta no existe / the directory does not exist: {root}"]
-    problems = []
-    pointer = settings.keys_dir / "current"
-    kid = pointer.read_text(encoding="utf-8").strip() if pointer.is_file() else ""
-    try:
-        jwk = json.loads((settings.keys_dir / f"{kid}.jwk.json").read_text(encoding="utf-8"))
-        if not kid or "d" not in jwk:
-            raise ValueError(kid)
-    except (OSError, ValueError):
+    problems = _token_problems(settings)
+    if not settings.token_keys_pkcs11_token and not _signing_key_file(settings):
         problems.append(
             "falta la clave de firma de tokens / the token signing key is missing"
             f" ({settings.keys_dir}/current)"
         )
     pseudonym = settings.pseudonym_key_path
-    if settings.pseudonym_pkcs11_token:
-        problems += _token_problems(settings)
-    elif not pseudonym.is_file() or pseudonym.stat().st_size != 32:
+    in_a_file = not settings.pseudonym_pkcs11_token  # a token is checked with the others
+    if in_a_file and (not pseudonym.is_file() or pseudonym.stat().st_size != 32):
         problems.append(
             "falta el secreto de seudónimos (32 bytes) / the pseudonym secret (32 bytes)"
             f" is missing ({pseudonym})"
@@ -76,18 +69,45 @@ def _problems(settings: Settings) -> list[str]:
     return problems
 
 
-def _token_problems(settings: Settings) -> list[str]:
-    if not settings.pseudonym_pkcs11_token:
-        return []
-    from services.pseudonym_token import token_problem
+def _signing_key_file(settings: Settings) -> bool:
+    pointer = settings.keys_dir / "current"
+    kid = pointer.read_text(encoding="utf-8").strip() if pointer.is_file() else ""
+    try:
+        jwk = json.loads((settings.keys_dir / f"{kid}.jwk.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(kid) and "d" in jwk
 
-    problem = token_problem(settings)
-    if problem is None:
-        return []
-    return [
-        f"el token PKCS#11 «{settings.pseudonym_pkcs11_token}» {problem}"
-        " (QHUB_PSEUDONYM_PKCS11_TOKEN)"
-    ]
+
+def _token_problems(settings: Settings) -> list[str]:
+    """What the configured PKCS#11 tokens lack (the pseudonym secret, the signing keys)."""
+    problems = []
+    if settings.pseudonym_pkcs11_token:
+        from services.pseudonym_token import token_problem
+
+        problem = token_problem(settings)
+        if problem is not None:
+            problems.append(
+                f"el token PKCS#11 «{settings.pseudonym_pkcs11_token}» {problem}"
+                " (QHUB_PSEUDONYM_PKCS11_TOKEN)"
+            )
+    if settings.token_keys_pkcs11_token:
+        from auth.keys import KeyError_
+        from auth.token_keys import TokenKeyStore
+
+        try:
+            TokenKeyStore.from_settings(settings)
+        except KeyError_:
+            problems.append(
+                f"el token PKCS#11 «{settings.token_keys_pkcs11_token}» no guarda clave de"
+                " firma / holds no signing key (QHUB_TOKEN_KEYS_PKCS11_TOKEN)"
+            )
+        except Exception as exc:  # whatever stops the token opening refuses the start
+            problems.append(
+                f"el token PKCS#11 «{settings.token_keys_pkcs11_token}» no se pudo abrir /"
+                f" could not be opened ({type(exc).__name__})"
+            )
+    return problems
 
 
 def check(settings: Settings) -> None:
@@ -96,7 +116,7 @@ def check(settings: Settings) -> None:
     if settings.shared_keys_dir is not None:
         problems, place = _problems(settings), f"QHUB_KEYS_DIR={settings.shared_keys_dir}"
     else:
-        problems, place = _token_problems(settings), "QHUB_PSEUDONYM_PKCS11_TOKEN"
+        problems, place = _token_problems(settings), "PKCS#11"
     if problems:
         lines = "\n".join(f"  - {p}" for p in problems)
         raise KeyPlaceError(
@@ -108,7 +128,8 @@ def check(settings: Settings) -> None:
 def init(settings: Settings, copy_from: Path | None = None) -> list[str]:
     """Make (or copy from an instance's data folder) what the shared directory lacks;
     what it already holds is kept. Returns what was made."""
-    from auth.keys import KeyStore
+    from auth.keys import KeyError_, KeyStore
+    from auth.token_keys import TokenKeyStore
     from services.documents.identity import create_demo_identity
     from services.pseudonym_token import install_master
     from services.pseudonyms import Pseudonymizer
@@ -136,7 +157,15 @@ def init(settings: Settings, copy_from: Path | None = None) -> list[str]:
         elif secret.is_file() and not settings.pseudonym_key_path.exists():
             shutil.copy2(secret, settings.pseudonym_key_path)
             made.append(f"{settings.pseudonym_key_path} (de {secret})")
-    if not (settings.keys_dir / "current").exists():
+    if settings.token_keys_pkcs11_token:
+        # a key made in the token (an instance's key files are not imported: what they
+        # signed stops verifying, at most one token lifetime after the switch)
+        try:
+            TokenKeyStore.from_settings(settings)
+        except KeyError_:
+            TokenKeyStore.from_settings(settings, create=True)
+            made.append(f"clave de firma en el token «{settings.token_keys_pkcs11_token}»")
+    elif not (settings.keys_dir / "current").exists():
         KeyStore.open(settings.keys_dir)
         made.append(str(settings.keys_dir))
     if settings.pseudonym_pkcs11_token:

@@ -56,19 +56,44 @@ def _text(value: str) -> str:
     return value.replace("\x00", "\ufffd")
 
 
+# Mutations whose arguments are claim data (rule 10: interview and assessment content, a
+# decision's reasons, an appeal's grounds, notes). Their tables hold them sealed; the log,
+# which supervisors and the Secretary read and backups copy, must not hold them in clear.
+_CLAIM_CATEGORIES = frozenset({"claim", "status.decision"})
+
+
+def _claim_free(value: Any) -> Any:
+    """``value`` with every text replaced by its length (numbers, enums kept as sent)."""
+    if isinstance(value, dict):
+        return {_text(k): _claim_free(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_claim_free(v) for v in value[:50]] + (["…"] if len(value) > 50 else [])
+    if isinstance(value, str):
+        return f"[omitido: dato de la solicitud, {len(value)} caracteres]"
+    return value
+
+
+def logged_arguments(categories: set[str], variables: Any) -> Any:
+    """A mutation request's variables as its log entry keeps them."""
+    if any(c.split(".")[0] == "claim" or c in _CLAIM_CATEGORIES for c in categories):
+        return _claim_free(variables)
+    return redact(variables)
+
+
 def write_entry(ctx: Any, result: Any) -> Entry:
     """The log entry of a mutation request (``ctx``: the request context)."""
     from auth.policy import field_category
 
+    categories = {field_category("Mutation", f) or "unknown" for f in ctx.mutation_fields}
     return entry_for(
         ctx.principal,
         "write",
         [],
-        {field_category("Mutation", f) or "unknown" for f in ctx.mutation_fields},
+        categories,
         operation=ctx.operation_name or ",".join(ctx.mutation_fields),
         changes={
             "mutations": ctx.mutation_fields,
-            "arguments": redact(ctx.mutation_variables),
+            "arguments": logged_arguments(categories, ctx.mutation_variables),
             "succeeded": not result.errors,
         },
         request_key=ctx.write_key,
@@ -124,15 +149,16 @@ async def engine_write(ctx: Any, field: str, fn: Callable[..., Awaitable[T]], *a
             await raw.execute("SELECT set_config('qhub.request', %s, true)", (key,))
         value = await fn(conn, *args)
         if logged:
+            categories = {field_category("Mutation", field) or "unknown"}
             entry = entry_for(
                 ctx.principal,
                 "write",
                 [],
-                {field_category("Mutation", field) or "unknown"},
+                categories,
                 operation=ctx.operation_name or field,
                 changes={
                     "mutations": [field],
-                    "arguments": redact(ctx.mutation_variables),
+                    "arguments": logged_arguments(categories, ctx.mutation_variables),
                     "succeeded": True,
                 },
                 request_key=key,

@@ -10,6 +10,7 @@ import strawberry
 
 from auth import access_log as log_service
 from auth.policy import RowScope
+from resolvers.context import context_of
 from services.errors import Forbidden
 
 
@@ -21,7 +22,7 @@ async def access_log(
     first: int = 100,
     before_id: strawberry.ID | None = None,
 ) -> list[Any]:
-    return await info.context.run(  # type: ignore[no-any-return]
+    return await context_of(info).run(
         _entries,
         dict(
             person_id=int(person_id) if person_id else None,
@@ -41,7 +42,7 @@ async def who_read_my_data(info: strawberry.Info, first: int = 100) -> list[Any]
     person = info.context.principal.person_id
     if person is None:
         raise Forbidden("Solo la persona titular puede consultar quién leyó sus datos.")
-    lines = await info.context.run(_entries, dict(person_id=person, limit=first))
+    lines = await context_of(info).run(_entries, dict(person_id=person, limit=first))
     scope = RowScope(person_ids=(person,))
     return [
         MyRead(line.at, line.agency, line.purpose, line.categories, scope)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -81,7 +82,7 @@ async def record_interview(
 async def record_assessment(
     info: strawberry.Info,
     case_number: int,
-    grounds: list[str],
+    grounds: Sequence[str],
     credibility: str,
     analysis: str,
     recommendation: str,

@@ -75,3 +75,9 @@ class RequestContext:
                     log.warning("could not clear qhub.request; closing the connection")
                     await conn.close()
             await lease.__aexit__(None, None, None)
+
+
+def context_of(info: Any) -> RequestContext:
+    """``info.context``, typed: Strawberry's ``Info`` types it as ``Any``."""
+    context: RequestContext = info.context
+    return context

@@ -10,6 +10,7 @@ import strawberry
 
 from auth.resolver_forms import batched as batched
 from models.vocab import CaseStatus
+from resolvers.context import RequestContext, context_of
 from services import case_list
 from services import case_queries as q
 from services.errors import FieldProblem, ValidationFailed
@@ -23,8 +24,8 @@ from services.records import (
 )
 
 
-def _ctx(info: strawberry.Info) -> Any:
-    return info.context
+def _ctx(info: strawberry.Info) -> RequestContext:
+    return context_of(info)
 
 
 # ---- Query ---------------------------------------------------------------------------
@@ -32,10 +33,10 @@ def _ctx(info: strawberry.Info) -> Any:
 
 async def offices(info: strawberry.Info) -> list[OfficeRecord]:
     cache = _ctx(info).state.services
-    cached = cache.get("offices")
+    cached: list[OfficeRecord] | None = cache.get("offices")
     if cached is None:
         cached = cache["offices"] = await _ctx(info).run(q.all_offices)
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 async def specific_need_codes(info: strawberry.Info) -> list[Any]:
@@ -55,7 +56,8 @@ def person_id_seen_by(ctx: Any, person_id: int) -> str:
     """The identifier of ``person_id`` that the request's caller sees."""
     agency = ctx.principal.agency.value
     if agency in PSEUDONYMOUS_AGENCIES:
-        return ctx.state.services["pseudonyms"].pseudonym(agency, person_id)  # type: ignore[no-any-return]
+        pseudonym: str = ctx.state.services["pseudonyms"].pseudonym(agency, person_id)
+        return pseudonym
     return str(person_id)
 
 
@@ -77,20 +79,20 @@ def internal_person_id(info: Any, raw: strawberry.ID) -> int:
     return value
 
 
-def person_id_field(root: PersonRecord, info: strawberry.Info) -> str:
-    return public_person_id(info, root.id)
+def person_id_field(root: PersonRecord, info: strawberry.Info) -> strawberry.ID:
+    return strawberry.ID(public_person_id(info, root.id))
 
 
-def need_person_id(root: NeedRecord, info: strawberry.Info) -> str:
-    return public_person_id(info, root.person_id)
+def need_person_id(root: NeedRecord, info: strawberry.Info) -> strawberry.ID:
+    return strawberry.ID(public_person_id(info, root.person_id))
 
 
 async def person(info: strawberry.Info, id: strawberry.ID) -> PersonRecord | None:
-    return await _ctx(info).loaders.person.load(internal_person_id(info, id))  # type: ignore[no-any-return]
+    return await _ctx(info).loaders.person.load(internal_person_id(info, id))
 
 
 async def case(info: strawberry.Info, number: int) -> CaseRecord:
-    return await _ctx(info).run(q.case_by_number, number)  # type: ignore[no-any-return]
+    return await _ctx(info).run(q.case_by_number, number)
 
 
 @dataclass(slots=True)
@@ -230,7 +232,7 @@ async def _needs_batch(roots: list[CaseRecord], info: Any) -> list[list[NeedReco
     for root, needs in zip(roots, lists, strict=True):
         for need in needs:
             need.row_scope = _need_scope(root, need)
-    return lists  # type: ignore[no-any-return]
+    return lists
 
 
 def _need_scope(root: CaseRecord, need: NeedRecord) -> Any:
@@ -273,7 +275,7 @@ async def case_appointments(root: CaseRecord, info: strawberry.Info) -> list[Any
     items = await _ctx(info).loaders.appointments.load(root.id)
     for item in items:
         item.row_scope = root.row_scope
-    return items  # type: ignore[no-any-return]
+    return items
 
 
 def today() -> date:

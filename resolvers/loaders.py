@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiodataloader import DataLoader
 
@@ -25,7 +25,7 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
-class _Loader(DataLoader, Generic[K, V]):  # type: ignore[type-arg]
+class _Loader(DataLoader[K, V]):
     def __init__(
         self, ctx: RequestContext, fetch: Callable[[Any, Sequence[K]], Awaitable[list[V]]]
     ) -> None:
@@ -37,7 +37,7 @@ class _Loader(DataLoader, Generic[K, V]):  # type: ignore[type-arg]
     async def batch_load_fn(self, keys: Sequence[K]) -> list[V]:
         return await self._ctx.run(self._fetch, list(keys))
 
-    def load(self, key: K) -> Any:
+    def load(self, key: K) -> asyncio.Future[V]:
         if key in self._values:  # already fetched by ``many``: no second statement
             future = asyncio.get_running_loop().create_future()
             future.set_result(self._values[key])
@@ -68,7 +68,9 @@ class Loaders:
         self._ctx = ctx
         self._made: dict[str, _Loader[Any, Any]] = {}
 
-    def _get(self, name: str, fetch: Callable[[Any, Sequence[Any]], Awaitable[list[Any]]]) -> Any:
+    def _get(
+        self, name: str, fetch: Callable[[Any, Sequence[K]], Awaitable[list[V]]]
+    ) -> _Loader[K, V]:
         loader = self._made.get(name)
         if loader is None:
             loader = self._made[name] = _Loader(self._ctx, fetch)
@@ -77,38 +79,38 @@ class Loaders:
     @property
     def person(self) -> _Loader[int, PersonRecord | None]:
         fetch = q.persons_by_ids if self._ctx.row_conditions else q.persons_by_ids_unscoped
-        return self._get("person", fetch)  # type: ignore[no-any-return]
+        return self._get("person", fetch)
 
     @property
     def documents(self) -> _Loader[int, list[tuple[str, str, str]]]:
-        return self._get("documents", q.documents_by_person)  # type: ignore[no-any-return]
+        return self._get("documents", q.documents_by_person)
 
     @property
     def memberships(self) -> _Loader[int, list[tuple[int, str]]]:
-        return self._get("memberships", q.memberships_by_person)  # type: ignore[no-any-return]
+        return self._get("memberships", q.memberships_by_person)
 
     @property
     def case(self) -> _Loader[int, CaseRecord | None]:
-        return self._get("case", q.cases_by_ids)  # type: ignore[no-any-return]
+        return self._get("case", q.cases_by_ids)
 
     @property
     def needs(self) -> _Loader[int, list[NeedRecord]]:
-        return self._get("needs", q.needs_by_case)  # type: ignore[no-any-return]
+        return self._get("needs", q.needs_by_case)
 
     @property
     def officer(self) -> _Loader[int, OfficerRecord | None]:
-        return self._get("officer", q.officers_by_ids)  # type: ignore[no-any-return]
+        return self._get("officer", q.officers_by_ids)
 
     @property
     def history(self) -> _Loader[int, list[StatusChangeRecord]]:
-        return self._get("history", q.history_by_case)  # type: ignore[no-any-return]
+        return self._get("history", q.history_by_case)
 
     @property
     def appointments(self) -> _Loader[int, list[AppointmentRecord]]:
-        return self._get("appointments", q.appointments_by_case)  # type: ignore[no-any-return]
+        return self._get("appointments", q.appointments_by_case)
 
     def custom(
         self, name: str, fetch: Callable[[Any, Sequence[Any]], Awaitable[list[Any]]]
     ) -> _Loader[Any, Any]:
         """A loader for another area's relationship, keyed by ``name``."""
-        return self._get(name, fetch)  # type: ignore[no-any-return]
+        return self._get(name, fetch)

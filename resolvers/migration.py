@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 
 from auth.resolver_forms import raw_arguments as raw_arguments
+from resolvers.context import context_of
 from resolvers.core import batched
 from services import protection as svc
 from services import protection_assertions as assertions
@@ -24,27 +25,25 @@ def _key(doc: Any) -> svc.DocumentKey:
 
 
 async def protection_status(info: strawberry.Info, document: Any) -> svc.ProtectionRecord:
-    records = await info.context.run(svc.protection_by_documents, [_key(document)])
-    return records[0]  # type: ignore[no-any-return]
+    records = await context_of(info).run(svc.protection_by_documents, [_key(document)])
+    return records[0]
 
 
 async def protection_statuses(info: strawberry.Info, documents: list[Any]) -> list[Any]:
-    return await info.context.run(  # type: ignore[no-any-return]
-        svc.protection_by_documents, [_key(d) for d in documents]
-    )
+    return await context_of(info).run(svc.protection_by_documents, [_key(d) for d in documents])
 
 
 async def protection_candidates(
     info: strawberry.Info, given_names: str, surnames: str, birth_date: date
 ) -> list[Any]:
-    ctx = info.context
-    return await ctx.run(  # type: ignore[no-any-return]
+    ctx = context_of(info)
+    return await ctx.run(
         svc.protection_candidates, ctx.principal, given_names, surnames, birth_date
     )
 
 
 async def protection_changes(info: strawberry.Info, after: str | None, first: int) -> Any:
-    changes, more = await info.context.run(svc.protection_changes, after, first)
+    changes, more = await context_of(info).run(svc.protection_changes, after, first)
     return ChangePage(changes, changes[-1].cursor if changes else after, more)
 
 
@@ -57,7 +56,7 @@ class ChangePage:
 
 async def protection_assertion(info: strawberry.Info, document: Any) -> Any:
     record = await protection_status(info, document)
-    ctx = info.context
+    ctx = context_of(info)
     signed = assertions.sign_assertion(
         ctx.state.services["keys"], record, ctx.state.settings.issuer, ctx.principal.actor_label
     )
@@ -93,14 +92,14 @@ class Verification:
 def record_person(root: Any, info: strawberry.Info) -> Any:
     if root.person_id is None:
         return None
-    return info.context.loaders.person.load(root.person_id)
+    return context_of(info).loaders.person.load(root.person_id)
 
 
 async def _family_batch(roots: list[Any], info: Any) -> list[Any]:
     from services.family_protection import linked_members
 
     ids = [r.person_id for r in roots if r.person_id is not None]
-    linked = await info.context.run(linked_members, ids) if ids else {}
+    linked = await context_of(info).run(linked_members, ids) if ids else {}
     return [linked.get(r.person_id, []) if r.person_id is not None else [] for r in roots]
 
 
@@ -110,4 +109,4 @@ async def record_family(root: Any, info: strawberry.Info) -> Any:
 
 
 def linked_person(root: Any, info: strawberry.Info) -> Any:
-    return info.context.loaders.person.load(root.person_id)
+    return context_of(info).loaders.person.load(root.person_id)

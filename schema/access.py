@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from resolvers import access as r
+from schema.fields import federation_field, served
 
 
 @strawberry.federation.type(
@@ -32,7 +33,7 @@ class CallerInfo:
 
 @strawberry.type
 class AccessQuery:
-    @strawberry.federation.field(
+    @federation_field(
         shareable=True,
         description=(
             "Explica qué puede leer (o escribir) quien consulta: un campo ('Tipo.campo'), "
@@ -40,11 +41,11 @@ class AccessQuery:
         ),
     )
     def explain_access(self, info: strawberry.Info, field: str | None = None) -> list[FieldAccess]:
-        return r.explain_access(info, field)  # type: ignore[return-value]
+        return served(r.explain_access(info, field))
 
-    @strawberry.federation.field(shareable=True, description="Quién es quien consulta.")
+    @federation_field(shareable=True, description="Quién es quien consulta.")
     def whoami(self, info: strawberry.Info) -> CallerInfo:
-        return r.whoami(info)  # type: ignore[return-value]
+        return served(r.whoami(info))
 
 
 QUERIES: list[type] = [AccessQuery]

@@ -8,6 +8,7 @@ from resolvers import agency_views as r
 from resolvers.migration import raw_arguments
 from schema.core import CaseConnection, CaseFilter, Person
 from schema.enums import HealthProfession, RecognitionStatus
+from schema.fields import field
 
 
 @strawberry.federation.type(
@@ -37,9 +38,7 @@ class HealthProfessionalPage:
 
 @strawberry.type
 class HealthQuery:
-    @strawberry.field(
-        description="Profesionales de la salud con consentimiento vigente (health-workforce)."
-    )
+    @field(description="Profesionales de la salud con consentimiento vigente (health-workforce).")
     async def health_professionals(
         self,
         info: strawberry.Info,
@@ -49,7 +48,7 @@ class HealthQuery:
         first: int = 100,
         after: str | None = None,
     ) -> HealthProfessionalPage:
-        return await r.health_professionals(  # type: ignore[no-any-return]
+        return await r.health_professionals(
             info,
             [p.value for p in professions or []],
             list(regions or []),
@@ -73,7 +72,7 @@ class NeedsExportFile:
 
 @strawberry.type
 class UnhcrQuery:
-    @strawberry.field(
+    @field(
         description="Vista de protección de ACNUR: expedientes con necesidades, familia, estado."
     )
     @raw_arguments
@@ -84,16 +83,16 @@ class UnhcrQuery:
         after: str | None = None,
         filter: CaseFilter | None = None,
     ) -> CaseConnection:
-        return await r.unhcr_cases(info, filter, first, after)  # type: ignore[no-any-return]
+        return await r.unhcr_cases(info, filter, first, after)
 
-    @strawberry.field(
+    @field(
         description="Exportación de necesidades específicas (códigos de ACNUR) de los"
         " expedientes filtrados; también en GET /exports/unhcr-needs.csv."
     )
     async def unhcr_needs_export(
         self, info: strawberry.Info, filter: CaseFilter | None = None
     ) -> NeedsExportFile:
-        return await r.unhcr_needs_export(info, filter)  # type: ignore[no-any-return]
+        return await r.unhcr_needs_export(info, filter)
 
 
 HEALTH_QUERIES: list[type] = [HealthQuery]

@@ -6,11 +6,12 @@ import strawberry
 
 from resolvers import case_search as r
 from schema.core import Case
+from schema.fields import field, served
 
 
 @strawberry.type
 class CaseSearchQuery:
-    @strawberry.field(
+    @field(
         description=(
             "Expedientes que quien consulta puede ver, por número, documento de identidad o"
             " nombre (sin tildes, con alguna errata, apellidos en cualquier orden); el mejor"
@@ -18,7 +19,7 @@ class CaseSearchQuery:
         )
     )
     async def search_cases(self, info: strawberry.Info, text: str, first: int = 20) -> list[Case]:
-        return await r.search_cases(info, text, first)  # type: ignore[return-value]
+        return served(await r.search_cases(info, text, first))
 
 
 QUERIES: list[type] = [CaseSearchQuery]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from datetime import date, datetime
+from typing import Any, cast
 
 import strawberry
 
@@ -25,6 +26,7 @@ from schema.enums import (
     Relationship,
     Sex,
 )
+from schema.fields import field, mutation, subscription
 
 
 @strawberry.input(description="Documento del país de origen o pasaporte.")
@@ -84,20 +86,21 @@ class StatusTransition:
 
 @strawberry.type
 class CaseworkMutation:
-    @strawberry.mutation(
+    @mutation(
         description="Cambia el estado de un expediente (queda en el historial con su motivo)."
     )
     async def change_case_status(
         self, info: strawberry.Info, case_number: int, to: CaseStatus, reason: str
     ) -> StatusTransition:
-        return await r.change_case_status(info, case_number, to, reason)  # type: ignore[no-any-return]
+        return await r.change_case_status(info, case_number, to, reason)
 
-    @strawberry.mutation(description="Prerregistro en línea, sin iniciar sesión, las 24 horas.")
+    @mutation(description="Prerregistro en línea, sin iniciar sesión, las 24 horas.")
     @r.raw_arguments
     async def pre_register(
         self, info: strawberry.Info, input: PreRegistrationInput
     ) -> PreRegistrationResult:
-        return await r.pre_register(info, input)  # type: ignore[no-any-return]
+        # raw arguments (r.raw_arguments): graphql-core's coerced input, a dict
+        return await r.pre_register(info, cast(dict[str, Any], input))
 
 
 @strawberry.federation.type(shareable=True, description="Cambio de la protección de un caso.")
@@ -110,7 +113,7 @@ class ProtectionStatusEvent:
 
 @strawberry.type
 class CaseworkSubscription:
-    @strawberry.subscription(
+    @subscription(
         description="Avisa cuando un caso gana o pierde la protección frente a la expulsión."
     )
     async def protection_status_changed(
@@ -177,39 +180,37 @@ class AssignmentResult:
 
 @strawberry.type
 class PriorityQuery:
-    @strawberry.field(description="Reglas de priorización vigentes, con su versión.")
+    @field(description="Reglas de priorización vigentes, con su versión.")
     async def priority_rules(self, info: strawberry.Info) -> PriorityRules:
-        return await rp.priority_rules(info)  # type: ignore[no-any-return]
+        return await rp.priority_rules(info)
 
-    @strawberry.field(description="Horarios de una oficina con cupos libres.")
+    @field(description="Horarios de una oficina con cupos libres.")
     async def appointment_slots(
         self,
         info: strawberry.Info,
         office_code: str,
         purpose: AppointmentPurpose | None = None,
     ) -> list[AppointmentSlot]:
-        return await ra.open_slots(info, office_code, purpose)  # type: ignore[no-any-return]
+        return await ra.open_slots(info, office_code, purpose)
 
-    @strawberry.field(description="Cola de expedientes del oficial, por prioridad.")
+    @field(description="Cola de expedientes del oficial, por prioridad.")
     async def officer_queue(self, info: strawberry.Info, limit: int = 50) -> list[QueueEntry]:
-        return await rp.officer_queue(info, limit)  # type: ignore[no-any-return]
+        return await rp.officer_queue(info, limit)
 
 
 @strawberry.type
 class PriorityMutation:
-    @strawberry.mutation(description="Ajuste manual de la prioridad de un expediente, con motivo.")
+    @mutation(description="Ajuste manual de la prioridad de un expediente, con motivo.")
     async def override_priority(
         self, info: strawberry.Info, case_number: int, score: float | None, reason: str
     ) -> QueueEntry:
-        return await rp.override_priority(info, case_number, score, reason)  # type: ignore[no-any-return]
+        return await rp.override_priority(info, case_number, score, reason)
 
-    @strawberry.mutation(
-        description="Asigna expedientes en evaluación a oficiales de elegibilidad."
-    )
+    @mutation(description="Asigna expedientes en evaluación a oficiales de elegibilidad.")
     async def assign_cases(
         self, info: strawberry.Info, office_code: str, limit: int = 100
     ) -> AssignmentResult:
-        return await rp.assign_cases(info, office_code, limit)  # type: ignore[no-any-return]
+        return await rp.assign_cases(info, office_code, limit)
 
 
 @strawberry.federation.type(shareable=True, description="Una cita reservada.")
@@ -244,7 +245,7 @@ class CaseRecord:
 
 @strawberry.type
 class AppointmentMutation:
-    @strawberry.mutation(description="Abre un horario de citas con su capacidad.")
+    @mutation(description="Abre un horario de citas con su capacidad.")
     async def create_appointment_slot(
         self,
         info: strawberry.Info,
@@ -255,27 +256,25 @@ class AppointmentMutation:
         capacity: int,
         minutes: int = 30,
     ) -> AppointmentSlot:
-        return await ra.create_slot(  # type: ignore[no-any-return]
-            info, office_code, starts_at, mode, purpose, capacity, minutes
-        )
+        return await ra.create_slot(info, office_code, starts_at, mode, purpose, capacity, minutes)
 
-    @strawberry.mutation(description="Reserva un cupo de un horario para un expediente.")
+    @mutation(description="Reserva un cupo de un horario para un expediente.")
     async def book_appointment(
         self, info: strawberry.Info, case_number: int, slot_id: int
     ) -> AppointmentBooking:
-        return await ra.book_appointment(info, case_number, slot_id)  # type: ignore[no-any-return]
+        return await ra.book_appointment(info, case_number, slot_id)
 
-    @strawberry.mutation(description="Cambia una cita a otro horario del mismo trámite.")
+    @mutation(description="Cambia una cita a otro horario del mismo trámite.")
     async def reschedule_appointment(
         self, info: strawberry.Info, appointment_id: int, slot_id: int
     ) -> AppointmentBooking:
-        return await ra.reschedule_appointment(info, appointment_id, slot_id)  # type: ignore[no-any-return]
+        return await ra.reschedule_appointment(info, appointment_id, slot_id)
 
-    @strawberry.mutation(description="Anula una cita y libera su cupo.")
+    @mutation(description="Anula una cita y libera su cupo.")
     async def cancel_appointment(self, info: strawberry.Info, appointment_id: int) -> bool:
         return await ra.cancel_appointment(info, appointment_id)
 
-    @strawberry.mutation(description="Registra una entrevista de elegibilidad.")
+    @mutation(description="Registra una entrevista de elegibilidad.")
     async def record_interview(
         self,
         info: strawberry.Info,
@@ -286,46 +285,46 @@ class AppointmentMutation:
         language: str = "spa",
         interpreter: bool = False,
     ) -> CaseRecord:
-        return await ra.record_interview(  # type: ignore[no-any-return]
+        return await ra.record_interview(
             info, case_number, mode, held_at, summary, language, interpreter
         )
 
-    @strawberry.mutation(description="Registra la evaluación y la recomendación de elegibilidad.")
+    @mutation(description="Registra la evaluación y la recomendación de elegibilidad.")
     async def record_assessment(
         self,
         info: strawberry.Info,
         case_number: int,
-        grounds: list[Ground],  # type: ignore[valid-type]
+        grounds: list[Ground],
         credibility: str,
         analysis: str,
-        recommendation: Recommendation,  # type: ignore[valid-type]
+        recommendation: Recommendation,
     ) -> CaseRecord:
-        return await ra.record_assessment(  # type: ignore[no-any-return]
+        return await ra.record_assessment(
             info, case_number, grounds, credibility, analysis, recommendation
         )
 
-    @strawberry.mutation(description="Decisión de la Secretaría Ejecutiva, con sus fundamentos.")
+    @mutation(description="Decisión de la Secretaría Ejecutiva, con sus fundamentos.")
     async def decide_case(
         self,
         info: strawberry.Info,
         case_number: int,
-        outcome: DecisionOutcome,  # type: ignore[valid-type]
+        outcome: DecisionOutcome,
         reasons: str,
     ) -> CaseRecord:
-        return await ra.decide_case(info, case_number, outcome, reasons)  # type: ignore[no-any-return]
+        return await ra.decide_case(info, case_number, outcome, reasons)
 
-    @strawberry.mutation(description="Presenta una apelación contra una denegatoria.")
+    @mutation(description="Presenta una apelación contra una denegatoria.")
     async def file_appeal(
         self, info: strawberry.Info, case_number: int, grounds: str
     ) -> CaseRecord:
-        return await ra.file_appeal(info, case_number, grounds)  # type: ignore[no-any-return]
+        return await ra.file_appeal(info, case_number, grounds)
 
 
 @strawberry.input(description="Perfil de un miembro del expediente.")
 class MemberProfileData:
     person_id: int
     languages: list[str] | None = None
-    education_level: EducationLevel | None = None  # type: ignore[valid-type]
+    education_level: EducationLevel | None = None
     profession: str | None = None
 
 
@@ -333,10 +332,10 @@ class MemberProfileData:
 class NewMemberData:
     given_names: str
     paternal_surname: str
-    sex: Sex  # type: ignore[valid-type]
+    sex: Sex
     birth_date: date
     nationality: str
-    relationship: Relationship  # type: ignore[valid-type]
+    relationship: Relationship
     maternal_surname: str | None = None
 
 
@@ -377,20 +376,20 @@ class EnrolmentResult:
 
 @strawberry.type
 class RegistrationMutation:
-    @strawberry.mutation(description="Registra el expediente (identidad, familia, necesidades).")
+    @mutation(description="Registra el expediente (identidad, familia, necesidades).")
     async def register_case(
         self, info: strawberry.Info, input: RegistrationInput
     ) -> RegistrationResult:
-        return await rr.register_case(info, input)  # type: ignore[no-any-return]
+        return await rr.register_case(info, input)
 
-    @strawberry.mutation(
+    @mutation(
         description="Enrola datos biométricos (plantilla en base64) y la fotografía tomada"
         " en el enrolamiento (JPEG o PNG en base64, para el carné y la autorización)."
     )
     async def enrol_biometrics(
         self, info: strawberry.Info, person_id: int, template: str, photo: str | None = None
     ) -> EnrolmentResult:
-        return await rr.enrol_biometrics(info, person_id, template, photo)  # type: ignore[no-any-return]
+        return await rr.enrol_biometrics(info, person_id, template, photo)
 
 
 QUERIES: list[type] = [PriorityQuery]

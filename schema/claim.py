@@ -14,7 +14,7 @@ from schema.enums import AppointmentMode, CaseStatus, Ground, Recommendation
 
 @strawberry.federation.type(shareable=True, description="Entrevista de elegibilidad.")
 class ClaimInterview:
-    mode: AppointmentMode | None  # type: ignore[valid-type]
+    mode: AppointmentMode | None
     held_at: datetime | None
     language: str | None
     interpreter: bool | None
@@ -27,10 +27,10 @@ class ClaimInterview:
     shareable=True, description="Evaluación de elegibilidad y su recomendación."
 )
 class ClaimAssessment:
-    grounds: list[Ground] | None  # type: ignore[valid-type]
+    grounds: list[Ground] | None
     credibility: str | None
     analysis: str | None
-    recommendation: Recommendation | None  # type: ignore[valid-type]
+    recommendation: Recommendation | None
     assessor: str | None
     recorded_at: datetime | None
 
@@ -38,7 +38,7 @@ class ClaimAssessment:
 @strawberry.federation.type(shareable=True, description="Decisión sobre la solicitud.")
 class ClaimDecision:
     instance: str | None = strawberry.field(description="first (primera instancia) o appeal.")
-    outcome: CaseStatus | None  # type: ignore[valid-type]
+    outcome: CaseStatus | None
     reasons: str | None
     decided_by: str | None
     decided_at: datetime | None
@@ -67,6 +67,6 @@ class ClaimFile:
 class DecisionLetter:
     case_number: int | None
     instance: str | None
-    outcome: CaseStatus | None  # type: ignore[valid-type]
+    outcome: CaseStatus | None
     reasons: str | None
     decided_at: datetime | None

@@ -32,6 +32,7 @@ from schema.enums import (
     Relationship,
     Sex,
 )
+from schema.fields import field, record_field, served
 from schema.mapped import derived
 from services.records import CaseRecord, PersonRecord
 
@@ -176,7 +177,7 @@ class Case:
     protected_from_removal: bool | None
     protection_basis: ProtectionBasis | None
     principal: Person | None = strawberry.field(resolver=r.case_principal)
-    members: list[CaseMember] | None = strawberry.field(resolver=r.case_members)
+    members: list[CaseMember] | None = record_field(r.case_members)
     needs: list[SpecificNeed] | None = strawberry.field(resolver=r.case_needs)
     priority_score: Decimal | None
     office: Office | None = strawberry.field(resolver=r.case_office)
@@ -237,14 +238,12 @@ class CaseFilter:
 
 @strawberry.type
 class CoreQuery:
-    offices: list[Office] = strawberry.field(resolver=r.offices)
+    offices: list[Office] = record_field(r.offices)
     specific_need_codes: list[SpecificNeedCode] = strawberry.field(resolver=r.specific_need_codes)
     person: Person | None = strawberry.field(resolver=r.person)
     case: Case | None = strawberry.field(resolver=r.case)
 
-    @strawberry.field(
-        description="Expedientes visibles para quien consulta, por fecha de solicitud."
-    )
+    @field(description="Expedientes visibles para quien consulta, por fecha de solicitud.")
     @raw_arguments
     async def cases(
         self,
@@ -253,7 +252,7 @@ class CoreQuery:
         after: str | None = None,
         filter: CaseFilter | None = None,
     ) -> CaseConnection:
-        return await r.cases(info, first, after, filter)  # type: ignore[return-value]
+        return served(await r.cases(info, first, after, filter))
 
 
 QUERIES: list[type] = [CoreQuery]

@@ -7,6 +7,7 @@ from datetime import date
 import strawberry
 
 from resolvers import documents as r
+from schema.fields import field, mutation
 
 
 @strawberry.federation.type(
@@ -69,50 +70,48 @@ class MyAsylumCard:
 
 @strawberry.type
 class DocumentsQuery:
-    @strawberry.field(description="Mi carné de solicitante más reciente (autoservicio).")
+    @field(description="Mi carné de solicitante más reciente (autoservicio).")
     async def my_asylum_card(self, info: strawberry.Info) -> MyAsylumCard | None:
-        return await r.my_asylum_card(info)  # type: ignore[no-any-return]
+        return await r.my_asylum_card(info)
 
-    @strawberry.field(description="Mi autorización de trabajo más reciente (autoservicio).")
+    @field(description="Mi autorización de trabajo más reciente (autoservicio).")
     async def my_work_permit(self, info: strawberry.Info) -> MyWorkPermit | None:
-        return await r.my_work_permit(info)  # type: ignore[no-any-return]
+        return await r.my_work_permit(info)
 
-    @strawberry.field(description="Verifica el token de un código QR (autorización de trabajo).")
+    @field(description="Verifica el token de un código QR (autorización de trabajo).")
     async def verify_document(self, info: strawberry.Info, token: str) -> DocumentVerification:
-        return await r.verify_document(info, token)  # type: ignore[no-any-return]
+        return await r.verify_document(info, token)
 
 
 @strawberry.type
 class DocumentsMutation:
-    @strawberry.mutation(description="Emite y firma la autorización de trabajo del titular.")
+    @mutation(description="Emite y firma la autorización de trabajo del titular.")
     async def issue_work_permit(
         self, info: strawberry.Info, case_number: int
     ) -> IssuedWorkPermit | None:
-        return await r.issue_work_permit(info, case_number)  # type: ignore[no-any-return]
+        return await r.issue_work_permit(info, case_number)
 
-    @strawberry.mutation(description="Emite y firma el carné del titular (sin vencimiento).")
+    @mutation(description="Emite y firma el carné del titular (sin vencimiento).")
     async def issue_asylum_card(
         self, info: strawberry.Info, case_number: int
     ) -> IssuedAsylumCard | None:
-        return await r.issue_card(info, case_number)  # type: ignore[no-any-return]
+        return await r.issue_card(info, case_number)
 
-    @strawberry.mutation(description="Revoca un carné: su QR dirá «revocado».")
+    @mutation(description="Revoca un carné: su QR dirá «revocado».")
     async def revoke_asylum_card(
         self, info: strawberry.Info, id: strawberry.ID, reason: str
     ) -> bool:
         return await r.revoke_card(info, str(id), reason)
 
-    @strawberry.mutation(
-        description="Renueva mi autorización de trabajo; la anterior queda reemplazada."
-    )
+    @mutation(description="Renueva mi autorización de trabajo; la anterior queda reemplazada.")
     async def renew_my_work_permit(self, info: strawberry.Info) -> IssuedWorkPermit | None:
-        return await r.renew_my_work_permit(info)  # type: ignore[no-any-return]
+        return await r.renew_my_work_permit(info)
 
-    @strawberry.mutation(description="Revoca una autorización: su QR dirá «revocada».")
+    @mutation(description="Revoca una autorización: su QR dirá «revocada».")
     async def revoke_work_permit(
         self, info: strawberry.Info, id: strawberry.ID, reason: str
     ) -> bool:
-        return await r.revoke_work_permit(info, str(id), reason)  # type: ignore[no-any-return]
+        return await r.revoke_work_permit(info, str(id), reason)
 
 
 QUERIES: list[type] = [DocumentsQuery]

@@ -6,10 +6,10 @@ from datetime import datetime
 
 import strawberry
 
-from resolvers import console_casework as rx
 from resolvers import duplicates as r
 from schema.core import Person
 from schema.enums import DuplicateDecision, DuplicateStatus
+from schema.fields import field, mutation, served
 
 
 @strawberry.federation.type(
@@ -31,10 +31,6 @@ class PossibleDuplicate:
     )
     undone_at: datetime | None
     undo_note: str | None = strawberry.field(description="Por qué se deshizo.")
-    photo: str | None = strawberry.field(
-        resolver=rx.review_photo,
-        description="Fotografía tomada en el enrolamiento que levantó la revisión (URL data).",
-    )
     person: Person | None = strawberry.field(
         resolver=r.duplicate_person, description="La persona que se estaba enrolando."
     )
@@ -45,28 +41,26 @@ class PossibleDuplicate:
 
 @strawberry.type
 class DuplicateQuery:
-    @strawberry.field(
+    @field(
         description="Posibles duplicados por revisar (o todos con status: null), del más antiguo."
     )
     async def possible_duplicates(
         self,
         info: strawberry.Info,
-        status: DuplicateStatus | None = DuplicateStatus.OPEN,  # type: ignore[attr-defined]
+        status: DuplicateStatus | None = DuplicateStatus.OPEN,
         first: int = 50,
         after: int | None = None,
     ) -> list[PossibleDuplicate]:
-        return await r.possible_duplicates(info, status, first, after)  # type: ignore[no-any-return]
+        return served(await r.possible_duplicates(info, status, first, after))
 
 
 @strawberry.type
 class DuplicateMutation:
-    @strawberry.mutation(
-        description="Decide un posible duplicado: DUPLICATE (la misma persona) o DISTINCT."
-    )
+    @mutation(description="Decide un posible duplicado: DUPLICATE (la misma persona) o DISTINCT.")
     async def resolve_possible_duplicate(
         self, info: strawberry.Info, id: int, decision: DuplicateDecision, note: str
     ) -> PossibleDuplicate:
-        return await r.resolve_possible_duplicate(info, id, decision, note)  # type: ignore[no-any-return]
+        return served(await r.resolve_possible_duplicate(info, id, decision, note))
 
 
 QUERIES: list[type] = [DuplicateQuery]

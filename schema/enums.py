@@ -2,41 +2,60 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import Enum, StrEnum
 
 import strawberry
 
 from models import vocab
 from services.casework import eligibility as eligibility_vocab
 
-CaseStatus = strawberry.enum(vocab.CaseStatus, name="CaseStatus")
-Ground = strawberry.enum(eligibility_vocab.Ground, name="ClaimGround")
-Recommendation = strawberry.enum(eligibility_vocab.Recommendation, name="Recommendation")
-DecisionOutcome = strawberry.enum(eligibility_vocab.Outcome, name="DecisionOutcome")
-Sex = strawberry.enum(vocab.Sex, name="Sex")
-DocumentType = strawberry.enum(vocab.DocumentType, name="DocumentType")
-Relationship = strawberry.enum(vocab.Relationship, name="Relationship")
-EducationLevel = strawberry.enum(vocab.EducationLevel, name="EducationLevel")
-OfficeKind = strawberry.enum(vocab.OfficeKind, name="OfficeKind")
-AppointmentMode = strawberry.enum(vocab.AppointmentMode, name="AppointmentMode")
-AppointmentPurpose = strawberry.enum(vocab.AppointmentPurpose, name="AppointmentPurpose")
-AppointmentStatus = strawberry.enum(vocab.AppointmentStatus, name="AppointmentStatus")
+# Each GraphQL enum is the vocabulary's own class, registered with Strawberry under its
+# GraphQL name (``strawberry.enum`` marks the class and returns it): mypy sees classes.
+CaseStatus = vocab.CaseStatus
+Ground = eligibility_vocab.Ground
+Recommendation = eligibility_vocab.Recommendation
+DecisionOutcome = eligibility_vocab.Outcome
+Sex = vocab.Sex
+DocumentType = vocab.DocumentType
+Relationship = vocab.Relationship
+EducationLevel = vocab.EducationLevel
+OfficeKind = vocab.OfficeKind
+AppointmentMode = vocab.AppointmentMode
+AppointmentPurpose = vocab.AppointmentPurpose
+AppointmentStatus = vocab.AppointmentStatus
+HealthProfession = vocab.HealthProfession
+RecognitionStatus = vocab.RecognitionStatus
+DuplicateStatus = vocab.DuplicateStatus
 
 
-class _ProtectionBasis(StrEnum):
+class ProtectionBasis(StrEnum):
     PENDING_CLAIM = "pending_claim"
     RECOGNISED_REFUGEE = "recognised_refugee"
 
 
-ProtectionBasis = strawberry.enum(_ProtectionBasis, name="ProtectionBasis")
-HealthProfession = strawberry.enum(vocab.HealthProfession, name="HealthProfession")
-RecognitionStatus = strawberry.enum(vocab.RecognitionStatus, name="RecognitionStatus")
-DuplicateStatus = strawberry.enum(vocab.DuplicateStatus, name="DuplicateStatus")
-
-
-class _DuplicateDecision(StrEnum):
+class DuplicateDecision(StrEnum):
     DUPLICATE = "duplicate"
     DISTINCT = "distinct"
 
 
-DuplicateDecision = strawberry.enum(_DuplicateDecision, name="DuplicateDecision")
+_GRAPHQL_NAMES: dict[type[Enum], str] = {
+    CaseStatus: "CaseStatus",
+    Ground: "ClaimGround",
+    Recommendation: "Recommendation",
+    DecisionOutcome: "DecisionOutcome",
+    Sex: "Sex",
+    DocumentType: "DocumentType",
+    Relationship: "Relationship",
+    EducationLevel: "EducationLevel",
+    OfficeKind: "OfficeKind",
+    AppointmentMode: "AppointmentMode",
+    AppointmentPurpose: "AppointmentPurpose",
+    AppointmentStatus: "AppointmentStatus",
+    ProtectionBasis: "ProtectionBasis",
+    HealthProfession: "HealthProfession",
+    RecognitionStatus: "RecognitionStatus",
+    DuplicateStatus: "DuplicateStatus",
+    DuplicateDecision: "DuplicateDecision",
+}
+for _enum, _name in _GRAPHQL_NAMES.items():
+    strawberry.enum(_enum, name=_name)

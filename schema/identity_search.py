@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 
 from resolvers import identity_search as r
+from schema.fields import field
 
 
 @strawberry.federation.type(
@@ -24,7 +25,7 @@ class IdentityCandidate:
 
 @strawberry.type
 class IdentitySearchQuery:
-    @strawberry.field(
+    @field(
         description="Busca identidades en todas las oficinas para evitar duplicados: solo"
         " nombres, fecha de nacimiento y nacionalidad, el mejor candidato primero."
     )
@@ -32,7 +33,7 @@ class IdentitySearchQuery:
         self, info: strawberry.Info, given_names: str, surnames: str, birth_date: date
     ) -> list[IdentityCandidate]:
         found: Any = await r.identity_candidates(info, given_names, surnames, birth_date)
-        return found  # type: ignore[no-any-return]
+        return found
 
 
 QUERIES: list[type] = [IdentitySearchQuery]

@@ -9,6 +9,7 @@ import strawberry
 from resolvers import migration as r
 from schema.core import Person
 from schema.enums import DocumentType, ProtectionBasis, Relationship
+from schema.fields import field, served
 
 
 @strawberry.input(description="Documento de identidad del país de origen o pasaporte.")
@@ -44,9 +45,9 @@ class HeldDocument:
     description="Un familiar vinculado en el mismo expediente y si está protegido.",
 )
 class LinkedProtection:
-    relationship: Relationship | None  # type: ignore[valid-type]
+    relationship: Relationship | None
     protected: bool | None
-    basis: ProtectionBasis | None  # type: ignore[valid-type]
+    basis: ProtectionBasis | None
     since: date | None
     person: Person | None = strawberry.field(resolver=r.linked_person)
 
@@ -117,47 +118,45 @@ class AssertionVerification:
 
 @strawberry.type
 class MigrationQuery:
-    @strawberry.field(description="Protección frente a la expulsión de quien tiene este documento.")
+    @field(description="Protección frente a la expulsión de quien tiene este documento.")
     @r.raw_arguments
     async def protection_status(
         self, info: strawberry.Info, document: DocumentInput
     ) -> ProtectionStatus | None:
-        return await r.protection_status(info, document)  # type: ignore[return-value]
+        return served(await r.protection_status(info, document))
 
-    @strawberry.field(description="Lo mismo para hasta 10 000 documentos, en el orden dado.")
+    @field(description="Lo mismo para hasta 10 000 documentos, en el orden dado.")
     @r.raw_arguments
     async def protection_statuses(
         self, info: strawberry.Info, documents: list[DocumentInput]
     ) -> list[ProtectionStatus]:
         return await r.protection_statuses(info, documents)
 
-    @strawberry.field(
-        description="Personas que pueden ser la descrita, sin documento: nombres y nacimiento."
-    )
+    @field(description="Personas que pueden ser la descrita, sin documento: nombres y nacimiento.")
     async def protection_candidates(
         self, info: strawberry.Info, given_names: str, surnames: str, birth_date: date
     ) -> list[ProtectionCandidate]:
         return await r.protection_candidates(info, given_names, surnames, birth_date)
 
-    @strawberry.field(description="Protecciones que pueden haber cambiado desde un cursor.")
+    @field(description="Protecciones que pueden haber cambiado desde un cursor.")
     async def protection_changes(
         self, info: strawberry.Info, after: str | None = None, first: int = 100
     ) -> ProtectionChangePage:
-        return await r.protection_changes(info, after, first)  # type: ignore[no-any-return]
+        return await r.protection_changes(info, after, first)
 
-    @strawberry.field(
+    @field(
         description="La respuesta para un documento, firmada por el hub (JWS), para un expediente."
     )
     async def protection_assertion(
         self, info: strawberry.Info, document: DocumentInput
     ) -> ProtectionAssertion | None:
-        return await r.protection_assertion(info, document)  # type: ignore[no-any-return]
+        return await r.protection_assertion(info, document)
 
-    @strawberry.field(description="Verifica una constancia de protección firmada por el hub.")
+    @field(description="Verifica una constancia de protección firmada por el hub.")
     def verify_protection_assertion(
         self, info: strawberry.Info, token: str
     ) -> AssertionVerification:
-        return r.verify_protection_assertion(info, token)  # type: ignore[no-any-return]
+        return r.verify_protection_assertion(info, token)
 
 
 QUERIES: list[type] = [MigrationQuery]

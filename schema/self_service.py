@@ -6,6 +6,7 @@ from __future__ import annotations
 import strawberry
 
 from resolvers import self_service as r
+from schema.fields import mutation, served
 
 
 @strawberry.input(description="Mis datos de contacto, tal como deben quedar.")
@@ -30,11 +31,9 @@ class MyContact:
 
 @strawberry.type
 class SelfServiceMutation:
-    @strawberry.mutation(
-        description="Corrige mis datos de contacto (teléfono, correo, domicilio en el Perú)."
-    )
+    @mutation(description="Corrige mis datos de contacto (teléfono, correo, domicilio en el Perú).")
     async def update_my_contact(self, info: strawberry.Info, input: MyContactInput) -> MyContact:
-        return await r.update_my_contact(info, input)  # type: ignore[no-any-return]
+        return served(await r.update_my_contact(info, input))
 
 
 QUERIES: list[type] = []

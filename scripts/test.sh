@@ -15,7 +15,7 @@ echo "== console: operations checked against the role contracts, built output up
 echo "== site: operations checked against the public/applicant contracts, built output up to date"
 (cd site && node tools/build.mjs --check)
 echo "== ruff"; .venv/bin/ruff check .
-echo "== mypy (strict for services/ and auth/)"; .venv/bin/mypy services auth hub resolvers
+echo "== mypy (strict for services/ and auth/)"; .venv/bin/mypy services auth hub resolvers schema
 echo "== pytest"; .venv/bin/pytest -q "$@"
 if [ $# -eq 0 ]; then
   # The GraphQL tests once more with the compiled executor switched off: both executors

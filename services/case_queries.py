@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from psycopg import AsyncConnection
 from psycopg.rows import namedtuple_row
@@ -25,6 +25,7 @@ from services.records import (
 )
 
 Conn = AsyncConnection[Any]
+R = TypeVar("R")
 
 
 def id_array(ids: Sequence[int]) -> str:
@@ -185,103 +186,94 @@ async def memberships_by_person(
     return [by_person.get(i, []) for i in person_ids]
 
 
-_NEEDS_SQL = (
-    "SELECT n.case_id, n.person_id, n.code, s.category, s.label_es, n.detail "
-    "FROM case_need n JOIN specific_need_code s ON s.code = n.code "
-    "WHERE n.case_id = ANY(%(ids)s::bigint[]) ORDER BY n.case_id, n.id"
+_UNSCOPED = RowScope()
+_NEED_COLUMNS = select_list(
+    NeedRecord, models.CaseNeed, "n", expressions={"category": "s.category", "label": "s.label_es"}
 )
+_NEEDS_SQL = f"""
+    SELECT {_NEED_COLUMNS}
+    FROM case_need n JOIN specific_need_code s ON s.code = n.code
+    WHERE n.case_id = ANY(%(ids)s::bigint[]) ORDER BY n.case_id, n.id
+"""
+
+
+def _need(**columns: Any) -> NeedRecord:
+    # a need inherits its case's row scope (resolvers.core.case_needs)
+    return NeedRecord(**columns, row_scope=_UNSCOPED)
+
+
+def _by_case(records: list[R], case_ids: Sequence[int], key: Callable[[R], int]) -> list[list[R]]:
+    """``records`` grouped per case, in the order of ``case_ids``."""
+    grouped: dict[int, list[R]] = {}
+    for record in records:
+        grouped.setdefault(key(record), []).append(record)
+    return [grouped.get(i, []) for i in case_ids]
 
 
 async def needs_by_case(conn: Conn, case_ids: Sequence[int]) -> list[list[NeedRecord]]:
-    rows = await named_rows(conn, _NEEDS_SQL, {"ids": id_array(case_ids)})
-    by_case: dict[int, list[NeedRecord]] = {}
-    unscoped = RowScope()
-    for row in rows:
-        by_case.setdefault(row.case_id, []).append(
-            NeedRecord(
-                row.case_id,
-                row.person_id,
-                row.code,
-                row.category,
-                row.label_es,
-                row.detail,
-                unscoped,
-            )
-        )
-    return [by_case.get(i, []) for i in case_ids]
+    needs = await by_name(conn, _need, _NEEDS_SQL, {"ids": id_array(case_ids)})
+    return _by_case(needs, case_ids, lambda n: n.case_id)
+
+
+_OFFICES_SQL = f"SELECT {select_list(OfficeRecord, models.Office, 'o')} FROM office o ORDER BY o.id"
+_NEED_CODES_SQL = (
+    f"SELECT {select_list(NeedCodeRecord, models.SpecificNeedCode, 's')}"
+    " FROM specific_need_code s ORDER BY s.code"
+)
 
 
 async def all_offices(conn: Conn) -> list[OfficeRecord]:
-    rows = await named_rows(
-        conn, "SELECT id, code, name, kind, department, address FROM office ORDER BY id"
-    )
-    return [OfficeRecord(r.id, r.code, r.name, r.kind, r.department, r.address) for r in rows]
+    return await by_name(conn, OfficeRecord, _OFFICES_SQL)
 
 
 async def all_need_codes(conn: Conn) -> list[NeedCodeRecord]:
-    rows = await named_rows(
-        conn, "SELECT code, category, label_es, label_en FROM specific_need_code ORDER BY code"
-    )
-    return [NeedCodeRecord(r.code, r.category, r.label_es, r.label_en) for r in rows]
+    return await by_name(conn, NeedCodeRecord, _NEED_CODES_SQL)
+
+
+_OFFICER_COLUMNS = select_list(
+    OfficerRecord, models.Officer, "f", expressions={"office_code": "o.code"}
+)
+_OFFICERS_SQL = f"""
+    SELECT {_OFFICER_COLUMNS}
+    FROM officer f JOIN office o ON o.id = f.office_id WHERE f.id = ANY(%(ids)s::bigint[])
+"""
 
 
 async def officers_by_ids(conn: Conn, ids: Sequence[int]) -> list[OfficerRecord | None]:
-    rows = await named_rows(
-        conn,
-        (
-            "SELECT f.id, f.username, f.full_name, o.code, f.role FROM officer f "
-            "JOIN office o ON o.id = f.office_id WHERE f.id = ANY(%(ids)s::bigint[])"
-        ),
-        {"ids": id_array(ids)},
-    )
-    found = {r.id: OfficerRecord(r.id, r.username, r.full_name, r.code, r.role) for r in rows}
+    officers = await by_name(conn, OfficerRecord, _OFFICERS_SQL, {"ids": id_array(ids)})
+    found = {o.id: o for o in officers}
     return [found.get(i) for i in ids]
 
 
+_HISTORY_COLUMNS = select_list(
+    StatusChangeRecord,
+    models.StatusChange,
+    "h",
+    expressions={"sealed": "h.sealed_reason IS NOT NULL"},
+)
+_HISTORY_SQL = f"""
+    SELECT {_HISTORY_COLUMNS}
+    FROM status_change h WHERE h.case_id = ANY(%(ids)s::bigint[]) ORDER BY h.case_id, h.at, h.id
+"""
+
+
 async def history_by_case(conn: Conn, case_ids: Sequence[int]) -> list[list[StatusChangeRecord]]:
-    rows = await named_rows(
-        conn,
-        (
-            "SELECT case_id, from_status, to_status, actor, reason, at, id,"
-            " sealed_reason IS NOT NULL AS sealed FROM status_change "
-            "WHERE case_id = ANY(%(ids)s::bigint[]) ORDER BY case_id, at, id"
-        ),
-        {"ids": id_array(case_ids)},
-    )
-    by_case: dict[int, list[StatusChangeRecord]] = {}
-    for r in rows:
-        by_case.setdefault(r.case_id, []).append(
-            StatusChangeRecord(
-                r.case_id,
-                r.from_status,
-                r.to_status,
-                r.actor,
-                r.reason,
-                r.at,
-                id=r.id,
-                sealed=r.sealed,
-            )
-        )
-    return [by_case.get(i, []) for i in case_ids]
+    changes = await by_name(conn, StatusChangeRecord, _HISTORY_SQL, {"ids": id_array(case_ids)})
+    return _by_case(changes, case_ids, lambda c: c.case_id)
+
+
+_APPOINTMENT_COLUMNS = select_list(
+    AppointmentRecord, models.Appointment, "a", expressions={"office_code": "o.code"}
+)
+_APPOINTMENTS_SQL = f"""
+    SELECT {_APPOINTMENT_COLUMNS}
+    FROM appointment a JOIN office o ON o.id = a.office_id
+    WHERE a.case_id = ANY(%(ids)s::bigint[]) ORDER BY a.case_id, a.starts_at
+"""
 
 
 async def appointments_by_case(
     conn: Conn, case_ids: Sequence[int]
 ) -> list[list[AppointmentRecord]]:
-    rows = await named_rows(
-        conn,
-        (
-            "SELECT a.id, a.case_id, o.code, a.starts_at, a.mode, a.purpose, a.status, "
-            "a.video_link FROM appointment a JOIN office o ON o.id = a.office_id "
-            "WHERE a.case_id = ANY(%(ids)s::bigint[]) ORDER BY a.case_id, a.starts_at"
-        ),
-        {"ids": id_array(case_ids)},
-    )
-    by_case: dict[int, list[AppointmentRecord]] = {}
-    for r in rows:
-        by_case.setdefault(r.case_id, []).append(
-            AppointmentRecord(
-                r.id, r.case_id, r.code, r.starts_at, r.mode, r.purpose, r.status, r.video_link
-            )
-        )
-    return [by_case.get(i, []) for i in case_ids]
+    found = await by_name(conn, AppointmentRecord, _APPOINTMENTS_SQL, {"ids": id_array(case_ids)})
+    return _by_case(found, case_ids, lambda a: a.case_id)

@@ -54,7 +54,7 @@ async def linked_members(
             {"ids": ids},
         )
     ).fetchall()
-    statuses = await protection_of_persons(conn, sorted({r[1] for r in rows}))
+    statuses = await protection_of_persons(conn, sorted({other for _, other, _ in rows}))
     out: dict[int, list[LinkedMember]] = {i: [] for i in ids}
     for me, other, relationship in rows:
         record = statuses[other]

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from psycopg import AsyncConnection
 from rapidfuzz import fuzz
@@ -196,10 +196,9 @@ async def protection_by_documents(
             },
             binary=True,
         )
-    rows = await cursor.fetchall()
     return [
-        _record(keys[row[0] - 1], row[1], row[2], row[3], _held(row[4], row[5], row[6]))
-        for row in rows
+        _record(keys[ordinal - 1], person_id, status, since, _held(held_id, held, valid_to))
+        for ordinal, person_id, status, since, held_id, held, valid_to in await cursor.fetchall()
     ]
 
 
@@ -248,26 +247,34 @@ async def protection_candidates(
     top = await matching_persons(conn, given_names, surnames, birth_date, limit)
     if not top:
         return []
-    statuses = await protection_of_persons(conn, [row[0] for _, row in top])
+    statuses = await protection_of_persons(conn, [person.id for _, person in top])
     return [
         Candidate(
             round(score, 1),
-            statuses[row[0]],
-            row[1],
-            row[2],
-            row[3],
-            row[4],
-            statuses[row[0]].row_scope,
+            statuses[person.id],
+            person.given_names,
+            person.surnames,
+            person.birth_date,
+            person.nationality,
+            statuses[person.id].row_scope,
         )
-        for score, row in top
+        for score, person in top
     ]
+
+
+class MatchedPerson(NamedTuple):
+    id: int
+    given_names: str
+    surnames: str
+    birth_date: date
+    nationality: str
 
 
 async def matching_persons(
     conn: Conn, given_names: str, surnames: str, birth_date: date, limit: int = 10
-) -> list[tuple[float, tuple[int, str, str, date, str]]]:
-    """(score, (id, given names, surnames, birth date, nationality)) of the persons who
-    may be the one described, best first (the caller has checked it may search)."""
+) -> list[tuple[float, MatchedPerson]]:
+    """(score, person) of the persons who may be the one described, best first (the
+    caller has checked it may search)."""
     if not fold(given_names) or not fold(surnames):
         raise ValidationFailed(
             [FieldProblem(("givenNames",), "REQUIRED", "Indique nombres y apellidos.")]
@@ -281,7 +288,7 @@ async def matching_persons(
         {"dates": dates},
     )
     wanted_given, wanted_surnames = fold(given_names), fold(surnames)
-    scored: list[tuple[float, Any]] = []
+    scored: list[tuple[float, MatchedPerson]] = []
     for pid, given, paternal, maternal, born, nationality in await cursor.fetchall():
         surname_score = max(
             fuzz.token_sort_ratio(wanted_surnames, fold(f"{paternal} {maternal}")),
@@ -293,9 +300,8 @@ async def matching_persons(
         )
         score = 0.55 * surname_score + 0.45 * given_score - (5 if born != birth_date else 0)
         if score >= 70:
-            scored.append(
-                (score, (pid, given, f"{paternal} {maternal}".strip(), born, nationality))
-            )
+            surnames_found = f"{paternal} {maternal}".strip()
+            scored.append((score, MatchedPerson(pid, given, surnames_found, born, nationality)))
     scored.sort(key=lambda item: -item[0])
     return scored[:limit]
 
@@ -314,8 +320,8 @@ async def protection_of_persons(conn: Conn, person_ids: list[int]) -> dict[int, 
         {"ids": person_ids},
     )
     return {
-        row[0]: _record(None, row[0], row[1], row[2], _held(row[3], row[4], row[5]))
-        for row in await cursor.fetchall()
+        pid: _record(None, pid, status, since, _held(held_id, held, valid_to))
+        for pid, status, since, held_id, held, valid_to in await cursor.fetchall()
     }
 
 
@@ -371,7 +377,7 @@ async def protection_changes(
     rows = rows[:first]
     if not rows:
         return [], False
-    person_ids = sorted({r[2] for r in rows})
+    person_ids = sorted({person_id for _, _, person_id in rows})
     statuses = await protection_of_persons(conn, person_ids)
     docs_cursor = await conn.execute(
         "SELECT person_id, doc_type, number, issuing_country FROM identity_document"

@@ -16,6 +16,7 @@ import os
 import threading
 from typing import Any
 
+from services import pkcs11_sessions
 from services.pseudonyms import MASTER_BYTES, Pseudonyms
 
 MASTER_LABEL = "qhub-pseudonym-master"
@@ -27,34 +28,8 @@ class PseudonymKeyMissing(Exception):
     """The token has no pseudonym secret (``qhub keys init`` makes it)."""
 
 
-def _token_settings(settings: Any) -> tuple[str, str, str]:
-    module = (
-        settings.pseudonym_pkcs11_module
-        or settings.claim_kek_pkcs11_module
-        or settings.pkcs11_module
-        or ""
-    )
-    pin = settings.pseudonym_pkcs11_pin or settings.claim_kek_pkcs11_pin or settings.pkcs11_pin
-    return module, str(settings.pseudonym_pkcs11_token), pin or ""
-
-
-# One session per token and process: a PKCS#11 login belongs to the process, so a second
-# login fails (UserAlreadyLoggedIn), and closing a logged-in session logs every other out.
-_SESSIONS: dict[tuple[str, str], Any] = {}
-
-
-def _session(module: str, token_label: str, pin: str) -> Any:
-    import pkcs11
-
-    session = _SESSIONS.get((module, token_label))
-    if session is None:
-        token = pkcs11.lib(module).get_token(token_label=token_label)
-        try:
-            session = token.open(user_pin=pin, rw=True)
-        except pkcs11.exceptions.UserAlreadyLoggedIn:  # the claim KEKs' keyring, same token
-            session = token.open(rw=True)
-        _SESSIONS[(module, token_label)] = session
-    return session
+def _session(settings: Any) -> Any:
+    return pkcs11_sessions.session(*pkcs11_sessions.token_settings(settings, "pseudonym"))
 
 
 class TokenPseudonyms(Pseudonyms):
@@ -78,7 +53,7 @@ class TokenPseudonyms(Pseudonyms):
 
     @classmethod
     def from_settings(cls, settings: Any) -> TokenPseudonyms:
-        return cls(_session(*_token_settings(settings)))
+        return cls(_session(settings))
 
     def _mac(self, message: bytes) -> bytes:
         with self._lock:
@@ -102,7 +77,7 @@ def install_master(settings: Any, master: bytes | None = None) -> bool:
     import pkcs11
 
     p = pkcs11
-    session = _session(*_token_settings(settings))
+    session = _session(settings)
     try:
         TokenPseudonyms(session)
         return False

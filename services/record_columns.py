@@ -4,12 +4,16 @@ The record dataclass (``services/records.py``) is the one list of what a read re
 ``select_list`` turns its fields into SQL (each field a column of the model's table, or
 an expression named after the field), and ``by_name`` builds records from rows through
 psycopg's ``kwargs_row``: no column list written twice, no ``row[18]``. A field that is
-neither a column nor a declared expression fails at import, not at the first request.
+neither a column nor a declared expression, or whose type is not its column's (Python
+type, and ``| None`` exactly when the column is nullable), fails at import, not at the
+first request.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import types
+import typing
 from collections.abc import Callable, Collection, Mapping
 from typing import Any, TypeVar
 
@@ -33,6 +37,7 @@ def select_list(
     Python from the row's other columns."""
     expressions = expressions or {}
     columns = inspect(model).columns
+    hints = typing.get_type_hints(record)
     parts = []
     for f in dataclasses.fields(record):
         if f.name in derived:
@@ -40,6 +45,7 @@ def select_list(
         if f.name in expressions:
             parts.append(f"{expressions[f.name]} AS {f.name}")
         elif f.name in columns:
+            _check_type(record, f.name, hints[f.name], columns[f.name])
             column = columns[f.name].name
             parts.append(
                 f"{alias}.{column}" if column == f.name else f"{alias}.{column} AS {f.name}"
@@ -50,6 +56,19 @@ def select_list(
     if unknown:
         raise LookupError(f"{record.__name__} has no field {sorted(unknown)}")
     return ", ".join(parts)
+
+
+def _check_type(record: type[Any], name: str, hint: Any, column: Any) -> None:
+    args = typing.get_args(hint)
+    optional = typing.get_origin(hint) in (typing.Union, types.UnionType) and type(None) in args
+    if optional:
+        (hint,) = [a for a in args if a is not type(None)]
+    python_type = column.type.python_type
+    if (typing.get_origin(hint) or hint) is not python_type or optional != column.nullable:
+        null = " | None" if column.nullable else ""
+        raise TypeError(
+            f"{record.__name__}.{name}: the column {column.name} is {python_type.__name__}{null}"
+        )
 
 
 async def by_name(

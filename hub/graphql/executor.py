@@ -13,7 +13,7 @@ It serves queries — object types, unions and interfaces (federation's ``_entit
 included), fragments and aliases. Anything else — mutations, subscriptions,
 introspection, ``@skip``/``@include``, ``@defer`` — is not compiled and graphql-core
 executes it. Strawberry runs the request either way: the plan executor is reached
-through the contracts' execution context (``hub/graphql/execution.py``).
+through the contracts' execution context (``hub/graphql/strawberry_hooks.py``).
 ``tests/hub/test_executor.py`` and ``test_executor_differential.py`` check that both
 executors give the same results.
 """

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 import orjson
 from graphql import (
@@ -26,10 +27,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from auth.direct_resolvers import graphql_schema_of
-from hub import availability, stall_watch, write_log
+from hub import availability, stall_watch
 from hub.errors import RequestError, format_error
 from hub.graphql import demand_control, input_caps, persisted_queries
 from hub.graphql.document_cache import DocumentCache
+from hub.graphql.execution import Unfinished, execute_and_finish
+from hub.graphql.execution import run_operation as run_operation
 from hub.graphql.validation_rules import validate_document
 
 log = logging.getLogger("qhub.graphql")
@@ -319,37 +322,30 @@ async def handle(
             ]
             context.mutation_variables = params.variables
         capped = None
-        if operation.operation is OperationType.MUTATION:
-            # every text a mutation is given, capped before anything runs
+        if operation.operation is OperationType.MUTATION or input_caps.may_hold_controls(
+            await request.body() if request.method == "POST" else unquote(request.url.query),
+            params.query,
+        ):
+            # every text a mutation is given capped, no control character in any argument
             capped = input_caps.refusal(schema, document, operation, params.variables)
 
-        async def work() -> ExecutionResult:
-            outcome: ExecutionResult | None = None
-            try:
-                if capped is not None:
-                    outcome = capped
-                else:
-                    if getattr(context, "mutation_fields", None) and hasattr(context, "run"):
-                        # One transaction for the writes and their log entry (hub.write_log).
-                        await context.run(write_log.begin)
-                    async with availability.deadline():
-                        outcome = await run_operation(runner, context, params)
-                return outcome
-            finally:
-                try:
-                    await finish(context, outcome)
-                except Exception as exc:
-                    raise _Unfinished from exc
-
+        watch = stall_watch.of(request)
+        if watch is not None and watch.stalled.is_set():
+            return request_error_response(stall_watch.stalled_refusal(), media)
         # from here the work finishes the request itself, also when it is left to finish
         # in the background (a database that stopped answering: hub.stall_watch)
         handed_over = True
-        watch = stall_watch.of(request)
         try:
-            result = await (watch.run(work()) if watch is not None else work())
+            work = execute_and_finish(
+                context,
+                lambda: run_operation(runner, context, params),
+                capped,
+                finish,
+            )
+            result = await (watch.run(work) if watch is not None else work)
         except stall_watch.DatabaseStalled:
             return request_error_response(stall_watch.stalled_refusal(), media)
-        except _Unfinished as unfinished:
+        except Unfinished as unfinished:
             assert unfinished.__cause__ is not None
             raise unfinished.__cause__ from None
         except TimeoutError:
@@ -375,25 +371,6 @@ async def handle(
     if result.extensions:  # what Strawberry's extensions add (tracing, …)
         body["extensions"] = result.extensions
     return _respond(body, 200, media)
-
-
-async def run_operation(runner: Any, context: Any, params: GraphQLParams) -> ExecutionResult:
-    """Strawberry runs the operation (its extensions included) on the caller's schema; the
-    contracts' execution context puts queries on the plan executor
-    (``hub.graphql.execution``)."""
-    result = await runner.execute(
-        params.query,
-        variable_values=params.variables,
-        context_value=context,
-        operation_name=params.operation_name,
-        operation_extensions=params.extensions,
-    )
-    return ExecutionResult(result.data, result.errors, result.extensions or None)
-
-
-class _Unfinished(Exception):
-    """``finish`` failed (the access log could not take the request): its error goes to
-    the caller of ``handle`` as it is, not mapped as the operation's own."""
 
 
 def _request_failed(errors: list[GraphQLError], media: str, code: str) -> Response:

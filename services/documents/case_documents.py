@@ -11,8 +11,11 @@ from typing import Any
 
 from psycopg import AsyncConnection
 
+from services.errors import DomainError
+
 WORK_PERMIT = "WORK_PERMIT"
 ASYLUM_CARD = "ASYLUM_CARD"
+MAX_BATCH_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -54,15 +57,26 @@ async def documents_by_case(
 async def pdfs_by_key(
     conn: AsyncConnection[Any], keys: Sequence[tuple[str, str]]
 ) -> list[bytes | None]:
-    """The signed PDF of each (kind, id), in order (one statement)."""
+    """The signed PDF of each (kind, id), in order (one statement). The PDFs of one query
+    level are bounded together (``MAX_BATCH_BYTES``): none is sent when their sizes add
+    up to more (TOO_MANY_DOCUMENTS)."""
     permits = [i for k, i in keys if k == WORK_PERMIT]
     cards = [i for k, i in keys if k == ASYLUM_CARD]
     rows = await (
         await conn.execute(
+            "SELECT k, i, CASE WHEN sum(octet_length(p)) OVER () <= %s THEN p END,"
+            " sum(octet_length(p)) OVER () FROM ("
             "SELECT 'WORK_PERMIT', id, pdf FROM work_permit WHERE id = ANY(%s)"
-            " UNION ALL SELECT 'ASYLUM_CARD', id, pdf FROM asylum_card WHERE id = ANY(%s)",
-            (permits, cards),
+            " UNION ALL SELECT 'ASYLUM_CARD', id, pdf FROM asylum_card WHERE id = ANY(%s)"
+            ") s(k, i, p)",
+            (MAX_BATCH_BYTES, permits, cards),
         )
     ).fetchall()
+    if rows and rows[0][3] > MAX_BATCH_BYTES:
+        raise DomainError(
+            "Los documentos pedidos son demasiados para una sola consulta: pida los PDF de"
+            " un expediente a la vez.",
+            "TOO_MANY_DOCUMENTS",
+        )
     found = {(r[0], r[1]): bytes(r[2]) for r in rows}
     return [found.get(k) for k in keys]

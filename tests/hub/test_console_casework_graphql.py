@@ -77,6 +77,12 @@ async def test_a_case_note_is_claim_data_of_the_assigned_officer(
     inserted = [r for r in changes["rows"] if r["table"] == "case_note"]
     assert [r["operation"] for r in inserted] == ["insert"]
     assert "Teme represalias" not in str(inserted)  # the row holds it sealed
+    # and the entry keeps no claim text in clear, not even among the arguments
+    assert "represalias" not in str(changes)
+    assert changes["arguments"] == {
+        "n": case.number,
+        "t": "[omitido: dato de la solicitud, 17 caracteres]",
+    }
 
     # and the supervisor reads it back, the read logged as claim against the case's persons
     read = gql(live_hub, mint("cepr-supervisor", office="LIM"), READ, n=case.number)

@@ -162,6 +162,32 @@ def test_database_stopped_and_started_under_a_live_hub(
     assert count(own_url, "SELECT count(*) FROM case_file") == cases_before
 
 
+def test_a_login_while_the_database_is_down_is_503(own_server: Any, hub: LiveHub) -> None:
+    # Given the database is stopped (accounts and the login throttle's counters are there)
+    stop_server(own_server)
+    try:
+        # When an officer tries to log in
+        response = httpx.post(
+            f"{hub.url}/oauth/token",
+            data={
+                "grant_type": "password",
+                "client_id": "qhub-console",
+                "username": "alguien",
+                "password": "clave",
+            },
+            timeout=30,
+        )
+    finally:
+        start_server(own_server)
+    # Then the answer says the service is unavailable and when to retry, not a 500
+    assert response.status_code == 503, response.text
+    assert response.headers["retry-after"] == "5"
+    body = response.json()
+    assert (body["error"], body["code"]) == ("temporarily_unavailable", "DATABASE_UNAVAILABLE")
+    assert "access_token" not in body
+    until_answered(hub)
+
+
 def test_a_routine_restart_fails_no_request(own_server: Any, hub: LiveHub) -> None:
     # Given a hub whose pool holds connections
     assert [ask(hub).status_code for _ in range(5)] == [200] * 5

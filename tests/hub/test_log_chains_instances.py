@@ -1,8 +1,9 @@
 """Issue 18, with three separate ``qhub serve`` processes on one PostgreSQL: agency lookups
 driven through all of them at once are each logged exactly once, every chain and a
 checkpoint verify (``qhub audit verify``), and an edit of one row of one chain is named;
-an instance frozen (SIGSTOP) mid-load does not slow the others (p99 under 1 s), their
-reads are logged, and once it thaws it answers and logs again with the log intact."""
+an instance frozen (SIGSTOP) mid-load, inside a logged write (its chain's row held), does
+not slow the others (p99 under 1 s) nor stop their writes, their reads are logged, and
+once it thaws it answers and logs again with the log intact."""
 
 from __future__ import annotations
 
@@ -193,12 +194,43 @@ def _edit(conn: psycopg.Connection[Any], entry_id: int, subject: str) -> None:
         conn.execute("ALTER TABLE access_log ENABLE TRIGGER USER")
 
 
+def _inside_a_write(url: str, pid: int) -> bool:
+    """Whether instance ``pid`` (stopped) is inside a logged write: a transaction of it
+    has claimed one of its chains (the row stays locked until that transaction ends)."""
+    owners = f"%:{pid}:%/writes"
+    with psycopg.connect(libpq_url(url)) as conn:
+        total = conn.execute(
+            "SELECT count(*) FROM access_chain WHERE lease_owner LIKE %s", (owners,)
+        ).fetchone()
+        free = conn.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM access_chain WHERE lease_owner LIKE %s"
+            " FOR UPDATE SKIP LOCKED) f",
+            (owners,),
+        ).fetchone()
+        conn.rollback()
+    return total is not None and free is not None and total[0] > free[0]
+
+
+def _freeze_inside_a_write(url: str, proc: subprocess.Popen[str]) -> None:
+    """SIGSTOP ``proc`` at a moment it holds its chain's row inside a write (stopped and
+    looked at, let go for a few ms when it is not, up to 200 times)."""
+    for attempt in range(200):
+        os.kill(proc.pid, signal.SIGSTOP)
+        if _inside_a_write(url, proc.pid):
+            return
+        os.kill(proc.pid, signal.SIGCONT)
+        time.sleep(0.003 * (attempt % 7))
+    raise AssertionError("the instance was never caught inside a write")
+
+
 def test_a_frozen_instance_does_not_slow_the_others_and_resumes(deployment: Deployment) -> None:
     frozen, others = deployment.procs[0], deployment.bases[1:]
-    # Given load on all three instances: lookups, and pre-registrations (logged writes,
-    # each in a transaction on its instance's own chain) on the one about to freeze
+    # Given load on all three instances: lookups everywhere, and pre-registrations
+    # (logged writes, each in a transaction on a chain of its instance) on the instance
+    # about to freeze and on another
     stop = threading.Event()
     timings: list[tuple[float, float, str, int]] = []  # start, seconds, operation, status
+    writes: list[tuple[float, str, bool]] = []  # start, instance, answered without errors
     lock = threading.Lock()
 
     def look(worker: int, base: str) -> None:
@@ -213,31 +245,38 @@ def test_a_frozen_instance_does_not_slow_the_others_and_resumes(deployment: Depl
                 with lock:
                     timings.append((started, time.monotonic() - started, name, status))
 
-    def register(base: str) -> None:
+    def register(worker: int, base: str) -> None:
         n = 0
         with httpx.Client() as client:
             while not stop.is_set():
                 n += 1
-                doc = str(60_000_000 + n)
-                client.post(
+                doc = str(60_000_000 + worker * 1_000_000 + n)
+                started = time.monotonic()
+                response = client.post(
                     f"{base}/graphql",
                     json={"query": MUTATION, "variables": {"input": submission(doc)}},
                     timeout=60,
                 )
+                ok = response.status_code == 200 and not response.json().get("errors")
+                with lock:
+                    writes.append((started, base, ok))
 
     threads = [threading.Thread(target=look, args=(w, others[w % 2])) for w in range(4)] + [
         threading.Thread(target=look, args=(9, deployment.bases[0])),
-        threading.Thread(target=register, args=(deployment.bases[0],)),
+        threading.Thread(target=register, args=(0, deployment.bases[0])),
+        threading.Thread(target=register, args=(1, others[0])),
     ]
     for thread in threads:
         thread.start()
     try:
         time.sleep(1.5)
-        # When the first instance is frozen for 5 s mid-load
+        # When the first instance is frozen for 5 s mid-load, inside a logged write
+        # (holding its chain's row; its log writer holds nothing between statements)
+        _freeze_inside_a_write(deployment.url, frozen)
         frozen_at = time.monotonic()
-        os.kill(frozen.pid, signal.SIGSTOP)
         time.sleep(5)
         thawed_at = time.monotonic()
+        assert _inside_a_write(deployment.url, frozen.pid)  # still, all along
         os.kill(frozen.pid, signal.SIGCONT)
         time.sleep(1.5)
     finally:
@@ -245,6 +284,11 @@ def test_a_frozen_instance_does_not_slow_the_others_and_resumes(deployment: Depl
         stop.set()
         for thread in threads:
             thread.join(90)
+    # Then the other instance's pre-registrations went on meanwhile, on chains of its own
+    meanwhile = [
+        ok for started, base, ok in writes if base == others[0] and frozen_at <= started < thawed_at
+    ]
+    assert meanwhile and all(meanwhile), meanwhile
     # Then the other two kept answering while it was frozen, p99 under a second
     during = sorted(
         seconds

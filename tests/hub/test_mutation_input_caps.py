@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 from graphql import (
@@ -24,6 +25,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.errors import VALIDATION_MESSAGE
+from hub.graphql import input_caps
 from hub.routes_graphql import contract_for
 from models.vocab import Role
 from schema.build import full_schema
@@ -220,3 +222,66 @@ def test_literal_texts_inside_fragments_are_capped_too(live_hub: LiveHub) -> Non
         (["reason"], "INVALID_CHARACTERS")
     ]
     assert body["data"] is None
+
+
+def test_no_query_argument_may_hold_a_control_character(live_hub: LiveHub) -> None:
+    # Given lookups whose text arguments once took a NUL to PostgreSQL (INTERNAL_SERVER_ERROR)
+    migraciones = {
+        "Authorization": f"Bearer {mint('migraciones', purpose='deportation-protection')}",
+        "X-Purpose": "deportation-protection",
+    }
+    supervisor = {"Authorization": f"Bearer {mint('cepr-supervisor', office='LIM')}"}
+    lookups = [
+        (
+            migraciones,
+            "query($n: String!) { protectionStatus(document: {type: NATIONAL_ID,"
+            ' number: $n, issuingCountry: "VE"}) { found } }',
+            ["document", "number"],
+        ),
+        (
+            supervisor,
+            "query($n: String!) { cases(first: 1, filter: {officeCodes: [$n]})"
+            " { edges { node { number } } } }",
+            ["filter", "officeCodes", 0],
+        ),
+        (supervisor, "query($n: String!) { accessLog(agency: $n) { id } }", ["agency"]),
+        (
+            supervisor,
+            "query($n: String!) { appointmentSlots(officeCode: $n) { id } }",
+            ["officeCode"],
+        ),
+    ]
+    for headers, query, path in lookups:
+        # When one is sent with a NUL in that argument
+        response = httpx.post(
+            f"{live_hub.url}/graphql",
+            json={"query": query, "variables": {"n": "LIM\x00"}},
+            headers=headers,
+            timeout=60,
+        )
+        # Then it is refused with the argument's path, never a 500 or an internal error
+        assert response.status_code == 200, response.text
+        (error,) = response.json()["errors"]
+        assert error["extensions"]["code"] == "VALIDATION_FAILED", (query, error)
+        assert [(p["path"], p["code"]) for p in error["extensions"]["problems"]] == [
+            (path, "INVALID_CHARACTERS")
+        ]
+    # and a long text in a query is not a mutation's input: lengths are not capped there
+    long_number = httpx.post(
+        f"{live_hub.url}/graphql",
+        json={"query": lookups[0][1], "variables": {"n": "9" * 5000}},
+        headers=migraciones,
+        timeout=60,
+    ).json()
+    assert long_number["data"]["protectionStatus"]["found"] is False
+
+
+def test_the_scan_for_control_characters_sees_every_encoding() -> None:
+    assert input_caps.may_hold_controls(b'{"v": "a\\u0000b"}')  # JSON escape
+    assert input_caps.may_hold_controls(b'{"v": "a\\u001Fb"}')
+    assert input_caps.may_hold_controls(unquote("variables=%7B%22v%22%3A%22a%00%22%7D"))  # GET
+    assert input_caps.may_hold_controls(unquote("variables=%7B%22v%22%3A%22a%5Cu0000%22%7D"))
+    assert input_caps.may_hold_controls('{ f(a: "x\\u0000") }')  # in the document itself
+    # tab, line feed and carriage return are text
+    assert not input_caps.may_hold_controls(b'{"v": "a\\tb\\nc\\r\\u0009\\u000a\\u000d"}')
+    assert not input_caps.may_hold_controls(unquote("query=%7B%20f%20%7D%0A%09"))

@@ -5,6 +5,7 @@ refused at start, and no instance makes keys of its own there."""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
 import os
@@ -227,6 +228,27 @@ def test_keys_init_keeps_an_instances_keys(tmp_path: Path) -> None:
     assert shared_keys.init(shared) == []
 
 
+def _softhsm(tmp_path: Path, database_url: str, label: str, **tokens: str) -> dict[str, str]:
+    """The environment of processes using a fresh SoftHSM2 token ``label`` for the keys
+    named in ``tokens`` (PSEUDONYM, TOKEN_KEYS), with a shared key folder."""
+    assert Path(SOFTHSM).exists(), "softhsm2 (scripts/system-deps.sh)"
+    (tmp_path / "tokens").mkdir()
+    conf = tmp_path / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {tmp_path / 'tokens'}\nobjectstore.backend = file\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QHUB_")}
+    env.update(
+        SOFTHSM2_CONF=str(conf),
+        QHUB_KEYS_DIR=str(tmp_path / "shared"),
+        QHUB_DATABASE_URL=libpq_url(database_url),
+    )
+    for use, token in tokens.items():
+        env[f"QHUB_{use}_PKCS11_TOKEN"] = token
+        env[f"QHUB_{use}_PKCS11_MODULE"] = SOFTHSM
+        env[f"QHUB_{use}_PKCS11_PIN"] = "1234"
+    _init_token(env, label)
+    return env
+
+
 def _init_token(env: dict[str, str], label: str) -> None:
     subprocess.run(
         ["softhsm2-util", "--init-token", "--free", "--label", label, *PINS],
@@ -243,20 +265,7 @@ async def test_the_pseudonym_secret_in_a_pkcs11_token(
     # and a SoftHSM2 token for the deployment
     data = tmp_path / "data"
     alone = Pseudonymizer.from_file(data / "keys" / "pseudonym.key")
-    (tmp_path / "tokens").mkdir()
-    conf = tmp_path / "softhsm2.conf"
-    conf.write_text(f"directories.tokendir = {tmp_path / 'tokens'}\nobjectstore.backend = file\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QHUB_")}
-    env.update(
-        SOFTHSM2_CONF=str(conf),
-        QHUB_KEYS_DIR=str(tmp_path / "shared"),
-        QHUB_PSEUDONYM_PKCS11_TOKEN="seudonimos",
-        QHUB_PSEUDONYM_PKCS11_MODULE=SOFTHSM,
-        QHUB_PSEUDONYM_PKCS11_PIN="1234",
-        QHUB_DATABASE_URL=libpq_url(database_url),
-    )
-    assert Path(SOFTHSM).exists(), "softhsm2 (scripts/system-deps.sh)"
-    _init_token(env, "seudonimos")
+    env = _softhsm(tmp_path, database_url, "seudonimos", PSEUDONYM="seudonimos")
     # When the deployment's keys are made from that instance's, the secret into the token
     made = subprocess.run(
         [sys.executable, "-m", "hub.cli", "keys", "init", "--copy-from", str(data)],
@@ -317,3 +326,58 @@ async def test_the_pseudonym_secret_in_a_pkcs11_token(
         "el token PKCS#11 «vacio» no guarda el secreto de seudónimos / holds no pseudonym"
         " secret (QHUB_PSEUDONYM_PKCS11_TOKEN)"
     ) in out
+
+
+def _whoami(url: str, token: str) -> httpx.Response:
+    return httpx.post(
+        f"{url}/graphql",
+        json={"query": "{ whoami { role } }"},
+        headers={"Authorization": f"Bearer {token}", "X-Purpose": "deportation-protection"},
+        timeout=30,
+    )
+
+
+def test_the_signing_keys_in_a_pkcs11_token(database_url: str, tmp_path: Path) -> None:
+    # Given a SoftHSM2 token for the deployment's signing keys and pseudonym secret
+    env = _softhsm(tmp_path, database_url, "hub", TOKEN_KEYS="hub", PSEUDONYM="hub")
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", *args], env=env, cwd=ROOT, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    # When the deployment's keys are made
+    made = run("hub.cli", "keys", "init")
+    # Then the signing key is made in the token, and no key file in the shared folder
+    assert "clave de firma en el token «hub»" in made
+    assert not (tmp_path / "shared" / "tokens").exists()
+    # and it signs tokens and checkpoints that verify with the published keys, while the
+    # private key cannot be read out of the token
+    seen = json.loads(run("tests.hub.signing_key_probe"))
+    assert seen["claims"] == {"sub": "probe"} and seen["own"] == {"sub": "again"}
+    assert seen["checkpoint_chains"] == ["main"]
+    assert (seen["value_read"], seen["extractable"]) == (False, False)
+    # and a hub serving with the token accepts a token another process signed there,
+    # and one signed after `qhub keys rotate` in a third process
+    proc, url = qhub_serve({**env, "QHUB_DATA_DIR": str(tmp_path / "a")}, output=True)
+    try:
+        _wait_ready(url, proc)
+        mint = ("hub.cli", "token", "--role", "migraciones", "--purpose", "deportation-protection")
+        first = run(*mint).strip()
+        assert _whoami(url, first).json() == {"data": {"whoami": {"role": "migraciones"}}}
+        run("hub.cli", "keys", "rotate")
+        second = run(*mint).strip()
+        assert _kid(second) != seen["kid"]
+        assert _whoami(url, second).json() == {"data": {"whoami": {"role": "migraciones"}}}
+        published = {k["kid"] for k in httpx.get(f"{url}/.well-known/jwks.json").json()["keys"]}
+        assert {seen["kid"], _kid(second)} <= published
+    finally:
+        stop(proc)
+    assert not (tmp_path / "a" / "keys").exists()
+
+
+def _kid(token: str) -> str:
+    header = token.split(".")[0]
+    return str(json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))["kid"])

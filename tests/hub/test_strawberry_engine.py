@@ -15,9 +15,9 @@ from strawberry.extensions import MaskErrors, QueryDepthLimiter, SchemaExtension
 from auth.enforce import build_contract
 from auth.principal import Principal
 from hub.errors import format_error
-from hub.graphql.execution import PlanExecutionContext, prepared_document
 from hub.graphql.executor import Compiled, FastExecutor
 from hub.graphql.http import DOCUMENTS, find_operation
+from hub.graphql.strawberry_hooks import PlanExecutionContext, prepared_document
 from hub.routes_graphql import contract_for
 from hub.state import HubState
 from models.vocab import Agency, Role

@@ -39,19 +39,43 @@ def test_a_field_that_is_no_column_nor_expression_fails_at_once() -> None:
         select_list(PersonRecord, Person, "p", expressions={"nickname": "'x'"})
 
 
+@dataclass
+class _BirthAsText:
+    id: int
+    birth_date: str
+
+
+@dataclass
+class _SurnameAlwaysThere:
+    id: int
+    maternal_surname: str
+
+
+def test_a_field_whose_type_is_not_its_column_s_fails_at_once() -> None:
+    # Given records that disagree with the model on a type, or on whether it can be null
+    # When / Then making their SELECT lists fails, naming the field and the column's type
+    with pytest.raises(TypeError, match=r"_BirthAsText\.birth_date: the column \w+ is date$"):
+        select_list(_BirthAsText, Person, "p")
+    with pytest.raises(
+        TypeError, match=r"_SurnameAlwaysThere\.maternal_surname: .* is str \| None$"
+    ):
+        select_list(_SurnameAlwaysThere, Person, "p")
+
+
 async def test_records_are_built_by_column_name(engine: AsyncEngine, hub_state: HubState) -> None:
     # Given a case of two members
     made = (await make_cases(engine, 1, office_code="TBP", family_size=2))[0]
     async with hub_state.pool.connection() as conn:
         # When the case and its principal are read
         case = await q.case_by_number(conn, made.number)
-        (person,) = await q.persons_by_ids(conn, [case.principal_id])
+        (person,) = await q.persons_by_ids(conn, [made.person_ids[0]])
     # Then every field holds its own column's value
     assert (case.number, case.office_code, case.member_ids) == (
         made.number,
         "TBP",
         made.person_ids,
     )
+    assert case.principal_id == made.person_ids[0]
     assert case.row_scope == RowScope(tuple(made.person_ids), frozenset({"TBP"}), frozenset())
     assert person is not None and person.id == made.person_ids[0]
     assert person.row_scope.person_ids == (person.id,)

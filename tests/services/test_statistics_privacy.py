@@ -8,10 +8,12 @@ that fail with negligible probability, stated beside each."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
 
+import numpy as np
 import psycopg
 import pytest
 
@@ -144,11 +146,57 @@ async def test_a_release_of_the_demo_data_is_noisy_and_consistent(own_database: 
     await assert_noise_protects(own_database)
 
 
+# The person who changes, with attributes fixed so that their cells are known
+PERSON = {"sex": "F", "age_group": "30-44", "education_level": "university"}
+MOVE = (("nationality", "VE", "CO"), ("department", "15", "23"))
+
+
+def merged(release: Release, truth: dict[Key, int] | None = None) -> dict[Key, int]:
+    """Every cell of the release's tables (margins once), without year, quarter or the
+    bucket of rare nationalities (their values differ between releases): the published
+    counts, or ``truth`` over the same cells."""
+    out: dict[Key, int] = {}
+    for cells in every_table(release).values():
+        for k, count in cells.items():
+            dims = dict(k)
+            if "period" in dims or "quarter" in dims or dims.get("nationality") == "ZZ":
+                continue
+            out[k] = count if truth is None else truth[k]
+    return out
+
+
+def signature(keys: list[Key], fixed: dict[str, str], moves: list[tuple[str, str, str]]) -> Any:
+    """What one person moving ``moves`` (dimension, from, to) does to every cell: −1 in
+    the cells of the old values, +1 in those of the new ones (0 where they coincide)."""
+    old = {*fixed.items(), *((d, a) for d, a, _ in moves)}
+    new = {*fixed.items(), *((d, b) for d, _, b in moves)}
+    return np.array([float(k <= new) - float(k <= old) for k in keys])
+
+
+def evidence(diff: Any, keys: list[Key], fixed: dict[str, str], values: Any) -> float:
+    """How far the attacker's best linear statistic for the real move (the difference
+    projected on its signature) stands from the same statistic for 300 moves nobody made,
+    in standard deviations of those."""
+    rng = np.random.default_rng(7)
+    real = signature(keys, fixed, list(MOVE))
+    t = float(diff @ real) / float(np.linalg.norm(real))
+    null = []
+    for _ in range(300):
+        moves = [(d, *rng.choice(values[d], 2, replace=False)) for d, _, _ in MOVE]
+        if [(d, a, b) for d, a, b in moves] == list(MOVE):
+            continue
+        s = signature(keys, fixed, moves)
+        null.append(float(diff @ s) / float(np.linalg.norm(s)))
+    spread = float(np.std(null))
+    return math.inf if spread == 0 else (t - float(np.mean(null))) / spread
+
+
 async def test_two_releases_a_day_apart_with_one_person_changed_do_not_isolate_the_person(
     own_database: str,
 ) -> None:
-    # Given 20,000 persons, all filed before July, and the second quarter's release
-    # published on 15 October
+    # Given 20,000 persons, all filed before July, among them a Venezuelan woman of 30-44
+    # with university studies in Lima, and the second quarter's release published on
+    # 15 October
     async with await psycopg.AsyncConnection.connect(
         libpq_url(own_database), autocommit=True
     ) as conn:
@@ -156,47 +204,60 @@ async def test_two_releases_a_day_apart_with_one_person_changed_do_not_isolate_t
         await conn.execute(
             "UPDATE case_file SET filing_date = '2026-06-30' WHERE filing_date > '2026-06-30'"
         )
-        first, _ = await publish(conn, 10, date(2026, 6, 30), today=date(2026, 10, 15))
-        # When one person changes (nationality and department corrected) and the third
-        # quarter's release is published the next day: the data differ by that person
-        person = await (
+        row = await (await conn.execute("SELECT min(person_id) FROM case_member")).fetchone()
+        assert row is not None
+        person = row[0]
+        await conn.execute(
+            "UPDATE person p SET sex = 'F', education_level = 'university', nationality = 'VE',"
+            " department = 'LIMA', birth_date = c.filing_date - interval '35 years'"
+            " FROM case_member m JOIN case_file c ON c.id = m.case_id"
+            " WHERE m.person_id = p.id AND p.id = %s",
+            (person,),
+        )
+        status = await (
             await conn.execute(
-                "SELECT p.id, p.nationality, p.department FROM person p"
-                " WHERE p.nationality = 'VE' ORDER BY p.id LIMIT 1"
+                "SELECT c.status FROM case_member m JOIN case_file c ON c.id = m.case_id"
+                " WHERE m.person_id = %s",
+                (person,),
             )
         ).fetchone()
-        assert person is not None
+        assert status is not None
+        fixed = {**PERSON, "status": str(status[0])}
+        first, _ = await publish(conn, 10, date(2026, 6, 30), today=date(2026, 10, 15))
+        truth_before = await truth_of(conn, first)
+        # When she alone changes (nationality and department corrected) and the third
+        # quarter's release is published the next day
         await conn.execute(
-            "UPDATE person SET nationality = 'CO', department = 'Tacna' WHERE id = %s",
-            (person[0],),
+            "UPDATE person SET nationality = 'CO', department = 'Tacna' WHERE id = %s", (person,)
         )
         second, created = await publish(conn, 10, date(2026, 9, 30), today=date(2026, 10, 16))
+        truth_after = await truth_of(conn, second)
         # and publishing the third quarter again the day after gives the same release
         again, created_again = await publish(conn, 10, date(2026, 9, 30), today=date(2026, 10, 17))
     assert created and not created_again and again.version == second.version
     assert second.audit["privacy"]["rhoSpentYear"] == 2 * RHO_RELEASE <= RHO_YEAR
-    # Then the attacker subtracts every table the two releases share. Without noise the
-    # difference would be −1 in the person's old cells, +1 in the new ones and 0 elsewhere.
-    before, after = every_table(first), every_table(second)
-    hits = 0
-    for key, cells in before.items():
-        if Dimension.QUARTER in key or Dimension.PERIOD in key:
-            continue  # the new quarter changes these domains; the rest compare cell by cell
-        if Dimension.NATIONALITY not in key and Dimension.DEPARTMENT not in key:
-            continue
-        shared = [k for k in cells if k in after[key]]
-        diff = {k: after[key][k] - cells[k] for k in shared}
-        changed = sum(1 for d in diff.values() if d != 0)
-        # the difference is mostly noise: most cells differ (the person changes one or two)
-        assert changed >= 0.3 * len(shared) and changed > 2, (key, changed, len(shared))
-        # the attacker's guess of the person's new cell: the one that grew the most
-        guess = max(diff, key=lambda k: diff[k])
-        new = dict(guess)
-        hits += new.get("nationality", "CO") == "CO" and new.get("department", "23") == "23"
-    # a guess right by chance is possible in a small table; isolating the person would be
-    # right in every table (12 of them); ≥ 6 by chance has probability well under 1e-4
-    assert hits < 6
-    assert sum(len(c) for c in before.values()) > 1000
+    # Then the attacker subtracts every cell the two releases share
+    before, after = merged(first), merged(second)
+    keys = sorted((k for k in before if k in after), key=sorted)
+    diff = np.array([after[k] - before[k] for k in keys], dtype=float)
+    true_before, true_after = merged(first, truth_before), merged(second, truth_after)
+    exact = np.array([true_after[k] - true_before[k] for k in keys], dtype=float)
+    values = {d: [v for v in first.grid.domains.of(Dimension(d)) if v != "ZZ"] for d, _, _ in MOVE}
+    # without noise the difference is the person: −1 in her old cells, +1 in the new ones,
+    # 0 in every other cell, and the statistic below flags her move (beyond 4 deviations)
+    assert np.array_equal(exact, signature(keys, fixed, list(MOVE)))
+    exact_z = evidence(exact, keys, fixed, values)
+    assert exact_z > 4
+    # with noise most cells differ, and the attacker's best statistic for her move is
+    # within what moves nobody made give (4 standard deviations: noise alone passes that
+    # with probability ~6·10⁻⁵)
+    assert np.count_nonzero(diff) > 0.5 * len(keys) > 500
+    z = evidence(diff, keys, fixed, values)
+    print(
+        f"\nher move against 300 moves nobody made: {z:.2f} standard deviations"
+        f" ({exact_z:.2f} without noise)"
+    )
+    assert abs(z) < 4
 
 
 async def test_a_fifth_release_published_in_a_year_is_refused_and_nothing_is_stored(

@@ -238,6 +238,15 @@ async def test_issued_documents_and_photos_are_listed_per_case_and_person(
         shown = await photos.photos_by_person(conn, [case.person_ids[0], 0])
     assert [(d.kind, d.id, d.status) for d in docs[case.id]] == [("WORK_PERMIT", "P-T1", "revoked")]
     assert pdfs == [b"%PDF-1", None]
+    # and the PDFs of one query level are bounded together
+    case_documents.MAX_BATCH_BYTES, saved = 5, case_documents.MAX_BATCH_BYTES
+    try:
+        async with await connect(database_url) as conn:
+            with pytest.raises(DomainError) as refused:
+                await case_documents.pdfs_by_key(conn, [("WORK_PERMIT", "P-T1")])
+    finally:
+        case_documents.MAX_BATCH_BYTES = saved
+    assert refused.value.code == "TOO_MANY_DOCUMENTS"
     assert shown == [photos.data_url(png), None]
     assert shown[0].startswith("data:image/png;base64,")
 
