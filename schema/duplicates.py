@@ -6,6 +6,7 @@ from datetime import datetime
 
 import strawberry
 
+from resolvers import console_casework as rx
 from resolvers import duplicates as r
 from schema.core import Person
 from schema.enums import DuplicateDecision, DuplicateStatus
@@ -31,6 +32,10 @@ class PossibleDuplicate:
     )
     undone_at: datetime | None
     undo_note: str | None = strawberry.field(description="Por qué se deshizo.")
+    photo: str | None = strawberry.field(
+        resolver=rx.review_photo,
+        description="Fotografía tomada en el enrolamiento que levantó la revisión (URL data).",
+    )
     person: Person | None = strawberry.field(
         resolver=r.duplicate_person, description="La persona que se estaba enrolando."
     )

@@ -6,6 +6,7 @@ The attack (tests/services/statistics_attack.py) works from the published tables
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
 from typing import Any
 
@@ -57,6 +58,16 @@ async def own_database(server_url: str) -> AsyncIterator[str]:
     drop_database(server_url, url)
 
 
+@asynccontextmanager
+async def populated(
+    url: str, persons: int, seed: float = 0.19
+) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+    """A connection (autocommit) to ``url`` once ``persons`` generated persons are in."""
+    async with await psycopg.AsyncConnection.connect(libpq_url(url), autocommit=True) as conn:
+        await generate_population(conn, persons, seed=seed)
+        yield conn
+
+
 async def assert_withstands_attack(url: str) -> tuple[Release, int]:
     async with await psycopg.AsyncConnection.connect(libpq_url(url), autocommit=True) as conn:
         release, created = await publish(conn, 10, REFERENCE, today=TODAY, method=SUPPRESSION)
@@ -89,9 +100,8 @@ async def assert_withstands_attack(url: str) -> tuple[Release, int]:
 
 async def test_a_release_of_50000_persons_withstands_the_interval_attack(own_database: str) -> None:
     # Given 50,000 generated persons (skewed: most Venezuelan, most in Lima, rare tails)
-    async with await psycopg.AsyncConnection.connect(libpq_url(own_database)) as conn:
-        await generate_population(conn, 50_000)
-        await conn.commit()
+    async with populated(own_database, 50_000):
+        pass
     # When the release is published and an attacker solves every table together
     release, hidden = await assert_withstands_attack(own_database)
     # Then no hidden cell is exact or narrower than the protection interval (asserted
@@ -118,10 +128,7 @@ async def test_a_publication_a_day_later_does_not_isolate_a_changed_person(
     own_database: str,
 ) -> None:
     # Given a population and the release of the quarter, published on 15 October
-    async with await psycopg.AsyncConnection.connect(
-        libpq_url(own_database), autocommit=True
-    ) as conn:
-        await generate_population(conn, 3000, seed=0.5)
+    async with populated(own_database, 3000, seed=0.5) as conn:
         first, created = await publish(conn, 10, today=date(2026, 10, 15), method=SUPPRESSION)
         assert created and first.reference_date == REFERENCE
         before = published_tables(first)

@@ -25,9 +25,8 @@ from services.statistics.dimensions import Dimension
 from services.statistics.grid import TableKey, release_tables
 from services.statistics.privacy import RHO_RELEASE, RHO_YEAR
 from services.statistics.release import DIFFERENTIAL_PRIVACY, Release
-from services.statistics.synthetic import generate_population
 from tests.conftest import create_database, drop_database
-from tests.services.test_statistics import REFERENCE, TODAY
+from tests.services.test_statistics import REFERENCE, TODAY, populated
 
 Key = frozenset[tuple[str, str]]
 
@@ -127,9 +126,8 @@ async def test_a_release_of_50000_persons_is_noisy_consistent_and_says_how_noisy
     own_database: str,
 ) -> None:
     # Given 50,000 generated persons
-    async with await psycopg.AsyncConnection.connect(libpq_url(own_database)) as conn:
-        await generate_population(conn, 50_000)
-        await conn.commit()
+    async with populated(own_database, 50_000):
+        pass
     # When the release is published, Then (inside) its tables add up, its budget and
     # accuracy are printed, and no small cell is recovered beyond its noise
     release = await assert_noise_protects(own_database)
@@ -197,10 +195,7 @@ async def test_two_releases_a_day_apart_with_one_person_changed_do_not_isolate_t
     # Given 20,000 persons, all filed before July, among them a Venezuelan woman of 30-44
     # with university studies in Lima, and the second quarter's release published on
     # 15 October
-    async with await psycopg.AsyncConnection.connect(
-        libpq_url(own_database), autocommit=True
-    ) as conn:
-        await generate_population(conn, 20_000, seed=0.5)
+    async with populated(own_database, 20_000, seed=0.5) as conn:
         await conn.execute(
             "UPDATE case_file SET filing_date = '2026-06-30' WHERE filing_date > '2026-06-30'"
         )
@@ -265,10 +260,7 @@ async def test_a_fifth_release_published_in_a_year_is_refused_and_nothing_is_sto
 ) -> None:
     # Given a small population and four releases published in January 2027 (the budget of
     # the year: four quarters of 2026, though published late)
-    async with await psycopg.AsyncConnection.connect(
-        libpq_url(own_database), autocommit=True
-    ) as conn:
-        await generate_population(conn, 500, seed=0.3)
+    async with populated(own_database, 500, seed=0.3) as conn:
         spent = []
         for month, day in ((3, 31), (6, 30), (9, 30), (12, 31)):
             release, created = await publish(conn, 10, date(2026, month, day), date(2027, 1, 10))

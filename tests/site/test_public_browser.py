@@ -117,7 +117,9 @@ def test_a_visitor_reads_the_observatory_and_downloads_a_csv(
             assert main.count("Precisión de esta tabla: cada cifra puede tener hasta") == 6
             assert "oculto*" not in main
             assert "Datos al " in main and "edición N.° " in main
-            assert "Venezuela" in main
+            # nationalities by their Spanish names; with few persons (the release of the
+            # test database) Venezuela's noisy count may not reach its own row
+            assert "Venezuela" in main or "Otras nacionalidades" in main
             check_page(page, "observatorio", size)
             # the CSV of the first table downloads as the API publishes it
             with page.expect_download() as download:
