@@ -10,7 +10,7 @@ from starlette.routing import BaseRoute, Route
 from hub.errors import problem_list
 from hub.replica import unlogged_reads
 from hub.state import HubState
-from services.errors import DomainError, ValidationFailed
+from services.errors import Conflict, DomainError, ValidationFailed
 from services.statistics import statistics
 
 
@@ -24,6 +24,12 @@ async def statistics_csv(request: Request) -> Response:
         return JSONResponse(
             {"error": exc.code, "message": exc.message, "problems": problem_list(exc.problems)},
             status_code=400,
+        )
+    except Conflict as exc:  # the first release is being built by another request
+        return JSONResponse(
+            {"error": exc.code, "message": exc.message},
+            status_code=503,
+            headers={"Retry-After": "5"},
         )
     except DomainError as exc:
         return JSONResponse({"error": exc.code, "message": exc.message}, status_code=404)

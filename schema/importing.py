@@ -7,7 +7,9 @@ from datetime import date, datetime
 
 import strawberry
 
+from models.importing import ImportFieldChoice
 from resolvers import importing as r
+from schema.mapped import derived
 
 
 @strawberry.type(description="Resumen de una persona candidata a duplicado.")
@@ -55,13 +57,14 @@ class ValueProvenance:
     chosen: bool | None
 
 
-@strawberry.type(description="Qué valor ganó para un campo de la persona, y por qué.")
+@derived(
+    ImportFieldChoice,
+    "Qué valor ganó para un campo de la persona, y por qué.",
+    nullable=True,
+    shareable=False,
+)
 class FieldChoice:
-    field: str | None
-    value: str | None
-    rule: str | None
-    reason: str | None
-    candidates: int | None
+    __exclude__ = ("person_id", "value_id")
 
 
 @strawberry.type(description="Procedencia de los datos de una persona.")

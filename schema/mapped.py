@@ -47,9 +47,10 @@ def derived(
     description: str | None = None,
     *,
     nullable: bool = False,
+    shareable: bool = True,
 ) -> Callable[[type[T]], type[T]]:
-    """A shareable federation type with the fields of ``model``'s columns (all nullable
-    with ``nullable``: the type carries personal data).
+    """A type with the fields of ``model``'s columns (all nullable with ``nullable``: the
+    type carries personal data); a shareable federation type unless ``shareable=False``.
 
     The objects the resolvers return are the services' read records, not model
     instances: the class sets ``is_type_of = None`` so the mapper adds no check that
@@ -59,7 +60,8 @@ def derived(
         if "is_type_of" not in cls.__dict__:
             setattr(cls, "is_type_of", None)  # noqa: B010 (not a field: no annotation)
         mapper = NULLABLE_MAPPER if nullable else MAPPER
-        mapped: type[T] = mapper.type(model, use_federation=True, directives=[Shareable()])(cls)
+        directives = [Shareable()] if shareable else []
+        mapped: type[T] = mapper.type(model, use_federation=shareable, directives=directives)(cls)
         # The mapper passes no description to Strawberry; the definition takes it before
         # any schema is built from it.
         get_object_definition(mapped, strict=True).description = description

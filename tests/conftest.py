@@ -85,6 +85,16 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture(scope="session")
+async def batch_engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """The engine of batch commands such as ``qhub import``: no lock or idle-in-transaction
+    bound (an import computes inside its one transaction; on a loaded machine, longer
+    than the bound serving connections have)."""
+    engine = create_async(database_url, load_settings(), bounded_waits=False)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
 async def hub_state(database_url: str, engine: AsyncEngine) -> AsyncIterator[HubState]:
     """What a running hub holds (engine, read pool), without HTTP."""
     settings = load_settings()

@@ -9,6 +9,7 @@ late entry about the past — those show in the next quarter's release.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from cachetools import LRUCache
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
-from services.errors import FieldProblem, NotFound, ValidationFailed
+from services.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from services.statistics import privacy
 from services.statistics.consistency import consistent_counts, table_rms
 from services.statistics.counting import count_release
@@ -170,7 +171,7 @@ async def publish(
     _check_reference(reference, today)
     async with conn.transaction():
         # one publisher at a time: a second one waits, then finds the release
-        await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
+        await _wait_for_publishing(conn)
         existing = await _load_by(conn, "reference_date = %s", reference)
         if existing is not None:
             return existing, False
@@ -213,7 +214,31 @@ async def publish(
     return release, True
 
 
-_LOCK = 0x5157_1900  # pg_advisory_xact_lock key of publishing
+PUBLISHING_LOCK = 0x5157_1900  # pg_advisory_xact_lock key of publishing
+_PUBLISHING_WAIT = 20.0  # seconds; under the request's deadline
+
+
+async def _wait_for_publishing(conn: AsyncConnection[Any]) -> None:
+    """Take the publishing lock, waiting for another publisher for a bounded time.
+
+    Polled with try-lock rather than waited on: a build takes seconds, longer than the
+    ``lock_timeout`` every hub connection has, and a blocked wait would end in that
+    timeout's error instead of the release the other publisher is about to store."""
+    deadline = time.monotonic() + _PUBLISHING_WAIT
+    while True:
+        row = await (
+            await conn.execute("SELECT pg_try_advisory_xact_lock(%s)", (PUBLISHING_LOCK,))
+        ).fetchone()
+        if row is not None and row[0]:
+            return
+        if time.monotonic() > deadline:
+            raise Conflict(
+                "La edición de las estadísticas se está preparando; vuelva a intentarlo en"
+                " unos segundos.",
+                "RELEASE_IN_PREPARATION",
+            )
+        await asyncio.sleep(0.2)
+
 
 _CACHE: LRUCache[tuple[int, datetime], Release] = LRUCache(maxsize=4)
 _COLUMNS = (

@@ -23,11 +23,11 @@ SHEET = (
 
 
 @pytest.fixture(scope="module")
-async def pair(engine: AsyncEngine, tmp_path_factory: Any) -> int:
+async def pair(batch_engine: AsyncEngine, tmp_path_factory: Any) -> int:
     sheet: Path = tmp_path_factory.mktemp("denied") / "par.csv"
     sheet.write_text(SHEET, encoding="utf-8")
-    await run_import(engine, [sheet], ImportOptions())
-    async with engine.connect() as conn:
+    await run_import(batch_engine, [sheet], ImportOptions())
+    async with batch_engine.connect() as conn:
         return int(
             (
                 await conn.execute(text("SELECT max(id) FROM import_pair WHERE status = 'open'"))

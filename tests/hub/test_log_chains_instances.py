@@ -1,18 +1,24 @@
 """Issue 18, with three separate ``qhub serve`` processes on one PostgreSQL: agency lookups
 driven through all of them at once are each logged exactly once, every chain and a
 checkpoint verify (``qhub audit verify``), and an edit of one row of one chain is named;
+a change made through one instance reaches a subscriber on another once, and a query
+registered on one runs on the others;
 an instance frozen (SIGSTOP) mid-load, inside a logged write (its chain's row held), does
 not slow the others (p99 under 1 s) nor stop their writes, their reads are logged, and
 once it thaws it answers and logs again with the log intact."""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import json
 import os
 import shutil
 import signal
 import subprocess
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -29,6 +35,7 @@ from hub.settings import load_settings
 from tests.auth.tokens import mint
 from tests.conftest import create_database, drop_database
 from tests.factories import make_cases
+from tests.hub.test_agency_read_logging import subscribe
 from tests.hub.test_db_faults import qhub_serve
 from tests.hub.test_pre_registration import MUTATION, submission
 from tests.hub.test_serve_workers import _wait_ready
@@ -45,6 +52,7 @@ class Deployment:
     data_dirs: list[Path]
     documents: list[str]
     token: str  # the Migration Office's (minted once: the CLI runner is not thread-safe)
+    supervisor: str  # a Lima supervisor's
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +78,15 @@ def deployment(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
     try:
         for proc, base in zip(procs, bases, strict=True):
             _wait_ready(base, proc)
-        yield Deployment(url, procs, bases, dirs, documents, mint("migraciones"))
+        yield Deployment(
+            url,
+            procs,
+            bases,
+            dirs,
+            documents,
+            mint("migraciones"),
+            mint("cepr-supervisor", office="LIM"),
+        )
     finally:
         for proc in procs:
             proc.send_signal(signal.SIGCONT)
@@ -185,6 +201,65 @@ def test_lookups_through_three_instances_are_logged_once_and_every_chain_verifie
     assert f"cadena {row[1]}: el contenido no coincide con su huella" in tampered.stdout
     assert f"entrada {row[0]}" in tampered.stdout
     assert _verify(deployment).returncode == 0  # the edit undone, the log verifies again
+
+
+async def test_a_change_through_a_reaches_c_once_and_a_query_known_to_a_runs_on_b_and_c(
+    deployment: Deployment,
+) -> None:
+    # Given the Migration Office subscribed on instance C, and a pending case
+    (number,) = await _case_numbers(deployment.url, 1)
+    ws_c = deployment.bases[2].replace("http://", "ws://") + "/graphql"
+    on_c = await subscribe(ws_c, deployment.token)
+    try:
+        # When a supervisor withdraws the claim through instance A
+        moved = httpx.post(
+            f"{deployment.bases[0]}/graphql",
+            json={
+                "query": "mutation Retiro($n: Int!) { changeCaseStatus(caseNumber: $n,"
+                ' to: WITHDRAWN, reason: "Desiste") { toStatus } }',
+                "variables": {"n": number},
+            },
+            headers={"Authorization": f"Bearer {deployment.supervisor}"},
+            timeout=60,
+        ).json()
+        assert moved["data"]["changeCaseStatus"]["toStatus"] == "WITHDRAWN"
+        # Then the subscriber on C is told once (the next message answers its own ping)
+        message = json.loads(await asyncio.wait_for(on_c.recv(), 20))
+        assert message["type"] == "next"
+        assert message["payload"]["data"]["protectionStatusChanged"] == {
+            "caseNumber": number,
+            "protected": False,
+        }
+        await on_c.send(json.dumps({"type": "ping"}))
+        assert json.loads(await asyncio.wait_for(on_c.recv(), 20)) == {"type": "pong"}
+    finally:
+        await on_c.close()
+    # and the delivery to the agency is logged once
+    assert _logged(deployment.url, "CambiosEnVivo") == {"CambiosEnVivo": 1}
+
+    # When a query is registered by its hash on A
+    text = f"{{ offices {{ code }} }} # {uuid.uuid4()}"
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    extension = {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+    registered = httpx.post(
+        f"{deployment.bases[0]}/graphql",
+        json={"query": text, "extensions": extension},
+        timeout=60,
+    ).json()
+    assert len(registered["data"]["offices"]) == 14
+    # Then the hash alone runs on B and on C at once, with the same answer
+    for base in deployment.bases[1:]:
+        answer = httpx.post(f"{base}/graphql", json={"extensions": extension}, timeout=60)
+        assert answer.json() == registered, base
+
+
+async def _case_numbers(url: str, count: int) -> list[int]:
+    engine = create_async(url, load_settings())
+    try:
+        cases = await make_cases(engine, count, office_code="LIM", family_size=1)
+    finally:
+        await engine.dispose()
+    return [c.number for c in cases]
 
 
 def _edit(conn: psycopg.Connection[Any], entry_id: int, subject: str) -> None:

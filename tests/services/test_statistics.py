@@ -5,6 +5,7 @@ The attack (tests/services/statistics_attack.py) works from the published tables
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
@@ -17,7 +18,7 @@ from hub.readpool import libpq_url
 from services.statistics import publish, table_of
 from services.statistics.counting import count_release
 from services.statistics.grid import release_tables
-from services.statistics.release import SUPPRESSION, Release
+from services.statistics.release import PUBLISHING_LOCK, SUPPRESSION, Release
 from services.statistics.synthetic import generate_population
 from tests.conftest import create_database, drop_database
 from tests.services.statistics_attack import Key, attack
@@ -161,3 +162,31 @@ async def test_a_publication_a_day_later_does_not_isolate_a_changed_person(
         async with conn.transaction():
             nxt = await count_release(conn, date(2026, 12, 31), 10, release_tables())
     assert nxt.persons == (first.count((), ()) or 0) + 1
+
+
+async def test_a_second_publisher_waits_for_the_first_beyond_the_lock_timeout(
+    own_database: str,
+) -> None:
+    # Given another publisher holding the publishing lock longer than the hub's connections
+    # may wait for a lock (every hub connection has lock_timeout 2 s; here 100 ms)
+    url = libpq_url(own_database)
+    async with (
+        await psycopg.AsyncConnection.connect(url, autocommit=True) as other,
+        await psycopg.AsyncConnection.connect(url, autocommit=True) as conn,
+    ):
+        await generate_population(conn, 300, seed=0.3)
+        await conn.execute("SET lock_timeout = '100ms'")
+        await other.execute("SELECT pg_advisory_lock(%s)", (PUBLISHING_LOCK,))
+
+        async def release_later() -> None:
+            await asyncio.sleep(0.6)
+            await other.execute("SELECT pg_advisory_unlock(%s)", (PUBLISHING_LOCK,))
+
+        # When this one publishes meanwhile
+        releasing = asyncio.create_task(release_later())
+        release, created = await publish(conn, 10, REFERENCE, today=TODAY)
+        await releasing
+        # Then it waited for the lock instead of failing on lock_timeout, and published
+        assert created and release.reference_date == REFERENCE
+        again, created_again = await publish(conn, 10, REFERENCE, today=TODAY)
+        assert (again.version, created_again) == (release.version, False)

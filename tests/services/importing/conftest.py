@@ -35,6 +35,7 @@ def import_db_url(server_url: str) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 async def import_engine(import_db_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(import_db_url, load_settings())
+    # as `qhub import` runs: no idle-in-transaction bound on its one long transaction
+    engine = create_engine(import_db_url, load_settings(), bounded_waits=False)
     yield engine
     await engine.dispose()
