@@ -1,4 +1,4 @@
-"""Calling a field's own function without Strawberry's per-call wrapper.
+"""Getting a field's value without Strawberry's per-call wrapper where the hub can.
 
 Not policy: the contracts (``auth.enforce``) build each field's guard from the form found
 here, and the guard is what the executors call.
@@ -12,32 +12,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import GraphQLField, GraphQLSchema
-from strawberry.types.info import Info
 
 from auth.resolver_forms import batch_form, takes_raw_arguments
 
 Resolver = Callable[..., Any]
 
 
-# The smallest adapter to Strawberry's internals, in one place. Strawberry 0.341 has no
-# public way to (1) get the graphql-core schema it built, (2) let its own resolver
-# wrappers run on a copy of that schema (they look the Strawberry schema up on it), or
-# (3) build the ``strawberry.Info`` its resolvers take from graphql-core's info — its own
-# wrapper does exactly this. Hence the pin of strawberry-graphql to one minor release.
+# The one adapter to a Strawberry internal, in one place: Strawberry (0.341) has no
+# public accessor for the graphql-core schema it built and executes (its own
+# ``ValidationCache`` extension reads the same attribute). The hub validates, prices and
+# compiles documents against that schema, so it needs it.
 
 
 def graphql_schema_of(strawberry_schema: Any) -> GraphQLSchema:
-    """The graphql-core schema a Strawberry schema built."""
-    return strawberry_schema._schema  # type: ignore[no-any-return]
-
-
-def let_strawberry_resolve_on(schema: GraphQLSchema, strawberry_schema: Any) -> None:
-    """Let Strawberry's resolver wrappers (fields with arguments) run on ``schema``."""
-    schema._strawberry_schema = strawberry_schema  # type: ignore[attr-defined]
-
-
-def _strawberry_info(info: Any, definition: Any) -> Any:
-    return Info(_raw_info=info, _field=definition)
+    """The graphql-core schema a Strawberry schema built (and executes)."""
+    schema = strawberry_schema._schema
+    assert isinstance(schema, GraphQLSchema)
+    return schema
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,12 +42,13 @@ class DirectForm:
 
 
 def direct_resolver(fld: GraphQLField) -> DirectForm | None:
-    """The field's own function, called without Strawberry's per-call wrapper.
+    """How to get the field's value without Strawberry's per-call wrapper, if there is a way.
 
-    Strawberry wraps every resolver to convert arguments and run field extensions; a
-    field with neither only needs its function called with a Strawberry ``Info``.
-    Attribute fields become a plain attribute read. Fields with arguments or extensions
-    keep Strawberry's resolver (None).
+    Attribute fields become a plain attribute read. The forms a resolver registered in
+    ``auth.resolver_forms`` (batch, raw arguments) are the hub's own calling convention:
+    they get graphql-core's ``GraphQLResolveInfo`` (what they read, ``info.context``, is
+    the same object Strawberry's ``Info`` hands out). Everything else keeps Strawberry's
+    resolver (None), which builds the ``strawberry.Info`` its function declares.
     """
     definition = (fld.extensions or {}).get("strawberry-definition")
     if definition is None or definition.extensions:
@@ -72,7 +64,7 @@ def direct_resolver(fld: GraphQLField) -> DirectForm | None:
 
         def call_raw(source: Any, info: Any, **args: Any) -> Any:
             python = {names.get(k, k): v for k, v in args.items()}
-            return fn(source, _strawberry_info(info, definition), **python)
+            return fn(source, info, **python)
 
         return DirectForm(call_raw)
     if getattr(definition, "permission_classes", None):
@@ -82,24 +74,8 @@ def direct_resolver(fld: GraphQLField) -> DirectForm | None:
     if base.is_graphql_generic:
         return None
     params = list(inspect.signature(base.wrapped_func).parameters)
-    fn = base.wrapped_func
-    if params in (["root", "info"], ["self", "info"]):
-
-        def call_with_root(source: Any, info: Any, **_: Any) -> Any:
-            return fn(source, _strawberry_info(info, definition))
-
-        batch = batch_form(fn)
-        if batch is None:
-            return DirectForm(call_with_root)
-
-        def call_batch(sources: list[Any], info: Any) -> Any:
-            return batch(sources, _strawberry_info(info, definition))
-
-        return DirectForm(call_with_root, batch=call_batch)
-    if params == ["info"]:
-
-        def call(source: Any, info: Any, **_: Any) -> Any:
-            return fn(_strawberry_info(info, definition))
-
-        return DirectForm(call)
-    return None
+    batch = batch_form(base.wrapped_func)
+    if batch is None or params not in (["root", "info"], ["self", "info"]):
+        return None  # Strawberry's own resolver (it builds the ``strawberry.Info``)
+    # The per-object form stays Strawberry's resolver; the batch form is the hub's.
+    return DirectForm(fld.resolve, batch=batch)

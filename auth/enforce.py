@@ -14,29 +14,25 @@ For each role the hub builds a *contract*: a copy of the executable schema that
 
 from __future__ import annotations
 
+import asyncio
 import inspect
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
+import strawberry
 from graphql import (
     GraphQLField,
-    GraphQLInterfaceType,
-    GraphQLList,
-    GraphQLNamedType,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLSchema,
-    GraphQLType,
-    GraphQLUnionType,
     get_named_type,
     is_leaf_type,
     print_schema,
-    specified_directives,
 )
 
-from auth.direct_resolvers import direct_resolver, graphql_schema_of, let_strawberry_resolve_on
-from auth.guards import GUARD, FieldGuard, RowCheck, make_guard
+from auth.contract_schema import Extensions, contract_schema
+from auth.direct_resolvers import direct_resolver, graphql_schema_of
+from auth.guards import FieldGuard, RowCheck, make_guard
 from auth.guards import check_row as check_row
 from auth.guards import forbidden as forbidden
 from auth.guards import row_allowed as row_allowed
@@ -50,6 +46,7 @@ from auth.policy import (
     write_scope,
 )
 from models.vocab import Role
+from services.errors import NotFound
 
 ROOT_TYPES = ("Query", "Mutation", "Subscription")
 FEDERATION_FIELDS = ("_service", "_entities")
@@ -125,12 +122,13 @@ def _entities_checked(role: Role, resolve: Any) -> Any:
             checks[type_name] = RowCheck(scope, category, False)
 
     def judged(item: Any, check: RowCheck | None, ctx: Any) -> Any:
-        if check is not None and (item is None or not check.allows(ctx, item)):
-            return check.denial()
-        return item
-
-    async def judged_later(item: Any, check: RowCheck | None, ctx: Any) -> Any:
-        return judged(await item, check, ctx)
+        if check is None:
+            return item
+        if item is None or isinstance(item, NotFound):
+            return check.denial()  # unknown: the same answer as forbidden
+        if isinstance(item, BaseException) or check.allows(ctx, item):
+            return item
+        return check.denial()
 
     def entities(source: Any, info: Any, **args: Any) -> Any:
         # read before resolving: Strawberry's resolver pops ``__typename``
@@ -140,24 +138,30 @@ def _entities_checked(role: Role, resolve: Any) -> Any:
         ]
         value = resolve(source, info, **args)
 
-        def each(items: list[Any]) -> list[Any]:
+        async def each(items: list[Any]) -> list[Any]:
+            # awaited together (the loaders batch them); a failure is that item's error
+            settled = await asyncio.gather(
+                *(_settled(item) for item in items), return_exceptions=True
+            )
+            for item in settled:
+                if isinstance(item, asyncio.CancelledError):
+                    raise item
             ctx = info.context
             return [
-                judged_later(item, checks.get(name), ctx)
-                if inspect.isawaitable(item)
-                else judged(item, checks.get(name), ctx)
-                for item, name in zip(items, named, strict=False)
+                judged(item, checks.get(name), ctx)
+                for item, name in zip(settled, named, strict=False)
             ]
 
-        if not inspect.isawaitable(value):
-            return each(list(value))
-
         async def later() -> Any:
-            return each(list(await value))
+            return await each(list(await value if inspect.isawaitable(value) else value))
 
         return later()
 
     return entities
+
+
+async def _settled(item: Any) -> Any:
+    return await item if inspect.isawaitable(item) else item
 
 
 def _found(role: Role, type_name: str, field_name: str, fld: GraphQLField) -> RowCheck | None:
@@ -180,21 +184,32 @@ def _found(role: Role, type_name: str, field_name: str, fld: GraphQLField) -> Ro
     return RowCheck(scope, category, False)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Contract:
-    """What one role may see of one schema, executable."""
+    """What one role may see of one schema: the Strawberry schema that runs its requests
+    and the graphql-core schema Strawberry built for it (validation, plans)."""
 
     role: Role
-    schema: GraphQLSchema
+    strawberry: strawberry.Schema
+
+    @property
+    def schema(self) -> GraphQLSchema:
+        return graphql_schema_of(self.strawberry)
 
     @property
     def sdl(self) -> str:
         return print_schema(self.schema)
 
 
-def build_contract(strawberry_schema: Any, role: Role, *, federation: bool = False) -> Contract:
+def build_contract(
+    strawberry_schema: Any,
+    role: Role,
+    *,
+    federation: bool = False,
+    execution_context_class: type[Any] | None = None,
+    extensions: Extensions = (),
+) -> Contract:
     """The executable contract of ``role`` over a built Strawberry schema."""
-    source = graphql_schema_of(strawberry_schema)
 
     def keep(type_name: str, field_name: str) -> bool:
         if field_name in FEDERATION_FIELDS and type_name == "Query":
@@ -204,141 +219,15 @@ def build_contract(strawberry_schema: Any, role: Role, *, federation: bool = Fal
     def guard(type_name: str, field_name: str, fld: GraphQLField) -> FieldGuard:
         return field_guard(role, type_name, field_name, fld)
 
-    schema = filter_schema(source, keep, guard, federation=federation)
-    let_strawberry_resolve_on(schema, strawberry_schema)
-    return Contract(role=role, schema=schema)
-
-
-def filter_schema(
-    schema: GraphQLSchema,
-    keep: Callable[[str, str], bool],
-    guard: Callable[[str, str, GraphQLField], FieldGuard],
-    *,
-    federation: bool = True,
-) -> GraphQLSchema:
-    """A copy of ``schema`` with only the kept fields (and the types still reachable).
-
-    Types left without fields disappear, and so do the fields that returned them,
-    until nothing changes. Scalars, enums and input types are shared, not copied. Every
-    kept field is served through its ``guard`` (in its extensions under ``GUARD``).
-    """
-    composite = {
-        name: t
-        for name, t in schema.type_map.items()
-        if isinstance(t, GraphQLObjectType | GraphQLInterfaceType) and not name.startswith("__")
-    }
-    fields: dict[str, dict[str, GraphQLField]] = {
-        name: {f: fld for f, fld in t.fields.items() if keep(name, f)}
-        for name, t in composite.items()
-    }
-    unions = {name: t for name, t in schema.type_map.items() if isinstance(t, GraphQLUnionType)}
-
-    def alive(named: GraphQLNamedType) -> bool:
-        if named.name in fields:
-            return bool(fields[named.name])
-        if named.name in unions:
-            return any(alive(m) for m in unions[named.name].types)
-        return True
-
-    changed = True
-    while changed:
-        changed = False
-        for kept in fields.values():
-            for fname, fld in list(kept.items()):
-                if not alive(get_named_type(fld.type)):
-                    del kept[fname]
-                    changed = True
-
-    new_types: dict[str, GraphQLNamedType] = {}
-
-    def mapped(t: GraphQLType) -> GraphQLType:
-        if isinstance(t, GraphQLNonNull):
-            return GraphQLNonNull(cast(Any, mapped(t.of_type)))
-        if isinstance(t, GraphQLList):
-            return GraphQLList(mapped(t.of_type))
-        named = cast(GraphQLNamedType, t)
-        return new_types.get(named.name, named)
-
-    def field_thunk(name: str) -> Callable[[], dict[str, GraphQLField]]:
-        def thunk() -> dict[str, GraphQLField]:
-            result: dict[str, GraphQLField] = {}
-            for fname, fld in fields[name].items():
-                field_guard = guard(name, fname, fld)
-                result[fname] = GraphQLField(
-                    cast(Any, mapped(fld.type)),
-                    args=fld.args,
-                    resolve=field_guard.resolve,
-                    subscribe=fld.subscribe,
-                    description=fld.description,
-                    deprecation_reason=fld.deprecation_reason,
-                    extensions={**(fld.extensions or {}), GUARD: field_guard},
-                    ast_node=fld.ast_node,
-                )
-            return result
-
-        return thunk
-
-    for name, t in composite.items():
-        if not fields[name]:
-            continue
-        if isinstance(t, GraphQLObjectType):
-            new_types[name] = GraphQLObjectType(
-                name,
-                fields=field_thunk(name),
-                interfaces=_interfaces_thunk(t, mapped, alive),
-                is_type_of=t.is_type_of,
-                extensions=t.extensions,
-                description=t.description,
-                ast_node=t.ast_node,
-            )
-        else:
-            new_types[name] = GraphQLInterfaceType(
-                name,
-                fields=field_thunk(name),
-                resolve_type=t.resolve_type,
-                extensions=t.extensions,
-                description=t.description,
-                ast_node=t.ast_node,
-            )
-    for name, u in unions.items():
-        members = [m for m in u.types if alive(m)]
-        if members:
-            new_types[name] = GraphQLUnionType(
-                name,
-                types=_members_thunk(members, mapped),
-                resolve_type=u.resolve_type,
-                extensions=u.extensions,
-                description=u.description,
-                ast_node=u.ast_node,
-            )
-
-    def root(t: GraphQLObjectType | None) -> GraphQLObjectType | None:
-        if t is None:
-            return None
-        return cast(GraphQLObjectType | None, new_types.get(t.name))
-
-    # Only what the kept root fields reach: a contract shows no type it cannot return.
-    return GraphQLSchema(
-        query=root(schema.query_type),
-        mutation=root(schema.mutation_type),
-        subscription=root(schema.subscription_type),
-        directives=schema.directives if federation else specified_directives,
-        extensions=schema.extensions,
+    built = contract_schema(
+        strawberry_schema,
+        keep,
+        guard,
+        federation=federation,
+        execution_context_class=execution_context_class,
+        extensions=extensions,
     )
-
-
-def _members_thunk(
-    members: list[GraphQLObjectType], mapped: Callable[[GraphQLType], GraphQLType]
-) -> Callable[[], list[GraphQLObjectType]]:
-    return lambda: [cast(GraphQLObjectType, mapped(m)) for m in members]
-
-
-def _interfaces_thunk(
-    t: GraphQLObjectType,
-    mapped: Callable[[GraphQLType], GraphQLType],
-    alive: Callable[[GraphQLNamedType], bool],
-) -> Callable[[], list[GraphQLInterfaceType]]:
-    return lambda: [cast(GraphQLInterfaceType, mapped(i)) for i in t.interfaces if alive(i)]
+    return Contract(role=role, strawberry=built)
 
 
 def annotate_federation_directives(strawberry_schema: Any) -> None:

@@ -7,6 +7,9 @@ Not policy. Resolvers declare here, once, at import time:
 * that they take graphql-core's coerced arguments as they are (*raw arguments*), so the
   contracts may call them without Strawberry's per-value input conversion.
 
+Both forms are called with graphql-core's ``GraphQLResolveInfo`` (one per level for a
+batch), not a ``strawberry.Info``: read only ``info.context`` from it.
+
 The registry is keyed by the function object itself (a strong reference: the key can
 never be freed and its identity reused), and it replaces attributes set on functions.
 The contracts (``auth.enforce``) read it when they build each field's guard.

@@ -8,9 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 import hub.routes_graphql as routes
-from auth.direct_resolvers import direct_resolver, graphql_schema_of, let_strawberry_resolve_on
-from auth.enforce import Contract, filter_schema
+from auth.contract_schema import contract_schema
+from auth.direct_resolvers import direct_resolver
+from auth.enforce import Contract
 from auth.guards import FieldGuard, make_guard
+from hub.graphql.http import DOCUMENTS
+from hub.graphql.strawberry_hooks import PlanExecutionContext, prepared_document
 from models.vocab import Role
 from schema.build import full_schema
 
@@ -22,14 +25,15 @@ def _unchecked(type_name: str, field_name: str, fld: Any) -> FieldGuard:
     return make_guard(None, form.resolve, attribute=form.attribute, batch=form.batch)
 
 
-_whole = filter_schema(
-    graphql_schema_of(full_schema()),
+_whole = contract_schema(
+    full_schema(),
     keep=lambda type_name, field_name: field_name not in ("_service", "_entities"),
     guard=_unchecked,
     federation=False,
+    execution_context_class=PlanExecutionContext,
+    extensions=(prepared_document(DOCUMENTS),),
 )
-let_strawberry_resolve_on(_whole, full_schema())
-_contract = Contract(role=Role.CEPR_SUPERVISOR, schema=_whole)
+_contract = Contract(role=Role.CEPR_SUPERVISOR, strawberry=_whole)
 
 
 def _no_contract(role: Role, subgraph: str | None = None) -> Contract:

@@ -15,7 +15,7 @@ from collections import OrderedDict
 from functools import cache
 from typing import Any
 
-from graphql import ExecutionResult, GraphQLSchema
+from graphql import ExecutionResult
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
@@ -26,7 +26,8 @@ from hub import availability, write_log
 from hub.errors import RequestError
 from hub.front import describe
 from hub.graphql.executor import FastExecutor
-from hub.graphql.http import handle
+from hub.graphql.http import DOCUMENTS, handle
+from hub.graphql.strawberry_hooks import PlanExecutionContext, prepared_document
 from hub.state import HubState
 from models.vocab import Role
 from resolvers.context import RequestContext
@@ -37,10 +38,17 @@ log = logging.getLogger("qhub.graphql")
 
 @cache
 def contract_for(role: Role, subgraph: str | None = None) -> Contract:
-    """The executable contract of a role on the whole schema or on one subgraph."""
-    if subgraph is None:
-        return build_contract(full_schema(), role)
-    return build_contract(subgraph_schema(subgraph), role, federation=True)
+    """The executable contract of a role on the whole schema or on one subgraph.
+
+    Strawberry runs each request on it: the plan executor through its execution
+    context, the hub's parsed and validated document through an extension."""
+    return build_contract(
+        full_schema() if subgraph is None else subgraph_schema(subgraph),
+        role,
+        federation=subgraph is not None,
+        execution_context_class=PlanExecutionContext,
+        extensions=(prepared_document(DOCUMENTS),),
+    )
 
 
 # Verified tokens: (Authorization, X-Purpose) -> principal, until the token expires.
@@ -162,11 +170,11 @@ def access_log_unavailable(what_happened: str) -> JSONResponse:
 
 
 def _endpoint(subgraph: str | None) -> Any:
-    async def prepare(request: Request) -> tuple[GraphQLSchema, RequestContext]:
+    async def prepare(request: Request) -> tuple[Any, RequestContext]:
         state: HubState = request.app.state.hub
         principal = await principal_of(request, state)
         contract = contract_for(principal.role, subgraph)
-        return contract.schema, RequestContext(state, principal, request)
+        return contract.strawberry, RequestContext(state, principal, request)
 
     async def finish(ctx: RequestContext | Any, result: ExecutionResult | None) -> None:
         if isinstance(ctx, RequestContext):
@@ -194,9 +202,8 @@ def _endpoint(subgraph: str | None) -> Any:
         return bool(validate(public, document, [FieldsOnCorrectTypeRule]))
 
     async def endpoint(request: Request) -> Response:
-        executor = request.app.state.hub.services.get("executor")
         try:
-            return await handle(request, prepare, finish, None, needs_token, executor)
+            return await handle(request, prepare, finish, None, needs_token)
         except AccessNotLogged:
             return access_log_unavailable("la consulta no se entregó. Intente de nuevo.")
 

@@ -7,17 +7,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from graphql import (
-    DocumentNode,
-    ExecutionResult,
-    GraphQLSchema,
-    OperationDefinitionNode,
-    execute,
-)
-from graphql.pyutils import is_awaitable
+from graphql import ExecutionResult
 
 from hub import availability, write_log
-from hub.graphql.executor import FastExecutor
 
 if TYPE_CHECKING:
     from hub.graphql.http import Finish, GraphQLParams
@@ -54,27 +46,15 @@ async def execute_and_finish(
             raise Unfinished from exc
 
 
-async def run_operation(
-    schema: GraphQLSchema,
-    document: DocumentNode,
-    operation: OperationDefinitionNode,
-    context: Any,
-    params: GraphQLParams,
-    executor: FastExecutor | None,
-) -> ExecutionResult:
-    """Execute with the compiled plan executor when it covers the operation, else
-    graphql-core (always graphql-core when ``executor`` is None)."""
-    if executor is not None:
-        result = await executor.try_execute(schema, document, operation, context, params.variables)
-        if result is not None:
-            return result
-    outcome = execute(
-        schema,
-        document,
-        context_value=context,
+async def run_operation(runner: Any, context: Any, params: GraphQLParams) -> ExecutionResult:
+    """Strawberry runs the operation (its extensions included) on the caller's schema; the
+    contracts' execution context puts queries on the plan executor
+    (``hub.graphql.strawberry_hooks``)."""
+    result = await runner.execute(
+        params.query,
         variable_values=params.variables,
+        context_value=context,
         operation_name=params.operation_name,
+        operation_extensions=params.extensions,
     )
-    if is_awaitable(outcome):
-        return await outcome  # type: ignore[no-any-return]
-    return outcome  # type: ignore[return-value]
+    return ExecutionResult(result.data, result.errors, result.extensions or None)

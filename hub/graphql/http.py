@@ -22,20 +22,18 @@ from graphql import (
     GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
-    specified_rules,
-    validate,
 )
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from auth.direct_resolvers import graphql_schema_of
 from hub import availability, stall_watch
 from hub.errors import RequestError, format_error
 from hub.graphql import demand_control, input_caps, persisted_queries
 from hub.graphql.document_cache import DocumentCache
 from hub.graphql.execution import Unfinished, execute_and_finish
 from hub.graphql.execution import run_operation as run_operation
-from hub.graphql.executor import FastExecutor
-from hub.graphql.validation_rules import MaxDepthRule
+from hub.graphql.validation_rules import validate_document
 
 log = logging.getLogger("qhub.graphql")
 
@@ -56,7 +54,6 @@ class GraphQLParams:
 
 # Parsed and validated documents, bounded by bytes; invalid ones are never kept.
 DOCUMENTS = DocumentCache()
-RULES = (*specified_rules, MaxDepthRule)
 
 
 def negotiate(accept: str | None) -> str:
@@ -186,14 +183,10 @@ def parse_cached(query: str) -> DocumentNode:
     return DOCUMENTS.parse(query)
 
 
-def _validate(schema: GraphQLSchema, document: DocumentNode) -> list[GraphQLError]:
-    return validate(schema, document, RULES)
-
-
 def validate_cached(
     schema: GraphQLSchema, query: str, document: DocumentNode
 ) -> list[GraphQLError]:
-    return DOCUMENTS.validate(schema, query, document, _validate)
+    return DOCUMENTS.validate(schema, query, document, validate_document)
 
 
 def find_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
@@ -222,7 +215,8 @@ def request_error_response(error: RequestError, media: str) -> Response:
     return _respond(body, error.status, media, error.headers)
 
 
-Prepare = Callable[[Request], Awaitable[tuple[GraphQLSchema, Any]]]
+# -> (the caller's Strawberry schema, the request's context)
+Prepare = Callable[[Request], Awaitable[tuple[Any, Any]]]
 Finish = Callable[[Any, ExecutionResult | None], Awaitable[None]]
 
 
@@ -232,11 +226,10 @@ async def handle(
     finish: Finish,
     ide_html: Callable[[], str] | None = None,
     needs_token: Callable[[Any, str, DocumentNode], bool] | None = None,
-    executor: FastExecutor | None = None,
 ) -> Response:
     """Serve one GraphQL-over-HTTP request.
 
-    ``prepare`` authenticates and returns (the caller's executable schema, context);
+    ``prepare`` authenticates and returns (the caller's Strawberry schema, context);
     ``finish`` runs after execution (access log, connection release) whatever happened.
     """
     accept = request.headers.get("accept")
@@ -253,7 +246,8 @@ async def handle(
         return request_error_response(exc, JSON)
     try:
         params = await read_params(request)
-        schema, context = await prepare(request)
+        runner, context = await prepare(request)
+        schema = graphql_schema_of(runner)
     except RequestError as exc:
         return request_error_response(exc, media)
     result: ExecutionResult | None = None
@@ -344,7 +338,7 @@ async def handle(
         try:
             work = execute_and_finish(
                 context,
-                lambda: run_operation(schema, document, operation, context, params, executor),
+                lambda: run_operation(runner, context, params),
                 capped,
                 finish,
             )
@@ -374,6 +368,8 @@ async def handle(
         # Variables that could not be coerced: a request error, nothing executed.
         return _respond(body, 400 if media == GRAPHQL_RESPONSE else 200, media)
     body["data"] = result.data
+    if result.extensions:  # what Strawberry's extensions add (tracing, …)
+        body["extensions"] = result.extensions
     return _respond(body, 200, media)
 
 

@@ -9,18 +9,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
-    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLAbstractType,
     GraphQLEnumType,
     GraphQLField,
+    GraphQLInterfaceType,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
+    GraphQLUnionType,
     InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
@@ -55,6 +57,9 @@ class FieldPlan:
     child: SelectionPlan | None
     parent_name: str = ""
     typename: str | None = None  # for __typename
+    # A union or interface: the plan of each object type its values may have.
+    abstract: GraphQLAbstractType | None = None
+    possible: dict[str, SelectionPlan] = field(default_factory=dict)
 
     @property
     def node(self) -> FieldNode:
@@ -149,11 +154,18 @@ def _unwrap(t: Any) -> tuple[bool, int, tuple[bool, ...], Any]:
 
 
 class Compiler:
-    def __init__(self, schema: GraphQLSchema, document: DocumentNode) -> None:
+    def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode]) -> None:
         self.schema = schema
-        self.fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
+        self.fragments = fragments
+
+    def _applies(self, condition: str, type_: GraphQLObjectType) -> bool:
+        """Whether a fragment on ``condition`` applies to objects of ``type_``."""
+        if condition == type_.name:
+            return True
+        named = self.schema.get_type(condition)
+        return isinstance(named, GraphQLUnionType | GraphQLInterfaceType) and (
+            self.schema.is_sub_type(named, type_)
+        )
 
     def compile(self, operation: OperationDefinitionNode) -> OperationPlan:
         if operation.operation is not OperationType.QUERY:
@@ -179,8 +191,8 @@ class Compiler:
                 into.setdefault(key, []).append(selection)
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
-                if condition is not None and condition.name.value != type_.name:
-                    raise Unsupported("type conditions on other types")
+                if condition is not None and not self._applies(condition.name.value, type_):
+                    continue
                 self._collect(type_, selection.selection_set, into, seen)
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
@@ -188,8 +200,8 @@ class Compiler:
                     continue
                 seen.add(name)
                 fragment = self.fragments[name]
-                if fragment.type_condition.name.value != type_.name:
-                    raise Unsupported("fragment on another type")
+                if not self._applies(fragment.type_condition.name.value, type_):
+                    continue
                 self._collect(type_, fragment.selection_set, into, seen)
 
     def selection(
@@ -210,8 +222,8 @@ class Compiler:
                     )
                 )  # fmt: skip
                 continue
-            if name.startswith("__") or name in ("_entities", "_service"):
-                raise Unsupported("introspection / federation")
+            if name.startswith("__"):
+                raise Unsupported("introspection")
             definition = type_.fields[name]
             guard = (definition.extensions or {}).get(GUARD)
             if not isinstance(guard, FieldGuard):
@@ -220,14 +232,20 @@ class Compiler:
             non_null, depth, items, named = _unwrap(definition.type)
             child: SelectionPlan | None = None
             serialize: Callable[[Any], Any] | None = None
+            sets = [n.selection_set for n in nodes if n.selection_set is not None]
+            abstract: GraphQLAbstractType | None = None
+            possible: dict[str, SelectionPlan] = {}
             if is_leaf_type(named):
                 serialize = _serializer(named)
             elif isinstance(named, GraphQLObjectType):
-                child = self.selection(
-                    named, [n.selection_set for n in nodes if n.selection_set is not None]
-                )
+                child = self.selection(named, sets)
+            elif isinstance(named, GraphQLUnionType | GraphQLInterfaceType):
+                # one plan per object type the value may turn out to be
+                abstract = named
+                for possible_type in self.schema.get_possible_types(named):
+                    possible[possible_type.name] = self.selection(possible_type, sets)
             else:
-                raise Unsupported("abstract types")
+                raise Unsupported("unknown output type")
             plan.fields.append(
                 FieldPlan(
                     key,
@@ -243,6 +261,8 @@ class Compiler:
                     serialize,
                     child,
                     type_.name,
+                    abstract=abstract,
+                    possible=possible,
                 )
             )
         plan.finish()

@@ -5,6 +5,7 @@ graphql-core produces them."""
 from __future__ import annotations
 
 import asyncio
+import inspect as inspect_module
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -15,10 +16,11 @@ from graphql import (
     GraphQLObjectType,
     GraphQLResolveInfo,
     GraphQLSchema,
+    default_type_resolver,
     located_error,
 )
 from graphql.execution.values import get_argument_values
-from graphql.pyutils import is_awaitable
+from graphql.pyutils import inspect, is_awaitable
 
 from hub.graphql.plan_compiler import FieldPlan, OperationPlan, SelectionPlan
 
@@ -40,6 +42,11 @@ def _slot_path(slot: _Slot | None) -> list[Any]:
         slot = slot[3]
     keys.reverse()
     return keys
+
+
+def _discard(awaitable: Any) -> None:
+    if inspect_module.iscoroutine(awaitable):
+        awaitable.close()  # never awaited: no "was never awaited" warning
 
 
 class _Group:
@@ -169,7 +176,7 @@ class PlanRunner:
                     raise result
                 values.extend([result] * count if isinstance(result, BaseException) else result)
         await self._settle(columns)
-        children: dict[FieldPlan, _Group] = {}
+        children: dict[tuple[FieldPlan, str], _Group] = {}
         for group, fp, values in columns:
             self._complete_column(group, fp, values, children)
         return list(children.values())
@@ -230,15 +237,19 @@ class PlanRunner:
                     return
 
     def _complete_column(
-        self, group: _Group, fp: FieldPlan, values: list[Any], children: dict[FieldPlan, _Group]
+        self,
+        group: _Group,
+        fp: FieldPlan,
+        values: list[Any],
+        children: dict[tuple[FieldPlan, str], _Group],
     ) -> None:
         key = fp.key
-        child_plan = fp.child
+        # an object type's group, made now; an abstract type's, per value's runtime type
         child: _Group | None = None
-        if child_plan is not None:
-            child = children.get(fp)
+        if fp.child is not None:
+            child = children.get((fp, ""))
             if child is None:
-                child = children[fp] = _Group(child_plan)
+                child = children[(fp, "")] = _Group(fp.child)
         serialize = fp.serialize
         for out, slot, value in zip(group.outs, group.slots, values, strict=True):
             if value is None or isinstance(value, BaseException):
@@ -253,25 +264,28 @@ class PlanRunner:
                     self._null_out(slot)
                 continue
             if fp.list_depth == 0:
-                if serialize is not None:
-                    try:
+                try:
+                    if serialize is not None:
                         out[key] = serialize(value)
-                    except Exception as exc:
-                        self._error(exc, fp, slot)
-                        out[key] = None
-                        if fp.non_null:
-                            self._null_out(slot)
-                else:
-                    assert child is not None
-                    child_out: dict[str, Any] = dict.fromkeys(child.plan.keys)
-                    out[key] = child_out
-                    child.sources.append(value)
-                    child.outs.append(child_out)
-                    child.slots.append((out, key, not fp.non_null, slot))
+                        continue
+                    target = child if child is not None else self._group_for(fp, value, children)
+                    if target.plan.type.is_type_of is not None:
+                        self._check_type(fp, target, value)
+                except Exception as exc:
+                    self._error(exc, fp, slot)
+                    out[key] = None
+                    if fp.non_null:
+                        self._null_out(slot)
+                    continue
+                child_out: dict[str, Any] = dict.fromkeys(target.plan.keys)
+                out[key] = child_out
+                target.sources.append(value)
+                target.outs.append(child_out)
+                target.slots.append((out, key, not fp.non_null, slot))
                 continue
             try:
                 out[key] = self._complete_list(
-                    fp, value, 0, (out, key, not fp.non_null, slot), child
+                    fp, value, 0, (out, key, not fp.non_null, slot), child, children
                 )
             except _NullBubble:
                 out[key] = None
@@ -283,6 +297,66 @@ class PlanRunner:
                 if fp.non_null:
                     self._null_out(slot)
 
+    def _group_for(
+        self, fp: FieldPlan, value: Any, children: dict[tuple[FieldPlan, str], _Group]
+    ) -> _Group:
+        """The group of a union's or interface's value: its runtime object type's,
+        decided (and refused) as graphql-core does."""
+        abstract = fp.abstract
+        assert abstract is not None
+        parent = self.schema.get_type(fp.parent_name)
+        info = self._info(fp, parent)  # type: ignore[arg-type]
+        resolve_type = abstract.resolve_type or default_type_resolver
+        name = resolve_type(value, info, abstract)
+        if is_awaitable(name):
+            # no resolver of the hub decides a type asynchronously
+            _discard(name)
+            name = None
+        where = f"for field '{fp.parent_name}.{fp.name}'"
+        if name is None:
+            raise GraphQLError(
+                f"Abstract type '{abstract}' must resolve to an Object type at runtime {where}."
+                f" Either the '{abstract}' type should provide a 'resolve_type' function"
+                " or each possible type should provide an 'is_type_of' function."
+            )
+        if not isinstance(name, str):
+            raise GraphQLError(
+                f"Abstract type '{abstract}' must resolve to an Object type at runtime {where}"
+                f" with value {inspect(value)}, received '{inspect(name)}',"
+                " which is not a valid Object type name."
+            )
+        runtime = self.schema.get_type(name)
+        if runtime is None:
+            raise GraphQLError(
+                f"Abstract type '{abstract}' was resolved to a type '{name}'"
+                " that does not exist inside the schema."
+            )
+        if not isinstance(runtime, GraphQLObjectType):
+            raise GraphQLError(
+                f"Abstract type '{abstract}' was resolved to a non-object type '{name}'."
+            )
+        plan = fp.possible.get(name)
+        if plan is None:
+            raise GraphQLError(
+                f"Runtime Object type '{runtime}' is not a possible type for '{abstract}'."
+            )
+        group = children.get((fp, name))
+        if group is None:
+            group = children[(fp, name)] = _Group(plan)
+        return group
+
+    def _check_type(self, fp: FieldPlan, target: _Group, value: Any) -> None:
+        """An object type's own test of its values (``is_type_of``), where it has one."""
+        object_type = target.plan.type
+        assert object_type.is_type_of is not None
+        parent = self.schema.get_type(fp.parent_name)
+        verdict = object_type.is_type_of(value, self._info(fp, parent))  # type: ignore[arg-type]
+        if is_awaitable(verdict):
+            _discard(verdict)
+            verdict = False
+        if not verdict:
+            raise GraphQLError(f"Expected value of type '{object_type}' but got: {inspect(value)}.")
+
     @staticmethod
     def _null_error(fp: FieldPlan) -> GraphQLError:
         return GraphQLError(
@@ -290,7 +364,13 @@ class PlanRunner:
         )
 
     def _complete_list(
-        self, fp: FieldPlan, value: Any, depth: int, here: _Slot, child: _Group | None
+        self,
+        fp: FieldPlan,
+        value: Any,
+        depth: int,
+        here: _Slot,
+        child: _Group | None,
+        children: dict[tuple[FieldPlan, str], _Group],
     ) -> list[Any]:
         if isinstance(value, str | bytes | bytearray | Mapping) or not isinstance(value, Iterable):
             raise GraphQLError(
@@ -313,24 +393,27 @@ class PlanRunner:
             if not last:
                 result.append(None)
                 try:
-                    result[index] = self._complete_list(fp, item, depth + 1, slot, child)
+                    result[index] = self._complete_list(fp, item, depth + 1, slot, child, children)
                 except _NullBubble:
                     if item_non_null:
                         raise
                 continue
-            if fp.serialize is not None:
-                try:
+            try:
+                if fp.serialize is not None:
                     result.append(fp.serialize(item))
-                except Exception as exc:
-                    self._item_error(exc, fp, here, index)
-                    if item_non_null:
-                        raise _NullBubble from exc
-                    result.append(None)
+                    continue
+                target = child if child is not None else self._group_for(fp, item, children)
+                if target.plan.type.is_type_of is not None:
+                    self._check_type(fp, target, item)
+            except Exception as exc:
+                self._item_error(exc, fp, here, index)
+                if item_non_null:
+                    raise _NullBubble from exc
+                result.append(None)
                 continue
-            assert child is not None
-            child_out: dict[str, Any] = dict.fromkeys(child.plan.keys)
+            child_out: dict[str, Any] = dict.fromkeys(target.plan.keys)
             result.append(child_out)
-            child.sources.append(item)
-            child.outs.append(child_out)
-            child.slots.append(slot)
+            target.sources.append(item)
+            target.outs.append(child_out)
+            target.slots.append(slot)
         return result

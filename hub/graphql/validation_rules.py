@@ -5,14 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
     ValidationRule,
+    specified_rules,
+    validate,
 )
 
 MAX_DEPTH = 12
@@ -62,3 +66,11 @@ def _depth(
                 deepest, _depth(fragments[name].selection_set, fragments, level, seen | {name})
             )
     return deepest
+
+
+# What every document is checked with, before anything executes it.
+RULES = (*specified_rules, MaxDepthRule)
+
+
+def validate_document(schema: GraphQLSchema, document: DocumentNode) -> list[GraphQLError]:
+    return validate(schema, document, RULES)

@@ -14,12 +14,12 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
-from graphql import GraphQLError, OperationType, subscribe
+from graphql import GraphQLError, OperationType
 from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.types.execution import PreExecutionError
 
 from hub.errors import RequestError, format_error
 from hub.graphql.http import find_operation, parse_cached, validate_cached
@@ -109,39 +109,17 @@ def websocket_endpoint(subgraph: str | None) -> Any:
                             }
                         )
                         return
-                    stream = await subscribe(  # type: ignore[misc]
-                        contract.schema,
-                        document,
-                        context_value=ctx,
+                    # Strawberry runs the subscription (its extensions included)
+                    stream = await contract.strawberry.subscribe(
+                        query,
                         variable_values=body.get("variables"),
+                        context_value=ctx,
                         operation_name=body.get("operationName"),
                     )
-                    if not isinstance(stream, AsyncIterator):
-                        await _send_error(websocket, op_id, stream.errors or [], None)
-                        return
                     ctx.operation_name = operation.name.value if operation.name else None
-                    async for result in stream:
-                        if _expired(principal.expires_at):
-                            break  # the expiry task closes the connection
-                        if ctx.reads and record is not None:
-                            try:
-                                await record(ctx, result)  # logged before it is delivered
-                            except Exception:
-                                log.exception("access log unavailable: event not delivered")
-                                await _send_error(
-                                    websocket,
-                                    op_id,
-                                    [GraphQLError(ACCESS_LOG_UNAVAILABLE)],
-                                    "ACCESS_LOG_UNAVAILABLE",
-                                )
-                                return
-                        ctx.reads.clear()
-                        out: dict[str, Any] = {"data": result.data}
-                        if result.errors:
-                            out["errors"] = [format_error(e) for e in result.errors]
-                        await websocket.send_text(
-                            orjson.dumps({"type": "next", "id": op_id, "payload": out}).decode()
-                        )
+                    async with contextlib.aclosing(stream):
+                        if not await _deliver(websocket, op_id, stream, ctx, principal, record):
+                            return
                     await websocket.send_json({"type": "complete", "id": op_id})
                 except RequestError as exc:
                     await websocket.send_json(
@@ -191,6 +169,39 @@ def websocket_endpoint(subgraph: str | None) -> Any:
                     await task
 
     return endpoint
+
+
+async def _deliver(
+    websocket: WebSocket, op_id: str, stream: Any, ctx: Any, principal: Any, record: Any
+) -> bool:
+    """Send each event of ``stream``, logged before it is delivered; False when the
+    operation ended with an error instead."""
+    async for result in stream:
+        if isinstance(result, PreExecutionError):  # no stream to follow
+            await _send_error(websocket, op_id, result.errors or [], None)
+            return False
+        if _expired(principal.expires_at):
+            break  # the expiry task closes the connection
+        if ctx.reads and record is not None:
+            try:
+                await record(ctx, result)
+            except Exception:
+                log.exception("access log unavailable: event not delivered")
+                await _send_error(
+                    websocket,
+                    op_id,
+                    [GraphQLError(ACCESS_LOG_UNAVAILABLE)],
+                    "ACCESS_LOG_UNAVAILABLE",
+                )
+                return False
+        ctx.reads.clear()
+        out: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            out["errors"] = [format_error(e) for e in result.errors]
+        await websocket.send_text(
+            orjson.dumps({"type": "next", "id": op_id, "payload": out}).decode()
+        )
+    return True
 
 
 async def _send_error(

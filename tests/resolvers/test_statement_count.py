@@ -47,9 +47,9 @@ async def run_as(
     operation = find_operation(document, None)
     assert operation is not None
     params = GraphQLParams(query, variables, None, None)
+    state.services.setdefault("executor", FastExecutor())
     try:
-        schema = contract_for(principal.role).schema
-        return await run_operation(schema, document, operation, ctx, params, FastExecutor())
+        return await run_operation(contract_for(principal.role).strawberry, ctx, params)
     finally:
         await ctx.close()
 
