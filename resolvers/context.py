@@ -18,6 +18,11 @@ T = TypeVar("T")
 log = logging.getLogger("qhub.context")
 
 
+class RequestFinished(Exception):
+    """A resolver asked for the connection after its request had ended; its value would
+    be discarded anyway."""
+
+
 class RequestContext:
     """Built once per GraphQL request; ``info.context`` in every resolver."""
 
@@ -45,10 +50,13 @@ class RequestContext:
         self._conn: AsyncConnection[Any] | None = None
         self._lease: Any = None
         self._lock = asyncio.Lock()
+        self._closed = False
 
     async def run(self, fn: Callable[..., Awaitable[T]], *args: Any) -> T:
         """Run a read service function on the request's single (psycopg) connection."""
         async with self._lock:
+            if self._closed:
+                raise RequestFinished
             if self._conn is None:
                 self._lease = self.state.pool.connection()
                 self._conn = await self._lease.__aenter__()
@@ -66,6 +74,22 @@ class RequestContext:
         bucket.update(person_ids)
 
     async def close(self) -> None:
+        """Give the connection back, once no resolver uses it; later ``run`` calls fail.
+
+        graphql-core lets the siblings of a failed non-null field run on after the answer
+        is complete. Without the lock, the connection went back to the pool while one of
+        them still ran a statement on it (or was still acquiring it: "anext(): asynchronous
+        generator is already running"); without the flag, a late one leased a connection
+        nobody gave back. Shielded, so that a request cancelled at its deadline still
+        returns its connection."""
+        await asyncio.shield(self._close())
+
+    async def _close(self) -> None:
+        async with self._lock:
+            self._closed = True
+            await self._release()
+
+    async def _release(self) -> None:
         if self._lease is not None:
             lease, conn, self._lease, self._conn = self._lease, self._conn, None, None
             if self.write_key is not None and conn is not None:
