@@ -151,10 +151,13 @@ async def _lookup(store: Store | None, digest: str) -> str | None:
     except (psycopg.Error, PoolTimeout) as exc:  # the client sends the text again
         log.warning("persisted query not looked up: %s", type(exc).__name__)
         return None
-    if row is None or hashlib.sha256(row[0].encode()).hexdigest() != digest:
+    if row is None:
         return None
-    _PERSISTED.put(digest, row[0])
-    return row[0]  # type: ignore[no-any-return]
+    (query,) = row
+    if not isinstance(query, str) or hashlib.sha256(query.encode()).hexdigest() != digest:
+        return None
+    _PERSISTED.put(digest, query)
+    return query
 
 
 async def _save(store: Store | None, digest: str, query: str) -> None:
