@@ -216,7 +216,7 @@ def test_keys_init_keeps_an_instances_keys(tmp_path: Path) -> None:
     store = KeyStore.load(alone)
     pseudonyms = Pseudonymizer.from_file(alone.pseudonym_key_path)
     # When its keys are made the deployment's shared keys
-    shared = dataclasses.replace(alone, shared_keys_dir=tmp_path / "shared")
+    shared = dataclasses.replace(alone, shared_keys_dir=tmp_path / "deployment-keys")
     shared_keys.init(shared, copy_from=data)
     shared_keys.check(shared)
     # Then tokens it signed stay valid and people keep their pseudonyms
@@ -238,7 +238,7 @@ def _softhsm(tmp_path: Path, database_url: str, label: str, **tokens: str) -> di
     env = {k: v for k, v in os.environ.items() if not k.startswith("QHUB_")}
     env.update(
         SOFTHSM2_CONF=str(conf),
-        QHUB_KEYS_DIR=str(tmp_path / "shared"),
+        QHUB_KEYS_DIR=str(tmp_path / "deployment-keys"),
         QHUB_DATABASE_URL=libpq_url(database_url),
     )
     for use, token in tokens.items():
@@ -279,7 +279,7 @@ async def test_the_pseudonym_secret_in_a_pkcs11_token(
     assert "secreto de seudónimos en el token" in made.stdout
     # Then no file holds it in the shared folder, the token gives the same identifiers,
     # and the secret cannot be read out of the token
-    assert not (tmp_path / "shared" / "pseudonym.key").exists()
+    assert not (tmp_path / "deployment-keys" / "pseudonym.key").exists()
     probe = subprocess.run(
         [sys.executable, "-m", "tests.hub.pseudonym_probe"],
         env=env,
@@ -352,7 +352,7 @@ def test_the_signing_keys_in_a_pkcs11_token(database_url: str, tmp_path: Path) -
     made = run("hub.cli", "keys", "init")
     # Then the signing key is made in the token, and no key file in the shared folder
     assert "clave de firma en el token «hub»" in made
-    assert not (tmp_path / "shared" / "tokens").exists()
+    assert not (tmp_path / "deployment-keys" / "tokens").exists()
     # and it signs tokens and checkpoints that verify with the published keys, while the
     # private key cannot be read out of the token
     seen = json.loads(run("tests.hub.signing_key_probe"))
