@@ -13,8 +13,10 @@ from psycopg import AsyncConnection
 from auth.policy import role_has_row_conditions
 from auth.principal import Principal
 from hub.state import HubState
+from resolvers.coalescing import Coalescer
 
 T = TypeVar("T")
+K = TypeVar("K")
 log = logging.getLogger("qhub.context")
 
 
@@ -66,6 +68,21 @@ class RequestContext:
                     "SELECT set_config('qhub.request', %s, false)", (self.write_key,)
                 )
             return await fn(self._conn, *args)
+
+    async def lookup(self, fetch: Callable[[Any, list[K]], Awaitable[list[T]]], key: K) -> T:
+        """``fetch(conn, [key])[0]``, fetched in one statement with the same lookups of the
+        other requests in flight (``resolvers.coalescing``), not on this request's
+        connection; inside a mutation, on it (the lookup sees the request's own writes)."""
+        if self.mutation_fields:
+            return (await self.run(fetch, [key]))[0]
+        if self._closed:
+            raise RequestFinished
+        coalescers = self.state.services.setdefault("coalescers", {})
+        coalescer = coalescers.get(fetch)
+        if coalescer is None:
+            coalescer = coalescers[fetch] = Coalescer(self.state.pool.connection, fetch)
+        value: T = await coalescer.get(key)
+        return value
 
     def record_read(self, category: str, person_ids: tuple[int, ...]) -> None:
         bucket = self.reads.get(category)

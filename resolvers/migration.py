@@ -25,8 +25,10 @@ def _key(doc: Any) -> svc.DocumentKey:
 
 
 async def protection_status(info: strawberry.Info, document: Any) -> svc.ProtectionRecord:
-    records = await context_of(info).run(svc.protection_by_documents, [_key(document)])
-    return records[0]
+    # validated here, so that a bad document fails this lookup alone, not the statement
+    # it would share with other requests' lookups
+    (key,) = svc.validate_documents([_key(document)])
+    return await context_of(info).lookup(svc.protection_of_keys, key)
 
 
 async def protection_statuses(info: strawberry.Info, documents: list[Any]) -> list[Any]:

@@ -78,9 +78,13 @@ def _held(number: str | None, status: str | None, valid_to: date | None) -> Held
     )
 
 
+_SEPARATORS = re.compile(r"[\s.\-/]")
+_COUNTRY_CODE = re.compile(r"[A-Z]{2}")
+
+
 def normalise_document(doc_type: str, number: str, issuing_country: str) -> DocumentKey:
     """Documents as stored: no dots, dashes or spaces, upper case, no 'V-' prefix."""
-    cleaned = re.sub(r"[\s.\-/]", "", number).upper()
+    cleaned = _SEPARATORS.sub("", number).upper()
     country = issuing_country.strip().upper()
     if country == "VE" and cleaned[:1] in ("V", "E") and cleaned[1:].isdigit():
         cleaned = cleaned[1:]
@@ -109,7 +113,7 @@ def validate_documents(documents: Sequence[DocumentKey]) -> list[DocumentKey]:
                     (*path, "number"), "INVALID_DOCUMENT_NUMBER", "Indique el número del documento."
                 )
             )
-        if not re.fullmatch(r"[A-Z]{2}", key.issuing_country):
+        if not _COUNTRY_CODE.fullmatch(key.issuing_country):
             problems.append(
                 FieldProblem(
                     (*path, "issuingCountry"),
@@ -176,7 +180,11 @@ async def protection_by_documents(
     conn: Conn, documents: Sequence[DocumentKey]
 ) -> list[ProtectionRecord]:
     """Protection for each document, in order, in one SQL statement (up to 10,000)."""
-    keys = validate_documents(documents)
+    return await protection_of_keys(conn, validate_documents(documents))
+
+
+async def protection_of_keys(conn: Conn, keys: Sequence[DocumentKey]) -> list[ProtectionRecord]:
+    """``protection_by_documents`` for keys ``validate_documents`` has already returned."""
     if not keys:
         return []
     if len(keys) == 1:

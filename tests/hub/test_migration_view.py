@@ -13,6 +13,7 @@ from hub.db import count_statements
 from tests.auth.tokens import agency_person_id, mint
 from tests.conftest import LiveHub
 from tests.factories import make_cases
+from tests.hub.access_reads import reads_logged
 
 PURPOSE = "deportation-protection"
 
@@ -240,3 +241,61 @@ async def test_the_answer_shows_the_permit_held_and_its_status(
             "validTo": "2026-01-01",
         },
     }
+
+
+async def test_concurrent_lookups_share_a_statement_but_not_the_callers_rights(
+    database_url: str, engine: AsyncEngine, people: dict[str, Any]
+) -> None:
+    """Lookups made at the same moment go out in one statement (resolvers.coalescing);
+    what each caller gets is still decided by its own rights and logged for it alone."""
+    import asyncio
+
+    from hub.app import create_app
+    from hub.settings import load_settings
+
+    # Given the Migration Office and an applicant (the recognised refugee) both asking, at
+    # the same moment, for the pending claimant's document, 20 times each
+    pending, number = people["pending"]
+    applicant_pid = people["recognised"][0].person_ids[0]
+    office = {"Authorization": f"Bearer {mint('migraciones')}", "X-Purpose": PURPOSE}
+    applicant = {"Authorization": f"Bearer {mint('applicant', person=applicant_pid)}"}
+    query = """query CoalescedLookup($d: DocumentInput!) { protectionStatus(document: $d) {
+      found protected basis person { givenNames } } }"""
+    app = create_app(database_url, load_settings())
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as client:
+
+            async def ask_as(headers: dict[str, str]) -> dict[str, Any]:
+                body = {"query": query, "variables": {"d": doc(number)}}
+                response = await client.post("/graphql", json=body, headers=headers)
+                assert response.status_code == 200, response.text
+                return response.json()  # type: ignore[no-any-return]
+
+            with count_statements(engine) as counter:
+                # When they ask
+                answers = await asyncio.gather(
+                    *(ask_as(office if i % 2 == 0 else applicant) for i in range(40))
+                )
+    lookups = [s for s in counter.statements if "identity_document" in s]
+    # Then fewer statements than requests ran: their lookups were shared...
+    assert len(lookups) < 40, len(lookups)
+    # ...the Migration Office got the status every time...
+    for body in answers[0::2]:
+        assert "errors" not in body, body
+        assert body["data"]["protectionStatus"] == {
+            "found": True,
+            "protected": True,
+            "basis": "PENDING_CLAIM",
+            "person": {"givenNames": "José Ángel"},
+        }
+    # ...and the applicant, whose statement it shared, never did
+    for body in answers[1::2]:
+        assert "José" not in str(body)
+        status = body["data"]["protectionStatus"]
+        assert status is None or status["protected"] is None
+        assert {e["extensions"]["code"] for e in body["errors"]} == {"FORBIDDEN"}
+    # And the access log names the pending claimant's status read for the office only
+    entries = await reads_logged(engine, "CoalescedLookup")
+    readers = {role for role, _, persons in entries if pending.person_ids[0] in persons}
+    assert readers == {"migraciones"}, entries
