@@ -7,6 +7,7 @@ operation, status, outcome, duration).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import logging.config
 import os
@@ -29,11 +30,30 @@ _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
 }
 
 
+class _RequestIds:
+    """New request ids: a random prefix per process and a counter. Ids need to be unique,
+    not secret; a random draw per request cost a system call on every request."""
+
+    def __init__(self) -> None:
+        self.reset()
+        os.register_at_fork(after_in_child=self.reset)
+
+    def reset(self) -> None:
+        self.prefix = os.urandom(8).hex()
+        self.counter = itertools.count(1)
+
+    def new(self) -> str:
+        return f"{self.prefix}{next(self.counter):08x}"
+
+
+_IDS = _RequestIds()
+
+
 def request_id(given: str | None) -> str:
-    """The caller's ``X-Request-Id`` when it is a sane token, else a new random one."""
+    """The caller's ``X-Request-Id`` when it is a sane token, else a new unique one."""
     if given and _VALID_ID.fullmatch(given):
         return given
-    return os.urandom(12).hex()
+    return _IDS.new()
 
 
 class JsonFormatter(logging.Formatter):

@@ -74,7 +74,7 @@ class StallWatch:
         self.stalled_since: float | None = None
         # the work of each request in flight and when it started (kept until it is done,
         # also when it was cancelled and is still finishing in the background)
-        self._running: dict[asyncio.Task[Any], float] = {}
+        self._running: dict[asyncio.Task[Any], tuple[float, asyncio.Future[None]]] = {}
         self._answered_at = time.monotonic()  # the last probe that was answered
         self._probe: asyncio.Task[bool] | None = None
         self._loop: asyncio.Task[None] | None = None
@@ -95,26 +95,35 @@ class StallWatch:
         if self.stalled.is_set():
             work.close()
             raise DatabaseStalled
-        task = asyncio.ensure_future(work)
-        self._running[task] = time.monotonic()
+        loop = asyncio.get_running_loop()
+        task = loop.create_task(work)
+        # completed when the work is done, or by the watch when the database stalls: one
+        # future per request (a waiter task and asyncio.wait cost twice as much)
+        answer: asyncio.Future[None] = loop.create_future()
+        self._running[task] = (time.monotonic(), answer)
         task.add_done_callback(self._forget)
-        waiter = asyncio.ensure_future(self.stalled.wait())
         try:
-            await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+            await answer
         except asyncio.CancelledError:
             task.cancel()  # the client went away: the work goes too
             raise
-        finally:
-            waiter.cancel()
         if task.done():
             return task.result()
         task.cancel()
         raise DatabaseStalled
 
     def _forget(self, task: asyncio.Task[Any]) -> None:
-        self._running.pop(task, None)
+        entry = self._running.pop(task, None)
+        if entry is not None and not entry[1].done():
+            entry[1].set_result(None)
         if not task.cancelled():
             task.exception()  # retrieved: a cancelled request's error is not news
+
+    def _refuse_running(self) -> None:
+        """Answer every request in flight now (``run`` raises ``DatabaseStalled``)."""
+        for _, answer in self._running.values():
+            if not answer.done():
+                answer.set_result(None)
 
     async def _watch(self) -> None:
         while True:
@@ -129,13 +138,14 @@ class StallWatch:
                     self.stalled_since = None
                     self.stalled.clear()
                 continue
-            oldest = min(self._running.values(), default=now)
+            oldest = min((started for started, _ in self._running.values()), default=now)
             if now - oldest < self.stall_after or now - self._answered_at < self.stall_after:
                 continue
             if not await self._answered():
                 log.warning("la base de datos no responde; se rechazan las solicitudes (503)")
                 self.stalled_since = now
                 self.stalled.set()
+                self._refuse_running()
 
     async def _answered(self) -> bool:
         """Whether the server answers a probe within ``PROBE_WAIT`` seconds. A probe that

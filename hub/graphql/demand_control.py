@@ -207,6 +207,15 @@ def operation_cost(
     return _CostWalker(schema, fragments, sizes).cost(operation.selection_set, root, None)
 
 
+def sized_by(variables: Mapping[str, object] | None) -> bool:
+    """Whether the request's ``variables`` can make ``operation_cost`` differ from the
+    static cost of its text: only an integer or a list value sizes anything."""
+    return bool(variables) and any(
+        isinstance(value, list) or (isinstance(value, int) and not isinstance(value, bool))
+        for value in variables.values()  # type: ignore[union-attr]
+    )
+
+
 def _variable_defaults(operation: OperationDefinitionNode) -> dict[str, int]:
     defaults: dict[str, int] = {}
     for variable in operation.variable_definitions or ():

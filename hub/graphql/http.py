@@ -291,9 +291,10 @@ async def handle(
                 media,
             )
         principal = getattr(context, "principal", None)
-        if params.variables and operation.variable_definitions:
+        variables = params.variables
+        if variables and operation.variable_definitions and demand_control.sized_by(variables):
             # list sizes may come from the variables: cost this request's values
-            cost = demand_control.operation_cost(schema, document, operation, params.variables)
+            cost = demand_control.operation_cost(schema, document, operation, variables)
         else:
             cost = DOCUMENTS.cost(schema, params.query, document).get(
                 operation.name.value if operation.name else None, 0

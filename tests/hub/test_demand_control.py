@@ -213,3 +213,29 @@ def test_list_sizes_given_by_variables_are_costed_with_their_values(live_hub: Li
         demand_control.operation_cost(schema, batch, operation, {"d": [{}] * n}) for n in (1, 40)
     ]
     assert sizes[1] == 40 * sizes[0]
+
+
+def test_only_integer_and_list_variables_can_change_an_operations_cost() -> None:
+    # Given an operation whose list size may come from a variable
+    schema = full_schema()._schema
+    document = parse(
+        "query Q($n: Int, $d: DocumentInput!, $s: String) {"
+        " cases(first: $n) { edges { node { number } } }"
+        " protectionStatus(document: $d) { found } }"
+    )
+    (operation,) = document.definitions
+    assert isinstance(operation, OperationDefinitionNode)
+    static = demand_control.operation_costs(schema, document)["Q"]
+    # When its variables hold no integer and no list, the cost of its text stands (the
+    # request path then skips costing the request's values)...
+    document_only = {"d": {"type": "PASSPORT", "number": "1", "issuingCountry": "VE"}}
+    for variables in ({}, {"s": "x"}, document_only, {"n": True}, None):
+        assert not demand_control.sized_by(variables)
+        assert demand_control.operation_cost(schema, document, operation, variables or {}) == static
+    # ...and an integer or a list is costed with its value
+    assert demand_control.sized_by({"n": 3}) and demand_control.sized_by({"d": []})
+    # (the connection: 1 + size x (edge + node); the lookup: 1)
+    assert (static, demand_control.operation_cost(schema, document, operation, {"n": 3})) == (
+        1 + 50 * 2 + 1,
+        1 + 3 * 2 + 1,
+    )
