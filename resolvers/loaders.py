@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -25,9 +26,24 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
+def _context(ref: weakref.ReferenceType[RequestContext]) -> RequestContext:
+    ctx = ref()
+    if ctx is None:  # only a resolver that outlived its request can get here
+        from resolvers.context import RequestFinished
+
+        raise RequestFinished
+    return ctx
+
+
 class _Loader(DataLoader[K, V]):
+    # The request context is held weakly, here and in ``Loaders``: it holds them, and a
+    # cycle would keep everything they loaded (~1,800 objects for an officer's case
+    # list) alive until the cyclic garbage collector ran, which then cost more than a
+    # third of the request (bench/RESULTS.md).
     def __init__(
-        self, ctx: RequestContext, fetch: Callable[[Any, Sequence[K]], Awaitable[list[V]]]
+        self,
+        ctx: weakref.ReferenceType[RequestContext],
+        fetch: Callable[[Any, Sequence[K]], Awaitable[list[V]]],
     ) -> None:
         super().__init__(max_batch_size=10_000)
         self._ctx = ctx
@@ -35,7 +51,7 @@ class _Loader(DataLoader[K, V]):
         self._values: dict[K, V] = {}
 
     async def batch_load_fn(self, keys: Sequence[K]) -> list[V]:
-        return await self._ctx.run(self._fetch, list(keys))
+        return await _context(self._ctx).run(self._fetch, list(keys))
 
     def load(self, key: K) -> asyncio.Future[V]:
         if key in self._values:  # already fetched by ``many``: no second statement
@@ -53,7 +69,8 @@ class _Loader(DataLoader[K, V]):
             pending = self._cache
             fetch = [k for k in missing if k not in pending]
             if fetch:
-                for key, value in zip(fetch, await self._ctx.run(self._fetch, fetch), strict=True):
+                values = await _context(self._ctx).run(self._fetch, fetch)
+                for key, value in zip(fetch, values, strict=True):
                     known[key] = value
             for key in missing:
                 if key not in known:
@@ -65,7 +82,7 @@ class Loaders:
     """Every loader a request may use, created lazily (most requests need two or three)."""
 
     def __init__(self, ctx: RequestContext) -> None:
-        self._ctx = ctx
+        self._ctx = weakref.ref(ctx)
         self._made: dict[str, _Loader[Any, Any]] = {}
 
     def _get(
@@ -78,7 +95,8 @@ class Loaders:
 
     @property
     def person(self) -> _Loader[int, PersonRecord | None]:
-        fetch = q.persons_by_ids if self._ctx.row_conditions else q.persons_by_ids_unscoped
+        scoped = _context(self._ctx).row_conditions
+        fetch = q.persons_by_ids if scoped else q.persons_by_ids_unscoped
         return self._get("person", fetch)
 
     @property
