@@ -285,5 +285,10 @@ class RowScope:
     assigned_officer_ids: frozenset[int] = frozenset()
     consents: frozenset[str] = frozenset()
 
+    def of_persons(self, person_ids: tuple[int, ...]) -> RowScope:
+        """The same conditions for a record of ``person_ids`` (a need, a member): what
+        ``dataclasses.replace`` makes, built directly (it runs for every such record)."""
+        return RowScope(person_ids, self.office_codes, self.assigned_officer_ids, self.consents)
+
 
 UNRESTRICTED = RowScope()

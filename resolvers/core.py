@@ -214,6 +214,11 @@ def case_principal(root: CaseRecord, info: strawberry.Info) -> Any:
     return loader.load(root.principal_id)
 
 
+def _members_batch(roots: list[CaseRecord], info: Any) -> list[list[MemberRecord]]:
+    return [root.members for root in roots]
+
+
+@batched(_members_batch)  # a column at once: no per-case call through Strawberry's wrapper
 def case_members(root: CaseRecord, info: strawberry.Info) -> list[MemberRecord]:
     return root.members
 
@@ -238,7 +243,7 @@ async def _needs_batch(roots: list[CaseRecord], info: Any) -> list[list[NeedReco
 def _need_scope(root: CaseRecord, need: NeedRecord) -> Any:
     """A need is its person's: the case's conditions (office, officer), and a read of it
     is logged against that person alone, not the whole household."""
-    return replace(root.row_scope, person_ids=(need.person_id,))
+    return root.row_scope.of_persons((need.person_id,))
 
 
 @batched(_needs_batch)

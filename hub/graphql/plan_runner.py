@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import inspect as inspect_module
 from collections.abc import Iterable, Mapping
+from types import GeneratorType
 from typing import Any
 
 from graphql import (
@@ -76,6 +77,11 @@ class PlanRunner:
         self.context = context
         self.variables = variables
         self.errors: list[GraphQLError] = []
+        # For this request: the info of each field whose values a type test or a type
+        # resolver gets (made once, not per value), and whether values of a Python type
+        # are awaitable. Keyed by the objects themselves, held for the request only.
+        self._value_infos: dict[FieldPlan, Any] = {}
+        self._awaitable_types: dict[type, bool] = {}
 
     def _info(self, fp: FieldPlan, parent_type: GraphQLObjectType) -> Any:
         # One info per field per level: resolvers here read ``info.context`` (and the
@@ -96,6 +102,24 @@ class PlanRunner:
             None,
             None,  # type: ignore[arg-type]
         )
+
+    def _value_info(self, fp: FieldPlan) -> Any:
+        info = self._value_infos.get(fp)
+        if info is None:
+            parent = self.schema.get_type(fp.parent_name)
+            info = self._value_infos[fp] = self._info(fp, parent)  # type: ignore[arg-type]
+        return info
+
+    def _awaitable(self, value: Any) -> bool:
+        """``is_awaitable(value)``, decided once per Python type (a record type is tested
+        for ``__await__`` once, not for each of the thousands of records of an answer)."""
+        kind = type(value)
+        known = self._awaitable_types.get(kind)
+        if known is None:
+            if kind is GeneratorType:  # generator-based coroutines: a flag of each object
+                return is_awaitable(value)
+            known = self._awaitable_types[kind] = is_awaitable(value)
+        return known
 
     async def run(self) -> ExecutionResult:
         data: dict[str, Any] = dict.fromkeys(self.plan.root.keys)
@@ -186,9 +210,10 @@ class PlanRunner:
         while True:
             slots: list[tuple[list[Any], int]] = []
             awaitables: list[Any] = []
+            awaitable = self._awaitable
             for _, _, values in columns:
                 for index, value in enumerate(values):
-                    if is_awaitable(value):
+                    if awaitable(value):
                         slots.append((values, index))
                         awaitables.append(value)
             if not awaitables:
@@ -304,10 +329,8 @@ class PlanRunner:
         decided (and refused) as graphql-core does."""
         abstract = fp.abstract
         assert abstract is not None
-        parent = self.schema.get_type(fp.parent_name)
-        info = self._info(fp, parent)  # type: ignore[arg-type]
         resolve_type = abstract.resolve_type or default_type_resolver
-        name = resolve_type(value, info, abstract)
+        name = resolve_type(value, self._value_info(fp), abstract)
         if is_awaitable(name):
             # no resolver of the hub decides a type asynchronously
             _discard(name)
@@ -349,8 +372,9 @@ class PlanRunner:
         """An object type's own test of its values (``is_type_of``), where it has one."""
         object_type = target.plan.type
         assert object_type.is_type_of is not None
-        parent = self.schema.get_type(fp.parent_name)
-        verdict = object_type.is_type_of(value, self._info(fp, parent))  # type: ignore[arg-type]
+        verdict = object_type.is_type_of(value, self._value_info(fp))
+        if verdict is True:
+            return
         if is_awaitable(verdict):
             _discard(verdict)
             verdict = False
