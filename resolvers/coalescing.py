@@ -30,7 +30,8 @@ log = logging.getLogger("qhub.coalescing")
 
 # Statements running at once for one kind of lookup. One keeps every batch as large as
 # the load allows; a second lets a batch go out while the previous one is still being
-# read (measured: bench/RESULTS.md, "Coalesced lookups").
+# read. 1, 2 and 4 measured the same (bench/RESULTS.md, "Lookups shared across
+# requests"); 2 keeps a slow statement from holding up the next batch.
 IN_FLIGHT = 2
 # Keys in one statement: a batch waits for no one, so this only bounds a burst.
 MAX_BATCH = 500
@@ -52,6 +53,7 @@ class Coalescer(Generic[K, V]):
         self._max_batch = max_batch
         self._queue: list[tuple[K, asyncio.Future[V]]] = []
         self._in_flight = 0
+        # the loop keeps only weak references to tasks: these keep the statements alive
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def get(self, key: K) -> V:
@@ -102,8 +104,3 @@ class Coalescer(Generic[K, V]):
         for (_, future), value in zip(waiting, values, strict=True):
             if not future.done():
                 future.set_result(value)
-
-    async def aclose(self) -> None:
-        """Wait for the statements under way (the hub is stopping)."""
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
