@@ -18,7 +18,7 @@ from starlette.types import Receive, Scope, Send
 
 from hub.db import create_engine
 from hub.front import Front, serve_fast
-from hub.readpool import open_pool
+from hub.readpool import open_lookup_pool, open_pool
 from hub.settings import Settings, get_settings
 from hub.state import HubState
 
@@ -61,6 +61,7 @@ def create_app(database_url: str, settings: Settings | None = None) -> Starlette
             engine=engine,
         )
         state.pool = await open_pool(database_url, settings)
+        state.lookup_pool = await open_lookup_pool(database_url)
         app.state.hub = state
         for module in modules:
             hook: Callable[[HubState], Awaitable[Any]] | None = getattr(module, "startup", None)
@@ -76,6 +77,7 @@ def create_app(database_url: str, settings: Settings | None = None) -> Starlette
                 )
                 if stop is not None:
                     await stop(state)
+            await state.lookup_pool.close()
             await state.pool.close()
             await engine.dispose()
 

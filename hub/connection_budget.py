@@ -3,12 +3,12 @@ pools, and what each pool holds now (``/readyz``).
 
 ``QHUB_MAX_CONNECTIONS`` is the whole budget of a process, every server counted (the
 primary and, when ``QHUB_REPLICA_URL`` is set, the read replica): the small fixed pools
-come first (access log 2, shared rate limits 2, the event relay's listening connection 1,
-one occasional connection: a checkpoint's signing; the replica's pool 4 when there is
-one), the rest is split between the read pool (half, rounded up) and the SQLAlchemy
-engine (the other half: its base size and overflow in halves). Unset, the pools keep
-``QHUB_POOL_SIZE`` / ``QHUB_POOL_OVERFLOW`` (10 / 10: 46 connections in all, 50 with a
-replica). Several instances on one server need the sum of their ``primary`` budgets
+come first (access log 2, shared lookups 2, shared rate limits 2, the event relay's
+listening connection 1, one occasional connection: a checkpoint's signing; the replica's
+pool 4 when there is one), the rest is split between the read pool (half, rounded up) and
+the SQLAlchemy engine (the other half: its base size and overflow in halves). Unset, the
+pools keep ``QHUB_POOL_SIZE`` / ``QHUB_POOL_OVERFLOW`` (10 / 10: 48 connections in all,
+52 with a replica). Several instances on one server need the sum of their ``primary`` budgets
 below PostgreSQL's ``max_connections`` (100 by default); see README (Many instances).
 (A pool that finds the database down may open one more connection for a moment, to
 probe it; at most one at a time per pool.)"""
@@ -20,7 +20,15 @@ from typing import Any
 
 from hub.settings import Settings
 
-FIXED = {"access_log": 2, "rate_limits": 2, "event_relay": 1, "occasional": 1}
+FIXED = {
+    "access_log": 2,
+    # the statements requests share (resolvers.coalescing): requests wait for them, so
+    # they never wait for a connection a request holds
+    "shared_lookups": 2,
+    "rate_limits": 2,
+    "event_relay": 1,
+    "occasional": 1,
+}
 REPLICA = 4  # the replica's reads are few: open statistics, validity pages
 MINIMUM = sum(FIXED.values()) + 4  # at least 2 for the read pool and 2 for the engine
 
@@ -71,6 +79,7 @@ def pool_report(state: Any) -> dict[str, Any]:
     named = {
         "read": state.pool,
         "access_log": state.services.get("access_log_pool"),
+        "shared_lookups": state.lookup_pool,
         "rate_limits": state.services.get("rate_limit_pool"),
         "replica": state.services.get("replica_pool"),
     }

@@ -11,7 +11,7 @@ from typing import Any
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
-from hub.connection_budget import connection_budget
+from hub.connection_budget import FIXED, connection_budget
 from hub.guarded_pool import guarded_pool, open_waiting
 from hub.settings import Settings
 
@@ -47,4 +47,19 @@ async def open_pool(database_url: str, settings: Settings) -> AsyncConnectionPoo
         configure=_configure,
     )
     await open_waiting(pool, "consultas")
+    return pool
+
+
+async def open_lookup_pool(database_url: str) -> AsyncConnectionPool:
+    """The connections of the statements several requests share (``resolvers.coalescing``).
+    Its own: requests wait for these statements, so they must never wait for a connection
+    of the read pool, which requests hold while they wait (all of them at once, under
+    load, and none would come back)."""
+    pool = guarded_pool(
+        libpq_url(database_url),
+        min_size=1,
+        max_size=FIXED["shared_lookups"],
+        configure=_configure,
+    )
+    await open_waiting(pool, "consultas compartidas")
     return pool

@@ -71,16 +71,19 @@ class RequestContext:
 
     async def lookup(self, fetch: Callable[[Any, list[K]], Awaitable[list[T]]], key: K) -> T:
         """``fetch(conn, [key])[0]``, fetched in one statement with the same lookups of the
-        other requests in flight (``resolvers.coalescing``), not on this request's
-        connection; inside a mutation, on it (the lookup sees the request's own writes)."""
-        if self.mutation_fields:
+        other requests in flight (``resolvers.coalescing``), on the hub's lookup pool;
+        inside a mutation (the lookup sees the request's own writes), or in a hub without
+        that pool, on this request's connection."""
+        pool = self.state.lookup_pool
+        if self.mutation_fields or pool is None:
             return (await self.run(fetch, [key]))[0]
         if self._closed:
             raise RequestFinished
         coalescers = self.state.services.setdefault("coalescers", {})
         coalescer = coalescers.get(fetch)
         if coalescer is None:
-            coalescer = coalescers[fetch] = Coalescer(self.state.pool.connection, fetch)
+            # on a pool of its own: this request may hold a read-pool connection meanwhile
+            coalescer = coalescers[fetch] = Coalescer(pool.connection, fetch)
         value: T = await coalescer.get(key)
         return value
 

@@ -20,15 +20,15 @@ from tests.conftest import LiveHub
 def test_the_budget_is_split_across_the_pools() -> None:
     settings = dataclasses.replace(load_settings(), max_connections=16)
     budget = connection_budget(settings)
-    # 6 for the fixed pools, 5 for the read pool, 5 for the engine (3 + 2 overflow)
-    assert (budget.read_pool, budget.engine_size, budget.engine_overflow) == (5, 3, 2)
+    # 8 for the fixed pools, 4 for the read pool, 4 for the engine (2 + 2 overflow)
+    assert (budget.read_pool, budget.engine_size, budget.engine_overflow) == (4, 2, 2)
     assert budget.total == 16
-    # unset: the pool settings as before (10 / 10), 46 in all
+    # unset: the pool settings as before (10 / 10), 48 in all
     default = connection_budget(dataclasses.replace(load_settings(), max_connections=None))
     assert (default.read_pool, default.engine_size, default.engine_overflow) == (20, 10, 10)
-    assert default.total == 46
-    with pytest.raises(ValueError, match="al menos 10"):
-        connection_budget(dataclasses.replace(load_settings(), max_connections=9))
+    assert default.total == 48
+    with pytest.raises(ValueError, match="al menos 12"):
+        connection_budget(dataclasses.replace(load_settings(), max_connections=11))
 
 
 def test_readyz_reports_each_pool_within_the_budget(database_url: str) -> None:
@@ -46,9 +46,10 @@ def test_readyz_reports_each_pool_within_the_budget(database_url: str) -> None:
     # Then it reports the budget and each pool's maximum, and no pool holds more
     assert body["status"] == "ready" and body["budget"] == 16
     assert {name: pool["max"] for name, pool in body["pools"].items()} == {
-        "engine": 5,
-        "read": 5,
+        "engine": 4,
+        "read": 4,
         "access_log": 2,
+        "shared_lookups": 2,
         "rate_limits": 2,
     }
     assert all(0 <= pool["open"] <= pool["max"] for pool in body["pools"].values())
@@ -61,17 +62,17 @@ def test_the_replica_pool_is_part_of_the_budget() -> None:
         load_settings(), max_connections=20, replica_url="postgresql://replica/qhub"
     )
     budget = connection_budget(settings)
-    # Then the replica's 4 come out of the 20: 6 fixed, 5 read, 5 engine (3 + 2)
+    # Then the replica's 4 come out of the 20: 8 fixed, 4 read, 4 engine (2 + 2)
     assert (budget.replica, budget.read_pool, budget.engine_size, budget.engine_overflow) == (
         4,
-        5,
-        3,
+        4,
+        2,
         2,
     )
     assert (budget.primary, budget.total) == (16, 20)
     # and a budget too small to hold the replica's pool is refused at start
-    with pytest.raises(ValueError, match="al menos 14 \\(con réplica de lectura\\)"):
-        connection_budget(dataclasses.replace(settings, max_connections=13))
+    with pytest.raises(ValueError, match="al menos 16 \\(con réplica de lectura\\)"):
+        connection_budget(dataclasses.replace(settings, max_connections=15))
 
 
 def _named(url: str, name: str) -> str:
@@ -113,9 +114,10 @@ def test_a_hub_with_a_replica_opens_no_more_than_its_budget(database_url: str) -
     # to it with the relay's and the occasional connection
     assert (ready["budget"], ready["primary"]) == (20, 16)
     assert {name: pool["max"] for name, pool in ready["pools"].items()} == {
-        "engine": 5,
-        "read": 5,
+        "engine": 4,
+        "read": 4,
         "access_log": 2,
+        "shared_lookups": 2,
         "rate_limits": 2,
         "replica": 4,
     }

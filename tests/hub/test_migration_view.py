@@ -299,3 +299,37 @@ async def test_concurrent_lookups_share_a_statement_but_not_the_callers_rights(
     entries = await reads_logged(engine, "CoalescedLookup")
     readers = {role for role, _, persons in entries if pending.person_ids[0] in persons}
     assert readers == {"migraciones"}, entries
+
+
+def test_a_shared_lookup_never_waits_for_a_connection_its_requests_hold(
+    database_url: str, people: dict[str, Any]
+) -> None:
+    """Requests wait for the statements they share; were those statements on the read
+    pool, requests holding its connections (another field of the same query) would wait
+    for them with none left to run them."""
+    import dataclasses
+    from concurrent.futures import ThreadPoolExecutor
+
+    from hub.settings import load_settings
+
+    # Given a hub whose read pool has a single connection
+    settings = dataclasses.replace(
+        load_settings(), max_connections=None, pool_size=1, pool_overflow=0
+    )
+    hub = LiveHub(database_url, settings).start()
+    try:
+        # When queries that hold it (the change feed) and share a lookup arrive together
+        query = """query($d: DocumentInput!) {
+          protectionChanges(first: 1) { hasMore }
+          protectionStatus(document: $d) { found protected } }"""
+        mint("migraciones")  # minted once, before the threads (the CLI runner is not shared)
+        with ThreadPoolExecutor(6) as clients:
+            bodies = list(
+                clients.map(lambda _: ask(hub, query, {"d": doc(people["pending"][1])}), range(12))
+            )
+    finally:
+        hub.stop()
+    # Then every one is answered in full
+    for body in bodies:
+        assert "errors" not in body, body
+        assert body["data"]["protectionStatus"] == {"found": True, "protected": True}
