@@ -5,7 +5,6 @@ graphql-core produces them."""
 from __future__ import annotations
 
 import asyncio
-import inspect as inspect_module
 from collections.abc import Iterable, Mapping
 from types import GeneratorType
 from typing import Any
@@ -17,13 +16,13 @@ from graphql import (
     GraphQLObjectType,
     GraphQLResolveInfo,
     GraphQLSchema,
-    default_type_resolver,
     located_error,
 )
 from graphql.execution.values import get_argument_values
-from graphql.pyutils import inspect, is_awaitable
+from graphql.pyutils import is_awaitable
 
 from hub.graphql.plan_compiler import FieldPlan, OperationPlan, SelectionPlan
+from hub.graphql.runtime_types import refuse_type, runtime_plan
 
 
 class _NullBubble(Exception):
@@ -43,11 +42,6 @@ def _slot_path(slot: _Slot | None) -> list[Any]:
         slot = slot[3]
     keys.reverse()
     return keys
-
-
-def _discard(awaitable: Any) -> None:
-    if inspect_module.iscoroutine(awaitable):
-        awaitable.close()  # never awaited: no "was never awaited" warning
 
 
 class _Group:
@@ -276,6 +270,9 @@ class PlanRunner:
             if child is None:
                 child = children[(fp, "")] = _Group(fp.child)
         serialize = fp.serialize
+        # an object type's own test of its values, with the info it gets, found once
+        type_test = child.plan.type.is_type_of if child is not None else None
+        test_info: Any = self._value_info(fp) if type_test is not None else None
         for out, slot, value in zip(group.outs, group.slots, values, strict=True):
             if value is None or isinstance(value, BaseException):
                 if isinstance(value, asyncio.CancelledError):
@@ -293,9 +290,15 @@ class PlanRunner:
                     if serialize is not None:
                         out[key] = serialize(value)
                         continue
-                    target = child if child is not None else self._group_for(fp, value, children)
-                    if target.plan.type.is_type_of is not None:
-                        self._check_type(fp, target, value)
+                    if child is not None:
+                        target = child
+                        verdict = True if type_test is None else type_test(value, test_info)
+                        if verdict is not True:
+                            refuse_type(target.plan.type, value, verdict)
+                    else:
+                        target = self._group_for(fp, value, children)
+                        if target.plan.type.is_type_of is not None:
+                            self._check_type(fp, target, value)
                 except Exception as exc:
                     self._error(exc, fp, slot)
                     out[key] = None
@@ -325,44 +328,8 @@ class PlanRunner:
     def _group_for(
         self, fp: FieldPlan, value: Any, children: dict[tuple[FieldPlan, str], _Group]
     ) -> _Group:
-        """The group of a union's or interface's value: its runtime object type's,
-        decided (and refused) as graphql-core does."""
-        abstract = fp.abstract
-        assert abstract is not None
-        resolve_type = abstract.resolve_type or default_type_resolver
-        name = resolve_type(value, self._value_info(fp), abstract)
-        if is_awaitable(name):
-            # no resolver of the hub decides a type asynchronously
-            _discard(name)
-            name = None
-        where = f"for field '{fp.parent_name}.{fp.name}'"
-        if name is None:
-            raise GraphQLError(
-                f"Abstract type '{abstract}' must resolve to an Object type at runtime {where}."
-                f" Either the '{abstract}' type should provide a 'resolve_type' function"
-                " or each possible type should provide an 'is_type_of' function."
-            )
-        if not isinstance(name, str):
-            raise GraphQLError(
-                f"Abstract type '{abstract}' must resolve to an Object type at runtime {where}"
-                f" with value {inspect(value)}, received '{inspect(name)}',"
-                " which is not a valid Object type name."
-            )
-        runtime = self.schema.get_type(name)
-        if runtime is None:
-            raise GraphQLError(
-                f"Abstract type '{abstract}' was resolved to a type '{name}'"
-                " that does not exist inside the schema."
-            )
-        if not isinstance(runtime, GraphQLObjectType):
-            raise GraphQLError(
-                f"Abstract type '{abstract}' was resolved to a non-object type '{name}'."
-            )
-        plan = fp.possible.get(name)
-        if plan is None:
-            raise GraphQLError(
-                f"Runtime Object type '{runtime}' is not a possible type for '{abstract}'."
-            )
+        """The group of a union's or interface's value: its runtime object type's."""
+        name, plan = runtime_plan(self.schema, fp, value, self._value_info(fp))
         group = children.get((fp, name))
         if group is None:
             group = children[(fp, name)] = _Group(plan)
@@ -373,13 +340,8 @@ class PlanRunner:
         object_type = target.plan.type
         assert object_type.is_type_of is not None
         verdict = object_type.is_type_of(value, self._value_info(fp))
-        if verdict is True:
-            return
-        if is_awaitable(verdict):
-            _discard(verdict)
-            verdict = False
-        if not verdict:
-            raise GraphQLError(f"Expected value of type '{object_type}' but got: {inspect(value)}.")
+        if verdict is not True:
+            refuse_type(object_type, value, verdict)
 
     @staticmethod
     def _null_error(fp: FieldPlan) -> GraphQLError:
@@ -402,6 +364,9 @@ class PlanRunner:
             )
         item_non_null = fp.item_non_null[depth]
         last = depth + 1 == fp.list_depth
+        serialize = fp.serialize
+        type_test = child.plan.type.is_type_of if child is not None else None
+        test_info: Any = self._value_info(fp) if type_test is not None else None
         result: list[Any] = []
         for index, item in enumerate(value):
             if item is None or isinstance(item, Exception):
@@ -423,12 +388,18 @@ class PlanRunner:
                         raise
                 continue
             try:
-                if fp.serialize is not None:
-                    result.append(fp.serialize(item))
+                if serialize is not None:
+                    result.append(serialize(item))
                     continue
-                target = child if child is not None else self._group_for(fp, item, children)
-                if target.plan.type.is_type_of is not None:
-                    self._check_type(fp, target, item)
+                if child is not None:
+                    target = child
+                    verdict = True if type_test is None else type_test(item, test_info)
+                    if verdict is not True:
+                        refuse_type(target.plan.type, item, verdict)
+                else:
+                    target = self._group_for(fp, item, children)
+                    if target.plan.type.is_type_of is not None:
+                        self._check_type(fp, target, item)
             except Exception as exc:
                 self._item_error(exc, fp, here, index)
                 if item_non_null:
