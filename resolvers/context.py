@@ -102,6 +102,11 @@ class RequestContext:
         generator is already running"); without the flag, a late one leased a connection
         nobody gave back. Shielded, so that a request cancelled at its deadline still
         returns its connection."""
+        if self._lease is None and not self._lock.locked():
+            # nothing leased, nothing running or waiting to (a lookup shared with other
+            # requests leases nothing here): closed at once, no task to shield
+            self._closed = True
+            return
         await asyncio.shield(self._close())
 
     async def _close(self) -> None:

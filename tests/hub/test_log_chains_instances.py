@@ -291,8 +291,12 @@ def _freeze_inside_a_write(url: str, proc: subprocess.Popen[str]) -> None:
     looked at, let go for a few ms when it is not, up to 200 times)."""
     for attempt in range(200):
         os.kill(proc.pid, signal.SIGSTOP)
+        # looked at twice: a COMMIT sent just before the stop still ends the transaction
+        # (the server runs it), and the instance is then no longer inside a write
         if _inside_a_write(url, proc.pid):
-            return
+            time.sleep(0.2)
+            if _inside_a_write(url, proc.pid):
+                return
         os.kill(proc.pid, signal.SIGCONT)
         time.sleep(0.003 * (attempt % 7))
     raise AssertionError("the instance was never caught inside a write")

@@ -122,3 +122,18 @@ async def test_a_finished_request_and_what_it_loaded_are_freed_without_the_cycli
         assert (context(), loader()) == (None, None)
     finally:
         gc.enable()
+
+
+async def test_a_request_that_leased_nothing_closes_at_once_and_refuses_later_work(
+    hub_state: HubState,
+) -> None:
+    # Given a request that never needed its connection (its lookups were shared)
+    ctx = RequestContext(hub_state, REGISTRAR)
+    # When it ends
+    await ctx.close()
+    # Then a resolver running after it gets no connection, and none is leased
+    with pytest.raises(RequestFinished):
+        await ctx.run(lambda conn: conn.execute("SELECT 1"))
+    with pytest.raises(RequestFinished):
+        await ctx.lookup(lambda conn, keys: conn.execute("SELECT 1"), 1)
+    assert await in_use(hub_state) == 0
