@@ -73,8 +73,11 @@ class PersonRecord:
 
     @property
     def full_name(self) -> str:
-        parts = [self.given_names, self.paternal_surname, self.maternal_surname or ""]
-        return " ".join(p for p in parts if p)
+        # read for every person of every list: the usual case without a join's generator
+        given, paternal, maternal = self.given_names, self.paternal_surname, self.maternal_surname
+        if given and paternal:
+            return f"{given} {paternal} {maternal}" if maternal else f"{given} {paternal}"
+        return " ".join(p for p in (given, paternal, maternal) if p)
 
     @property
     def address(self) -> AddressRecord:
