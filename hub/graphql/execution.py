@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from graphql import ExecutionResult
+from graphql import DocumentNode, ExecutionResult
 
 from hub import availability, write_log
+from hub.graphql.strawberry_hooks import planned_without_strawberry
 
 if TYPE_CHECKING:
     from hub.graphql.http import Finish, GraphQLParams
@@ -46,10 +47,22 @@ async def execute_and_finish(
             raise Unfinished from exc
 
 
-async def run_operation(runner: Any, context: Any, params: GraphQLParams) -> ExecutionResult:
+async def run_operation(
+    runner: Any, context: Any, params: GraphQLParams, document: DocumentNode | None = None
+) -> ExecutionResult:
     """Strawberry runs the operation (its extensions included) on the caller's schema; the
     contracts' execution context puts queries on the plan executor
-    (``hub.graphql.strawberry_hooks``)."""
+    (``hub.graphql.strawberry_hooks``). A query the plan covers, on a schema where
+    Strawberry's per-request work would add nothing, runs on the plan directly."""
+    if document is not None:
+        planned = planned_without_strawberry(
+            runner, document, context, params.variables, params.operation_name
+        )
+        if planned is not None:
+            outcome = await planned.execute_operation()
+            if outcome.errors:  # what Strawberry does with them (public hook)
+                runner.process_errors(list(outcome.errors), None)
+            return ExecutionResult(outcome.data, outcome.errors, outcome.extensions or None)
     result = await runner.execute(
         params.query,
         variable_values=params.variables,

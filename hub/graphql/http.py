@@ -339,7 +339,7 @@ async def handle(
         try:
             work = execute_and_finish(
                 context,
-                lambda: run_operation(runner, context, params),
+                lambda: run_operation(runner, context, params, document),
                 capped,
                 finish,
             )

@@ -151,6 +151,39 @@ def _planned(
     return _PlannedOperation(plans, schema, compiled, context, variables)
 
 
+def planned_without_strawberry(
+    runner: Any,
+    document: DocumentNode,
+    context: Any,
+    raw_variables: dict[str, Any] | None,
+    operation_name: str | None,
+) -> _PlannedOperation | None:
+    """The planned operation, to run without Strawberry's per-request work, when that work
+    would add nothing to it: the caller's schema has no extension but the hub's document
+    handover and no operation directive (whose extension wraps resolvers), and the plan
+    executor covers the query. Then Strawberry would only hand the hub's document to
+    ``PlanExecutionContext.build`` and return its result: ~35 µs a request (23 % of a
+    protection lookup, bench/RESULTS.md). Any other extension installed, and every request
+    runs through Strawberry again."""
+    if not _adds_nothing(runner):
+        return None
+    schema = graphql_schema_of(runner)
+    return _planned(schema, document, None, context, raw_variables, operation_name)
+
+
+def _adds_nothing(runner: Any) -> bool:
+    """Whether Strawberry's execution of ``runner`` (a Strawberry schema: its public
+    ``extensions``, ``directives`` and ``config``) adds nothing to a planned query."""
+    return (
+        all(
+            isinstance(extension, type) and issubclass(extension, PreparedDocument)
+            for extension in runner.extensions
+        )
+        and not runner.directives
+        and not runner.config.enable_experimental_incremental_execution
+    )
+
+
 class PreparedDocument(SchemaExtension):
     """Hands Strawberry the hub's parsed and validated document (see the module)."""
 
@@ -188,4 +221,9 @@ def prepared_document(documents: DocumentCache) -> type[PreparedDocument]:
     return type("PreparedDocument", (PreparedDocument,), {"documents": documents})
 
 
-__all__ = ["PlanExecutionContext", "PreparedDocument", "prepared_document"]
+__all__ = [
+    "PlanExecutionContext",
+    "PreparedDocument",
+    "planned_without_strawberry",
+    "prepared_document",
+]

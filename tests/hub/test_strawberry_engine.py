@@ -192,3 +192,54 @@ async def test_entity_fetches_are_compiled_and_answer_as_graphql_core(
     assert [entities[i] for i in (1, 2, 4, 5)] == [None] * 4
     refused = {tuple(e.path): e.extensions["code"] for e in fast.errors}
     assert refused == {("_entities", i): "FORBIDDEN" for i in (1, 2, 4, 5)}
+
+
+async def _run_operation(
+    hub_state: HubState, extensions: tuple[Any, ...], query: str, variables: dict[str, Any]
+) -> ExecutionResult:
+    """What the hub's HTTP path runs (``hub.graphql.execution.run_operation``)."""
+    from hub.graphql.execution import run_operation
+    from hub.graphql.http import GraphQLParams
+
+    contract = build_contract(
+        full_schema(),
+        Role.CEPR_REGISTRAR,
+        execution_context_class=PlanExecutionContext,
+        extensions=(prepared_document(DOCUMENTS), *extensions),
+    )
+    ctx = RequestContext(hub_state, REGISTRAR_TACNA)
+    params = GraphQLParams(query, variables, None, None)
+    try:
+        return await run_operation(contract.strawberry, ctx, params, DOCUMENTS.parse(query))
+    finally:
+        await ctx.close()
+
+
+async def test_without_extensions_a_planned_query_answers_as_through_strawberry(
+    hub_state: HubState, cases: list[Any], plans: CountingPlans
+) -> None:
+    # Given the registrar's contract as the hub builds it (no extension of Strawberry's)
+    lima, tacna = cases[0].number, cases[2].number
+    two = "query($a: Int!, $b: Int!) { a: case(number: $a) { number principal { fullName } }"
+    two += " b: case(number: $b) { number principal { fullName } } }"
+    # When a query with a refused case and a readable one runs on the hub's path, where
+    # Strawberry's per-request work is skipped, and through Strawberry
+    direct = await _run_operation(hub_state, (), two, {"a": lima, "b": tacna})
+    through = await _execute(hub_state, (), two, {"a": lima, "b": tacna})
+    # Then the plan executor answered both, with the same bytes
+    assert plans.runs == 2
+    assert _wire(direct) == _wire(through)
+    assert direct.data is not None and direct.data["a"] is None
+    assert direct.data["b"]["number"] == tacna
+    assert [(e.path, e.extensions["code"]) for e in direct.errors or ()] == [(["a"], "FORBIDDEN")]
+
+
+async def test_an_installed_extension_puts_the_hubs_path_back_through_strawberry(
+    hub_state: HubState, cases: list[Any], plans: CountingPlans
+) -> None:
+    # Given the contract with Strawberry's MaskErrors extension
+    # When the hub's path runs a query refused at `case`
+    result = await _run_operation(hub_state, (MaskErrors,), CASE, {"n": cases[0].number})
+    # Then the plan executor answered and Strawberry's extension masked the error
+    assert plans.runs == 1
+    assert [(e.message, e.path) for e in result.errors or ()] == [("Unexpected error.", ["case"])]
