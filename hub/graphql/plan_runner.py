@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Mapping
-from types import GeneratorType
 from typing import Any
 
 from graphql import (
@@ -21,6 +20,7 @@ from graphql import (
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import is_awaitable
 
+from hub.graphql.awaiting import AwaitableTypes, gather_all
 from hub.graphql.plan_compiler import FieldPlan, OperationPlan, SelectionPlan
 from hub.graphql.runtime_types import refuse_type, runtime_plan
 
@@ -75,7 +75,7 @@ class PlanRunner:
         # resolver gets (made once, not per value), and whether values of a Python type
         # are awaitable. Keyed by the objects themselves, held for the request only.
         self._value_infos: dict[FieldPlan, Any] = {}
-        self._awaitable_types: dict[type, bool] = {}
+        self._awaitable = AwaitableTypes().test
 
     def _info(self, fp: FieldPlan, parent_type: GraphQLObjectType) -> Any:
         # One info per field per level: resolvers here read ``info.context`` (and the
@@ -103,17 +103,6 @@ class PlanRunner:
             parent = self.schema.get_type(fp.parent_name)
             info = self._value_infos[fp] = self._info(fp, parent)  # type: ignore[arg-type]
         return info
-
-    def _awaitable(self, value: Any) -> bool:
-        """``is_awaitable(value)``, decided once per Python type (a record type is tested
-        for ``__await__`` once, not for each of the thousands of records of an answer)."""
-        kind = type(value)
-        known = self._awaitable_types.get(kind)
-        if known is None:
-            if kind is GeneratorType:  # generator-based coroutines: a flag of each object
-                return is_awaitable(value)
-            known = self._awaitable_types[kind] = is_awaitable(value)
-        return known
 
     async def run(self) -> ExecutionResult:
         data: dict[str, Any] = dict.fromkeys(self.plan.root.keys)
@@ -188,7 +177,7 @@ class PlanRunner:
                     values.extend(column)
                 columns.append((group, fp, values))
         if pending:
-            results = await asyncio.gather(*(c for _, _, c in pending), return_exceptions=True)
+            results = await gather_all(c for _, _, c in pending)
             for (values, count, _), result in zip(pending, results, strict=True):
                 if isinstance(result, asyncio.CancelledError):
                     raise result
@@ -212,7 +201,7 @@ class PlanRunner:
                         awaitables.append(value)
             if not awaitables:
                 return
-            results = await asyncio.gather(*awaitables, return_exceptions=True)
+            results = await gather_all(awaitables)
             for (values, index), result in zip(slots, results, strict=True):
                 if isinstance(result, asyncio.CancelledError):
                     raise result
