@@ -72,8 +72,9 @@ class StallWatch:
         self.stall_after = stall_after
         self.stalled = asyncio.Event()
         self.stalled_since: float | None = None
-        # the work of each request in flight and when it started (kept until it is done,
-        # also when it was cancelled and is still finishing in the background)
+        # the work of each request in flight: when it started (kept until it is done, also
+        # when it was cancelled and is still finishing in the background) and the future
+        # its request waits on
         self._running: dict[asyncio.Task[Any], tuple[float, asyncio.Future[None]]] = {}
         self._answered_at = time.monotonic()  # the last probe that was answered
         self._probe: asyncio.Task[bool] | None = None

@@ -12,6 +12,7 @@ from resolvers.context import context_of
 from resolvers.core import batched
 from services import protection as svc
 from services import protection_assertions as assertions
+from services import protection_candidates as candidates
 
 
 def _key(doc: Any) -> svc.DocumentKey:
@@ -40,7 +41,7 @@ async def protection_candidates(
 ) -> list[Any]:
     ctx = context_of(info)
     return await ctx.run(
-        svc.protection_candidates, ctx.principal, given_names, surnames, birth_date
+        candidates.protection_candidates, ctx.principal, given_names, surnames, birth_date
     )
 
 

@@ -14,7 +14,7 @@ from psycopg import AsyncConnection
 from auth.policy import Category, RowScope, Scope, read_scope
 from auth.principal import Principal
 from services.errors import Forbidden
-from services.protection import matching_persons
+from services.protection_candidates import matching_persons
 
 
 @dataclass(slots=True)

@@ -210,9 +210,11 @@ def operation_cost(
 def sized_by(variables: Mapping[str, object] | None) -> bool:
     """Whether the request's ``variables`` can make ``operation_cost`` differ from the
     static cost of its text: only an integer or a list value sizes anything."""
-    return bool(variables) and any(
+    if not variables:
+        return False
+    return any(
         isinstance(value, list) or (isinstance(value, int) and not isinstance(value, bool))
-        for value in variables.values()  # type: ignore[union-attr]
+        for value in variables.values()
     )
 
 

@@ -259,9 +259,6 @@ class PlanRunner:
             if child is None:
                 child = children[(fp, "")] = _Group(fp.child)
         serialize = fp.serialize
-        # an object type's own test of its values, with the info it gets, found once
-        type_test = child.plan.type.is_type_of if child is not None else None
-        test_info: Any = self._value_info(fp) if type_test is not None else None
         for out, slot, value in zip(group.outs, group.slots, values, strict=True):
             if value is None or isinstance(value, BaseException):
                 if isinstance(value, asyncio.CancelledError):
@@ -279,15 +276,7 @@ class PlanRunner:
                     if serialize is not None:
                         out[key] = serialize(value)
                         continue
-                    if child is not None:
-                        target = child
-                        verdict = True if type_test is None else type_test(value, test_info)
-                        if verdict is not True:
-                            refuse_type(target.plan.type, value, verdict)
-                    else:
-                        target = self._group_for(fp, value, children)
-                        if target.plan.type.is_type_of is not None:
-                            self._check_type(fp, target, value)
+                    target = self._target(fp, value, child, children)
                 except Exception as exc:
                     self._error(exc, fp, slot)
                     out[key] = None
@@ -314,23 +303,28 @@ class PlanRunner:
                 if fp.non_null:
                     self._null_out(slot)
 
-    def _group_for(
-        self, fp: FieldPlan, value: Any, children: dict[tuple[FieldPlan, str], _Group]
+    def _target(
+        self,
+        fp: FieldPlan,
+        value: Any,
+        child: _Group | None,
+        children: dict[tuple[FieldPlan, str], _Group],
     ) -> _Group:
-        """The group of a union's or interface's value: its runtime object type's."""
-        name, plan = runtime_plan(self.schema, fp, value, self._value_info(fp))
-        group = children.get((fp, name))
-        if group is None:
-            group = children[(fp, name)] = _Group(plan)
-        return group
-
-    def _check_type(self, fp: FieldPlan, target: _Group, value: Any) -> None:
-        """An object type's own test of its values (``is_type_of``), where it has one."""
-        object_type = target.plan.type
-        assert object_type.is_type_of is not None
-        verdict = object_type.is_type_of(value, self._value_info(fp))
-        if verdict is not True:
-            refuse_type(object_type, value, verdict)
+        """The group an object ``value`` of ``fp`` joins: the field's object type's, or a
+        union's or interface's runtime type's; after the type's own test (``is_type_of``)
+        where it has one. ``GraphQLError`` as graphql-core words it."""
+        info = self._value_info(fp)
+        if child is None:
+            name, plan = runtime_plan(self.schema, fp, value, info)
+            child = children.get((fp, name))
+            if child is None:
+                child = children[(fp, name)] = _Group(plan)
+        object_type = child.plan.type
+        if object_type.is_type_of is not None:
+            verdict = object_type.is_type_of(value, info)
+            if verdict is not True:
+                refuse_type(object_type, value, verdict)
+        return child
 
     @staticmethod
     def _null_error(fp: FieldPlan) -> GraphQLError:
@@ -354,8 +348,6 @@ class PlanRunner:
         item_non_null = fp.item_non_null[depth]
         last = depth + 1 == fp.list_depth
         serialize = fp.serialize
-        type_test = child.plan.type.is_type_of if child is not None else None
-        test_info: Any = self._value_info(fp) if type_test is not None else None
         result: list[Any] = []
         for index, item in enumerate(value):
             if item is None or isinstance(item, Exception):
@@ -380,15 +372,7 @@ class PlanRunner:
                 if serialize is not None:
                     result.append(serialize(item))
                     continue
-                if child is not None:
-                    target = child
-                    verdict = True if type_test is None else type_test(item, test_info)
-                    if verdict is not True:
-                        refuse_type(target.plan.type, item, verdict)
-                else:
-                    target = self._group_for(fp, item, children)
-                    if target.plan.type.is_type_of is not None:
-                        self._check_type(fp, target, item)
+                target = self._target(fp, item, child, children)
             except Exception as exc:
                 self._item_error(exc, fp, here, index)
                 if item_non_null:

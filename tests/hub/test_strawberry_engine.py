@@ -67,18 +67,22 @@ def plans(hub_state: HubState, monkeypatch: pytest.MonkeyPatch) -> Iterator[Coun
     yield counting
 
 
-async def _execute(
-    hub_state: HubState, extensions: tuple[Any, ...], query: str, variables: dict[str, Any]
-) -> Any:
-    contract = build_contract(
+def _registrar_schema(extensions: tuple[Any, ...]) -> Any:
+    """The registrar's contract as the hub builds it, with ``extensions`` added."""
+    return build_contract(
         full_schema(),
         Role.CEPR_REGISTRAR,
         execution_context_class=PlanExecutionContext,
         extensions=(prepared_document(DOCUMENTS), *extensions),
-    )
+    ).strawberry
+
+
+async def _execute(
+    hub_state: HubState, extensions: tuple[Any, ...], query: str, variables: dict[str, Any]
+) -> Any:
     ctx = RequestContext(hub_state, REGISTRAR_TACNA)
     try:
-        return await contract.strawberry.execute(
+        return await _registrar_schema(extensions).execute(
             query, variable_values=variables, context_value=ctx
         )
     finally:
@@ -201,16 +205,11 @@ async def _run_operation(
     from hub.graphql.execution import run_operation
     from hub.graphql.http import GraphQLParams
 
-    contract = build_contract(
-        full_schema(),
-        Role.CEPR_REGISTRAR,
-        execution_context_class=PlanExecutionContext,
-        extensions=(prepared_document(DOCUMENTS), *extensions),
-    )
+    runner = _registrar_schema(extensions)
     ctx = RequestContext(hub_state, REGISTRAR_TACNA)
     params = GraphQLParams(query, variables, None, None)
     try:
-        return await run_operation(contract.strawberry, ctx, params, DOCUMENTS.parse(query))
+        return await run_operation(runner, ctx, params, DOCUMENTS.parse(query))
     finally:
         await ctx.close()
 

@@ -40,6 +40,13 @@ class Database:
         return [f"value of {key}" for key in keys]
 
 
+def held(in_flight: int = 2) -> tuple[Database, Coalescer[str, str]]:
+    """A coalescer over a database whose statements wait until ``release`` is set."""
+    db = Database()
+    db.release.clear()
+    return db, Coalescer(db.connection, db.fetch, in_flight=in_flight)
+
+
 async def test_lookups_made_together_go_out_in_one_statement() -> None:
     # Given 50 requests asking at the same moment
     db = Database()
@@ -61,9 +68,7 @@ async def test_a_lone_lookup_goes_out_at_once() -> None:
 
 async def test_lookups_arriving_during_a_statement_go_out_together_in_the_next() -> None:
     # Given one statement in flight (and no second one allowed)
-    db = Database()
-    db.release.clear()
-    coalescer = Coalescer(db.connection, db.fetch, in_flight=1)
+    db, coalescer = held(in_flight=1)
     first = asyncio.ensure_future(coalescer.get("a"))
     await asyncio.sleep(0)
     await asyncio.sleep(0)
@@ -101,9 +106,7 @@ async def test_a_failed_statement_fails_its_callers_only() -> None:
 
 async def test_a_cancelled_caller_does_not_cancel_the_others_statement() -> None:
     # Given three callers in one statement that is still running
-    db = Database()
-    db.release.clear()
-    coalescer = Coalescer(db.connection, db.fetch)
+    db, coalescer = held()
     callers = [asyncio.ensure_future(coalescer.get(k)) for k in ("p", "q", "r")]
     await asyncio.sleep(0.01)
     assert db.batches == [["p", "q", "r"]]
@@ -118,9 +121,7 @@ async def test_a_cancelled_caller_does_not_cancel_the_others_statement() -> None
 
 
 async def test_a_caller_cancelled_before_its_statement_is_not_looked_up() -> None:
-    db = Database()
-    db.release.clear()
-    coalescer = Coalescer(db.connection, db.fetch, in_flight=1)
+    db, coalescer = held(in_flight=1)
     first = asyncio.ensure_future(coalescer.get("a"))
     await asyncio.sleep(0.01)
     gone = asyncio.ensure_future(coalescer.get("gone"))

@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from auth.principal import Principal
 from hub.readpool import libpq_url
 from models.vocab import Agency, Role
-from services.protection import DocumentKey, protection_by_documents, protection_candidates
+from services.protection import DocumentKey, protection_by_documents
+from services.protection_candidates import protection_candidates
 from tests.factories import make_cases
 
 
